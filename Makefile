@@ -1,0 +1,117 @@
+# studypack - see README.md
+#
+#   make            build build/studypack (and copy the fonts into fonts/)
+#   make deps       install the Debian packages needed to build, run, test
+#   make packs      build every pack in sources/ into out/
+#   make check      run the whole test suite
+#   make check-asan the suite under AddressSanitizer + UBSan
+#   make check-valgrind  the suite under valgrind
+#   make bench      speed and memory benchmarks
+#   make fuzz       run the libFuzzer target (FUZZ_SECONDS=60)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR    := $(PREFIX)/bin
+DATADIR   := $(PREFIX)/share/studypack
+MANDIR    := $(PREFIX)/share/man/man1
+
+CC        ?= cc
+BUILD     ?= build
+PKGS      := libxml-2.0 freetype2
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT       ?= -O2
+WARN      := -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes \
+             -Wmissing-prototypes -Wshadow -Wformat=2
+CFLAGS    ?=
+CFLAGS    += $(OPT) -g $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             -Iinclude -I$(BUILD) $(PKG_CFLAGS) \
+             -DSP_VERSION='"$(VERSION)"' -DSP_FONTDIR='"$(DATADIR)/fonts"'
+LDLIBS    += -lhpdf -lmd -lm $(PKG_LIBS) -lpthread
+
+DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
+  libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev xxd \
+  fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
+  valgrind clang libclang-rt-14-dev time
+
+FONT_SRC  := /usr/share/fonts/truetype/dejavu
+FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
+             fonts/DejaVuSans-Oblique.ttf fonts/DejaVuSansMono.ttf
+
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps packs check check-asan check-valgrind bench fuzz install \
+        uninstall clean fonts unit
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/studypack fonts
+
+fonts: $(FONTS)
+fonts/%.ttf: | $(FONT_SRC)
+	cp $(FONT_SRC)/$*.ttf $@
+
+$(BUILD)/studypack: $(BUILD)/main.o $(BUILD)/libstudypack.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libstudypack.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The schema is embedded so the installed program works from any folder.
+$(BUILD)/schema.c: sources/studypack.xsd | $(BUILD)
+	cd sources && xxd -i studypack.xsd > ../$@.tmp && mv ../$@.tmp ../$@
+$(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(OPT) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstudypack.a | $(BUILD)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libstudypack.a \
+	  -lcmocka $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBIAN_PACKAGES)
+
+packs: all
+	$(BUILD)/studypack batch sources -o out
+
+check: all unit
+	@BUILD=$(BUILD) tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT='-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	  LDFLAGS='-fsanitize=address,undefined' check
+
+check-valgrind: all unit
+	@BUILD=$(BUILD) VALGRIND=1 tests/run.sh
+
+bench: all
+	@tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)
+	install -m 755 $(BUILD)/studypack $(DESTDIR)$(BINDIR)/studypack
+	install -m 644 sources/studypack.xsd $(DESTDIR)$(DATADIR)/studypack.xsd
+	install -m 644 $(FONTS) fonts/fonts.txt $(DESTDIR)$(DATADIR)/fonts/
+	if [ -f man/studypack.1 ]; then install -m 644 man/studypack.1 $(DESTDIR)$(MANDIR)/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/studypack $(DESTDIR)$(MANDIR)/studypack.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-fuzz out

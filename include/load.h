@@ -1,0 +1,38 @@
+/* load.h - reading a source: parse (libxml2, hardened), XInclude (confined
+ * to the source's folder), XSD validation (the embedded schema), then the
+ * model and the semantic rules (rules.h).
+ * Who may include: main, build, batch, tests, the fuzzer.
+ * Ownership: the returned sp_pack belongs to the caller (sp_pack_free).
+ *
+ * Limits (each reported as an SP_D_LIMIT error naming the file):
+ */
+#ifndef SP_LOAD_H
+#define SP_LOAD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "model.h"
+
+#define SP_MAX_FILE_BYTES   (8u * 1024 * 1024)  /* one source or bank */
+#define SP_MAX_INCLUDES     64                  /* files included per pack */
+#define SP_MAX_INCLUDE_DEPTH 8                  /* include of an include */
+#define SP_MAX_DEPTH        32                  /* element nesting */
+#define SP_MAX_QUESTIONS    5000                /* per pack */
+#define SP_MAX_TEXT_BYTES   16384               /* one element's text */
+#define SP_MAX_TOTAL_DAYS   730                 /* the whole timeline */
+
+/* Loads and validates FILE.  Returns the pack, or NULL when anything is
+ * wrong; every problem found is added to diags (all of them, not just the
+ * first).  A bank (root <questions>) loads as a pack with is_bank set. */
+sp_pack *sp_load_file(const char *path, sp_diags *diags);
+
+/* The same from memory; NAME is used in diagnostics and includes resolve
+ * against NAME's folder. */
+sp_pack *sp_load_memory(const char *name, const char *data, size_t len,
+                        sp_diags *diags);
+
+/* Frees the cached schema and libxml2's global state (at exit). */
+void sp_load_cleanup(void);
+
+#endif

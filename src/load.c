@@ -1,0 +1,1283 @@
+/* load.c - hardened loading of a source into the model (see load.h).
+ *
+ * Order of work: read the bytes and check them (size, NUL, UTF-8, DOCTYPE);
+ * parse with libxml2 (no entities, no network, big line numbers); check the
+ * xi:include elements and let libxml2's XInclude engine expand them through
+ * our external entity loader, which confines every load to the source's
+ * folder; validate against the embedded XSD; build the model; run the rules.
+ */
+#include "load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <libxml/xinclude.h>
+#include <libxml/xmlschemas.h>
+
+#include "arena.h"
+#include "rules.h"
+
+/* the schema, embedded by the build (xxd -i sources/studypack.xsd) */
+extern unsigned char studypack_xsd[];
+extern unsigned int studypack_xsd_len;
+
+#define XI_NS "http://www.w3.org/2001/XInclude"
+#define XI_NS_OLD "http://www.w3.org/2003/XInclude"
+
+enum {
+    PARSE_OPTIONS = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA
+};
+
+typedef struct {
+    sp_diags *diags;
+    const char *file;        /* the top-level source, as named */
+    char *root_dir;          /* realpath of its folder */
+    int n_includes;
+    char pending[512];       /* the loader's reason for refusing a file */
+    int have_pending;
+    int errors;              /* errors reported through libxml2 */
+    sp_pack *pack;
+    xmlDocPtr doc;
+} load_state;
+
+static _Thread_local load_state *current;
+static xmlSchemaPtr schema;
+static xmlExternalEntityLoader default_loader;
+
+/* ---- bytes ------------------------------------------------------------ */
+
+static int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned c = s[0];
+    int n;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        n = 2; v = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3; v = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4; v = c & 0x07; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if ((size_t)n > len)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+/* Checks what libxml2 would report poorly: emptiness, size, binary data,
+ * UTF-8 validity (with the exact line and column) and a DOCTYPE. */
+static int check_bytes(sp_diags *d, const char *name, const char *data,
+                       size_t len)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    if (len == 0) {
+        sp_diag_add(d, SP_D_XML, name, 0, 0, "file is empty");
+        return -1;
+    }
+    if (len > SP_MAX_FILE_BYTES) {
+        sp_diag_add(d, SP_D_LIMIT, name, 0, 0,
+                    "file is %zu bytes; the limit is %u bytes", len,
+                    SP_MAX_FILE_BYTES);
+        return -1;
+    }
+    if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                     (s[0] == 0xFE && s[1] == 0xFF))) {
+        sp_diag_add(d, SP_D_XML, name, 1, 1,
+                    "file is UTF-16; sources must be UTF-8");
+        return -1;
+    }
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        if (s[i] == 0) {
+            sp_diag_add(d, SP_D_XML, name, line, col,
+                        "NUL byte: this is a binary file, not an XML "
+                        "source");
+            return -1;
+        }
+        int n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            sp_diag_add(d, SP_D_XML, name, line, col,
+                        "invalid UTF-8 (byte 0x%02X); sources must be "
+                        "UTF-8", s[i]);
+            return -1;
+        }
+        if (cp == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += (size_t)n;
+    }
+    /* the prolog: BOM, XML declaration, comments, PIs, white space */
+    size_t i = (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+                   ? 3 : 0;
+    line = 1;
+    size_t line_start = i;
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+                           s[i] == '\n')) {
+            if (s[i] == '\n') {
+                line++;
+                line_start = i + 1;
+            }
+            i++;
+        }
+        const char *end = NULL;
+        if (i + 1 < len && s[i] == '<' && s[i + 1] == '?')
+            end = "?>";
+        else if (i + 3 < len && memcmp(s + i, "<!--", 4) == 0)
+            end = "-->";
+        if (!end)
+            break;
+        size_t el = strlen(end);
+        size_t j = i + 2;
+        while (j + el <= len && memcmp(s + j, end, el) != 0) {
+            if (s[j] == '\n') {
+                line++;
+                line_start = j + 1;
+            }
+            j++;
+        }
+        if (j + el > len)
+            break;   /* unterminated: the parser reports it */
+        i = j + el;
+    }
+    if (i + 9 <= len && memcmp(s + i, "<!DOCTYPE", 9) == 0) {
+        sp_diag_add(d, SP_D_DOCTYPE, name, line, (int)(i - line_start) + 1,
+                    "DOCTYPE is not allowed in a studypack source (no DTDs, "
+                    "no entities)");
+        return -1;
+    }
+    return 0;
+}
+
+static char *read_file(sp_diags *d, const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sp_diag_add(d, SP_D_IO, path, 0, 0, "cannot open: %s",
+                    strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            sp_diag_add(d, SP_D_NOMEM, path, 0, 0, "out of memory");
+            fclose(f);
+            return NULL;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+        if (len > SP_MAX_FILE_BYTES) {
+            sp_diag_add(d, SP_D_LIMIT, path, 0, 0,
+                        "file is larger than the limit of %u bytes",
+                        SP_MAX_FILE_BYTES);
+            free(buf);
+            fclose(f);
+            return NULL;
+        }
+        if (len == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    if (ferror(f)) {
+        sp_diag_add(d, SP_D_IO, path, 0, 0, "cannot read: %s",
+                    strerror(errno));
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    *len_out = len;
+    return buf;
+}
+
+/* ---- libxml2 errors ---------------------------------------------------- */
+
+/* The file a node came from: its base URI (XInclude marks included roots
+ * with xml:base), or the top-level source. */
+static char *node_file(load_state *st, xmlNodePtr node)
+{
+    if (node && node->doc && node->type != XML_NAMESPACE_DECL) {
+        xmlChar *base = xmlNodeGetBase(node->doc, node);
+        if (base) {
+            char *s = strdup((const char *)base);
+            xmlFree(base);
+            return s;
+        }
+    }
+    return strdup(st->file);
+}
+
+static void trim_message(char *m)
+{
+    size_t n = strlen(m);
+    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+        m[--n] = '\0';
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    load_state *st = ctx;
+    if (!st || !e || e->level == XML_ERR_NONE)
+        return;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
+    trim_message(msg);
+    sp_diag_code code = SP_D_XML;
+    if (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP)
+        code = SP_D_SCHEMA;
+    else if (e->domain == XML_FROM_XINCLUDE)
+        code = SP_D_INCLUDE;
+    if (e->code == XML_ERR_INTERNAL_ERROR && strstr(msg, "depth"))
+        code = SP_D_LIMIT;
+    int line = e->line;
+    int col = e->int2;
+    char *file = NULL;
+    xmlNodePtr node = e->node;
+    if (node && (code == SP_D_SCHEMA || code == SP_D_INCLUDE)) {
+        file = node_file(st, node);
+        line = (int)xmlGetLineNo(node);
+        col = 0;
+    } else {
+        file = strdup(e->file ? e->file : st->file);
+    }
+    if (code == SP_D_INCLUDE && st->have_pending) {
+        /* our loader refused the file: say why, at the include */
+        snprintf(msg, sizeof msg, "%s", st->pending);
+        st->have_pending = 0;
+    } else if (code == SP_D_INCLUDE && strstr(msg, "recursion")) {
+        snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
+                 " (include cycle)");
+    }
+    sp_severity sev = e->level == XML_ERR_WARNING ? SP_WARNING : SP_ERROR;
+    if (sev == SP_ERROR)
+        st->errors++;
+    sp_diag_add_sev(st->diags, code, sev, file, line > 0 ? line : 0,
+                    col > 0 ? col : 0, "%s", msg);
+    free(file);
+}
+
+static void refuse(load_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void refuse(load_state *st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->pending, sizeof st->pending, fmt, ap);
+    va_end(ap);
+    st->have_pending = 1;
+}
+
+/* Has a URI scheme ("http:", "file:") before any slash. */
+static int has_scheme(const char *s)
+{
+    const char *p = s;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+           (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return p > s && *p == ':';
+}
+
+/* True when a relative path climbs above its starting folder. */
+static int escapes(const char *s)
+{
+    int depth = 0;
+    for (const char *p = s; *p;) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0)
+                return 1;
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            depth++;
+        }
+        p += n + (e ? 1 : 0);
+    }
+    return 0;
+}
+
+/* Every external load goes through here: XInclude'd banks only, confined
+ * to the top-level source's folder, checked like the source itself. */
+static xmlParserInputPtr confined_loader(const char *url, const char *id,
+                                         xmlParserCtxtPtr ctxt)
+{
+    (void)id;
+    load_state *st = current;
+    if (!st || !url)
+        return NULL;
+    if (has_scheme(url)) {
+        refuse(st, "include of '%s' refused: only files inside the source's "
+                   "folder can be included", url);
+        return NULL;
+    }
+    char *real = realpath(url, NULL);
+    if (!real) {
+        refuse(st, "cannot include '%s': %s", url, strerror(errno));
+        return NULL;
+    }
+    size_t rl = strlen(st->root_dir);
+    if (strncmp(real, st->root_dir, rl) != 0 || real[rl] != '/') {
+        refuse(st, "include of '%s' refused: it is outside the source's "
+                   "folder", url);
+        free(real);
+        return NULL;
+    }
+    free(real);
+    if (++st->n_includes > SP_MAX_INCLUDES) {
+        refuse(st, "include of '%s' refused: more than %d included files",
+               url, SP_MAX_INCLUDES);
+        return NULL;
+    }
+    size_t len = 0;
+    sp_diags *tmp = sp_diags_new();
+    if (!tmp)
+        return NULL;
+    char *data = read_file(tmp, url, &len);
+    if (data && check_bytes(tmp, url, data, len) != 0) {
+        free(data);
+        data = NULL;
+    }
+    if (!data) {
+        /* the file's own problem, at its own place */
+        st->errors += (int)sp_diags_errors(tmp);
+        sp_diags_move(st->diags, tmp);
+        sp_diags_free(tmp);
+        refuse(st, "cannot include '%s' (see above)", url);
+        return NULL;
+    }
+    sp_diags_free(tmp);
+    xmlParserInputBufferPtr buf =
+        xmlParserInputBufferCreateMem(data, (int)len, XML_CHAR_ENCODING_NONE);
+    free(data);
+    if (!buf)
+        return NULL;
+    xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf,
+                                               XML_CHAR_ENCODING_NONE);
+    if (!in) {
+        xmlFreeParserInputBuffer(buf);
+        return NULL;
+    }
+    in->filename = (char *)xmlStrdup((const xmlChar *)url);
+    return in;
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+static int is_xi(xmlNodePtr n)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns &&
+           (xmlStrEqual(n->ns->href, (const xmlChar *)XI_NS) ||
+            xmlStrEqual(n->ns->href, (const xmlChar *)XI_NS_OLD));
+}
+
+static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
+                        const char *fmt, ...)
+{
+    char *file = node_file(st, n);
+    va_list ap;
+    va_start(ap, fmt);
+    sp_diag_addv(st->diags, code, SP_ERROR, file, (int)xmlGetLineNo(n), 0,
+                 fmt, ap);
+    va_end(ap);
+    free(file);
+    st->errors++;
+}
+
+/* Checks every xi:include of the top-level document before libxml2 sees it,
+ * and the nesting depth.  Nested includes are checked by the loader. */
+static void check_tree(load_state *st, xmlNodePtr n, int depth)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (depth > SP_MAX_DEPTH) {
+            report_node(st, SP_D_LIMIT, n,
+                        "elements nested deeper than %d levels",
+                        SP_MAX_DEPTH);
+            return;
+        }
+        if (is_xi(n) && xmlStrEqual(n->name, (const xmlChar *)"include")) {
+            xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+            xmlChar *parse = xmlGetProp(n, (const xmlChar *)"parse");
+            xmlChar *xp = xmlGetProp(n, (const xmlChar *)"xpointer");
+            const char *h = href ? (const char *)href : "";
+            if (!href || !*h)
+                report_node(st, SP_D_INCLUDE, n,
+                            "xi:include needs an href");
+            else if (has_scheme(h))
+                report_node(st, SP_D_INCLUDE, n,
+                            "include of '%s' refused: only files inside the "
+                            "source's folder can be included (no URLs)", h);
+            else if (h[0] == '/')
+                report_node(st, SP_D_INCLUDE, n,
+                            "include of '%s' refused: absolute paths are not "
+                            "allowed", h);
+            else if (escapes(h))
+                report_node(st, SP_D_INCLUDE, n,
+                            "include of '%s' refused: '..' may not leave the "
+                            "source's folder", h);
+            else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml"))
+                report_node(st, SP_D_INCLUDE, n,
+                            "xi:include parse=\"%s\" is not supported; only "
+                            "XML banks can be included",
+                            (const char *)parse);
+            else if (xp)
+                report_node(st, SP_D_INCLUDE, n,
+                            "xi:include xpointer is not supported");
+            xmlFree(href);
+            xmlFree(parse);
+            xmlFree(xp);
+            continue;
+        }
+        check_tree(st, n->children, depth + 1);
+    }
+}
+
+/* Include depth: how many included roots (marked by xml:base) enclose. */
+static int include_depth(xmlNodePtr n, int depth, xmlNodePtr *deepest)
+{
+    int best = depth;
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        int d = depth;
+        if (xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE))
+            d++;
+        if (d > best) {
+            best = d;
+            *deepest = n;
+        }
+        int sub = include_depth(n->children, d, deepest);
+        if (sub > best)
+            best = sub;
+    }
+    return best;
+}
+
+static xmlSchemaPtr get_schema(load_state *st)
+{
+    if (schema)
+        return schema;
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(
+        (const char *)studypack_xsd, (int)studypack_xsd_len);
+    if (!pc)
+        return NULL;
+    xmlSchemaSetParserStructuredErrors(pc, on_xml_error, st);
+    schema = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    return schema;
+}
+
+/* ---- the model --------------------------------------------------------- */
+
+typedef struct {
+    load_state *st;
+    sp_arena *a;
+    sp_span *spans;          /* scratch for inline content */
+    size_t n, cap;
+    size_t bytes;
+    int nomem;
+} builder;
+
+static int is_el(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !is_xi(n) &&
+           xmlStrEqual(n->name, (const xmlChar *)name);
+}
+
+static const char *intern_file(builder *b, xmlNodePtr n, const char *inherit)
+{
+    if (!xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE))
+        return inherit;
+    char *f = node_file(b->st, n);
+    if (!f)
+        return inherit;
+    const char *r = sp_arena_strdup(b->a, f);
+    free(f);
+    if (r) {
+        /* remember every file read, for incremental builds */
+        sp_pack *p = b->st->pack;
+        const char **in = sp_arena_array(b->a, p->n_inputs + 1,
+                                         sizeof *in);
+        if (in) {
+            if (p->n_inputs)
+                memcpy(in, p->inputs, p->n_inputs * sizeof *in);
+            in[p->n_inputs++] = r;
+            p->inputs = in;
+        }
+    }
+    return r ? r : inherit;
+}
+
+static const char *attr(builder *b, xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *r = sp_arena_strdup(b->a, (const char *)v);
+    xmlFree(v);
+    if (!r)
+        b->nomem = 1;
+    return r;
+}
+
+/* White space collapsed, trimmed: for names, titles, company, role. */
+static const char *plain(builder *b, xmlNodePtr n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    if (!v)
+        return "";
+    char *r = sp_arena_alloc(b->a, strlen((const char *)v) + 1);
+    if (!r) {
+        b->nomem = 1;
+        xmlFree(v);
+        return "";
+    }
+    char *q = r;
+    int space = 1;
+    for (const char *p = (const char *)v; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            if (!space)
+                *q++ = ' ';
+            space = 1;
+        } else {
+            *q++ = *p;
+            space = 0;
+        }
+    }
+    if (q > r && q[-1] == ' ')
+        q--;
+    *q = '\0';
+    xmlFree(v);
+    return r;
+}
+
+static void push_span(builder *b, unsigned style, const char *text)
+{
+    if (b->n == b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 16;
+        sp_span *p = realloc(b->spans, nc * sizeof *p);
+        if (!p) {
+            b->nomem = 1;
+            return;
+        }
+        b->spans = p;
+        b->cap = nc;
+    }
+    b->spans[b->n].style = style;
+    b->spans[b->n].text = text;
+    b->n++;
+}
+
+static void gather_inline(builder *b, xmlNodePtr n, unsigned style)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            b->bytes += (size_t)xmlStrlen(n->content);
+            push_span(b, style, (const char *)n->content);
+        } else if (is_el(n, "em")) {
+            gather_inline(b, n->children, style | SP_STYLE_ITALIC);
+        } else if (is_el(n, "strong")) {
+            gather_inline(b, n->children, style | SP_STYLE_BOLD);
+        } else if (is_el(n, "code")) {
+            gather_inline(b, n->children, style | SP_STYLE_MONO);
+        }
+    }
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void too_long(builder *b, xmlNodePtr n, const char *what)
+{
+    char *file = node_file(b->st, n);
+    sp_diag_add(b->st->diags, SP_D_LIMIT, file, (int)xmlGetLineNo(n), 0,
+                "text of <%s> is longer than %d bytes", what,
+                SP_MAX_TEXT_BYTES);
+    free(file);
+    b->st->errors++;
+}
+
+/* Inline content of N as styled spans with white space collapsed across
+ * span boundaries and trimmed at both ends. */
+static sp_text build_text(builder *b, xmlNodePtr n)
+{
+    sp_text t = {NULL, 0};
+    b->n = 0;
+    b->bytes = 0;
+    gather_inline(b, n->children, 0);
+    if (b->bytes > SP_MAX_TEXT_BYTES) {
+        too_long(b, n, (const char *)n->name);
+        return t;
+    }
+    sp_span *out = sp_arena_array(b->a, b->n ? b->n : 1, sizeof *out);
+    if (!out) {
+        b->nomem = 1;
+        return t;
+    }
+    int space = 1;   /* at the start: drop leading white space */
+    size_t k = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const char *s = b->spans[i].text;
+        char *r = sp_arena_alloc(b->a, strlen(s) + 1);
+        if (!r) {
+            b->nomem = 1;
+            return t;
+        }
+        char *q = r;
+        for (; *s; s++) {
+            if (is_ws(*s)) {
+                if (!space)
+                    *q++ = ' ';
+                space = 1;
+            } else {
+                *q++ = *s;
+                space = 0;
+            }
+        }
+        *q = '\0';
+        if (q > r && k > 0 && out[k - 1].style == b->spans[i].style) {
+            /* merge with the previous span of the same style */
+            size_t l1 = strlen(out[k - 1].text), l2 = (size_t)(q - r);
+            char *m = sp_arena_alloc(b->a, l1 + l2 + 1);
+            if (!m) {
+                b->nomem = 1;
+                return t;
+            }
+            memcpy(m, out[k - 1].text, l1);
+            memcpy(m + l1, r, l2 + 1);
+            out[k - 1].text = m;
+        } else if (q > r) {
+            out[k].style = b->spans[i].style;
+            out[k].text = r;
+            k++;
+        }
+    }
+    /* trailing white space */
+    while (k > 0) {
+        char *s = (char *)out[k - 1].text;
+        size_t l = strlen(s);
+        if (l && s[l - 1] == ' ')
+            s[--l] = '\0';
+        if (l)
+            break;
+        k--;
+    }
+    t.spans = out;
+    t.n_spans = k;
+    return t;
+}
+
+/* pre: kept as written, minus the first line if blank, trailing blank
+ * lines and the indentation common to all lines; tabs become spaces. */
+static sp_text build_pre(builder *b, xmlNodePtr n)
+{
+    sp_text t = {NULL, 0};
+    xmlChar *raw = xmlNodeGetContent(n);
+    if (!raw)
+        return t;
+    const char *s = (const char *)raw;
+    size_t len = strlen(s);
+    if (len > SP_MAX_TEXT_BYTES) {
+        too_long(b, n, "pre");
+        xmlFree(raw);
+        return t;
+    }
+    /* expand tabs to 4 columns */
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++)
+        tabs += s[i] == '\t';
+    char *buf = malloc(len + tabs * 3 + 1);
+    if (!buf) {
+        b->nomem = 1;
+        xmlFree(raw);
+        return t;
+    }
+    size_t o = 0, colno = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\t') {
+            do
+                buf[o++] = ' ';
+            while (++colno % 4);
+        } else if (s[i] == '\r') {
+            continue;
+        } else {
+            buf[o++] = s[i];
+            colno = s[i] == '\n' ? 0 : colno + 1;
+        }
+    }
+    buf[o] = '\0';
+    xmlFree(raw);
+    char *start = buf;
+    /* drop a blank first line */
+    char *nl = strchr(start, '\n');
+    if (nl) {
+        char *p = start;
+        while (p < nl && *p == ' ')
+            p++;
+        if (p == nl)
+            start = nl + 1;
+    }
+    /* drop trailing blank lines and trailing spaces */
+    char *end = start + strlen(start);
+    while (end > start && (end[-1] == ' ' || end[-1] == '\n'))
+        end--;
+    *end = '\0';
+    /* common indentation of non-blank lines */
+    size_t common = SIZE_MAX;
+    for (char *line = start; line && *line;) {
+        size_t ind = 0;
+        while (line[ind] == ' ')
+            ind++;
+        if (line[ind] != '\n' && line[ind] != '\0' && ind < common)
+            common = ind;
+        nl = strchr(line, '\n');
+        line = nl ? nl + 1 : NULL;
+    }
+    if (common == SIZE_MAX)
+        common = 0;
+    char *r = sp_arena_alloc(b->a, strlen(start) + 1);
+    sp_span *sp = sp_arena_alloc(b->a, sizeof *sp);
+    if (!r || !sp) {
+        b->nomem = 1;
+        free(buf);
+        return t;
+    }
+    char *q = r;
+    for (char *line = start; line && *line;) {
+        nl = strchr(line, '\n');
+        size_t l = nl ? (size_t)(nl - line) : strlen(line);
+        size_t skip = l < common ? l : common;
+        memcpy(q, line + skip, l - skip);
+        q += l - skip;
+        if (nl)
+            *q++ = '\n';
+        line = nl ? nl + 1 : NULL;
+    }
+    *q = '\0';
+    free(buf);
+    sp->style = SP_STYLE_MONO;
+    sp->text = r;
+    t.spans = sp;
+    t.n_spans = r[0] ? 1 : 0;
+    return t;
+}
+
+static size_t count_el(xmlNodePtr n, const char *name)
+{
+    size_t k = 0;
+    for (; n; n = n->next)
+        k += is_el(n, name);
+    return k;
+}
+
+static sp_blocks build_blocks(builder *b, xmlNodePtr parent, const char *file)
+{
+    sp_blocks bl = {NULL, 0};
+    size_t n = 0;
+    for (xmlNodePtr c = parent->children; c; c = c->next)
+        n += is_el(c, "p") || is_el(c, "ul") || is_el(c, "ol") ||
+             is_el(c, "pre");
+    if (!n)
+        return bl;
+    bl.blocks = sp_arena_array(b->a, n, sizeof *bl.blocks);
+    if (!bl.blocks) {
+        b->nomem = 1;
+        return bl;
+    }
+    for (xmlNodePtr c = parent->children; c; c = c->next) {
+        sp_block *blk = &bl.blocks[bl.n_blocks];
+        if (is_el(c, "p")) {
+            blk->kind = SP_BLOCK_P;
+            blk->text = build_text(b, c);
+        } else if (is_el(c, "pre")) {
+            blk->kind = SP_BLOCK_PRE;
+            blk->text = build_pre(b, c);
+        } else if (is_el(c, "ul") || is_el(c, "ol")) {
+            blk->kind = is_el(c, "ul") ? SP_BLOCK_UL : SP_BLOCK_OL;
+            size_t k = count_el(c->children, "li");
+            blk->items = sp_arena_array(b->a, k ? k : 1, sizeof *blk->items);
+            if (!blk->items) {
+                b->nomem = 1;
+                return bl;
+            }
+            for (xmlNodePtr li = c->children; li; li = li->next)
+                if (is_el(li, "li"))
+                    blk->items[blk->n_items++] = build_text(b, li);
+        } else {
+            continue;
+        }
+        blk->loc.file = file;
+        blk->loc.line = (int)xmlGetLineNo(c);
+        bl.n_blocks++;
+    }
+    return bl;
+}
+
+/* Splits a space-separated attribute into an arena array of ids. */
+static const char **split_ids(builder *b, const char *v, size_t *n_out)
+{
+    *n_out = 0;
+    if (!v)
+        return NULL;
+    size_t n = 0;
+    for (const char *p = v; *p;) {
+        while (*p && is_ws(*p))
+            p++;
+        if (!*p)
+            break;
+        n++;
+        while (*p && !is_ws(*p))
+            p++;
+    }
+    const char **ids = sp_arena_array(b->a, n ? n : 1, sizeof *ids);
+    if (!ids) {
+        b->nomem = 1;
+        return NULL;
+    }
+    for (const char *p = v; *p;) {
+        while (*p && is_ws(*p))
+            p++;
+        if (!*p)
+            break;
+        const char *s = p;
+        while (*p && !is_ws(*p))
+            p++;
+        ids[(*n_out)++] = sp_arena_strndup(b->a, s, (size_t)(p - s));
+    }
+    return ids;
+}
+
+static void build_question(builder *b, xmlNodePtr n, sp_question *q,
+                           const char *file)
+{
+    q->id = attr(b, n, "id");
+    q->round_id = attr(b, n, "round");
+    q->round = -1;
+    const char *d = attr(b, n, "difficulty");
+    q->difficulty = !d ? SP_DIFF_NONE
+                    : strcmp(d, "easy") == 0   ? SP_DIFF_EASY
+                    : strcmp(d, "medium") == 0 ? SP_DIFF_MEDIUM
+                                               : SP_DIFF_HARD;
+    q->topics = split_ids(b, attr(b, n, "topics"), &q->n_topics);
+    q->loc.file = file;
+    q->loc.line = (int)xmlGetLineNo(n);
+    size_t nf = count_el(n->children, "followup");
+    if (nf) {
+        q->followups = sp_arena_array(b->a, nf, sizeof *q->followups);
+        if (!q->followups) {
+            b->nomem = 1;
+            return;
+        }
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (is_el(c, "cue"))
+            q->cue = build_text(b, c);
+        else if (is_el(c, "prompt"))
+            q->prompt = build_text(b, c);
+        else if (is_el(c, "answer"))
+            q->answer = build_blocks(b, c, file);
+        else if (is_el(c, "followup"))
+            q->followups[q->n_followups++] = build_text(b, c);
+    }
+}
+
+/* Counts the questions under every <questions> child of ROOT (or ROOT
+ * itself for a bank). */
+static size_t count_questions(xmlNodePtr root)
+{
+    if (is_el(root, "questions"))
+        return count_el(root->children, "question");
+    size_t k = 0;
+    for (xmlNodePtr c = root->children; c; c = c->next)
+        if (is_el(c, "questions"))
+            k += count_el(c->children, "question");
+    return k;
+}
+
+static void build_questions(builder *b, xmlNodePtr qs, const char *file)
+{
+    sp_pack *p = b->st->pack;
+    file = intern_file(b, qs, file);
+    for (xmlNodePtr c = qs->children; c; c = c->next) {
+        if (!is_el(c, "question"))
+            continue;
+        sp_question *q = &p->questions[p->n_questions++];
+        q->number = (int)p->n_questions;
+        build_question(b, c, q, file);
+    }
+}
+
+static void build_meta(builder *b, xmlNodePtr n)
+{
+    sp_meta *m = &b->st->pack->meta;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (is_el(c, "company"))
+            m->company = plain(b, c);
+        else if (is_el(c, "role"))
+            m->role = plain(b, c);
+        else if (is_el(c, "edition"))
+            m->edition = plain(b, c);
+        else if (is_el(c, "title"))
+            m->title = plain(b, c);
+        else if (is_el(c, "summary"))
+            m->summary = build_blocks(b, c, b->st->pack->file);
+    }
+    if (!m->title) {
+        const char *role = m->role ? m->role : "";
+        size_t len = strlen(role) + (m->company ? strlen(m->company) : 0) +
+                     32;
+        char *t = sp_arena_alloc(b->a, len);
+        if (!t) {
+            b->nomem = 1;
+            return;
+        }
+        snprintf(t, len, "%s%s%s Interview Prep", m->company ? m->company : "",
+                 m->company ? " " : "", role);
+        m->title = t;
+    }
+}
+
+static void build_process(builder *b, xmlNodePtr n)
+{
+    sp_pack *p = b->st->pack;
+    size_t k = count_el(n->children, "round");
+    p->rounds = sp_arena_array(b->a, k ? k : 1, sizeof *p->rounds);
+    if (!p->rounds) {
+        b->nomem = 1;
+        return;
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (!is_el(c, "round"))
+            continue;
+        sp_round *r = &p->rounds[p->n_rounds++];
+        r->id = attr(b, c, "id");
+        r->name = attr(b, c, "name");
+        r->desc = build_blocks(b, c, p->file);
+        r->loc.file = p->file;
+        r->loc.line = (int)xmlGetLineNo(c);
+    }
+}
+
+static void build_tips(builder *b, xmlNodePtr n)
+{
+    sp_pack *p = b->st->pack;
+    size_t k = count_el(n->children, "section");
+    p->tips = sp_arena_array(b->a, k ? k : 1, sizeof *p->tips);
+    if (!p->tips) {
+        b->nomem = 1;
+        return;
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (!is_el(c, "section"))
+            continue;
+        sp_tip_section *s = &p->tips[p->n_tips++];
+        s->title = attr(b, c, "title");
+        s->loc.file = p->file;
+        s->loc.line = (int)xmlGetLineNo(c);
+        size_t nt = count_el(c->children, "tip");
+        s->tips = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tips);
+        s->tip_locs = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tip_locs);
+        if (!s->tips || !s->tip_locs) {
+            b->nomem = 1;
+            return;
+        }
+        for (xmlNodePtr t = c->children; t; t = t->next) {
+            if (!is_el(t, "tip"))
+                continue;
+            s->tip_locs[s->n_tips].file = p->file;
+            s->tip_locs[s->n_tips].line = (int)xmlGetLineNo(t);
+            s->tips[s->n_tips++] = build_text(b, t);
+        }
+    }
+}
+
+static void build_timeline(builder *b, xmlNodePtr n)
+{
+    sp_pack *p = b->st->pack;
+    size_t k = count_el(n->children, "phase");
+    p->phases = sp_arena_array(b->a, k ? k : 1, sizeof *p->phases);
+    if (!p->phases) {
+        b->nomem = 1;
+        return;
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (!is_el(c, "phase"))
+            continue;
+        sp_phase *ph = &p->phases[p->n_phases++];
+        ph->id = attr(b, c, "id");
+        ph->title = attr(b, c, "title");
+        const char *days = attr(b, c, "days");
+        ph->days = days ? atoi(days) : 1;
+        ph->loc.file = p->file;
+        ph->loc.line = (int)xmlGetLineNo(c);
+        size_t nt = count_el(c->children, "task");
+        ph->tasks = sp_arena_array(b->a, nt ? nt : 1, sizeof *ph->tasks);
+        if (!ph->tasks) {
+            b->nomem = 1;
+            return;
+        }
+        for (xmlNodePtr t = c->children; t; t = t->next) {
+            if (!is_el(t, "task"))
+                continue;
+            sp_task *task = &ph->tasks[ph->n_tasks++];
+            const char *kind = attr(b, t, "kind");
+            static const char *kinds[] = {"study", "practice", "mock",
+                                          "review", "rest"};
+            task->kind = SP_TASK_STUDY;
+            for (int i = 0; kind && i < 5; i++)
+                if (strcmp(kind, kinds[i]) == 0)
+                    task->kind = (sp_task_kind)i;
+            task->text = build_text(b, t);
+            task->question_ids = split_ids(b, attr(b, t, "questions"),
+                                           &task->n_questions);
+            task->loc.file = p->file;
+            task->loc.line = (int)xmlGetLineNo(t);
+        }
+    }
+}
+
+static void build_model(builder *b, xmlNodePtr root)
+{
+    sp_pack *p = b->st->pack;
+    size_t nq = count_questions(root);
+    if (nq > SP_MAX_QUESTIONS) {
+        sp_diag_add(b->st->diags, SP_D_LIMIT, p->file, 0, 0,
+                    "%zu questions; the limit is %d per pack", nq,
+                    SP_MAX_QUESTIONS);
+        b->st->errors++;
+        return;
+    }
+    p->questions = sp_arena_array(b->a, nq ? nq : 1, sizeof *p->questions);
+    if (!p->questions) {
+        b->nomem = 1;
+        return;
+    }
+    if (is_el(root, "questions")) {
+        p->is_bank = 1;
+        build_questions(b, root, p->file);
+        return;
+    }
+    p->id = attr(b, root, "id");
+    xmlChar *lang = xmlGetNsProp(root, (const xmlChar *)"lang",
+                                 XML_XML_NAMESPACE);
+    if (lang) {
+        p->lang = sp_arena_strdup(b->a, (const char *)lang);
+        xmlFree(lang);
+    }
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (is_el(c, "meta"))
+            build_meta(b, c);
+        else if (is_el(c, "process"))
+            build_process(b, c);
+        else if (is_el(c, "questions"))
+            build_questions(b, c, p->file);
+        else if (is_el(c, "tips"))
+            build_tips(b, c);
+        else if (is_el(c, "timeline"))
+            build_timeline(b, c);
+    }
+}
+
+/* ---- the entry points -------------------------------------------------- */
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path))
+                      : strdup(".");
+    if (!dir)
+        return NULL;
+    char *real = realpath(dir, NULL);
+    free(dir);
+    return real;
+}
+
+static sp_pack *load(const char *name, const char *data, size_t len,
+                     sp_diags *diags)
+{
+    if (check_bytes(diags, name, data, len) != 0)
+        return NULL;
+    xmlInitParser();
+    load_state st;
+    memset(&st, 0, sizeof st);
+    st.diags = diags;
+    st.file = name;
+    st.root_dir = dir_of(name);
+    if (!st.root_dir) {
+        sp_diag_add(diags, SP_D_IO, name, 0, 0,
+                    "cannot resolve the source's folder: %s",
+                    strerror(errno));
+        return NULL;
+    }
+    load_state *saved = current;
+    current = &st;
+    if (!default_loader)
+        default_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(confined_loader);
+    xmlSetStructuredErrorFunc(&st, on_xml_error);
+
+    sp_pack *pack = NULL;
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    xmlDocPtr doc = NULL;
+    if (!ctxt) {
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+        goto done;
+    }
+    doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL, PARSE_OPTIONS);
+    if (!doc || st.errors) {
+        if (!st.errors)
+            sp_diag_add(diags, SP_D_XML, name, 0, 0, "cannot parse");
+        goto done;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        sp_diag_add(diags, SP_D_DOCTYPE, name, 1, 0,
+                    "DOCTYPE is not allowed in a studypack source");
+        goto done;
+    }
+    if (doc->encoding && xmlStrcasecmp(doc->encoding,
+                                       (const xmlChar *)"UTF-8") != 0) {
+        sp_diag_add(diags, SP_D_XML, name, 1, 0,
+                    "the file declares encoding '%s'; sources must be UTF-8",
+                    (const char *)doc->encoding);
+        goto done;
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    check_tree(&st, root, 1);
+    if (st.errors)
+        goto done;
+    if (xmlXIncludeProcessFlags(doc, PARSE_OPTIONS) < 0 || st.errors) {
+        if (!st.errors)
+            sp_diag_add(diags, SP_D_INCLUDE, name, 0, 0,
+                        "an include could not be processed");
+        goto done;
+    }
+    root = xmlDocGetRootElement(doc);
+    xmlNodePtr deepest = NULL;
+    if (include_depth(root, 0, &deepest) > SP_MAX_INCLUDE_DEPTH) {
+        char *f = node_file(&st, deepest);
+        sp_diag_add(diags, SP_D_LIMIT, f, (int)xmlGetLineNo(deepest), 0,
+                    "includes nested deeper than %d levels",
+                    SP_MAX_INCLUDE_DEPTH);
+        free(f);
+        goto done;
+    }
+    check_tree(&st, root, 1);   /* depth of the expanded tree */
+    if (st.errors)
+        goto done;
+    xmlSchemaPtr s = get_schema(&st);
+    if (!s) {
+        sp_diag_add(diags, SP_D_SCHEMA, name, 0, 0,
+                    "internal error: the embedded schema does not load");
+        goto done;
+    }
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s);
+    if (!vc) {
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+        goto done;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, on_xml_error, &st);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc != 0 || st.errors) {
+        if (!st.errors)
+            sp_diag_add(diags, SP_D_SCHEMA, name, 0, 0,
+                        "the document is not valid");
+        goto done;
+    }
+
+    sp_arena *a = sp_arena_new();
+    pack = a ? sp_arena_alloc(a, sizeof *pack) : NULL;
+    if (!pack) {
+        sp_arena_free(a);
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+        goto done;
+    }
+    pack->arena = a;
+    pack->file = sp_arena_strdup(a, name);
+    pack->inputs = sp_arena_array(a, 1, sizeof *pack->inputs);
+    if (pack->inputs) {
+        pack->inputs[0] = pack->file;
+        pack->n_inputs = 1;
+    }
+    st.pack = pack;
+    builder b = {&st, a, NULL, 0, 0, 0, 0};
+    build_model(&b, root);
+    free(b.spans);
+    if (b.nomem)
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+    if (b.nomem || st.errors || sp_rules_check(pack, diags) > 0) {
+        sp_pack_free(pack);
+        pack = NULL;
+    }
+done:
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetExternalEntityLoader(default_loader);
+    current = saved;
+    free(st.root_dir);
+    return pack;
+}
+
+sp_pack *sp_load_memory(const char *name, const char *data, size_t len,
+                        sp_diags *diags)
+{
+    return load(name, data, len, diags);
+}
+
+sp_pack *sp_load_file(const char *path, sp_diags *diags)
+{
+    size_t len = 0;
+    char *data = read_file(diags, path, &len);
+    if (!data)
+        return NULL;
+    sp_pack *p = load(path, data, len, diags);
+    free(data);
+    return p;
+}
+
+void sp_load_cleanup(void)
+{
+    if (schema) {
+        xmlSchemaFree(schema);
+        schema = NULL;
+    }
+    xmlCleanupParser();
+}
