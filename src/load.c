@@ -20,7 +20,6 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
-#include <libxml/xinclude.h>
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
@@ -42,11 +41,11 @@ typedef struct {
     const char *file;        /* the top-level source, as named */
     char *root_dir;          /* realpath of its folder */
     int n_includes;
-    char pending[512];       /* the loader's reason for refusing a file */
-    int have_pending;
     int errors;              /* errors reported through libxml2 */
     sp_pack *pack;
-    xmlDocPtr doc;
+    xmlParserCtxtPtr ctxt;
+    char **names;            /* display names of included files (owned) */
+    size_t n_names;
 } load_state;
 
 static _Thread_local load_state *current;
@@ -224,18 +223,14 @@ static char *read_file(sp_diags *d, const char *path, size_t *len_out)
 
 /* ---- libxml2 errors ---------------------------------------------------- */
 
-/* The file a node came from: its base URI (XInclude marks included roots
- * with xml:base), or the top-level source. */
+/* The file a node came from: the nearest ancestor-or-self that
+ * expand_includes marked (the roots of included banks keep their file in
+ * _private), else the top-level source. */
 static char *node_file(load_state *st, xmlNodePtr node)
 {
-    if (node && node->doc && node->type != XML_NAMESPACE_DECL) {
-        xmlChar *base = xmlNodeGetBase(node->doc, node);
-        if (base) {
-            char *s = strdup((const char *)base);
-            xmlFree(base);
-            return s;
-        }
-    }
+    for (xmlNodePtr n = node; n && n->type != XML_DOCUMENT_NODE; n = n->parent)
+        if (n->type == XML_ELEMENT_NODE && n->_private)
+            return strdup((const char *)n->_private);
     return strdup(st->file);
 }
 
@@ -257,28 +252,25 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     sp_diag_code code = SP_D_XML;
     if (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP)
         code = SP_D_SCHEMA;
-    else if (e->domain == XML_FROM_XINCLUDE)
-        code = SP_D_INCLUDE;
-    if (e->code == XML_ERR_INTERNAL_ERROR && strstr(msg, "depth"))
+    if (strstr(msg, "Excessive depth")) {
         code = SP_D_LIMIT;
+        snprintf(msg, sizeof msg, "elements nested deeper than %d levels",
+                 SP_MAX_DEPTH);
+    } else if (strstr(msg, "No matching global declaration available for "
+                           "the validation root")) {
+        snprintf(msg, sizeof msg, "the root element must be <studypack> (a "
+                 "pack) or <questions> (a bank)");
+    }
     int line = e->line;
     int col = e->int2;
     char *file = NULL;
     xmlNodePtr node = e->node;
-    if (node && (code == SP_D_SCHEMA || code == SP_D_INCLUDE)) {
+    if (node && code == SP_D_SCHEMA) {
         file = node_file(st, node);
         line = (int)xmlGetLineNo(node);
         col = 0;
     } else {
         file = strdup(e->file ? e->file : st->file);
-    }
-    if (code == SP_D_INCLUDE && st->have_pending) {
-        /* our loader refused the file: say why, at the include */
-        snprintf(msg, sizeof msg, "%s", st->pending);
-        st->have_pending = 0;
-    } else if (code == SP_D_INCLUDE && strstr(msg, "recursion")) {
-        snprintf(msg + strlen(msg), sizeof msg - strlen(msg),
-                 " (include cycle)");
     }
     sp_severity sev = e->level == XML_ERR_WARNING ? SP_WARNING : SP_ERROR;
     if (sev == SP_ERROR)
@@ -286,17 +278,6 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     sp_diag_add_sev(st->diags, code, sev, file, line > 0 ? line : 0,
                     col > 0 ? col : 0, "%s", msg);
     free(file);
-}
-
-static void refuse(load_state *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void refuse(load_state *st, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(st->pending, sizeof st->pending, fmt, ap);
-    va_end(ap);
-    st->have_pending = 1;
 }
 
 /* Has a URI scheme ("http:", "file:") before any slash. */
@@ -327,69 +308,21 @@ static int escapes(const char *s)
     return 0;
 }
 
-/* Every external load goes through here: XInclude'd banks only, confined
- * to the top-level source's folder, checked like the source itself. */
-static xmlParserInputPtr confined_loader(const char *url, const char *id,
+/* libxml2 must never load anything by itself: includes are expanded by
+ * expand_includes, and DTDs and entities are refused before parsing. */
+static xmlParserInputPtr refusing_loader(const char *url, const char *id,
                                          xmlParserCtxtPtr ctxt)
 {
     (void)id;
+    (void)ctxt;
     load_state *st = current;
-    if (!st || !url)
-        return NULL;
-    if (has_scheme(url)) {
-        refuse(st, "include of '%s' refused: only files inside the source's "
-                   "folder can be included", url);
-        return NULL;
+    if (st) {
+        sp_diag_add(st->diags, SP_D_INCLUDE, st->file, 0, 0,
+                    "loading '%s' refused: studypack reads no external "
+                    "resources", url ? url : "?");
+        st->errors++;
     }
-    char *real = realpath(url, NULL);
-    if (!real) {
-        refuse(st, "cannot include '%s': %s", url, strerror(errno));
-        return NULL;
-    }
-    size_t rl = strlen(st->root_dir);
-    if (strncmp(real, st->root_dir, rl) != 0 || real[rl] != '/') {
-        refuse(st, "include of '%s' refused: it is outside the source's "
-                   "folder", url);
-        free(real);
-        return NULL;
-    }
-    free(real);
-    if (++st->n_includes > SP_MAX_INCLUDES) {
-        refuse(st, "include of '%s' refused: more than %d included files",
-               url, SP_MAX_INCLUDES);
-        return NULL;
-    }
-    size_t len = 0;
-    sp_diags *tmp = sp_diags_new();
-    if (!tmp)
-        return NULL;
-    char *data = read_file(tmp, url, &len);
-    if (data && check_bytes(tmp, url, data, len) != 0) {
-        free(data);
-        data = NULL;
-    }
-    if (!data) {
-        /* the file's own problem, at its own place */
-        st->errors += (int)sp_diags_errors(tmp);
-        sp_diags_move(st->diags, tmp);
-        sp_diags_free(tmp);
-        refuse(st, "cannot include '%s' (see above)", url);
-        return NULL;
-    }
-    sp_diags_free(tmp);
-    xmlParserInputBufferPtr buf =
-        xmlParserInputBufferCreateMem(data, (int)len, XML_CHAR_ENCODING_NONE);
-    free(data);
-    if (!buf)
-        return NULL;
-    xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf,
-                                               XML_CHAR_ENCODING_NONE);
-    if (!in) {
-        xmlFreeParserInputBuffer(buf);
-        return NULL;
-    }
-    in->filename = (char *)xmlStrdup((const xmlChar *)url);
-    return in;
+    return NULL;
 }
 
 /* ---- the document ------------------------------------------------------ */
@@ -467,25 +400,141 @@ static void check_tree(load_state *st, xmlNodePtr n, int depth)
     }
 }
 
-/* Include depth: how many included roots (marked by xml:base) enclose. */
-static int include_depth(xmlNodePtr n, int depth, xmlNodePtr *deepest)
+typedef struct frame {
+    const char *real;        /* realpath of a file being included */
+    const struct frame *up;
+} frame;
+
+static const char *keep_name(load_state *st, const char *name)
 {
-    int best = depth;
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
+    char **n = realloc(st->names, (st->n_names + 1) * sizeof *n);
+    if (!n)
+        return NULL;
+    st->names = n;
+    if (!(n[st->n_names] = strdup(name)))
+        return NULL;
+    return n[st->n_names++];
+}
+
+static int expand_includes(load_state *st, xmlDocPtr doc, xmlNodePtr n,
+                           const char *file, int depth, const frame *up);
+
+/* Carries the file marks (_private) over to a deep copy of a tree. */
+static void copy_private(xmlNodePtr from, xmlNodePtr to)
+{
+    for (; from && to; from = from->next, to = to->next) {
+        if (from->type != XML_ELEMENT_NODE)
             continue;
-        int d = depth;
-        if (xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE))
-            d++;
-        if (d > best) {
-            best = d;
-            *deepest = n;
-        }
-        int sub = include_depth(n->children, d, deepest);
-        if (sub > best)
-            best = sub;
+        to->_private = from->_private;
+        copy_private(from->children, to->children);
     }
-    return best;
+}
+
+/* Replaces one checked xi:include element by the root of the bank it
+ * names, itself expanded, or reports why it cannot. */
+static void include_one(load_state *st, xmlDocPtr doc, xmlNodePtr xi,
+                        const char *file, int depth, const frame *up)
+{
+    xmlChar *href = xmlGetProp(xi, (const xmlChar *)"href");
+    if (!href)
+        return;
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
+    size_t hl = strlen((const char *)href);
+    char *path = malloc(dl + hl + 1);
+    if (!path) {
+        xmlFree(href);
+        return;
+    }
+    memcpy(path, file, dl);
+    memcpy(path + dl, href, hl + 1);
+    xmlFree(href);
+    char *real = realpath(path, NULL);
+    size_t rl = strlen(st->root_dir);
+    xmlDocPtr bank = NULL;
+    if (!real) {
+        report_node(st, SP_D_INCLUDE, xi, "cannot include '%s': %s", path,
+                    strerror(errno));
+    } else if (strncmp(real, st->root_dir, rl) != 0 || real[rl] != '/') {
+        report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: it "
+                    "leads outside the source's folder (through a symbolic "
+                    "link?)", path);
+    } else if (depth >= SP_MAX_INCLUDE_DEPTH) {
+        report_node(st, SP_D_LIMIT, xi, "include of '%s' refused: includes "
+                    "nested deeper than %d levels", path,
+                    SP_MAX_INCLUDE_DEPTH);
+    } else if (++st->n_includes > SP_MAX_INCLUDES) {
+        report_node(st, SP_D_LIMIT, xi, "include of '%s' refused: more than "
+                    "%d included files", path, SP_MAX_INCLUDES);
+    } else {
+        int cycle = 0;
+        for (const frame *f = up; f; f = f->up)
+            cycle |= strcmp(f->real, real) == 0;
+        if (cycle) {
+            report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: "
+                        "include cycle (the file includes itself through "
+                        "this include)", path);
+        } else {
+            size_t len = 0;
+            int before = (int)sp_diags_errors(st->diags);
+            const char *name = keep_name(st, path);
+            char *data = name ? read_file(st->diags, name, &len) : NULL;
+            if (data && check_bytes(st->diags, name, data, len) == 0)
+                bank = xmlCtxtReadMemory(st->ctxt, data, (int)len, name,
+                                         NULL, PARSE_OPTIONS);
+            free(data);
+            st->errors += (int)sp_diags_errors(st->diags) - before;
+            xmlNodePtr root = bank ? xmlDocGetRootElement(bank) : NULL;
+            if (bank && bank->encoding &&
+                xmlStrcasecmp(bank->encoding, (const xmlChar *)"UTF-8")) {
+                sp_diag_add(st->diags, SP_D_XML, name, 1, 0, "the file "
+                            "declares encoding '%s'; sources must be UTF-8",
+                            (const char *)bank->encoding);
+                st->errors++;
+            } else if (bank && !root) {
+                report_node(st, SP_D_INCLUDE, xi, "'%s' has no root element",
+                            path);
+            } else if (root) {
+                root->_private = (void *)name;
+                frame me = {real, up};
+                check_tree(st, root, 1);
+                if (!st->errors &&
+                    expand_includes(st, bank, root, name, depth + 1, &me) ==
+                        0) {
+                    /* a copy keeps line numbers (adopting resets them) */
+                    xmlNodePtr copy = xmlDocCopyNode(root, doc, 1);
+                    if (copy) {
+                        copy_private(root, copy);
+                        xmlAddPrevSibling(xi, copy);
+                    } else {
+                        report_node(st, SP_D_NOMEM, xi, "out of memory");
+                    }
+                }
+            }
+        }
+    }
+    xmlFreeDoc(bank);
+    free(real);
+    free(path);
+}
+
+/* Expands every xi:include below N (already checked by check_tree). */
+static int expand_includes(load_state *st, xmlDocPtr doc, xmlNodePtr n,
+                           const char *file, int depth, const frame *up)
+{
+    for (xmlNodePtr c = n->children, next; c; c = next) {
+        next = c->next;
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_xi(c) && xmlStrEqual(c->name, (const xmlChar *)"include")) {
+            include_one(st, doc, c, file, depth, up);
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        } else {
+            expand_includes(st, doc, c, file, depth, up);
+        }
+    }
+    return st->errors ? -1 : 0;
 }
 
 static xmlSchemaPtr get_schema(load_state *st)
@@ -521,9 +570,9 @@ static int is_el(xmlNodePtr n, const char *name)
 
 static const char *intern_file(builder *b, xmlNodePtr n, const char *inherit)
 {
-    if (!xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE))
+    if (!n->_private)
         return inherit;
-    char *f = node_file(b->st, n);
+    char *f = strdup((const char *)n->_private);
     if (!f)
         return inherit;
     const char *r = sp_arena_strdup(b->a, f);
@@ -922,12 +971,13 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
  * itself for a bank). */
 static size_t count_questions(xmlNodePtr root)
 {
-    if (is_el(root, "questions"))
-        return count_el(root->children, "question");
     size_t k = 0;
-    for (xmlNodePtr c = root->children; c; c = c->next)
-        if (is_el(c, "questions"))
-            k += count_el(c->children, "question");
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (is_el(c, "question"))
+            k++;
+        else if (is_el(c, "questions"))
+            k += count_questions(c);
+    }
     return k;
 }
 
@@ -936,6 +986,8 @@ static void build_questions(builder *b, xmlNodePtr qs, const char *file)
     sp_pack *p = b->st->pack;
     file = intern_file(b, qs, file);
     for (xmlNodePtr c = qs->children; c; c = c->next) {
+        if (is_el(c, "questions"))
+            build_questions(b, c, file);
         if (!is_el(c, "question"))
             continue;
         sp_question *q = &p->questions[p->n_questions++];
@@ -1150,11 +1202,12 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     current = &st;
     if (!default_loader)
         default_loader = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(confined_loader);
+    xmlSetExternalEntityLoader(refusing_loader);
     xmlSetStructuredErrorFunc(&st, on_xml_error);
 
     sp_pack *pack = NULL;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    st.ctxt = ctxt;
     xmlDocPtr doc = NULL;
     if (!ctxt) {
         sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
@@ -1182,23 +1235,12 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     check_tree(&st, root, 1);
     if (st.errors)
         goto done;
-    if (xmlXIncludeProcessFlags(doc, PARSE_OPTIONS) < 0 || st.errors) {
-        if (!st.errors)
-            sp_diag_add(diags, SP_D_INCLUDE, name, 0, 0,
-                        "an include could not be processed");
-        goto done;
-    }
-    root = xmlDocGetRootElement(doc);
-    xmlNodePtr deepest = NULL;
-    if (include_depth(root, 0, &deepest) > SP_MAX_INCLUDE_DEPTH) {
-        char *f = node_file(&st, deepest);
-        sp_diag_add(diags, SP_D_LIMIT, f, (int)xmlGetLineNo(deepest), 0,
-                    "includes nested deeper than %d levels",
-                    SP_MAX_INCLUDE_DEPTH);
-        free(f);
-        goto done;
-    }
-    check_tree(&st, root, 1);   /* depth of the expanded tree */
+    char *real = realpath(name, NULL);
+    frame top = {real ? real : name, NULL};
+    expand_includes(&st, doc, root, name, 0, &top);
+    free(real);
+    if (!st.errors)
+        check_tree(&st, root, 1);   /* nesting of the expanded tree */
     if (st.errors)
         goto done;
     xmlSchemaPtr s = get_schema(&st);
@@ -1253,6 +1295,9 @@ done:
     xmlSetExternalEntityLoader(default_loader);
     current = saved;
     free(st.root_dir);
+    for (size_t i = 0; i < st.n_names; i++)
+        free(st.names[i]);
+    free(st.names);
     return pack;
 }
 
