@@ -1,0 +1,177 @@
+/* text.h - the text engine: UTF-8, styled runs, line breaking, blocks.
+ *
+ * Layout is two pure steps, so "how tall is this?" never needs a drawing:
+ *
+ *   1. prepare: content (sp_text, sp_blocks, plain strings) is added to an
+ *      sp_flow, which splits it into words measured in 1/1000 em.  A flow
+ *      does not depend on the font size or the box width.
+ *   2. break:   sp_flow_break lays a flow out at a base size and a width
+ *      into sp_lines (lines of styled runs with their positions).  The
+ *      height of the result answers "does it fit?"; sp_lines_emit then
+ *      appends the lines (or a range of them, for splitting content over
+ *      several cards) to an sp_dlist as one text item per styled run per
+ *      line.
+ *
+ * Because every size in a flow is either a multiple of the base size or
+ * fixed, breaking the same flow at several sizes costs no re-measuring:
+ * fitting (sp_flow_fit) is a search over sizes.
+ *
+ * Line breaking is greedy (first fit): lines break at spaces and after '-'
+ * or '/' inside a word; a word wider than the line is broken between
+ * characters (never inside a UTF-8 sequence).  Code blocks (SP_BLOCK_PRE)
+ * keep their white space (tabs expand to multiples of 4 columns) and a line
+ * wider than the box wraps by characters, each continuation line starting
+ * with the marker U+21AA.  Characters a face lacks are drawn in the first
+ * face that has them (regular, bold, italic, mono); characters no face has
+ * are measured as zero width and reported by sp_glyphs_check.
+ *
+ * Coordinates are points, top-left origin, y down (as in dlist.h); a line's
+ * baseline lies between its top and bottom so that the font's ascent and
+ * descent stay inside the line box.
+ *
+ * Who may include: layout modules (cards, booklet), the glyph check, main,
+ * tests.
+ * Ownership: sp_flow owns a copy of all text added to it (free with
+ * sp_flow_free).  sp_lines is a caller-owned struct (sp_lines_init /
+ * sp_lines_release); its runs point into the flow's text, so sp_lines are
+ * valid only while their flow lives unchanged.
+ */
+#ifndef SP_TEXT_H
+#define SP_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "dlist.h"
+#include "fonts.h"
+#include "model.h"
+
+/* Decodes one UTF-8 character of s[0..len) (len > 0) into *cp and returns
+ * its length in bytes (1..4).  Invalid or truncated sequences, overlong
+ * forms and surrogates decode as U+FFFD and consume exactly one byte. */
+size_t sp_utf8_next(const char *s, size_t len, uint32_t *cp);
+
+/* The face a span of these style bits is drawn in (bold wins over italic,
+ * mono over both). */
+sp_face sp_style_face(unsigned style);
+
+/* The face a character is actually drawn in when its text asks for FACE:
+ * FACE if it has a glyph, else the first face that has one, else FACE. */
+sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp);
+
+typedef enum { SP_ALIGN_LEFT, SP_ALIGN_CENTER, SP_ALIGN_RIGHT } sp_align;
+
+/* How content added to a flow is set.  A zeroed struct is valid: size =
+ * the base size, leading 1.2, no gaps, left aligned. */
+typedef struct {
+    double scale;        /* size = base size * scale (0 means 1) */
+    double size_pt;      /* > 0: this fixed size, whatever the base size */
+    double leading;      /* line height in multiples of the size (0: 1.2) */
+    double gap_before;   /* space above, in multiples of the size; dropped
+                            at the top of a flow and of a split part */
+    double block_gap;    /* sp_flow_blocks: space between blocks (x size) */
+    double item_gap;     /* space between list items (x size) */
+    unsigned style;      /* SP_STYLE_* bits added to every span */
+    sp_align align;
+    int keep_with_next;  /* never split a page right after this text */
+} sp_para_opts;
+
+typedef struct sp_flow sp_flow;
+
+/* A new empty flow measuring with FONTS (which must outlive it); NULL when
+ * out of memory. */
+sp_flow *sp_flow_new(const sp_fonts *fonts);
+void sp_flow_free(sp_flow *f);
+/* Empties the flow, keeping its buffers for reuse. */
+void sp_flow_clear(sp_flow *f);
+/* True if nothing has been added since creation or sp_flow_clear. */
+int sp_flow_empty(const sp_flow *f);
+
+/* Each adds content as new paragraph(s) and returns 0, or -1 when out of
+ * memory. */
+int sp_flow_text(sp_flow *f, const sp_text *t, const sp_para_opts *o);
+int sp_flow_plain(sp_flow *f, const char *utf8, const sp_para_opts *o);
+/* Paragraphs, bullet lists (U+2022), numbered lists ("1.") with hanging
+ * indents, and code blocks in the mono face. */
+int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o);
+/* A bullet list (numbered if NUMBERED) of inline items. */
+int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
+                 int numbered, const sp_para_opts *o);
+
+/* Where a page (card) may be split before a line. */
+enum { SP_SPLIT_NEVER, SP_SPLIT_LINE, SP_SPLIT_BLOCK };
+
+/* One styled run on a line: drawn as one text item. */
+typedef struct {
+    sp_face face;
+    double size_pt;
+    double x_pt;         /* from the flow's left edge */
+    double width_pt;
+    const char *text;    /* into the flow's text; not NUL-terminated */
+    size_t len;
+} sp_run;
+
+typedef struct {
+    double top_pt, baseline_pt, bottom_pt;   /* from the flow's top */
+    double width_pt;     /* from the left edge to the end of the last run */
+    size_t first_run, n_runs;
+    int split;           /* SP_SPLIT_*: may a page start with this line? */
+} sp_line;
+
+typedef struct {
+    sp_line *lines;
+    size_t n_lines, cap_lines;
+    sp_run *runs;
+    size_t n_runs, cap_runs;
+    double base_pt, width_pt;  /* what the flow was broken at */
+    double height_pt;          /* bottom of the last line; 0 if none */
+    int overflow;              /* some character alone was wider than the
+                                  line (the box is narrower than a glyph) */
+} sp_lines;
+
+void sp_lines_init(sp_lines *l);
+void sp_lines_release(sp_lines *l);
+
+/* Breaks FLOW at base size BASE_PT into lines WIDTH_PT wide, replacing
+ * the contents of OUT.  Pure: the same input gives the same lines.
+ * Returns 0, or -1 when out of memory. */
+int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
+                  sp_lines *out);
+
+/* Height of lines [first, end) set on their own (gap above FIRST dropped). */
+double sp_lines_range_height_pt(const sp_lines *l, size_t first, size_t end);
+
+/* Fitting: SIZES_PT[0..n) in decreasing order.  Finds the first (largest)
+ * size at which the flow's height is at most HEIGHT_PT, leaves that layout
+ * in OUT and returns its index; if none fits, leaves the layout at the
+ * smallest size in OUT and returns n.  Tries the largest size first, then
+ * binary-searches the rest (height never grows as the size shrinks).
+ * Returns -1 when out of memory. */
+int sp_flow_fit(const sp_flow *f, const double *sizes_pt, size_t n,
+                double width_pt, double height_pt, sp_lines *out);
+
+/* Appends lines [first, end) to DL with the first line's top at (x_pt,
+ * y_pt): one sp_dl_text per run.  Returns 0, or -1 when out of memory. */
+int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
+                  double x_pt, double y_pt);
+
+/* Convenience: the height of BLOCKS set at SIZE_PT in WIDTH_PT (block gap
+ * 0.5, item gap 0.15 of the size), or -1 when out of memory. */
+double sp_blocks_height_pt(const sp_fonts *fonts, const sp_blocks *b,
+                           double size_pt, double width_pt);
+/* Convenience: lays BLOCKS out the same way and draws them at (x_pt, y_pt);
+ * returns the height used, or -1 when out of memory. */
+double sp_blocks_emit(const sp_fonts *fonts, const sp_blocks *b,
+                      double size_pt, double width_pt, sp_dlist *dl,
+                      double x_pt, double y_pt);
+
+/* The glyph check: walks every text of PACK (meta, rounds, questions: cue,
+ * prompt, answer, follow-ups; tips; tasks; phase and section titles) and
+ * reports each character that no face can draw (sp_glyph_face finds none;
+ * characters above U+FFFF never can) as an SP_D_GLYPH error at the node's
+ * file and line, once per (node, code point).  Returns the number of
+ * errors added. */
+int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d);
+
+#endif

@@ -1,0 +1,508 @@
+/* fonts.c - TrueType faces through FreeType (see fonts.h).
+ *
+ * Each face's file is read once into memory: the bytes are hashed and the
+ * face is opened from memory.  Advance widths of the whole BMP are read at
+ * open into a float table per face (-1 = no glyph), so measuring is a table
+ * lookup and the object is read-only afterwards (safe to share between
+ * threads that measure).  Characters above U+FFFF are never drawable: the
+ * PDF writer (libharu) drops them.
+ */
+#include "fonts.h"
+#include "text.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+#include FT_TRUETYPE_TAGS_H
+#include FT_TRUETYPE_TABLES_H
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FONT_BYTES (256L * 1024 * 1024)
+#define BMP 0x10000
+
+typedef struct {
+    char *path;              /* as resolved (DIR/FILE or absolute) */
+    int index;
+    unsigned char *data;     /* the file's bytes; FreeType reads them */
+    long size;
+    FT_Face ft;
+    double ascent, descent;  /* 1/1000 em, both positive */
+    float *adv;              /* [BMP] advance in 1/1000 em, -1 if missing */
+    int shared;              /* 1 if this slot borrows another slot */
+} face_t;
+
+struct sp_fonts {
+    FT_Library lib;
+    face_t faces[SP_FACE_COUNT];
+    uint64_t hash;
+};
+
+static const char *const face_names[SP_FACE_COUNT] = {
+    "regular", "bold", "italic", "mono"
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
+}
+
+/* Checks that every table of the sfnt at INDEX lies inside the file;
+ * FreeType does not notice some truncations.  0 if sound, -1 if not. */
+static int check_tables(const unsigned char *d, long size, int index)
+{
+    long off = 0;
+    if (size < 12)
+        return -1;
+    if (memcmp(d, "ttcf", 4) == 0) {
+        uint32_t n = be32(d + 8);
+        if (index < 0 || (uint32_t)index >= n || 12 + 4L * (index + 1) > size)
+            return -1;
+        off = (long)be32(d + 12 + 4 * index);
+    }
+    if (off > size - 12)
+        return -1;
+    long n_tables = (long)(d[off + 4] << 8 | d[off + 5]);
+    if (off + 12 + 16 * n_tables > size)
+        return -1;
+    for (long i = 0; i < n_tables; i++) {
+        const unsigned char *rec = d + off + 12 + 16 * i;
+        uint64_t t_off = be32(rec + 8), t_len = be32(rec + 12);
+        if (t_off + t_len > (uint64_t)size)
+            return -1;
+    }
+    return 0;
+}
+
+/* Reads PATH whole into *data; 0, or -1 with a diagnostic. */
+static int read_file(const char *path, unsigned char **data, long *size,
+                     sp_diags *d)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot open font: %s",
+                    strerror(errno));
+        return -1;
+    }
+    long n = -1;
+    if (fseek(fp, 0, SEEK_END) == 0)
+        n = ftell(fp);
+    if (n < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot read font: %s",
+                    strerror(errno));
+        fclose(fp);
+        return -1;
+    }
+    if (n > MAX_FONT_BYTES) {
+        sp_diag_add(d, SP_D_FONT, path, 0, 0,
+                    "font file is larger than %ld MiB",
+                    MAX_FONT_BYTES / (1024 * 1024));
+        fclose(fp);
+        return -1;
+    }
+    unsigned char *buf = malloc(n ? (size_t)n : 1);
+    if (!buf) {
+        sp_diag_add(d, SP_D_NOMEM, path, 0, 0, "out of memory reading font");
+        fclose(fp);
+        return -1;
+    }
+    if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot read font: %s",
+                    ferror(fp) ? strerror(errno) : "file shrank");
+        free(buf);
+        fclose(fp);
+        return -1;
+    }
+    fclose(fp);
+    *data = buf;
+    *size = n;
+    return 0;
+}
+
+/* Fills the face's BMP advance table from its Unicode cmap. */
+static int fill_advances(face_t *fc)
+{
+    FT_Face ft = fc->ft;
+    fc->adv = malloc(BMP * sizeof *fc->adv);
+    if (!fc->adv)
+        return -1;
+    for (size_t i = 0; i < BMP; i++)
+        fc->adv[i] = -1.0f;
+    double scale = 1000.0 / ft->units_per_EM;
+    FT_UInt gi;
+    FT_ULong cp = FT_Get_First_Char(ft, &gi);
+    while (gi != 0) {
+        if (cp < BMP) {
+            FT_Fixed a = 0;
+            if (FT_Get_Advance(ft, gi, FT_LOAD_NO_SCALE, &a) == 0)
+                fc->adv[cp] = (float)(a * scale);
+        }
+        cp = FT_Get_Next_Char(ft, cp, &gi);
+    }
+    return 0;
+}
+
+/* Opens one face from PATH at INDEX into FC; 0, or -1 with diagnostics. */
+static int open_face(sp_fonts *f, face_t *fc, sp_diags *d)
+{
+    if (read_file(fc->path, &fc->data, &fc->size, d))
+        return -1;
+    for (long i = 0; i < fc->size; i++) {
+        f->hash ^= fc->data[i];
+        f->hash *= 0x100000001b3ULL;
+    }
+    f->hash ^= (uint64_t)fc->index;
+    f->hash *= 0x100000001b3ULL;
+
+    if (check_tables(fc->data, fc->size, fc->index)) {
+        sp_diag_add(d, SP_D_FONT, fc->path, 0, 0,
+                    "not a TrueType font, or truncated (face index %d)",
+                    fc->index);
+        return -1;
+    }
+    FT_Error err = FT_New_Memory_Face(f->lib, fc->data, fc->size, fc->index,
+                                      &fc->ft);
+    if (err) {
+        fc->ft = NULL;
+        sp_diag_add(d, SP_D_FONT, fc->path, 0, 0,
+                    "not a usable TrueType font (FreeType error %d, face "
+                    "index %d)", err, fc->index);
+        return -1;
+    }
+    FT_ULong len = 0;
+    if (!FT_IS_SFNT(fc->ft)
+        || FT_Load_Sfnt_Table(fc->ft, TTAG_glyf, 0, NULL, &len) || len == 0) {
+        sp_diag_add(d, SP_D_FONT, fc->path, 0, 0,
+                    "not a TrueType font with glyf outlines (CFF-based "
+                    "OpenType fonts cannot be embedded)");
+        return -1;
+    }
+    if (FT_Select_Charmap(fc->ft, FT_ENCODING_UNICODE)) {
+        sp_diag_add(d, SP_D_FONT, fc->path, 0, 0, "font has no Unicode cmap");
+        return -1;
+    }
+    if (fc->ft->units_per_EM == 0) {
+        sp_diag_add(d, SP_D_FONT, fc->path, 0, 0, "font has no units per em");
+        return -1;
+    }
+    double scale = 1000.0 / fc->ft->units_per_EM;
+    fc->ascent = fc->ft->ascender * scale;
+    fc->descent = -fc->ft->descender * scale;
+    if (fc->ascent <= 0 || fc->descent < 0) {
+        sp_diag_add(d, SP_D_FONT, fc->path, 0, 0,
+                    "font has no usable ascender/descender");
+        return -1;
+    }
+    if (fill_advances(fc)) {
+        sp_diag_add(d, SP_D_NOMEM, fc->path, 0, 0,
+                    "out of memory reading font");
+        return -1;
+    }
+    return 0;
+}
+
+/* Joins DIR and FILE unless FILE is absolute; malloc'd or NULL. */
+static char *join_path(const char *dir, const char *file)
+{
+    if (file[0] == '/' || !dir || !*dir)
+        return strdup(file);
+    size_t a = strlen(dir), b = strlen(file);
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    size_t k = a;
+    if (dir[a - 1] != '/')
+        p[k++] = '/';
+    memcpy(p + k, file, b + 1);
+    return p;
+}
+
+static char *trim(char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Parses one manifest line "FACE FILE [INDEX]" into the faces table;
+ * 0, or -1 with a diagnostic at MANIFEST:LINENO. */
+static int parse_line(sp_fonts *f, const char *dir, char *line,
+                      const char *manifest, int lineno, sp_diags *d)
+{
+    char *s = trim(line);
+    if (!*s || *s == '#')
+        return 0;
+    char *sp = s;
+    while (*sp && !isspace((unsigned char)*sp))
+        sp++;
+    if (!*sp) {
+        sp_diag_add(d, SP_D_FONT, manifest, lineno, 0,
+                    "expected 'FACE FILE [INDEX]'");
+        return -1;
+    }
+    *sp++ = '\0';
+    int face = -1;
+    for (int i = 0; i < SP_FACE_COUNT; i++)
+        if (strcmp(s, face_names[i]) == 0)
+            face = i;
+    if (face < 0) {
+        sp_diag_add(d, SP_D_FONT, manifest, lineno, 0,
+                    "unknown face '%s' (expected regular, bold, italic or "
+                    "mono)", s);
+        return -1;
+    }
+    if (f->faces[face].path) {
+        sp_diag_add(d, SP_D_FONT, manifest, lineno, 0,
+                    "face '%s' is listed twice", s);
+        return -1;
+    }
+    char *file = trim(sp);
+    int index = 0;
+    char *last = strrchr(file, ' ');
+    char *tab = strrchr(file, '\t');
+    if (tab > last)
+        last = tab;
+    if (last && last[1] && strspn(last + 1, "0123456789")
+                               == strlen(last + 1)) {
+        long v = strtol(last + 1, NULL, 10);
+        if (v > INT_MAX / 2) {
+            sp_diag_add(d, SP_D_FONT, manifest, lineno, 0,
+                        "face index %s is too large", last + 1);
+            return -1;
+        }
+        index = (int)v;
+        *last = '\0';
+        file = trim(file);
+    }
+    f->faces[face].path = join_path(dir, file);
+    f->faces[face].index = index;
+    if (!f->faces[face].path) {
+        sp_diag_add(d, SP_D_NOMEM, manifest, lineno, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads DIR/fonts.txt into f->faces[].path/index; 0, or -1. */
+static int read_manifest(sp_fonts *f, const char *dir, sp_diags *d)
+{
+    char *manifest = join_path(dir, "fonts.txt");
+    if (!manifest) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    FILE *fp = fopen(manifest, "r");
+    if (!fp) {
+        sp_diag_add(d, SP_D_FONT, manifest, 0, 0,
+                    "cannot open the font manifest: %s", strerror(errno));
+        free(manifest);
+        return -1;
+    }
+    char line[4096];
+    int lineno = 0, bad = 0;
+    while (fgets(line, sizeof line, fp)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(fp)) {
+            sp_diag_add(d, SP_D_FONT, manifest, lineno, 0, "line too long");
+            bad = 1;
+            break;
+        }
+        if (parse_line(f, dir, line, manifest, lineno, d))
+            bad = 1;
+    }
+    fclose(fp);
+    if (!bad && !f->faces[SP_FACE_REGULAR].path) {
+        sp_diag_add(d, SP_D_FONT, manifest, 0, 0,
+                    "the manifest names no 'regular' face");
+        bad = 1;
+    }
+    free(manifest);
+    return bad ? -1 : 0;
+}
+
+sp_fonts *sp_fonts_open(const char *dir, sp_diags *d)
+{
+    sp_fonts *f = calloc(1, sizeof *f);
+    if (!f) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    f->hash = 0xcbf29ce484222325ULL;
+    if (read_manifest(f, dir, d))
+        goto fail;
+    if (FT_Init_FreeType(&f->lib)) {
+        f->lib = NULL;
+        sp_diag_add(d, SP_D_FONT, NULL, 0, 0, "cannot initialise FreeType");
+        goto fail;
+    }
+    int bad = 0;
+    for (int i = 0; i < SP_FACE_COUNT; i++) {
+        face_t *fc = &f->faces[i];
+        if (!fc->path)
+            continue;
+        if (open_face(f, fc, d))
+            bad = 1;
+    }
+    if (bad)
+        goto fail;
+    /* faces the manifest leaves out are drawn with the regular face */
+    for (int i = 0; i < SP_FACE_COUNT; i++) {
+        if (f->faces[i].path)
+            continue;
+        f->faces[i] = f->faces[SP_FACE_REGULAR];
+        f->faces[i].shared = 1;
+    }
+    return f;
+fail:
+    sp_fonts_free(f);
+    return NULL;
+}
+
+void sp_fonts_free(sp_fonts *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < SP_FACE_COUNT; i++) {
+        face_t *fc = &f->faces[i];
+        if (fc->shared)
+            continue;
+        if (fc->ft)
+            FT_Done_Face(fc->ft);
+        free(fc->adv);
+        free(fc->data);
+        free(fc->path);
+    }
+    if (f->lib)
+        FT_Done_FreeType(f->lib);
+    free(f);
+}
+
+/* 1 if DIR/fonts.txt exists. */
+static int has_manifest(const char *dir)
+{
+    char *m = join_path(dir, "fonts.txt");
+    struct stat st;
+    int ok = m && stat(m, &st) == 0 && S_ISREG(st.st_mode);
+    free(m);
+    return ok;
+}
+
+/* The folder holding the running program, malloc'd, or NULL. */
+static char *exe_dir(const char *argv0)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    char *path = NULL;
+    if (n > 0) {
+        buf[n] = '\0';
+        path = strdup(buf);
+    } else if (argv0 && strchr(argv0, '/')) {
+        path = realpath(argv0, NULL);
+    }
+    if (!path)
+        return NULL;
+    char *slash = strrchr(path, '/');
+    if (slash)
+        *slash = '\0';
+    return path;
+}
+
+char *sp_fonts_default_dir(const char *argv0)
+{
+    const char *env = getenv("STUDYPACK_FONTS");
+    if (env && *env)
+        return strdup(env);
+    char *exe = exe_dir(argv0);
+    if (exe) {
+        static const char *const rel[] = {"/../fonts",
+                                          "/../share/studypack/fonts"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            size_t n = strlen(exe) + strlen(rel[i]) + 1;
+            char *p = malloc(n);
+            if (!p)
+                break;
+            snprintf(p, n, "%s%s", exe, rel[i]);
+            if (has_manifest(p)) {
+                free(exe);
+                return p;
+            }
+            free(p);
+        }
+        free(exe);
+    }
+#ifdef SP_FONTDIR
+    return strdup(SP_FONTDIR);
+#else
+    return NULL;
+#endif
+}
+
+const char *sp_fonts_path(const sp_fonts *f, sp_face face)
+{
+    return f->faces[face].path;
+}
+
+int sp_fonts_index(const sp_fonts *f, sp_face face)
+{
+    return f->faces[face].index;
+}
+
+int sp_fonts_has(const sp_fonts *f, sp_face face, uint32_t cp)
+{
+    return cp < BMP && f->faces[face].adv[cp] >= 0.0f;
+}
+
+double sp_fonts_advance(const sp_fonts *f, sp_face face, uint32_t cp)
+{
+    if (cp >= BMP)
+        return 0.0;
+    float a = f->faces[face].adv[cp];
+    return a >= 0.0f ? a : 0.0;
+}
+
+double sp_fonts_width_pt(const sp_fonts *f, sp_face face, double size_pt,
+                         const char *utf8, size_t len)
+{
+    const float *adv = f->faces[face].adv;
+    double w = 0.0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)utf8[i];
+        uint32_t cp;
+        if (c < 0x80) {
+            cp = c;
+            i++;
+        } else {
+            i += sp_utf8_next(utf8 + i, len - i, &cp);
+        }
+        if (cp < BMP && adv[cp] > 0.0f)
+            w += adv[cp];
+    }
+    return w * size_pt / 1000.0;
+}
+
+double sp_fonts_ascent(const sp_fonts *f, sp_face face)
+{
+    return f->faces[face].ascent;
+}
+
+double sp_fonts_descent(const sp_fonts *f, sp_face face)
+{
+    return f->faces[face].descent;
+}
+
+uint64_t sp_fonts_hash(const sp_fonts *f)
+{
+    return f->hash;
+}

@@ -1,0 +1,873 @@
+/* text.c - the text engine (see text.h).
+ *
+ * A flow is a list of paragraphs over a list of tokens; a token is a piece
+ * of one word in one face (T_TEXT), a run of spaces (T_SPACE) or a hard
+ * line break inside a code block (T_NEWLINE).  Widths are kept in 1/1000
+ * em so one flow can be broken at any size.  Breaking is greedy over
+ * "units": maximal sequences of glued T_TEXT tokens (a break is allowed
+ * only before a token whose glue is 0, or at a space).
+ */
+#include "text.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BULLET "\xe2\x80\xa2"        /* U+2022 */
+#define CONT_MARK "\xe2\x86\xaa"     /* U+21AA, starts a wrapped code line */
+#define TAB_COLS 4
+#define DEFAULT_LEADING 1.2
+#define LABEL_GAP_EM 350.0f          /* 1/1000 em between label and text */
+#define BULLET_X_EM 150.0f
+
+size_t sp_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        v = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        v = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (len < n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = v << 6 | (u[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = v;
+    return n;
+}
+
+sp_face sp_style_face(unsigned style)
+{
+    if (style & SP_STYLE_MONO)
+        return SP_FACE_MONO;
+    if (style & SP_STYLE_BOLD)
+        return SP_FACE_BOLD;
+    if (style & SP_STYLE_ITALIC)
+        return SP_FACE_ITALIC;
+    return SP_FACE_REGULAR;
+}
+
+sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp)
+{
+    if (sp_fonts_has(fonts, face, cp))
+        return face;
+    for (int i = 0; i < SP_FACE_COUNT; i++)
+        if (sp_fonts_has(fonts, (sp_face)i, cp))
+            return (sp_face)i;
+    return face;
+}
+
+/* ---------------------------------------------------------------- flow */
+
+enum { T_TEXT, T_SPACE, T_NEWLINE };
+
+typedef struct {
+    uint32_t off, len;   /* bytes in flow->buf */
+    float w;             /* advance, 1/1000 em */
+    uint8_t face;
+    uint8_t kind;
+    uint8_t glue;        /* T_TEXT: 1 = no break before this token */
+} tok;
+
+typedef struct {
+    size_t first, n;           /* tokens */
+    double scale, size_pt;     /* size rule: fixed size_pt, else base*scale */
+    double leading, gap;       /* gap above, in multiples of the size */
+    float indent;              /* text left edge, 1/1000 em */
+    float label_x, label_w;    /* label position and width, 1/1000 em */
+    uint32_t label_off, label_len;
+    uint8_t has_label, label_face;
+    uint8_t face;              /* metrics of an empty line */
+    uint8_t align, pre, keep_next;
+} para;
+
+struct sp_flow {
+    const sp_fonts *fonts;
+    char *buf;
+    size_t n_buf, cap_buf;
+    tok *toks;
+    size_t n_toks, cap_toks;
+    para *paras;
+    size_t n_paras, cap_paras;
+    float asc[SP_FACE_COUNT], desc[SP_FACE_COUNT];  /* 1/1000 em */
+    float mark_w;                                   /* CONT_MARK, mono */
+    uint8_t mark_face;
+};
+
+/* Makes room for one more element in *items (cap doubling); 0 or -1. */
+static int grow(void **items, size_t *cap, size_t n, size_t need, size_t sz)
+{
+    if (n + need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < n + need) {
+        if (ncap > ((size_t)-1 / 2) / sz)
+            return -1;
+        ncap *= 2;
+    }
+    void *p = realloc(*items, ncap * sz);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
+sp_flow *sp_flow_new(const sp_fonts *fonts)
+{
+    sp_flow *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->fonts = fonts;
+    for (int i = 0; i < SP_FACE_COUNT; i++) {
+        f->asc[i] = (float)sp_fonts_ascent(fonts, (sp_face)i);
+        f->desc[i] = (float)sp_fonts_descent(fonts, (sp_face)i);
+    }
+    f->mark_face = sp_glyph_face(fonts, SP_FACE_MONO, 0x21AA);
+    f->mark_w = (float)sp_fonts_advance(fonts, f->mark_face, 0x21AA);
+    return f;
+}
+
+void sp_flow_free(sp_flow *f)
+{
+    if (!f)
+        return;
+    free(f->buf);
+    free(f->toks);
+    free(f->paras);
+    free(f);
+}
+
+void sp_flow_clear(sp_flow *f)
+{
+    f->n_buf = f->n_toks = f->n_paras = 0;
+}
+
+int sp_flow_empty(const sp_flow *f)
+{
+    return f->n_paras == 0;
+}
+
+/* Appends bytes to the flow's text; returns their offset or -1. */
+static long put_bytes(sp_flow *f, const char *s, size_t n)
+{
+    if (f->n_buf + n > UINT32_MAX
+        || grow((void **)&f->buf, &f->cap_buf, f->n_buf, n, 1))
+        return -1;
+    memcpy(f->buf + f->n_buf, s, n);
+    long off = (long)f->n_buf;
+    f->n_buf += n;
+    return off;
+}
+
+static tok *new_tok(sp_flow *f, int kind, sp_face face, uint32_t off,
+                    int glue)
+{
+    if (grow((void **)&f->toks, &f->cap_toks, f->n_toks, 1, sizeof(tok)))
+        return NULL;
+    tok *t = &f->toks[f->n_toks++];
+    t->off = off;
+    t->len = 0;
+    t->w = 0;
+    t->face = (uint8_t)face;
+    t->kind = (uint8_t)kind;
+    t->glue = (uint8_t)glue;
+    return t;
+}
+
+/* Starts a paragraph set by O; returns it or NULL. */
+static para *new_para(sp_flow *f, const sp_para_opts *o, double gap)
+{
+    if (grow((void **)&f->paras, &f->cap_paras, f->n_paras, 1, sizeof(para)))
+        return NULL;
+    para *p = &f->paras[f->n_paras++];
+    memset(p, 0, sizeof *p);
+    p->first = f->n_toks;
+    p->scale = o->scale > 0 ? o->scale : 1.0;
+    p->size_pt = o->size_pt > 0 ? o->size_pt : 0.0;
+    p->leading = o->leading > 0 ? o->leading : DEFAULT_LEADING;
+    p->gap = gap;
+    p->face = (uint8_t)sp_style_face(o->style);
+    p->align = (uint8_t)o->align;
+    return p;
+}
+
+static void end_para(sp_flow *f, para *p)
+{
+    p->n = f->n_toks - p->first;
+}
+
+/* Tokenises ordinary inline text in FACE: spaces become T_SPACE tokens,
+ * words T_TEXT tokens split where the drawing face changes (glued) and
+ * after '-' or '/' inside a word (breakable).  The first token is glued to
+ * whatever came before (spans meet without a space).  0 or -1. */
+static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
+{
+    const sp_fonts *fonts = f->fonts;
+    tok *t = NULL;              /* current token */
+    int force_new = 1;          /* the next character starts a token */
+    int glue = 1;               /* glue of the next T_TEXT token */
+    size_t word_chars = 0;      /* characters so far in the current word */
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = sp_utf8_next(s + i, len - i, &cp);
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+            long off = put_bytes(f, " ", 1);
+            if (off < 0)
+                return -1;
+            if (!t || t->kind != T_SPACE)
+                if (!(t = new_tok(f, T_SPACE, face, (uint32_t)off, 0)))
+                    return -1;
+            t->len++;
+            t->w += (float)sp_fonts_advance(fonts, face, ' ');
+            force_new = 1;
+            glue = 0;
+            word_chars = 0;
+            i += n;
+            continue;
+        }
+        sp_face g = sp_glyph_face(fonts, face, cp);
+        if (force_new || t->face != g)
+            if (!(t = new_tok(f, T_TEXT, g, (uint32_t)f->n_buf, glue)))
+                return -1;
+        force_new = 0;
+        glue = 1;
+        if (put_bytes(f, s + i, n) < 0)
+            return -1;
+        t->len += (uint32_t)n;
+        t->w += (float)sp_fonts_advance(fonts, g, cp);
+        word_chars++;
+        i += n;
+        /* a break is allowed after an inner '-' or '/' */
+        if ((cp == '-' || cp == '/') && word_chars > 1 && i < len
+            && s[i] != ' ' && s[i] != '-' && s[i] != '/') {
+            force_new = 1;
+            glue = 0;
+        }
+    }
+    return 0;
+}
+
+/* Tokenises code: every character kept, tabs expanded, '\n' a hard break;
+ * all tokens glued (a code line breaks only between characters). */
+static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
+{
+    const sp_fonts *fonts = f->fonts;
+    /* drop one leading newline and trailing white space */
+    if (len > 0 && s[0] == '\n') {
+        s++;
+        len--;
+    } else if (len > 1 && s[0] == '\r' && s[1] == '\n') {
+        s += 2;
+        len -= 2;
+    }
+    while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'
+                       || s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    tok *t = NULL;
+    size_t col = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = sp_utf8_next(s + i, len - i, &cp);
+        i += n;
+        if (cp == '\r')
+            continue;
+        if (cp == '\n') {
+            if (!new_tok(f, T_NEWLINE, face, (uint32_t)f->n_buf, 0))
+                return -1;
+            t = NULL;
+            col = 0;
+            continue;
+        }
+        const char *bytes = s + i - n;
+        size_t reps = 1;
+        if (cp == '\t') {
+            cp = ' ';
+            bytes = " ";
+            n = 1;
+            reps = TAB_COLS - col % TAB_COLS;
+        }
+        sp_face g = sp_glyph_face(fonts, face, cp);
+        if (!t || t->face != g) {
+            if (!(t = new_tok(f, T_TEXT, g, (uint32_t)f->n_buf, 1)))
+                return -1;
+        }
+        for (size_t r = 0; r < reps; r++) {
+            if (put_bytes(f, bytes, n) < 0)
+                return -1;
+            t = &f->toks[f->n_toks - 1];
+            t->len += (uint32_t)n;
+            t->w += (float)sp_fonts_advance(fonts, g, cp);
+            col++;
+        }
+    }
+    return 0;
+}
+
+/* Adds inline content T with extra style bits to the current paragraph. */
+static int add_text(sp_flow *f, const sp_text *t, unsigned style)
+{
+    for (size_t i = 0; i < t->n_spans; i++) {
+        const sp_span *sp = &t->spans[i];
+        if (!sp->text)
+            continue;
+        if (add_inline(f, sp->text, strlen(sp->text),
+                       sp_style_face(sp->style | style)))
+            return -1;
+    }
+    return 0;
+}
+
+int sp_flow_text(sp_flow *f, const sp_text *t, const sp_para_opts *o)
+{
+    para *p = new_para(f, o, o->gap_before);
+    if (!p)
+        return -1;
+    size_t pi = f->n_paras - 1;
+    int rc = add_text(f, t, o->style);
+    p = &f->paras[pi];
+    p->keep_next = (uint8_t)(o->keep_with_next != 0);
+    end_para(f, p);
+    return rc;
+}
+
+int sp_flow_plain(sp_flow *f, const char *utf8, const sp_para_opts *o)
+{
+    sp_span span = {0, utf8};
+    sp_text t = {&span, 1};
+    return sp_flow_text(f, &t, o);
+}
+
+/* Sets paragraph P's label (bullet or number) and hanging indent. */
+static int set_label(sp_flow *f, size_t pi, const char *label,
+                     sp_face face, float label_x, float indent)
+{
+    long off = put_bytes(f, label, strlen(label));
+    if (off < 0)
+        return -1;
+    para *p = &f->paras[pi];
+    p->has_label = 1;
+    p->label_off = (uint32_t)off;
+    p->label_len = (uint32_t)strlen(label);
+    p->label_face = (uint8_t)face;
+    p->label_w = (float)sp_fonts_width_pt(f->fonts, face, 1000.0, label,
+                                          strlen(label));
+    p->label_x = label_x;
+    p->indent = indent;
+    return 0;
+}
+
+/* Adds a list; GAP is the space above the first item. */
+static int add_list(sp_flow *f, const sp_text *items, size_t n,
+                    int numbered, const sp_para_opts *o, double gap)
+{
+    sp_face lface = numbered ? sp_style_face(o->style) : SP_FACE_REGULAR;
+    float col_w = 0;
+    char label[32];
+    if (numbered) {
+        for (size_t i = 0; i < n; i++) {
+            snprintf(label, sizeof label, "%zu.", i + 1);
+            float w = (float)sp_fonts_width_pt(f->fonts, lface, 1000.0,
+                                               label, strlen(label));
+            if (w > col_w)
+                col_w = w;
+        }
+    } else {
+        col_w = BULLET_X_EM + (float)sp_fonts_advance(f->fonts, lface,
+                                                      0x2022);
+    }
+    float indent = col_w + LABEL_GAP_EM;
+    for (size_t i = 0; i < n; i++) {
+        if (!new_para(f, o, i == 0 ? gap : o->item_gap))
+            return -1;
+        size_t pi = f->n_paras - 1;
+        float lx;
+        if (numbered) {
+            snprintf(label, sizeof label, "%zu.", i + 1);
+            lx = col_w - (float)sp_fonts_width_pt(f->fonts, lface, 1000.0,
+                                                  label, strlen(label));
+        } else {
+            snprintf(label, sizeof label, "%s", BULLET);
+            lx = BULLET_X_EM;
+        }
+        if (set_label(f, pi, label, lface, lx, indent)
+            || add_text(f, &items[i], o->style))
+            return -1;
+        end_para(f, &f->paras[pi]);
+    }
+    return 0;
+}
+
+int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
+                 int numbered, const sp_para_opts *o)
+{
+    return add_list(f, items, n_items, numbered, o, o->gap_before);
+}
+
+int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
+{
+    for (size_t i = 0; i < b->n_blocks; i++) {
+        const sp_block *bl = &b->blocks[i];
+        double gap = i == 0 ? o->gap_before : o->block_gap;
+        switch (bl->kind) {
+        case SP_BLOCK_P:
+            if (!new_para(f, o, gap) || add_text(f, &bl->text, o->style))
+                return -1;
+            end_para(f, &f->paras[f->n_paras - 1]);
+            break;
+        case SP_BLOCK_UL:
+        case SP_BLOCK_OL:
+            if (add_list(f, bl->items, bl->n_items, bl->kind == SP_BLOCK_OL,
+                         o, gap))
+                return -1;
+            break;
+        case SP_BLOCK_PRE: {
+            para *p = new_para(f, o, gap);
+            if (!p)
+                return -1;
+            size_t pi = f->n_paras - 1;
+            p->pre = 1;
+            p->face = SP_FACE_MONO;
+            p->align = SP_ALIGN_LEFT;
+            for (size_t s = 0; s < bl->text.n_spans; s++) {
+                const char *txt = bl->text.spans[s].text;
+                if (txt && add_pre(f, txt, strlen(txt), SP_FACE_MONO))
+                    return -1;
+            }
+            end_para(f, &f->paras[pi]);
+            break;
+        }
+        default:
+            assert(!"unknown block kind");
+        }
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------------- lines */
+
+void sp_lines_init(sp_lines *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void sp_lines_release(sp_lines *l)
+{
+    free(l->lines);
+    free(l->runs);
+    memset(l, 0, sizeof *l);
+}
+
+/* State of the line being filled by break_para. */
+typedef struct {
+    const sp_flow *f;
+    const para *p;
+    sp_lines *out;
+    double size, k;         /* size in pt; pt per 1/1000 em */
+    double x0, avail;       /* text left edge and width of this line */
+    double line_w;          /* end of placed text, from x0 */
+    double pend;            /* width of spaces waiting before the next word */
+    int pend_face;          /* face of those spaces, -1 if mixed */
+    uint32_t pend_off;      /* offset of the first waiting space */
+    uint32_t pend_end;      /* offset after the last waiting space */
+    size_t first_run;       /* the line's first run */
+    size_t merge_run;       /* run that text may extend, or SIZE_MAX */
+    int has_text;
+    int first_line;         /* the paragraph's first line */
+    double cursor;          /* bottom of the previous line */
+    int split_next;         /* split value of the next line */
+} brk;
+
+/* Appends a run; -1 when out of memory. */
+static int push_run(brk *b, sp_face face, double x, double w,
+                    const char *text, size_t len)
+{
+    sp_lines *o = b->out;
+    if (grow((void **)&o->runs, &o->cap_runs, o->n_runs, 1, sizeof(sp_run)))
+        return -1;
+    sp_run *r = &o->runs[o->n_runs++];
+    r->face = face;
+    r->size_pt = b->size;
+    r->x_pt = x;
+    r->width_pt = w;
+    r->text = text;
+    r->len = len;
+    return 0;
+}
+
+/* Places bytes [off, off+len) of face FACE, W pt wide, after the waiting
+ * spaces; extends the previous run when contiguous in the same face. */
+static int place(brk *b, sp_face face, uint32_t off, uint32_t len, double w)
+{
+    sp_lines *o = b->out;
+    const char *buf = b->f->buf;
+    double x = b->x0 + b->line_w + b->pend;
+    if (b->merge_run != (size_t)-1) {
+        sp_run *r = &o->runs[b->merge_run];
+        uint32_t r_end = (uint32_t)(r->text + r->len - buf);
+        if (b->pend > 0 && b->pend_face == (int)r->face
+            && r_end == b->pend_off) {
+            /* the spaces join the previous run (copy-paste keeps them) */
+            r->len = (size_t)(buf + b->pend_end - r->text);
+            r->width_pt = x - r->x_pt;
+            r_end = b->pend_end;
+            if (r->face == face && r_end == off) {
+                r->len = (size_t)(buf + off + len - r->text);
+                r->width_pt = x + w - r->x_pt;
+                goto done;
+            }
+        } else if (b->pend == 0 && r->face == face && r_end == off) {
+            r->len = (size_t)(buf + off + len - r->text);
+            r->width_pt = x + w - r->x_pt;
+            goto done;
+        }
+    }
+    if (push_run(b, face, x, w, buf + off, len))
+        return -1;
+    b->merge_run = o->n_runs - 1;
+done:
+    b->line_w += b->pend + w;
+    b->pend = 0;
+    b->pend_face = -1;
+    b->has_text = 1;
+    return 0;
+}
+
+/* Starts a line: label on the paragraph's first line, continuation mark
+ * on wrapped code lines. */
+static int start_line(brk *b, int cont)
+{
+    const para *p = b->p;
+    double indent = p->indent * b->k;
+    b->first_run = b->out->n_runs;
+    b->merge_run = (size_t)-1;
+    b->line_w = 0;
+    b->pend = 0;
+    b->pend_face = -1;
+    b->has_text = 0;
+    b->x0 = indent;
+    b->avail = b->out->width_pt - indent;
+    if (b->first_line && p->has_label) {
+        if (push_run(b, (sp_face)p->label_face, p->label_x * b->k,
+                     p->label_w * b->k, b->f->buf + p->label_off,
+                     p->label_len))
+            return -1;
+    }
+    if (cont) {
+        double mw = b->f->mark_w * b->k;
+        if (push_run(b, (sp_face)b->f->mark_face, indent, mw, CONT_MARK,
+                     strlen(CONT_MARK)))
+            return -1;
+        b->x0 += mw;
+        b->avail -= mw;
+    }
+    return 0;
+}
+
+/* Closes the current line: alignment, vertical metrics, split value. */
+static int finish_line(brk *b)
+{
+    sp_lines *o = b->out;
+    const para *p = b->p;
+    if (grow((void **)&o->lines, &o->cap_lines, o->n_lines, 1,
+             sizeof(sp_line)))
+        return -1;
+    double asc = 0, desc = 0;
+    size_t nr = o->n_runs - b->first_run;
+    if (nr == 0) {
+        asc = b->f->asc[p->face];
+        desc = b->f->desc[p->face];
+    }
+    for (size_t i = b->first_run; i < o->n_runs; i++) {
+        sp_face fc = o->runs[i].face;
+        if (b->f->asc[fc] > asc)
+            asc = b->f->asc[fc];
+        if (b->f->desc[fc] > desc)
+            desc = b->f->desc[fc];
+    }
+    asc *= b->k;
+    desc *= b->k;
+    double lh = p->leading * b->size;
+    if (lh < asc + desc)
+        lh = asc + desc;
+    double shift = 0;
+    if (p->align == SP_ALIGN_CENTER && b->line_w < b->avail)
+        shift = (b->avail - b->line_w) / 2;
+    else if (p->align == SP_ALIGN_RIGHT && b->line_w < b->avail)
+        shift = b->avail - b->line_w;
+    if (shift > 0)
+        for (size_t i = b->first_run; i < o->n_runs; i++)
+            o->runs[i].x_pt += shift;
+    sp_line *ln = &o->lines[o->n_lines];
+    double top = b->cursor;
+    if (b->first_line && o->n_lines > 0)
+        top += p->gap * b->size;
+    ln->top_pt = top;
+    ln->baseline_pt = top + (lh - asc - desc) / 2 + asc;
+    ln->bottom_pt = top + lh;
+    ln->width_pt = nr ? o->runs[o->n_runs - 1].x_pt
+                        + o->runs[o->n_runs - 1].width_pt
+                      : 0;
+    ln->first_run = b->first_run;
+    ln->n_runs = nr;
+    ln->split = o->n_lines == 0 ? SP_SPLIT_BLOCK : b->split_next;
+    o->n_lines++;
+    b->cursor = ln->bottom_pt;
+    b->first_line = 0;
+    b->split_next = SP_SPLIT_LINE;
+    return 0;
+}
+
+/* Places tokens [i, j) character by character, wrapping lines as they
+ * fill (a word or code line wider than the box). */
+static int place_chars(brk *b, size_t i, size_t j)
+{
+    const sp_flow *f = b->f;
+    for (size_t t = i; t < j; t++) {
+        const tok *tk = &f->toks[t];
+        const char *s = f->buf;
+        uint32_t p = tk->off, end = tk->off + tk->len, seg = p;
+        double seg_w = 0;
+        while (p < end) {
+            uint32_t cp;
+            size_t n = sp_utf8_next(s + p, end - p, &cp);
+            double cw = sp_fonts_advance(f->fonts, (sp_face)tk->face, cp)
+                        * b->k;
+            if (b->line_w + b->pend + seg_w + cw > b->avail
+                && (b->has_text || seg_w > 0)) {
+                if (p > seg && place(b, (sp_face)tk->face, seg, p - seg,
+                                     seg_w))
+                    return -1;
+                if (finish_line(b) || start_line(b, b->p->pre))
+                    return -1;
+                seg = p;
+                seg_w = 0;
+            }
+            if (!b->has_text && seg_w == 0 && cw > b->avail)
+                b->out->overflow = 1;
+            seg_w += cw;
+            p += (uint32_t)n;
+        }
+        if (p > seg && place(b, (sp_face)tk->face, seg, p - seg, seg_w))
+            return -1;
+    }
+    return 0;
+}
+
+/* Breaks one paragraph into lines. */
+static int break_para(brk *b)
+{
+    const sp_flow *f = b->f;
+    const para *p = b->p;
+    b->size = p->size_pt > 0 ? p->size_pt : b->out->base_pt * p->scale;
+    b->k = b->size / 1000.0;
+    b->first_line = 1;
+    if (start_line(b, 0))
+        return -1;
+    size_t i = p->first, end = p->first + p->n;
+    while (i < end) {
+        const tok *t = &f->toks[i];
+        if (t->kind == T_NEWLINE) {
+            if (finish_line(b) || start_line(b, 0))
+                return -1;
+            i++;
+            continue;
+        }
+        if (t->kind == T_SPACE) {
+            if (b->has_text) {
+                if (b->pend == 0) {
+                    b->pend_off = t->off;
+                    b->pend_face = t->face;
+                } else if (b->pend_face != t->face) {
+                    b->pend_face = -1;
+                }
+                b->pend += t->w * b->k;
+                b->pend_end = t->off + t->len;
+            }
+            i++;
+            continue;
+        }
+        /* a unit: T_TEXT tokens glued together */
+        size_t j = i + 1;
+        double w = t->w;
+        while (j < end && f->toks[j].kind == T_TEXT && f->toks[j].glue) {
+            w += f->toks[j].w;
+            j++;
+        }
+        w *= b->k;
+        if (b->has_text && b->line_w + b->pend + w > b->avail) {
+            if (finish_line(b) || start_line(b, 0))
+                return -1;
+        }
+        if (w <= b->avail - b->line_w - b->pend) {
+            for (size_t t2 = i; t2 < j; t2++) {
+                const tok *tk = &f->toks[t2];
+                if (place(b, (sp_face)tk->face, tk->off, tk->len,
+                          tk->w * b->k))
+                    return -1;
+            }
+        } else if (place_chars(b, i, j)) {
+            return -1;
+        }
+        i = j;
+    }
+    return finish_line(b);
+}
+
+int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
+                  sp_lines *out)
+{
+    out->n_lines = out->n_runs = 0;
+    out->base_pt = base_pt;
+    out->width_pt = width_pt;
+    out->height_pt = 0;
+    out->overflow = 0;
+    brk b;
+    memset(&b, 0, sizeof b);
+    b.f = f;
+    b.out = out;
+    b.split_next = SP_SPLIT_BLOCK;
+    for (size_t i = 0; i < f->n_paras; i++) {
+        b.p = &f->paras[i];
+        if (i > 0)
+            b.split_next = f->paras[i - 1].keep_next ? SP_SPLIT_NEVER
+                                                     : SP_SPLIT_BLOCK;
+        if (break_para(&b))
+            return -1;
+    }
+    out->height_pt = out->n_lines ? out->lines[out->n_lines - 1].bottom_pt
+                                  : 0;
+    return 0;
+}
+
+double sp_lines_range_height_pt(const sp_lines *l, size_t first, size_t end)
+{
+    if (end <= first || end > l->n_lines)
+        return 0;
+    return l->lines[end - 1].bottom_pt - l->lines[first].top_pt;
+}
+
+int sp_flow_fit(const sp_flow *f, const double *sizes_pt, size_t n,
+                double width_pt, double height_pt, sp_lines *out)
+{
+    if (n == 0)
+        return 0;
+    if (sp_flow_break(f, sizes_pt[0], width_pt, out))
+        return -1;
+    if (out->height_pt <= height_pt)
+        return 0;
+    /* first fitting index in [lo, hi); n if none */
+    size_t lo = 1, hi = n, last = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sp_flow_break(f, sizes_pt[mid], width_pt, out))
+            return -1;
+        last = mid;
+        if (out->height_pt <= height_pt)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    size_t want = lo < n ? lo : n - 1;
+    if (last != want && sp_flow_break(f, sizes_pt[want], width_pt, out))
+        return -1;
+    return (int)lo;
+}
+
+int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
+                  double x_pt, double y_pt)
+{
+    if (end > l->n_lines)
+        end = l->n_lines;
+    if (first >= end)
+        return 0;
+    double dy = y_pt - l->lines[first].top_pt;
+    for (size_t i = first; i < end; i++) {
+        const sp_line *ln = &l->lines[i];
+        for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
+            const sp_run *run = &l->runs[r];
+            if (sp_dl_text(dl, run->face, run->size_pt, x_pt + run->x_pt,
+                           dy + ln->baseline_pt, run->text, run->len))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Lays BLOCKS out into LINES with the default block spacing; the caller
+ * frees *flow.  0 or -1. */
+static int layout_blocks(const sp_fonts *fonts, const sp_blocks *b,
+                         double size_pt, double width_pt, sp_flow **flow,
+                         sp_lines *lines)
+{
+    sp_para_opts o;
+    memset(&o, 0, sizeof o);
+    o.block_gap = 0.5;
+    o.item_gap = 0.15;
+    *flow = sp_flow_new(fonts);
+    if (!*flow || sp_flow_blocks(*flow, b, &o)
+        || sp_flow_break(*flow, size_pt, width_pt, lines))
+        return -1;
+    return 0;
+}
+
+double sp_blocks_height_pt(const sp_fonts *fonts, const sp_blocks *b,
+                           double size_pt, double width_pt)
+{
+    sp_flow *flow = NULL;
+    sp_lines lines;
+    sp_lines_init(&lines);
+    double h = -1;
+    if (layout_blocks(fonts, b, size_pt, width_pt, &flow, &lines) == 0)
+        h = lines.height_pt;
+    sp_lines_release(&lines);
+    sp_flow_free(flow);
+    return h;
+}
+
+double sp_blocks_emit(const sp_fonts *fonts, const sp_blocks *b,
+                      double size_pt, double width_pt, sp_dlist *dl,
+                      double x_pt, double y_pt)
+{
+    sp_flow *flow = NULL;
+    sp_lines lines;
+    sp_lines_init(&lines);
+    double h = -1;
+    if (layout_blocks(fonts, b, size_pt, width_pt, &flow, &lines) == 0
+        && sp_lines_emit(&lines, 0, lines.n_lines, dl, x_pt, y_pt) == 0)
+        h = lines.height_pt;
+    sp_lines_release(&lines);
+    sp_flow_free(flow);
+    return h;
+}
