@@ -1,0 +1,51 @@
+/* cards.h - the card page builder: one question -> card fronts and backs.
+ *
+ * Each card is two logical pages appended to an sp_doc: front then back
+ * (doc->pages[2i] and doc->pages[2i+1], as sp_impose_cards expects), card
+ * size, top-left origin.  Front: the cue (italic, small) above the prompt
+ * (large, centred), the round and difficulty on a small line at the top
+ * left, the card's number and id at the top right, a thin footer with the
+ * pack title.  Back: the answer, then the follow-ups under a small
+ * "Follow-ups" heading; the same corner and footer.
+ *
+ * Fitting: the front is set at the largest of front_max_pt, front_max_pt -
+ * step_pt, ... front_min_pt at which it fits, the back likewise with the
+ * back range.  A back that does not fit at back_min_pt continues on
+ * follow-on cards (split before a paragraph or list item where that fills
+ * at least half of a card, else between lines); their fronts say which
+ * question they continue, every corner shows "#N id K/M", and an SP_D_LAYOUT
+ * warning names the question's file and line.  A front that does not fit
+ * at front_min_pt is split the same way.  Nothing is clipped or dropped,
+ * and every item stays inside the card minus padding_pt on each side.
+ *
+ * Who may include: build (the orchestration), tests.
+ * Ownership: pages added to DOC belong to DOC; nothing else is kept.
+ */
+#ifndef SP_CARDS_H
+#define SP_CARDS_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "dlist.h"
+#include "fonts.h"
+#include "model.h"
+
+typedef struct {
+    double card_w_pt, card_h_pt;   /* required */
+    double padding_pt;             /* 0: 5 mm */
+    const char *title;             /* footer; NULL: pack->meta.title */
+    double front_max_pt, front_min_pt;   /* 0: 16 and 9 */
+    double back_max_pt, back_min_pt;     /* 0: 9.5 and 6.5 */
+    double step_pt;                      /* 0: 0.5 */
+    double small_pt;               /* corner, round line: 0: 7 */
+    double footer_pt;              /* footer: 0: 6 */
+} sp_card_opts;
+
+/* Appends the cards of every question of PACK, in order, to DOC.  Returns
+ * the number of cards (at least pack->n_questions), or -1 on failure: out
+ * of memory, or a card too small to hold any text (both reported in D). */
+long sp_cards_build(const sp_pack *pack, const sp_fonts *fonts,
+                    const sp_card_opts *opts, sp_doc *doc, sp_diags *d);
+
+#endif

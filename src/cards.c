@@ -1,0 +1,533 @@
+/* cards.c - the card page builder (see cards.h).
+ *
+ * A card side is: a header line at the top of the inner box (round line at
+ * the left on fronts, corner "#N id" at the right), a footer at the bottom
+ * (thin rule, pack title), and a body between them.  Bodies are flows
+ * (text.h) fitted by sp_flow_fit; the footer is laid out once per build.
+ */
+#include "cards.h"
+#include "text.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEF_PAD_MM 5.0
+#define HEADER_GAP_PT 4.0      /* header to body */
+#define FOOTER_GAP_PT 3.0      /* body to footer rule */
+#define RULE_GAP_PT 2.0        /* footer rule to footer text */
+#define RULE_PT 0.4
+#define RULE_GRAY 0.6
+#define SIDE_GAP_PT 6.0        /* between round line and corner */
+#define MAX_SIZES 64
+#define CONT_MAX_PT 9.0        /* prompt repeated on a follow-on front */
+#define MIN_PART_FILL 0.5      /* block splits must fill this much */
+
+typedef struct {
+    int side_by_side;          /* round line and corner on one line */
+    double corner_h, h;        /* corner height, header height */
+} header_geom;
+
+typedef struct {
+    const sp_pack *pack;
+    const sp_fonts *fonts;
+    sp_diags *d;
+    sp_doc *doc;
+    sp_card_opts o;
+    double x0, y0, iw, ih;     /* inner box */
+    double rule_y, body_bottom;
+    double front_sizes[MAX_SIZES], back_sizes[MAX_SIZES];
+    double cont_sizes[MAX_SIZES];
+    size_t n_front, n_back, n_cont;
+    sp_flow *front, *back, *cont, *corner, *meta, *footer, *note;
+    sp_lines l_front, l_back, l_cont, l_corner, l_meta, l_footer, l_note;
+    size_t *cuts_front, *cuts_back;   /* part ends, as line indexes */
+    size_t n_cuts_front, n_cuts_back, cap_cuts_front, cap_cuts_back;
+    char *corner_buf, *meta_buf;
+    size_t cap_corner, cap_meta;
+} ctx;
+
+/* Fills SIZES with max, max - step, ..., min (min always last); count. */
+static size_t make_sizes(double *sizes, double max, double min, double step)
+{
+    if (max < min)
+        max = min;
+    size_t n = 0;
+    if (step <= 0)
+        step = 0.5;
+    while ((max - min) / step + 1 > MAX_SIZES)
+        step *= 2;
+    for (double s = max; s > min + 1e-9 && n < MAX_SIZES - 1; s -= step)
+        sizes[n++] = s;
+    sizes[n++] = min;
+    return n;
+}
+
+/* Formats into a growable buffer; returns it, or NULL. */
+static char *fmt_buf(char **buf, size_t *cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static char *fmt_buf(char **buf, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(*buf, *cap, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    if ((size_t)n >= *cap) {
+        size_t ncap = (size_t)n + 64;
+        char *p = realloc(*buf, ncap);
+        if (!p)
+            return NULL;
+        *buf = p;
+        *cap = ncap;
+        va_start(ap, fmt);
+        vsnprintf(*buf, *cap, fmt, ap);
+        va_end(ap);
+    }
+    return *buf;
+}
+
+static sp_para_opts popts(double scale, double size_pt, unsigned style,
+                          sp_align align, double gap)
+{
+    sp_para_opts o;
+    memset(&o, 0, sizeof o);
+    o.scale = scale;
+    o.size_pt = size_pt;
+    o.style = style;
+    o.align = align;
+    o.gap_before = gap;
+    return o;
+}
+
+/* Lays out one small fixed-size line of TEXT (may wrap) into FLOW/L. */
+static int small_text(ctx *c, sp_flow *flow, sp_lines *l, const char *text,
+                      double size_pt, unsigned style, sp_align align)
+{
+    sp_flow_clear(flow);
+    if (text && *text) {
+        sp_para_opts o = popts(1, size_pt, style, align, 0);
+        if (sp_flow_plain(flow, text, &o))
+            return -1;
+    }
+    return sp_flow_break(flow, size_pt, c->iw, l);
+}
+
+/* Lays out the header texts (CORNER right, META left) and their geometry. */
+static int header_layout(ctx *c, const char *corner, const char *meta,
+                         header_geom *g)
+{
+    if (small_text(c, c->corner, &c->l_corner, corner, c->o.small_pt, 0,
+                   SP_ALIGN_RIGHT)
+        || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
+                      SP_ALIGN_LEFT))
+        return -1;
+    const sp_lines *lc = &c->l_corner, *lm = &c->l_meta;
+    g->corner_h = lc->height_pt;
+    g->side_by_side = lm->n_lines == 0;
+    if (lm->n_lines == 1 && lc->n_lines == 1 && lc->n_runs > 0) {
+        double corner_w = c->iw - lc->runs[0].x_pt;
+        g->side_by_side = lm->lines[0].width_pt + SIDE_GAP_PT + corner_w
+                          <= c->iw;
+    }
+    g->h = g->side_by_side ? fmax(lc->height_pt, lm->height_pt)
+                           : lc->height_pt + lm->height_pt;
+    return 0;
+}
+
+/* Draws the header laid out last by header_layout, arranged as G says. */
+static int header_draw(ctx *c, const header_geom *g, sp_dlist *dl)
+{
+    if (sp_lines_emit(&c->l_corner, 0, c->l_corner.n_lines, dl, c->x0,
+                      c->y0))
+        return -1;
+    double my = g->side_by_side ? c->y0 : c->y0 + g->corner_h;
+    return sp_lines_emit(&c->l_meta, 0, c->l_meta.n_lines, dl, c->x0, my);
+}
+
+static int footer_draw(ctx *c, sp_dlist *dl)
+{
+    if (sp_dl_line(dl, c->x0, c->rule_y, c->x0 + c->iw, c->rule_y, RULE_PT,
+                   RULE_GRAY, 0))
+        return -1;
+    return sp_lines_emit(&c->l_footer, 0, c->l_footer.n_lines, dl, c->x0,
+                         c->rule_y + RULE_GAP_PT);
+}
+
+/* Appends END to a cut list. */
+static int push_cut(size_t **cuts, size_t *n, size_t *cap, size_t end)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        size_t *p = realloc(*cuts, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        *cuts = p;
+        *cap = ncap;
+    }
+    (*cuts)[(*n)++] = end;
+    return 0;
+}
+
+/* Splits lines L into parts: the last part may use AVAIL_LAST, the others
+ * AVAIL_MORE (room is kept for the continuation note).  Prefers a cut
+ * before a paragraph or list item that fills at least half a part, then
+ * any allowed line boundary.  Part ends go to *cuts. */
+static int split_parts(const sp_lines *l, double avail_last,
+                       double avail_more, size_t **cuts, size_t *n_cuts,
+                       size_t *cap)
+{
+    *n_cuts = 0;
+    size_t s = 0, n = l->n_lines;
+    while (s < n) {
+        if (sp_lines_range_height_pt(l, s, n) <= avail_last)
+            return push_cut(cuts, n_cuts, cap, n);
+        size_t e = s + 1;
+        while (e < n && sp_lines_range_height_pt(l, s, e + 1) <= avail_more)
+            e++;
+        size_t best = 0;
+        if (e < n) {
+            for (size_t k = e; k > s && !best; k--)
+                if (l->lines[k].split == SP_SPLIT_BLOCK
+                    && sp_lines_range_height_pt(l, s, k)
+                           >= MIN_PART_FILL * avail_more)
+                    best = k;
+            for (size_t k = e; k > s && !best; k--)
+                if (l->lines[k].split != SP_SPLIT_NEVER)
+                    best = k;
+        }
+        if (!best)
+            best = e;
+        if (push_cut(cuts, n_cuts, cap, best))
+            return -1;
+        s = best;
+    }
+    return 0;
+}
+
+/* Builds the front body flow: cue above prompt, centred. */
+static int front_flow(ctx *c, const sp_question *q)
+{
+    sp_flow_clear(c->front);
+    if (q->cue.n_spans > 0) {
+        sp_para_opts o = popts(0.7, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
+        if (sp_flow_text(c->front, &q->cue, &o))
+            return -1;
+    }
+    sp_para_opts o = popts(1, 0, 0, SP_ALIGN_CENTER, 0.35);
+    return sp_flow_text(c->front, &q->prompt, &o);
+}
+
+/* Builds the back body flow: answer, then the follow-ups. */
+static int back_flow(ctx *c, const sp_question *q)
+{
+    sp_flow_clear(c->back);
+    sp_para_opts o = popts(1, 0, 0, SP_ALIGN_LEFT, 0);
+    o.block_gap = 0.5;
+    o.item_gap = 0.2;
+    if (sp_flow_blocks(c->back, &q->answer, &o))
+        return -1;
+    if (q->n_followups == 0)
+        return 0;
+    sp_para_opts h = popts(0.85, 0, SP_STYLE_BOLD, SP_ALIGN_LEFT,
+                           q->answer.n_blocks ? 0.9 : 0);
+    h.keep_with_next = 1;
+    if (sp_flow_plain(c->back, "Follow-ups", &h))
+        return -1;
+    o.gap_before = 0.25;
+    return sp_flow_list(c->back, q->followups, q->n_followups, 0, &o);
+}
+
+/* Builds the front of a follow-on card: which question it continues and
+ * the prompt repeated small (only the note if the prompt cannot fit). */
+static int cont_flow(ctx *c, const sp_question *q, int number, double h)
+{
+    char note[64];
+    snprintf(note, sizeof note, "Question #%d, continued", number);
+    for (int with_prompt = 1; with_prompt >= 0; with_prompt--) {
+        sp_flow_clear(c->cont);
+        sp_para_opts o = popts(0.85, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
+        if (sp_flow_plain(c->cont, note, &o))
+            return -1;
+        if (with_prompt) {
+            o = popts(1, 0, 0, SP_ALIGN_CENTER, 0.6);
+            if (sp_flow_text(c->cont, &q->prompt, &o))
+                return -1;
+        }
+        int k = sp_flow_fit(c->cont, c->cont_sizes, c->n_cont, c->iw, h,
+                            &c->l_cont);
+        if (k < 0)
+            return -1;
+        if ((size_t)k < c->n_cont || !with_prompt)
+            return 0;
+    }
+    return 0;
+}
+
+/* Fits FLOW into height H with SIZES; if it fits, one part, else splits at
+ * the smallest size.  Returns the number of parts, or -1. */
+static long fit_side(ctx *c, sp_flow *flow, const double *sizes, size_t n,
+                     double h, double note_h, sp_lines *l, size_t **cuts,
+                     size_t *n_cuts, size_t *cap)
+{
+    int k = sp_flow_fit(flow, sizes, n, c->iw, h, l);
+    if (k < 0)
+        return -1;
+    if ((size_t)k < n) {
+        *n_cuts = 0;
+        if (push_cut(cuts, n_cuts, cap, l->n_lines))
+            return -1;
+        return 1;
+    }
+    if (split_parts(l, h, h - note_h, cuts, n_cuts, cap))
+        return -1;
+    return (long)*n_cuts;
+}
+
+/* Draws part PART of lines L (ends in CUTS) at the body top; adds the
+ * continuation note if more parts follow. */
+static int draw_part(ctx *c, sp_dlist *dl, const sp_lines *l,
+                     const size_t *cuts, size_t n_parts, size_t part,
+                     double top)
+{
+    size_t first = part ? cuts[part - 1] : 0;
+    if (sp_lines_emit(l, first, cuts[part], dl, c->x0, top))
+        return -1;
+    if (part + 1 < n_parts)
+        return sp_lines_emit(&c->l_note, 0, c->l_note.n_lines, dl, c->x0,
+                             c->body_bottom - c->l_note.height_pt);
+    return 0;
+}
+
+/* Lays out and appends all cards of question Q; returns how many. */
+static long build_question(ctx *c, const sp_question *q, size_t qi)
+{
+    int number = q->number > 0 ? q->number : (int)qi + 1;
+    const char *id = q->id ? q->id : "";
+    const char *meta = "";
+    const char *round = q->round >= 0 && (size_t)q->round < c->pack->n_rounds
+                            ? c->pack->rounds[q->round].name : NULL;
+    const char *diff = sp_difficulty_name(q->difficulty);
+    if (round && *round && diff && *diff)
+        meta = fmt_buf(&c->meta_buf, &c->cap_meta, "%s \xc2\xb7 %s", round,
+                       diff);
+    else if (round && *round)
+        meta = round;
+    else if (diff && *diff)
+        meta = diff;
+    if (!meta)
+        return -1;
+
+    if (front_flow(c, q) || back_flow(c, q))
+        return -1;
+    double note_h = c->l_note.height_pt + 2.0;
+
+    /* header geometry: first for a single card; if the question needs
+     * more, again with room for a "K/M" suffix in the corner */
+    header_geom fg, bg;
+    long nf = 0, nb = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *corner = pass == 0
+            ? fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s", number, id)
+            : fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s 999/999",
+                      number, id);
+        if (!corner || header_layout(c, corner, NULL, &bg)
+            || header_layout(c, corner, meta, &fg))
+            return -1;
+        double fh = c->body_bottom - (c->y0 + fg.h + HEADER_GAP_PT);
+        double bh = c->body_bottom - (c->y0 + bg.h + HEADER_GAP_PT);
+        nf = fit_side(c, c->front, c->front_sizes, c->n_front, fh, note_h,
+                      &c->l_front, &c->cuts_front, &c->n_cuts_front,
+                      &c->cap_cuts_front);
+        nb = fit_side(c, c->back, c->back_sizes, c->n_back, bh, note_h,
+                      &c->l_back, &c->cuts_back, &c->n_cuts_back,
+                      &c->cap_cuts_back);
+        if (nf < 0 || nb < 0)
+            return -1;
+        if (nf == 1 && nb == 1)
+            break;
+    }
+    long n = nf > nb ? nf : nb;
+    if (nf > 1)
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+                    "question '%s': the prompt does not fit on one card "
+                    "front at %gpt; continued on %ld cards", id,
+                    c->front_sizes[c->n_front - 1], n);
+    if (nb > 1)
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+                    "question '%s' does not fit on one card at %gpt; "
+                    "continued on %ld cards", id,
+                    c->back_sizes[c->n_back - 1], n);
+
+    for (long k = 0; k < n; k++) {
+        const char *corner = n == 1
+            ? fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s", number, id)
+            : fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s %ld/%ld",
+                      number, id, k + 1, n);
+        if (!corner)
+            return -1;
+        /* front */
+        sp_dlist *dl = sp_doc_add_page(c->doc, c->o.card_w_pt,
+                                       c->o.card_h_pt);
+        header_geom g;
+        if (!dl || header_layout(c, corner, meta, &g)
+            || header_draw(c, &fg, dl) || footer_draw(c, dl))
+            return -1;
+        double top = c->y0 + fg.h + HEADER_GAP_PT;
+        double h = c->body_bottom - top;
+        if (k < nf) {
+            if (nf == 1) {
+                double y = top + (h - c->l_front.height_pt) / 2;
+                if (sp_lines_emit(&c->l_front, 0, c->l_front.n_lines, dl,
+                                  c->x0, y))
+                    return -1;
+            } else if (draw_part(c, dl, &c->l_front, c->cuts_front,
+                                 (size_t)nf, (size_t)k, top)) {
+                return -1;
+            }
+        } else {
+            if (cont_flow(c, q, number, h))
+                return -1;
+            double y = top + (h - c->l_cont.height_pt) / 2;
+            if (y < top)
+                y = top;
+            if (sp_lines_emit(&c->l_cont, 0, c->l_cont.n_lines, dl, c->x0,
+                              y))
+                return -1;
+        }
+        /* back */
+        dl = sp_doc_add_page(c->doc, c->o.card_w_pt, c->o.card_h_pt);
+        if (!dl || header_layout(c, corner, NULL, &g)
+            || header_draw(c, &bg, dl) || footer_draw(c, dl))
+            return -1;
+        top = c->y0 + bg.h + HEADER_GAP_PT;
+        if (k < nb && draw_part(c, dl, &c->l_back, c->cuts_back, (size_t)nb,
+                                (size_t)k, top))
+            return -1;
+    }
+    return n;
+}
+
+static void ctx_free(ctx *c)
+{
+    sp_flow_free(c->front);
+    sp_flow_free(c->back);
+    sp_flow_free(c->cont);
+    sp_flow_free(c->corner);
+    sp_flow_free(c->meta);
+    sp_flow_free(c->footer);
+    sp_flow_free(c->note);
+    sp_lines_release(&c->l_front);
+    sp_lines_release(&c->l_back);
+    sp_lines_release(&c->l_cont);
+    sp_lines_release(&c->l_corner);
+    sp_lines_release(&c->l_meta);
+    sp_lines_release(&c->l_footer);
+    sp_lines_release(&c->l_note);
+    free(c->cuts_front);
+    free(c->cuts_back);
+    free(c->corner_buf);
+    free(c->meta_buf);
+}
+
+/* Sets defaults, the inner box and the footer; 0, or -1 with a diagnostic
+ * (out of memory, card too small). */
+static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
+                    const sp_card_opts *opts, sp_doc *doc, sp_diags *d)
+{
+    c->pack = pack;
+    c->fonts = fonts;
+    c->d = d;
+    c->doc = doc;
+    c->o = *opts;
+    sp_card_opts *o = &c->o;
+    if (o->padding_pt <= 0)
+        o->padding_pt = SP_MM_TO_PT(DEF_PAD_MM);
+    if (o->front_max_pt <= 0)
+        o->front_max_pt = 16;
+    if (o->front_min_pt <= 0)
+        o->front_min_pt = 9;
+    if (o->back_max_pt <= 0)
+        o->back_max_pt = 9.5;
+    if (o->back_min_pt <= 0)
+        o->back_min_pt = 6.5;
+    if (o->step_pt <= 0)
+        o->step_pt = 0.5;
+    if (o->small_pt <= 0)
+        o->small_pt = 7;
+    if (o->footer_pt <= 0)
+        o->footer_pt = 6;
+    if (!o->title)
+        o->title = pack->meta.title ? pack->meta.title : "";
+    c->n_front = make_sizes(c->front_sizes, o->front_max_pt, o->front_min_pt,
+                            o->step_pt);
+    c->n_back = make_sizes(c->back_sizes, o->back_max_pt, o->back_min_pt,
+                           o->step_pt);
+    double cmax = CONT_MAX_PT > o->back_min_pt ? CONT_MAX_PT : o->back_min_pt;
+    c->n_cont = make_sizes(c->cont_sizes, cmax, o->back_min_pt, o->step_pt);
+    c->x0 = c->y0 = o->padding_pt;
+    c->iw = o->card_w_pt - 2 * o->padding_pt;
+    c->ih = o->card_h_pt - 2 * o->padding_pt;
+    sp_lines *ls[] = {&c->l_front, &c->l_back, &c->l_cont, &c->l_corner,
+                      &c->l_meta, &c->l_footer, &c->l_note};
+    for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
+        sp_lines_init(ls[i]);
+
+    /* the smallest card that can hold a header, a footer and three lines
+     * of the back at its smallest size, at least ten characters wide */
+    double min_size = fmin(o->back_min_pt, o->front_min_pt);
+    double need_h = 1.5 * (o->small_pt + o->footer_pt + 3 * min_size)
+                    + HEADER_GAP_PT + FOOTER_GAP_PT + RULE_GAP_PT;
+    if (c->iw < 10 * fmax(o->front_min_pt, o->small_pt) || c->ih < need_h) {
+        sp_diag_add_sev(d, SP_D_LAYOUT, SP_ERROR, NULL, 0, 0,
+                        "a card of %.1f x %.1f mm is too small for its text "
+                        "(padding %.1f mm)", o->card_w_pt * 25.4 / 72,
+                        o->card_h_pt * 25.4 / 72, o->padding_pt * 25.4 / 72);
+        return -1;
+    }
+    if (!(c->front = sp_flow_new(fonts)) || !(c->back = sp_flow_new(fonts))
+        || !(c->cont = sp_flow_new(fonts))
+        || !(c->corner = sp_flow_new(fonts))
+        || !(c->meta = sp_flow_new(fonts))
+        || !(c->footer = sp_flow_new(fonts))
+        || !(c->note = sp_flow_new(fonts))
+        || small_text(c, c->footer, &c->l_footer, o->title, o->footer_pt, 0,
+                      SP_ALIGN_LEFT)
+        || small_text(c, c->note, &c->l_note, "(continued on the next card)",
+                      o->small_pt, SP_STYLE_ITALIC, SP_ALIGN_RIGHT)) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    c->rule_y = c->y0 + c->ih - c->l_footer.height_pt - RULE_GAP_PT;
+    c->body_bottom = c->rule_y - FOOTER_GAP_PT;
+    return 0;
+}
+
+long sp_cards_build(const sp_pack *pack, const sp_fonts *fonts,
+                    const sp_card_opts *opts, sp_doc *doc, sp_diags *d)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    if (ctx_init(&c, pack, fonts, opts, doc, d)) {
+        ctx_free(&c);
+        return -1;
+    }
+    long total = 0;
+    for (size_t i = 0; i < pack->n_questions; i++) {
+        long n = build_question(&c, &pack->questions[i], i);
+        if (n < 0) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+            total = -1;
+            break;
+        }
+        total += n;
+    }
+    ctx_free(&c);
+    return total;
+}
