@@ -553,8 +553,17 @@ static int place(brk *b, sp_face face, uint32_t off, uint32_t len, double w)
             goto done;
         }
     }
-    if (push_run(b, face, x, w, buf + off, len))
+    if (b->pend > 0 && b->pend_face == (int)face && b->pend_end == off
+        && (b->merge_run == (size_t)-1
+            || o->runs[b->merge_run].text + o->runs[b->merge_run].len
+                   != buf + b->pend_end)) {
+        /* the spaces open the new run instead */
+        if (push_run(b, face, x - b->pend, w + b->pend, buf + b->pend_off,
+                     off + len - b->pend_off))
+            return -1;
+    } else if (push_run(b, face, x, w, buf + off, len)) {
         return -1;
+    }
     b->merge_run = o->n_runs - 1;
 done:
     b->line_w += b->pend + w;
