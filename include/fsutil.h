@@ -1,0 +1,63 @@
+/* fsutil.h - writing output files safely.
+ *
+ * Every output file is written to a temporary file in the same folder
+ * (".NAME.XXXXXX", created with O_EXCL and mode 0666 minus the umask),
+ * flushed with fsync, closed and only then renamed over NAME.  A failure
+ * at any step (ENOSPC, EIO, EDQUOT, a read-only folder...) removes the
+ * temporary file, leaves any previous NAME untouched and reports an SP_D_IO
+ * diagnostic naming the path and the system error.  Nothing is printed.
+ *
+ * Interrupts: the temporary files being written are kept in a fixed-size,
+ * lock-free registry so that a signal handler can remove them; call
+ * sp_fsutil_cleanup_tempfiles() from your own handler, or let
+ * sp_fsutil_install_signal_cleanup() install one.
+ *
+ * Who may include: devices (pdf), main, build orchestration, tests.
+ * Ownership: an sp_afile is owned by the caller from sp_afile_open until
+ * exactly one of sp_afile_commit or sp_afile_abort, which free it.  The
+ * diagnostics list passed to sp_afile_open must outlive the sp_afile.
+ * Thread safety: independent files may be written from different threads;
+ * one sp_afile belongs to one thread at a time.
+ */
+#ifndef SP_FSUTIL_H
+#define SP_FSUTIL_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Writes LEN bytes of DATA to PATH atomically (see above).  Returns 0, or
+ * -1 after reporting an SP_D_IO diagnostic into D. */
+int sp_write_file_atomic(const char *path, const void *data, size_t len,
+                         sp_diags *d);
+
+/* Creates PATH and any missing parent folders (mode 0777 minus the umask);
+ * an existing folder is fine.  Returns 0, or -1 after reporting SP_D_IO
+ * (for example "not a directory" when a component is a file). */
+int sp_mkdir_p(const char *path, sp_diags *d);
+
+/* Streaming form of sp_write_file_atomic, for output produced in pieces.
+ * sp_afile_open creates the temporary file (NULL after reporting on
+ * failure); sp_afile_write appends (0 or -1 after reporting; after a
+ * failure later writes fail too and commit aborts); sp_afile_commit
+ * fsyncs, closes and renames into place (0, or -1 after reporting and
+ * removing the temporary file); sp_afile_abort removes the temporary file
+ * without reporting anything.  Commit and abort free F. */
+typedef struct sp_afile sp_afile;
+sp_afile *sp_afile_open(const char *path, sp_diags *d);
+int sp_afile_write(sp_afile *f, const void *data, size_t len);
+int sp_afile_commit(sp_afile *f);
+void sp_afile_abort(sp_afile *f);
+
+/* Removes every temporary file currently being written.  Async-signal-
+ * safe: only reads lock-free atomics and static buffers and calls
+ * unlink(2), so it may be called from a signal handler. */
+void sp_fsutil_cleanup_tempfiles(void);
+
+/* Installs handlers for SIGINT, SIGTERM and SIGHUP that call
+ * sp_fsutil_cleanup_tempfiles(), restore the default action and re-raise
+ * the signal (so the exit status still says "killed by SIGINT").
+ * Returns 0, or -1 if sigaction failed. */
+int sp_fsutil_install_signal_cleanup(void);
+
+#endif
