@@ -375,8 +375,9 @@ static int fold_marks(sp_dlist *dl, const sp_grid *g)
     if (sp_dl_line(dl, x, 0, x, g->sheet_h_pt, FOLD_LINE_PT, FOLD_GRAY,
                    FOLD_DASH_PT))
         return -1;
-    /* baseline below the crop marks' reach, above the cards */
-    double base = g->y0_pt - MARK_OFF_PT - 1;
+    /* above the crop marks' reach (a mark may stand right next to the
+     * fold when there is a gap), or no label when there is no room */
+    double base = g->y0_pt - MARK_OFF_PT - MARK_LEN_PT - 2;
     if (base - FOLD_LABEL_PT < 1)
         return 0;
     static const char label[] = "fold";

@@ -1,0 +1,582 @@
+/* test_pdf.c - the PDF device and atomic file writing.
+ *
+ * Uses qpdf, pdftotext and pdfinfo when they are installed (make deps
+ * installs them); the checks that need them are skipped otherwise.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "dlist.h"
+#include "fonts.h"
+#include "fsutil.h"
+#include "impose.h"
+#include "pdf.h"
+
+#define DEJAVU "/usr/share/fonts/truetype/dejavu/"
+
+static char tmpdir[256];
+
+static char *path_in(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static int have(const char *tool)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+    return system(cmd) == 0;
+}
+
+/* Runs CMD and returns its stdout (malloc'd, NUL-terminated). */
+static char *run(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t k;
+    while ((k = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += k;
+        if (cap - n < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    pclose(p);
+    return buf;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+/* Files in tmpdir whose name starts with ".NAME." (leftover temp files). */
+static int temp_files(const char *name)
+{
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, ".%s.", name);
+    DIR *d = opendir(tmpdir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static const void *memmem_(const void *hay, size_t n, const char *needle,
+                           size_t k)
+{
+    const char *h = hay;
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (memcmp(h + i, needle, k) == 0)
+            return h + i;
+    return NULL;
+}
+#define memmem memmem_
+
+static int has_code(const sp_diags *d, sp_diag_code code)
+{
+    for (size_t i = 0; i < sp_diags_count(d); i++)
+        if (sp_diags_at(d, i)->code == code)
+            return 1;
+    return 0;
+}
+
+static sp_fonts *open_fonts(void)
+{
+    write_text(path_in("fonts.txt"),
+               "regular " DEJAVU "DejaVuSans.ttf\n"
+               "bold " DEJAVU "DejaVuSans-Bold.ttf\n"
+               "italic " DEJAVU "DejaVuSans-Oblique.ttf\n"
+               "mono " DEJAVU "DejaVuSansMono.ttf\n");
+    sp_diags *d = sp_diags_new();
+    sp_fonts *f = sp_fonts_open(tmpdir, d);
+    assert_non_null(f);
+    sp_diags_free(d);
+    return f;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/sp-test-pdf.XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Two A6 pages with text in three faces, lines, boxes; metadata, an
+ * outline and page labels. */
+static void small_doc(sp_doc *doc)
+{
+    sp_doc_init(doc);
+    sp_dlist *p = sp_doc_add_page(doc, 297.64, 419.53);
+    assert_non_null(p);
+    static const char t1[] = "Héllo, wörld — “quotes” ✓";
+    static const char t2[] = "Bold line";
+    static const char t3[] = "mono_code(x) { return 1; }";
+    assert_int_equal(sp_dl_text(p, SP_FACE_REGULAR, 12, 20, 40, t1,
+                                sizeof t1 - 1), 0);
+    assert_int_equal(sp_dl_text(p, SP_FACE_BOLD, 10, 20, 60, t2,
+                                sizeof t2 - 1), 0);
+    assert_int_equal(sp_dl_text(p, SP_FACE_MONO, 8, 20, 80, t3,
+                                sizeof t3 - 1), 0);
+    assert_int_equal(sp_dl_line(p, 20, 90, 200, 90, 0.5, 0.3, 0), 0);
+    assert_int_equal(sp_dl_line(p, 20, 95, 200, 95, 0.5, 0.6, 2.0), 0);
+    assert_int_equal(sp_dl_rect(p, 20, 100, 100, 40, 1, 0, 0.9), 0);
+    assert_int_equal(sp_dl_checkbox(p, 20, 150, 8, 0.5), 0);
+    p = sp_doc_add_page(doc, 297.64, 419.53);
+    assert_non_null(p);
+    static const char t4[] = "Second page";
+    assert_int_equal(sp_dl_text(p, SP_FACE_REGULAR, 14, 20, 40, t4,
+                                sizeof t4 - 1), 0);
+    assert_int_equal(sp_doc_set(&doc->title, "Café prep: Flashcards"), 0);
+    assert_int_equal(sp_doc_set(&doc->subject, "Flashcards"), 0);
+    assert_int_equal(sp_doc_set(&doc->keywords, "interview, prep"), 0);
+    assert_int_equal(sp_doc_set(&doc->author, "Spotify"), 0);
+    assert_int_equal(sp_doc_set(&doc->creator, "studypack test"), 0);
+    assert_int_equal(sp_doc_outline(doc, "Überblick", 0, 0, 30), 0);
+    assert_int_equal(sp_doc_outline(doc, "Week 1", 1, 1, 30), 0);
+    assert_int_equal(sp_doc_outline(doc, "Deep", 1, 5, 100), 0);
+    assert_int_equal(sp_doc_label(doc, 0, 0, "Cover", 1), 0);
+    assert_int_equal(sp_doc_label(doc, 1, 'D', NULL, 1), 0);
+    doc->print_actual_size = 1;
+}
+
+static void render_basic(void **state)
+{
+    (void)state;
+    sp_fonts *fonts = open_fonts();
+    sp_doc doc;
+    small_doc(&doc);
+    sp_diags *d = sp_diags_new();
+    unsigned char *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    assert_int_equal(sp_pdf_render(&doc, fonts, "x.pdf", &a, &na, d), 0);
+    assert_int_equal(sp_diags_count(d), 0);
+    assert_true(na > 1000);
+    assert_memory_equal(a, "%PDF-1.6", 8);   /* PrintScaling needs 1.6 */
+    assert_int_equal(sp_pdf_render(&doc, fonts, "x.pdf", &b, &nb, d), 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);           /* byte-identical */
+    /* no /ID and no dates */
+    assert_null(memmem(a, na, "/ID", 3));
+    assert_null(memmem(a, na, "CreationDate", 12));
+    free(a);
+    free(b);
+
+    size_t written = 0;
+    const char *out = path_in("basic.pdf");
+    assert_int_equal(sp_pdf_write(&doc, fonts, out, &written, d), 0);
+    assert_int_equal(written, na);
+    size_t nf = 0;
+    char *file = read_all(out, &nf);
+    assert_non_null(file);
+    assert_int_equal(nf, na);
+    free(file);
+    assert_int_equal(temp_files("basic.pdf"), 0);
+
+    char cmd[700];
+    if (have("qpdf")) {
+        snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null 2>&1", out);
+        assert_int_equal(system(cmd), 0);
+        snprintf(cmd, sizeof cmd,
+                 "qpdf --json --json-key=outlines --json-key=pagelabels "
+                 "'%s'", out);
+        char *json = run(cmd);
+        assert_non_null(strstr(json, "\\u00dcberblick")
+                        ? strstr(json, "\\u00dcberblick")
+                        : strstr(json, "Überblick"));
+        assert_non_null(strstr(json, "Week 1"));
+        assert_non_null(strstr(json, "Deep"));
+        assert_non_null(strstr(json, "/P"));
+        free(json);
+        snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable "
+                 "'%s' - 2>/dev/null | grep -a -c 'PrintScaling /None'", out);
+        char *ps = run(cmd);
+        assert_int_equal(atoi(ps), 1);
+        free(ps);
+    }
+    if (have("pdftotext")) {
+        /* text back exactly, and no warnings from poppler */
+        snprintf(cmd, sizeof cmd, "pdftotext -q '%s' - 2>&1", out);
+        char *text = run(cmd);
+        assert_non_null(strstr(text, "Héllo, wörld — “quotes” ✓"));
+        assert_non_null(strstr(text, "mono_code(x) { return 1; }"));
+        assert_non_null(strstr(text, "Second page"));
+        free(text);
+        snprintf(cmd, sizeof cmd, "pdftotext '%s' /dev/null 2>&1", out);
+        char *warn = run(cmd);
+        assert_string_equal(warn, "");
+        free(warn);
+    }
+    if (have("pdfinfo")) {
+        snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>&1", out);
+        char *info = run(cmd);
+        assert_non_null(strstr(info, "Café prep: Flashcards"));
+        assert_non_null(strstr(info, "studypack test"));
+        assert_non_null(strstr(info, "Pages:           2"));
+        free(info);
+    }
+    sp_diags_free(d);
+    sp_doc_release(&doc);
+    sp_fonts_free(fonts);
+}
+
+/* Only the faces used are embedded. */
+static void fonts_on_demand(void **state)
+{
+    (void)state;
+    sp_fonts *fonts = open_fonts();
+    sp_doc doc;
+    sp_doc_init(&doc);
+    sp_dlist *p = sp_doc_add_page(&doc, 200, 200);
+    assert_int_equal(sp_dl_text(p, SP_FACE_ITALIC, 10, 10, 20, "it", 2), 0);
+    sp_diags *d = sp_diags_new();
+    unsigned char *a;
+    size_t na;
+    assert_int_equal(sp_pdf_render(&doc, fonts, NULL, &a, &na, d), 0);
+    assert_non_null(memmem(a, na, "DejaVuSans-Oblique", 18));
+    assert_null(memmem(a, na, "DejaVuSans-Bold", 15));
+    assert_null(memmem(a, na, "DejaVuSansMono", 14));
+    free(a);
+    /* no text at all: no fonts needed */
+    sp_doc_release(&doc);
+    sp_doc_init(&doc);
+    p = sp_doc_add_page(&doc, 200, 200);
+    assert_int_equal(sp_dl_line(p, 0, 0, 100, 100, 1, 0, 0), 0);
+    assert_int_equal(sp_pdf_render(&doc, NULL, NULL, &a, &na, d), 0);
+    assert_null(memmem(a, na, "FontFile", 8));
+    free(a);
+    assert_int_equal(sp_diags_count(d), 0);
+    sp_diags_free(d);
+    sp_doc_release(&doc);
+    sp_fonts_free(fonts);
+}
+
+/* An imposed card doc: sheets, marks, mirrored backs, rotation. */
+static void render_imposed(void **state)
+{
+    (void)state;
+    sp_fonts *fonts = open_fonts();
+    sp_grid_opts go;
+    memset(&go, 0, sizeof go);
+    go.paper_w_pt = SP_MM_TO_PT(210);
+    go.paper_h_pt = SP_MM_TO_PT(297);
+    go.card_w_pt = SP_MM_TO_PT(85);
+    go.card_h_pt = SP_MM_TO_PT(55);
+    go.margin_pt = SP_MM_TO_PT(5);
+    go.duplex = SP_DUPLEX_LONG;
+    go.crop_marks = 1;
+    sp_grid g;
+    assert_int_equal(sp_grid_compute(&go, &g), 0);
+    sp_doc doc;
+    sp_doc_init(&doc);
+    for (int i = 0; i < 13; i++) {
+        char buf[64];
+        for (int side = 0; side < 2; side++) {
+            sp_dlist *p = sp_doc_add_page(&doc, g.card_w_pt, g.card_h_pt);
+            int n = snprintf(buf, sizeof buf, "card-%02d-%s", i + 1,
+                             side ? "back" : "front");
+            assert_int_equal(sp_dl_text(p, SP_FACE_REGULAR, 9, 10, 20, buf,
+                                        (size_t)n), 0);
+        }
+    }
+    assert_int_equal(sp_impose_cards(&doc, &g, 13), 0);
+    /* turn one placement to exercise the 180-degree matrix */
+    doc.sheets[1].placements[0].rotate_deg = 180;
+    sp_diags *d = sp_diags_new();
+    const char *out = path_in("cards.pdf");
+    assert_int_equal(sp_pdf_write(&doc, fonts, out, NULL, d), 0);
+    char cmd[700];
+    if (have("pdftotext")) {
+        /* page 2 (backs of sheet 1) has card 1's back; page 3 card 11 */
+        snprintf(cmd, sizeof cmd, "pdftotext -q -f 2 -l 2 '%s' -", out);
+        char *t = run(cmd);
+        assert_non_null(strstr(t, "card-01-back"));
+        assert_null(strstr(t, "card-01-front"));
+        free(t);
+        snprintf(cmd, sizeof cmd, "pdftotext -q -f 3 -l 3 '%s' -", out);
+        t = run(cmd);
+        assert_non_null(strstr(t, "card-11-front"));
+        free(t);
+        /* the back of card 2 (slot (0,1)) is at (0,0) on the back: its
+         * text starts near the left of the page */
+        snprintf(cmd, sizeof cmd, "pdftotext -q -bbox -f 2 -l 2 '%s' - | "
+                 "grep 'card-02-back' | sed 's/.*xMin=\"\\([0-9.]*\\)\".*/\\1/'",
+                 out);
+        t = run(cmd);
+        double x = atof(t);
+        assert_true(x > g.x0_pt && x < g.x0_pt + 20);
+        free(t);
+    }
+    if (have("pdfinfo")) {
+        snprintf(cmd, sizeof cmd, "pdfinfo '%s' | grep '^Pages:'", out);
+        char *t = run(cmd);
+        assert_non_null(strstr(t, " 4"));
+        free(t);
+    }
+    assert_int_equal(sp_diags_count(d), 0);
+    sp_diags_free(d);
+    sp_doc_release(&doc);
+    sp_fonts_free(fonts);
+}
+
+/* Failures: no fonts for text; a font truncated after it was opened; a
+ * folder that does not exist.  The old file is never touched. */
+static void failures(void **state)
+{
+    (void)state;
+    sp_doc doc;
+    small_doc(&doc);
+    sp_diags *d = sp_diags_new();
+    const char *out = path_in("keep.pdf");
+    write_text(out, "old contents");
+
+    assert_int_equal(sp_pdf_write(&doc, NULL, out, NULL, d), -1);
+    assert_true(has_code(d, SP_D_FONT));
+    char *old = read_all(out, NULL);
+    assert_string_equal(old, "old contents");
+    free(old);
+    assert_int_equal(temp_files("keep.pdf"), 0);
+    sp_diags_clear(d);
+
+    /* a copy of the regular face, cut short after FreeType opened it */
+    size_t n = 0;
+    char *ttf = read_all(DEJAVU "DejaVuSans.ttf", &n);
+    assert_non_null(ttf);
+    FILE *f = fopen(path_in("cut.ttf"), "wb");
+    assert_non_null(f);
+    fwrite(ttf, 1, n, f);
+    fclose(f);
+    free(ttf);
+    write_text(path_in("fonts.txt"), "regular cut.ttf\n"
+               "bold " DEJAVU "DejaVuSans-Bold.ttf\n"
+               "italic " DEJAVU "DejaVuSans-Oblique.ttf\n"
+               "mono " DEJAVU "DejaVuSansMono.ttf\n");
+    sp_fonts *fonts = sp_fonts_open(tmpdir, d);
+    assert_non_null(fonts);
+    assert_int_equal(truncate(path_in("cut.ttf"), 5000), 0);
+    assert_int_equal(sp_pdf_write(&doc, fonts, out, NULL, d), -1);
+    assert_true(has_code(d, SP_D_FONT) || has_code(d, SP_D_PDF));
+    old = read_all(out, NULL);
+    assert_string_equal(old, "old contents");
+    free(old);
+    sp_fonts_free(fonts);
+    sp_diags_clear(d);
+
+    fonts = open_fonts();
+    assert_int_equal(sp_pdf_write(&doc, fonts, path_in("no/such/dir/x.pdf"),
+                                  NULL, d), -1);
+    assert_true(has_code(d, SP_D_IO));
+    sp_diags_clear(d);
+
+    /* a placement of a page that does not exist */
+    sp_sheet *s = sp_doc_add_sheet(&doc, 300, 300);
+    assert_int_equal(sp_sheet_place(s, 99, 0, 0, 0), 0);
+    unsigned char *buf;
+    size_t len;
+    assert_int_equal(sp_pdf_render(&doc, fonts, "x", &buf, &len, d), -1);
+    assert_null(buf);
+    assert_true(has_code(d, SP_D_PDF));
+    sp_fonts_free(fonts);
+    sp_diags_free(d);
+    sp_doc_release(&doc);
+}
+
+/* ---- fsutil --------------------------------------------------------- */
+
+static void atomic_write(void **state)
+{
+    (void)state;
+    sp_diags *d = sp_diags_new();
+    const char *p = path_in("a.txt");
+    assert_int_equal(sp_write_file_atomic(p, "one", 3, d), 0);
+    char *s = read_all(p, NULL);
+    assert_string_equal(s, "one");
+    free(s);
+    assert_int_equal(sp_write_file_atomic(p, "two!", 4, d), 0);
+    s = read_all(p, NULL);
+    assert_string_equal(s, "two!");
+    free(s);
+    assert_int_equal(temp_files("a.txt"), 0);
+    /* mode follows the umask like any new file */
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    mode_t um = umask(022);
+    umask(um);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~um);
+    /* empty file */
+    assert_int_equal(sp_write_file_atomic(p, "", 0, d), 0);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(sp_diags_count(d), 0);
+
+    /* a folder in the way */
+    assert_int_equal(sp_write_file_atomic(tmpdir, "x", 1, d), -1);
+    assert_true(has_code(d, SP_D_IO));
+    sp_diags_free(d);
+}
+
+/* A write that fails half-way (file size limit: EFBIG) leaves the old
+ * file and no temporary file. */
+static void atomic_write_fails(void **state)
+{
+    (void)state;
+    sp_diags *d = sp_diags_new();
+    const char *p = path_in("big.bin");
+    write_text(p, "previous");
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 4096;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    static char big[100000];
+    memset(big, 'x', sizeof big);
+    int rc = sp_write_file_atomic(p, big, sizeof big, d);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(rc, -1);
+    assert_true(has_code(d, SP_D_IO));
+    const sp_diag *g = sp_diags_at(d, 0);
+    assert_string_equal(g->file, p);
+    assert_non_null(strstr(g->message, "too large"));
+    char *s = read_all(p, NULL);
+    assert_string_equal(s, "previous");
+    free(s);
+    assert_int_equal(temp_files("big.bin"), 0);
+    sp_diags_free(d);
+}
+
+static void streaming_and_cleanup(void **state)
+{
+    (void)state;
+    sp_diags *d = sp_diags_new();
+    const char *p = path_in("s.txt");
+    sp_afile *f = sp_afile_open(p, d);
+    assert_non_null(f);
+    assert_int_equal(sp_afile_write(f, "ab", 2), 0);
+    assert_int_equal(sp_afile_write(f, "cd", 2), 0);
+    assert_int_equal(temp_files("s.txt"), 1);
+    assert_int_equal(access(p, F_OK), -1);   /* not there until commit */
+    assert_int_equal(sp_afile_commit(f), 0);
+    char *s = read_all(p, NULL);
+    assert_string_equal(s, "abcd");
+    free(s);
+
+    /* what a SIGINT handler does: the temporary file goes away */
+    f = sp_afile_open(p, d);
+    assert_non_null(f);
+    assert_int_equal(sp_afile_write(f, "zz", 2), 0);
+    assert_int_equal(temp_files("s.txt"), 1);
+    sp_fsutil_cleanup_tempfiles();
+    assert_int_equal(temp_files("s.txt"), 0);
+    sp_afile_abort(f);
+    s = read_all(p, NULL);
+    assert_string_equal(s, "abcd");
+    free(s);
+
+    /* abort leaves nothing and keeps the old file */
+    f = sp_afile_open(p, d);
+    assert_non_null(f);
+    sp_afile_abort(f);
+    assert_int_equal(temp_files("s.txt"), 0);
+
+    /* many open at once (more than the registry holds) still work */
+    sp_afile *many[40];
+    for (int i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "m%02d.txt", i);
+        many[i] = sp_afile_open(path_in(name), d);
+        assert_non_null(many[i]);
+    }
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(sp_afile_commit(many[i]), 0);
+    assert_int_equal(sp_diags_count(d), 0);
+    sp_diags_free(d);
+}
+
+static void mkdir_p(void **state)
+{
+    (void)state;
+    sp_diags *d = sp_diags_new();
+    assert_int_equal(sp_mkdir_p(path_in("x/y//z/"), d), 0);
+    struct stat st;
+    assert_int_equal(stat(path_in("x/y/z"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(sp_mkdir_p(path_in("x/y"), d), 0);   /* exists */
+    assert_int_equal(sp_diags_count(d), 0);
+    write_text(path_in("x/file"), "f");
+    assert_int_equal(sp_mkdir_p(path_in("x/file/sub"), d), -1);
+    assert_true(has_code(d, SP_D_IO));
+    assert_non_null(strstr(sp_diags_at(d, 0)->message, "Not a directory"));
+    sp_diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(render_basic),
+        cmocka_unit_test(fonts_on_demand),
+        cmocka_unit_test(render_imposed),
+        cmocka_unit_test(failures),
+        cmocka_unit_test(atomic_write),
+        cmocka_unit_test(atomic_write_fails),
+        cmocka_unit_test(streaming_and_cleanup),
+        cmocka_unit_test(mkdir_p),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
