@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
+#include "build.h"
 #include "diag.h"
+#include "fonts.h"
 #include "load.h"
 #include "model.h"
 
@@ -27,6 +30,9 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  validate FILE...     check sources and report every problem\n"
+    "  build FILE...        build each pack's PDFs into OUT/<pack-id>/\n"
+    "  batch [DIR|FILE...]  build many packs in parallel, skipping those up "
+    "to date\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help (studypack COMMAND --help for a "
@@ -46,18 +52,6 @@ static const char usage_validate[] =
     "  --strict     treat warnings as errors\n"
     "  -h, --help   show this help\n";
 
-/* Prints diagnostics and maps them to an exit status. */
-static int finish(sp_diags *d, int strict)
-{
-    sp_diags_print(d, stderr, use_color());
-    int status = EXIT_OK;
-    if (sp_diags_system_error(d))
-        status = EXIT_SYSTEM;
-    else if (sp_diags_errors(d) || (strict && sp_diags_warnings(d)))
-        status = EXIT_INVALID;
-    return status;
-}
-
 static int usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int usage_error(const char *usage, const char *fmt, ...)
@@ -70,6 +64,203 @@ static int usage_error(const char *usage, const char *fmt, ...)
     fputc('\n', stderr);
     fputs(usage, stderr);
     return EXIT_USAGE;
+}
+
+#define BUILD_OPTIONS_HELP                                                  \
+    "  -o, --output DIR        output folder (default: out)\n"                \
+    "      --only KIND         flashcards or timeline (default: both)\n"     \
+    "      --paper NAME        a4 (default), letter, a3, legal\n"            \
+    "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
+    "                          or WxH in mm or in, e.g. 90x60mm\n"          \
+    "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "      --gap LEN           gap between cards (default: 4mm)\n"           \
+    "      --duplex MODE       long (default), short or fold\n"              \
+    "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
+    "      --no-crop-marks     leave out the crop marks\n"                   \
+    "      --cut-lines         draw dashed cut lines along the cards\n"      \
+    "      --interview-date D  YYYY-MM-DD: print calendar dates\n"           \
+    "      --booklet-flip E    short (default) or long: how the printer\n"  \
+    "                          turns the sheet in duplex\n"                 \
+    "      --creep LEN         shift inner booklet pages toward the spine\n"\
+    "      --fonts DIR         fonts folder with a fonts.txt manifest\n"     \
+    "      --dump              write display-list text (.dump), not PDF\n"   \
+    "      --strict            treat warnings as errors\n"
+
+static const char usage_build[] =
+    "usage: studypack build [OPTIONS] FILE...\n"
+    "\n"
+    "Builds each pack into OUT/<pack-id>/: flashcards.pdf (double-sided\n"
+    "cards), timeline.pdf (the prep booklet in reading order) and\n"
+    "timeline-booklet.pdf (imposed for saddle stitching).\n"
+    "\n" BUILD_OPTIONS_HELP
+    "  -h, --help              show this help\n";
+
+static const char usage_batch[] =
+    "usage: studypack batch [OPTIONS] [DIR|FILE...]\n"
+    "\n"
+    "Builds every pack found (default: the folder sources/) into\n"
+    "OUT/<pack-id>/ with N parallel workers, skipping packs whose inputs,\n"
+    "fonts and options have not changed, and writes OUT/index.json.\n"
+    "Files whose root is <questions> are banks, not packs.\n"
+    "\n"
+    "  -j, --jobs N            workers (default: the number of processors)\n"
+    "      --force             rebuild packs that are up to date\n"
+    "  -q, --quiet             no progress output\n"
+    BUILD_OPTIONS_HELP
+    "  -h, --help              show this help\n";
+
+enum {
+    OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
+    OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
+    OPT_DUMP, OPT_STRICT, OPT_FORCE
+};
+
+#define BUILD_LONG_OPTIONS                                                  \
+    {"output", required_argument, NULL, 'o'},                               \
+    {"only", required_argument, NULL, OPT_ONLY},                            \
+    {"paper", required_argument, NULL, OPT_PAPER},                          \
+    {"card", required_argument, NULL, OPT_CARD},                            \
+    {"margin", required_argument, NULL, OPT_MARGIN},                        \
+    {"gap", required_argument, NULL, OPT_GAP},                              \
+    {"duplex", required_argument, NULL, OPT_DUPLEX},                        \
+    {"back-offset", required_argument, NULL, OPT_BACK},                     \
+    {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
+    {"cut-lines", no_argument, NULL, OPT_CUT},                              \
+    {"interview-date", required_argument, NULL, OPT_DATE},                  \
+    {"booklet-flip", required_argument, NULL, OPT_FLIP},                    \
+    {"creep", required_argument, NULL, OPT_CREEP},                          \
+    {"fonts", required_argument, NULL, OPT_FONTS},                          \
+    {"dump", no_argument, NULL, OPT_DUMP},                                  \
+    {"strict", no_argument, NULL, OPT_STRICT},                              \
+    {"help", no_argument, NULL, 'h'}
+
+typedef struct {
+    sp_build_opts build;
+    const char *fonts_dir;
+    int strict;
+} common_opts;
+
+/* Parses a strict YYYY-MM-DD that names a real day; 0 or -1. */
+static int parse_date(const char *v, int *y, int *m, int *d)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                                31};
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
+            return -1;
+    *y = atoi(v);
+    *m = atoi(v + 5);
+    *d = atoi(v + 8);
+    if (*m < 1 || *m > 12 || *d < 1)
+        return -1;
+    int leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+    int max = mdays[*m - 1] + (*m == 2 && leap);
+    return *d <= max ? 0 : -1;
+}
+
+/* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
+ * (message printed). */
+static int build_option(common_opts *co, int c, const char *arg,
+                        const char *usage)
+{
+    sp_build_opts *o = &co->build;
+    switch (c) {
+    case 'o': o->out_dir = arg; return 1;
+    case OPT_ONLY:
+        if (strcmp(arg, "flashcards") == 0)
+            o->outputs = SP_OUT_FLASHCARDS;
+        else if (strcmp(arg, "timeline") == 0)
+            o->outputs = SP_OUT_TIMELINE;
+        else
+            break;
+        return 1;
+    case OPT_PAPER:
+        if (sp_parse_paper(arg, &o->paper_w_pt, &o->paper_h_pt) != 0)
+            break;
+        o->paper = arg;
+        return 1;
+    case OPT_CARD:
+        if (sp_parse_card(arg, &o->card_w_pt, &o->card_h_pt) != 0)
+            break;
+        o->card = arg;
+        return 1;
+    case OPT_MARGIN:
+        return sp_parse_length(arg, &o->margin_pt) == 0 ? 1 : -2;
+    case OPT_GAP:
+        return sp_parse_length(arg, &o->gap_pt) == 0 ? 1 : -2;
+    case OPT_CREEP:
+        return sp_parse_length(arg, &o->creep_pt) == 0 ? 1 : -2;
+    case OPT_DUPLEX:
+        if (strcmp(arg, "long") == 0)
+            o->duplex = SP_DUPLEX_LONG;
+        else if (strcmp(arg, "short") == 0)
+            o->duplex = SP_DUPLEX_SHORT;
+        else if (strcmp(arg, "fold") == 0)
+            o->duplex = SP_DUPLEX_FOLD;
+        else
+            break;
+        return 1;
+    case OPT_BACK:
+        if (sp_parse_offset(arg, &o->back_dx_pt, &o->back_dy_pt) != 0)
+            break;
+        return 1;
+    case OPT_NOCROP: o->crop_marks = 0; return 1;
+    case OPT_CUT: o->cut_lines = 1; return 1;
+    case OPT_DATE:
+        if (parse_date(arg, &o->interview_y, &o->interview_m,
+                       &o->interview_d) != 0) {
+            usage_error(usage, "--interview-date '%s' is not a real day in "
+                        "the form YYYY-MM-DD", arg);
+            return -1;
+        }
+        o->has_interview_date = 1;
+        return 1;
+    case OPT_FLIP:
+        if (strcmp(arg, "short") == 0)
+            o->booklet_flip_long = 0;
+        else if (strcmp(arg, "long") == 0)
+            o->booklet_flip_long = 1;
+        else
+            break;
+        return 1;
+    case OPT_FONTS: co->fonts_dir = arg; return 1;
+    case OPT_DUMP: o->dump = 1; return 1;
+    case OPT_STRICT: co->strict = 1; return 1;
+    default:
+        return 0;
+    }
+    return -2;
+}
+
+/* Opens the fonts (printing diagnostics on failure). */
+static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
+                            sp_diags *d)
+{
+    char *dir = co->fonts_dir ? strdup(co->fonts_dir)
+                              : sp_fonts_default_dir(argv0);
+    if (!dir) {
+        sp_diag_add(d, SP_D_FONT, NULL, 0, 0,
+                    "cannot find the fonts folder; give one with --fonts "
+                    "DIR or STUDYPACK_FONTS");
+        return NULL;
+    }
+    sp_fonts *f = sp_fonts_open(dir, d);
+    free(dir);
+    return f;
+}
+
+/* Prints diagnostics and maps them to an exit status. */
+static int finish(sp_diags *d, int strict)
+{
+    sp_diags_print(d, stderr, use_color());
+    int status = EXIT_OK;
+    if (sp_diags_system_error(d))
+        status = EXIT_SYSTEM;
+    else if (sp_diags_errors(d) || (strict && sp_diags_warnings(d)))
+        status = EXIT_INVALID;
+    return status;
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -104,6 +295,151 @@ static int cmd_validate(int argc, char **argv)
     return status;
 }
 
+/* getopt over the build options plus EXTRA; returns the index of the first
+ * operand, or -1 after a usage error, -2 after --help. */
+static int parse_common(int argc, char **argv, common_opts *co,
+                        const char *usage, const char *shortopts,
+                        const struct option *opts,
+                        int (*extra)(int c, const char *arg, void *ctx),
+                        void *ctx)
+{
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return -2;
+        }
+        if (c == '?' || c == ':') {
+            usage_error(usage, "%s '%s'",
+                        c == ':' ? "missing value for" : "unknown option",
+                        argv[optind - 1]);
+            return -1;
+        }
+        int r = build_option(co, c, optarg, usage);
+        if (r == 0 && extra)
+            r = extra(c, optarg, ctx);
+        if (r == -2) {
+            usage_error(usage, "invalid value '%s' for %s", optarg,
+                        argv[optind - 1][0] == '-' ? argv[optind - 1]
+                                                   : argv[optind - 2]);
+            return -1;
+        }
+        if (r < 0)
+            return -1;
+    }
+    return optind;
+}
+
+static int cmd_build(int argc, char **argv, const char *argv0)
+{
+    static const struct option opts[] = {BUILD_LONG_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    int first = parse_common(argc, argv, &co, usage_build, "ho:", opts,
+                             NULL, NULL);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    if (first >= argc)
+        return usage_error(usage_build, "%s", "no FILE given");
+    sp_diags *d = sp_diags_new();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_fonts *fonts = open_fonts(&co, argv0, d);
+    int status = EXIT_OK;
+    for (int i = first; fonts && i < argc; i++) {
+        sp_diags *pd = sp_diags_new();
+        if (!pd)
+            break;
+        sp_pack *pack = sp_load_file(argv[i], pd);
+        sp_build_result r;
+        if (pack && !(co.strict && sp_diags_warnings(pd)))
+            sp_build_pack(pack, fonts, &co.build, &r, pd);
+        sp_pack_free(pack);
+        sp_diags_move(d, pd);
+        sp_diags_free(pd);
+    }
+    status = finish(d, co.strict);
+    if (!fonts && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
+}
+
+typedef struct {
+    int jobs, force, quiet;
+} batch_extra;
+
+static int batch_option(int c, const char *arg, void *ctx)
+{
+    batch_extra *b = ctx;
+    char *end;
+    switch (c) {
+    case 'j':
+        b->jobs = (int)strtol(arg, &end, 10);
+        return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
+    case OPT_FORCE: b->force = 1; return 1;
+    case 'q': b->quiet = 1; return 1;
+    }
+    return 0;
+}
+
+static int cmd_batch(int argc, char **argv, const char *argv0)
+{
+    static const struct option opts[] = {
+        BUILD_LONG_OPTIONS,
+        {"jobs", required_argument, NULL, 'j'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    batch_extra be = {0, 0, 0};
+    int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
+                             batch_option, &be);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    sp_diags *d = sp_diags_new();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_fonts *fonts = open_fonts(&co, argv0, d);
+    int status;
+    if (!fonts) {
+        status = finish(d, 0);
+        sp_diags_free(d);
+        return status == EXIT_OK ? EXIT_SYSTEM : status;
+    }
+    static char sources[] = "sources";
+    char *def[] = {sources};
+    sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
+                        stderr, co.fonts_dir};
+    sp_batch_result r;
+    int rc = sp_batch_run(first < argc ? argv + first : def,
+                          first < argc ? argc - first : 1, &bo, fonts, &r, d);
+    status = finish(d, co.strict);
+    if (!be.quiet || rc != 0)
+        fprintf(stderr, "%d built, %d up to date, %d failed%s\n", r.built,
+                r.up_to_date, r.failed, r.interrupted ? " (interrupted)" : "");
+    if (r.interrupted)
+        status = 130;
+    else if (rc == 3)
+        status = EXIT_SYSTEM;
+    else if (rc != 0 && status == EXIT_OK)
+        status = EXIT_INVALID;
+    sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -123,6 +459,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "validate") == 0)
         status = cmd_validate(argc - 1, argv + 1);
+    else if (strcmp(cmd, "build") == 0)
+        status = cmd_build(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "batch") == 0)
+        status = cmd_batch(argc - 1, argv + 1, argv[0]);
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();

@@ -1,0 +1,293 @@
+/* build.c - one pack from model to files (see build.h). */
+#include "build.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cards.h"
+#include "dlist.h"
+#include "dump.h"
+#include "fsutil.h"
+#include "pdf.h"
+#include "text.h"
+
+void sp_build_opts_default(sp_build_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->out_dir = "out";
+    o->outputs = SP_OUT_ALL;
+    o->paper = "a4";
+    sp_parse_paper("a4", &o->paper_w_pt, &o->paper_h_pt);
+    o->card = "3x5in";
+    sp_parse_card("3x5in", &o->card_w_pt, &o->card_h_pt);
+    o->margin_pt = SP_MM_TO_PT(5);
+    o->gap_pt = SP_MM_TO_PT(4);
+    o->duplex = SP_DUPLEX_LONG;
+    o->crop_marks = 1;
+}
+
+int sp_parse_paper(const char *v, double *w_pt, double *h_pt)
+{
+    static const struct {
+        const char *name;
+        double w_mm, h_mm;
+    } papers[] = {
+        {"a4", 210, 297},
+        {"a3", 297, 420},
+        {"letter", 215.9, 279.4},
+        {"legal", 215.9, 355.6},
+    };
+    for (size_t i = 0; i < sizeof papers / sizeof *papers; i++) {
+        if (strcasecmp(v, papers[i].name) == 0) {
+            *w_pt = SP_MM_TO_PT(papers[i].w_mm);
+            *h_pt = SP_MM_TO_PT(papers[i].h_mm);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A positive finite number followed by nothing else; END gets the rest. */
+static int number(const char *s, double *out, const char **end)
+{
+    char *e;
+    if (!((*s >= '0' && *s <= '9') || *s == '.'))
+        return -1;
+    double v = strtod(s, &e);
+    if (e == s || !isfinite(v) || v <= 0)
+        return -1;
+    *out = v;
+    *end = e;
+    return 0;
+}
+
+int sp_parse_card(const char *v, double *w_pt, double *h_pt)
+{
+    static const struct {
+        const char *name;
+        double w_mm, h_mm;
+    } cards[] = {
+        {"a7", 105, 74},
+        {"a6", 148, 105},
+        {"3x5in", 127, 76.2},
+        {"4x6in", 152.4, 101.6},
+        {"business", 85, 55},
+    };
+    for (size_t i = 0; i < sizeof cards / sizeof *cards; i++) {
+        if (strcasecmp(v, cards[i].name) == 0) {
+            *w_pt = SP_MM_TO_PT(cards[i].w_mm);
+            *h_pt = SP_MM_TO_PT(cards[i].h_mm);
+            return 0;
+        }
+    }
+    double w, h;
+    const char *e;
+    if (number(v, &w, &e) || (*e != 'x' && *e != 'X') ||
+        number(e + 1, &h, &e))
+        return -1;
+    double k;
+    if (strcmp(e, "mm") == 0)
+        k = 72.0 / 25.4;
+    else if (strcmp(e, "in") == 0)
+        k = 72.0;
+    else
+        return -1;
+    w *= k;
+    h *= k;
+    /* at least 20 mm, at most 1 m on a side */
+    if (w < SP_MM_TO_PT(20) || h < SP_MM_TO_PT(20) ||
+        w > SP_MM_TO_PT(1000) || h > SP_MM_TO_PT(1000))
+        return -1;
+    *w_pt = w;
+    *h_pt = h;
+    return 0;
+}
+
+int sp_parse_length(const char *v, double *pt)
+{
+    char *e;
+    if (!*v)
+        return -1;
+    double x = strtod(v, &e);
+    if (e == v || !isfinite(x) || x < 0)
+        return -1;
+    if (*e == '\0' || strcmp(e, "mm") == 0)
+        x = SP_MM_TO_PT(x);
+    else if (strcmp(e, "in") == 0)
+        x = SP_IN_TO_PT(x);
+    else
+        return -1;
+    if (x > SP_MM_TO_PT(100))
+        return -1;
+    *pt = x;
+    return 0;
+}
+
+int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
+{
+    char *e;
+    double x = strtod(v, &e);
+    if (e == v || *e != ',' || !isfinite(x))
+        return -1;
+    const char *s = e + 1;
+    double y = strtod(s, &e);
+    if (e == s || *e != '\0' || !isfinite(y))
+        return -1;
+    if (fabs(x) > 20 || fabs(y) > 20)
+        return -1;
+    *dx_pt = SP_MM_TO_PT(x);
+    *dy_pt = SP_MM_TO_PT(y);
+    return 0;
+}
+
+char *sp_build_opts_key(const sp_build_opts *o)
+{
+    static const char *duplex[] = {"long", "short", "fold"};
+    char buf[512];
+    int n = snprintf(buf, sizeof buf,
+                     "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f crop=%d cut=%d "
+                     "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
+                     o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
+                     o->card_h_pt, o->margin_pt, o->gap_pt,
+                     duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
+                     o->crop_marks, o->cut_lines, o->has_interview_date,
+                     o->interview_y, o->interview_m, o->interview_d,
+                     o->booklet_flip_long, o->creep_pt, o->dump);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return NULL;
+    return strdup(buf);
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+/* OUT/ID/NAME, malloc'd. */
+static char *out_path(const sp_build_opts *o, const char *id,
+                      const char *name)
+{
+    size_t len = strlen(o->out_dir) + strlen(id) + strlen(name) + 3;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s/%s", o->out_dir, id, name);
+    return p;
+}
+
+/* Writes DOC as OUT/ID/BASE.pdf, or BASE.dump in dump mode. */
+static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
+                     const sp_build_opts *o, const char *id,
+                     const char *base, sp_build_result *res, sp_diags *d)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s.%s", base, o->dump ? "dump" : "pdf");
+    char *path = out_path(o, id, name);
+    if (!path) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    int rc;
+    if (o->dump) {
+        size_t len = 0;
+        char *text = sp_dump_string(doc, &len);
+        rc = text ? sp_write_file_atomic(path, text, len, d) : -1;
+        if (!text)
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        res->bytes_written += len;
+        free(text);
+    } else {
+        size_t len = 0;
+        rc = sp_pdf_write(doc, fonts, path, &len, d);
+        res->bytes_written += len;
+    }
+    free(path);
+    return rc;
+}
+
+static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
+{
+    const sp_meta *m = &pack->meta;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s: %s", m->title, what);
+    sp_doc_set(&doc->title, buf);
+    snprintf(buf, sizeof buf, "%s for %s%s%s%s%s", what,
+             m->company ? m->company : "", m->company ? " " : "", m->role,
+             m->edition ? " " : "", m->edition ? m->edition : "");
+    sp_doc_set(&doc->subject, buf);
+    snprintf(buf, sizeof buf, "interview preparation, %s, %s%s%s",
+             what, m->role, m->company ? ", " : "",
+             m->company ? m->company : "");
+    sp_doc_set(&doc->keywords, buf);
+    if (m->company)
+        sp_doc_set(&doc->author, m->company);
+    sp_doc_set(&doc->creator, "studypack " SP_VERSION);
+    doc->print_actual_size = 1;
+}
+
+static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
+                            const sp_build_opts *o, sp_build_result *res,
+                            sp_diags *d)
+{
+    sp_grid_opts go = {
+        o->paper_w_pt, o->paper_h_pt, o->card_w_pt, o->card_h_pt,
+        o->margin_pt,  o->gap_pt,     o->duplex,    o->back_dx_pt,
+        o->back_dy_pt, o->crop_marks, o->cut_lines,
+    };
+    sp_grid grid;
+    if (sp_grid_compute(&go, &grid) != 0) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0,
+                    "a %.0fx%.0f mm card does not fit on %s paper with a "
+                    "%.0f mm margin%s",
+                    o->card_w_pt * 25.4 / 72, o->card_h_pt * 25.4 / 72,
+                    o->paper, o->margin_pt * 25.4 / 72,
+                    o->duplex == SP_DUPLEX_FOLD ? " in fold mode" : "");
+        return -1;
+    }
+    sp_doc doc;
+    sp_doc_init(&doc);
+    sp_card_opts co;
+    memset(&co, 0, sizeof co);
+    co.card_w_pt = o->card_w_pt;
+    co.card_h_pt = o->card_h_pt;
+    long n = sp_cards_build(pack, fonts, &co, &doc, d);
+    int rc = -1;
+    if (n < 0)
+        goto out;
+    if (sp_impose_cards(&doc, &grid, (size_t)n) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    set_meta(&doc, pack, "Flashcards");
+    res->n_cards = (int)n;
+    res->n_flashcard_pages = (int)doc.n_sheets;
+    rc = write_doc(&doc, fonts, o, pack->id, "flashcards", res, d);
+out:
+    sp_doc_release(&doc);
+    return rc;
+}
+
+int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
+                  const sp_build_opts *o, sp_build_result *res, sp_diags *d)
+{
+    memset(res, 0, sizeof *res);
+    res->n_questions = (int)pack->n_questions;
+    if (pack->is_bank) {
+        sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0,
+                    "this is a bank (root <questions>), not a pack; build "
+                    "the pack that includes it");
+        return -1;
+    }
+    if (sp_glyphs_check(pack, fonts, d) != 0)
+        return -1;
+    char *dir = out_path(o, pack->id, "");
+    if (!dir || sp_mkdir_p(dir, d) != 0) {
+        free(dir);
+        return -1;
+    }
+    free(dir);
+    if ((o->outputs & SP_OUT_FLASHCARDS) &&
+        build_flashcards(pack, fonts, o, res, d) != 0)
+        return -1;
+    return 0;
+}
