@@ -19,7 +19,8 @@
  * and every item stays inside the card minus padding_pt on each side.
  *
  * Who may include: build (the orchestration), tests.
- * Ownership: pages added to DOC belong to DOC; nothing else is kept.
+ * Ownership: pages added to DOC belong to DOC; an sp_cards builder owns
+ * its scratch buffers (sp_cards_free).
  */
 #ifndef SP_CARDS_H
 #define SP_CARDS_H
@@ -47,5 +48,17 @@ typedef struct {
  * of memory, or a card too small to hold any text (both reported in D). */
 long sp_cards_build(const sp_pack *pack, const sp_fonts *fonts,
                     const sp_card_opts *opts, sp_doc *doc, sp_diags *d);
+
+/* The same one question at a time, so a caller can lay out, impose and
+ * write a sheet's worth of cards and release them before the next (the
+ * display lists of 10,000 cards take tens of MiB).  sp_cards_new returns
+ * NULL on failure (reported in D, which must outlive the builder, as must
+ * PACK and FONTS); sp_cards_add appends the cards of question QI to DOC
+ * and returns how many, or -1 when out of memory (reported). */
+typedef struct sp_cards sp_cards;
+sp_cards *sp_cards_new(const sp_pack *pack, const sp_fonts *fonts,
+                       const sp_card_opts *opts, sp_diags *d);
+long sp_cards_add(sp_cards *c, size_t qi, sp_doc *doc);
+void sp_cards_free(sp_cards *c);
 
 #endif

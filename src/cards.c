@@ -65,32 +65,52 @@ static size_t make_sizes(double *sizes, double max, double min, double step)
     return n;
 }
 
-/* Formats into a growable buffer; returns it, or NULL. */
-static char *fmt_buf(char **buf, size_t *cap, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static char *fmt_buf(char **buf, size_t *cap, const char *fmt, ...)
+/* Sets *buf to the concatenation of the NULL-terminated strings that
+ * follow (growing it as needed); returns it, or NULL. */
+static char *concat(char **buf, size_t *cap, ...)
 {
     va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(*buf, *cap, fmt, ap);
+    size_t n = 1;
+    va_start(ap, cap);
+    for (const char *x; (x = va_arg(ap, const char *));)
+        n += strlen(x);
     va_end(ap);
-    if (n < 0)
-        return NULL;
-    if ((size_t)n >= *cap) {
-        size_t ncap = (size_t)n + 64;
-        char *p = realloc(*buf, ncap);
+    if (n > *cap) {
+        char *p = realloc(*buf, n + 32);
         if (!p)
             return NULL;
         *buf = p;
-        *cap = ncap;
-        va_start(ap, fmt);
-        vsnprintf(*buf, *cap, fmt, ap);
-        va_end(ap);
+        *cap = n + 32;
     }
+    char *o = *buf;
+    va_start(ap, cap);
+    for (const char *x; (x = va_arg(ap, const char *));) {
+        size_t k = strlen(x);
+        memcpy(o, x, k);
+        o += k;
+    }
+    va_end(ap);
+    *o = '\0';
     return *buf;
+}
+
+/* Writes V in decimal into B (at least 24 bytes); returns B. */
+static char *itoa_buf(char *b, long v)
+{
+    char tmp[24];
+    size_t n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t k = 0;
+    if (v < 0)
+        b[k++] = '-';
+    while (n)
+        b[k++] = tmp[--n];
+    b[k] = '\0';
+    return b;
 }
 
 static sp_para_opts popts(double scale, double size_pt, unsigned style,
@@ -119,34 +139,35 @@ static int small_text(ctx *c, sp_flow *flow, sp_lines *l, const char *text,
     return sp_flow_break(flow, size_pt, c->iw, l);
 }
 
-/* Lays out the header texts (CORNER right, META left) and their geometry. */
-static int header_layout(ctx *c, const char *corner, const char *meta,
-                         header_geom *g)
+/* Geometry of a header from the corner and round lines laid out last
+ * (WITH_META 0: the corner alone, as on backs). */
+static void header_geometry(const ctx *c, int with_meta, header_geom *g)
 {
-    if (small_text(c, c->corner, &c->l_corner, corner, c->o.small_pt, 0,
-                   SP_ALIGN_RIGHT)
-        || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
-                      SP_ALIGN_LEFT))
-        return -1;
     const sp_lines *lc = &c->l_corner, *lm = &c->l_meta;
     g->corner_h = lc->height_pt;
-    g->side_by_side = lm->n_lines == 0;
-    if (lm->n_lines == 1 && lc->n_lines == 1 && lc->n_runs > 0) {
+    g->side_by_side = !with_meta || lm->n_lines == 0;
+    if (!g->side_by_side && lm->n_lines == 1 && lc->n_lines == 1
+        && lc->n_runs > 0) {
         double corner_w = c->iw - lc->runs[0].x_pt;
         g->side_by_side = lm->lines[0].width_pt + SIDE_GAP_PT + corner_w
                           <= c->iw;
     }
-    g->h = g->side_by_side ? fmax(lc->height_pt, lm->height_pt)
-                           : lc->height_pt + lm->height_pt;
-    return 0;
+    if (!with_meta)
+        g->h = lc->height_pt;
+    else
+        g->h = g->side_by_side ? fmax(lc->height_pt, lm->height_pt)
+                               : lc->height_pt + lm->height_pt;
 }
 
-/* Draws the header laid out last by header_layout, arranged as G says. */
-static int header_draw(ctx *c, const header_geom *g, sp_dlist *dl)
+/* Draws the corner (and the round line if WITH_META), arranged as G. */
+static int header_draw(ctx *c, const header_geom *g, int with_meta,
+                       sp_dlist *dl)
 {
     if (sp_lines_emit(&c->l_corner, 0, c->l_corner.n_lines, dl, c->x0,
                       c->y0))
         return -1;
+    if (!with_meta)
+        return 0;
     double my = g->side_by_side ? c->y0 : c->y0 + g->corner_h;
     return sp_lines_emit(&c->l_meta, 0, c->l_meta.n_lines, dl, c->x0, my);
 }
@@ -305,25 +326,39 @@ static int draw_part(ctx *c, sp_dlist *dl, const sp_lines *l,
     return 0;
 }
 
+/* Lays out the corner "#N id[ SUFFIX]" into l_corner. */
+static int corner_layout(ctx *c, const char *num, const char *id,
+                         const char *suffix)
+{
+    const char *t = concat(&c->corner_buf, &c->cap_corner, "#", num, " ", id,
+                           suffix ? " " : "", suffix ? suffix : "",
+                           (const char *)NULL);
+    if (!t)
+        return -1;
+    return small_text(c, c->corner, &c->l_corner, t, c->o.small_pt, 0,
+                      SP_ALIGN_RIGHT);
+}
+
 /* Lays out and appends all cards of question Q; returns how many. */
 static long build_question(ctx *c, const sp_question *q, size_t qi)
 {
+    char num[24];
     int number = q->number > 0 ? q->number : (int)qi + 1;
+    itoa_buf(num, number);
     const char *id = q->id ? q->id : "";
-    const char *meta = "";
     const char *round = q->round >= 0 && (size_t)q->round < c->pack->n_rounds
                             ? c->pack->rounds[q->round].name : NULL;
     const char *diff = sp_difficulty_name(q->difficulty);
-    if (round && *round && diff && *diff)
-        meta = fmt_buf(&c->meta_buf, &c->cap_meta, "%s \xc2\xb7 %s", round,
-                       diff);
-    else if (round && *round)
-        meta = round;
-    else if (diff && *diff)
-        meta = diff;
-    if (!meta)
+    if (!round)
+        round = "";
+    if (!diff)
+        diff = "";
+    const char *meta = concat(&c->meta_buf, &c->cap_meta, round,
+                              *round && *diff ? " \xc2\xb7 " : "", diff,
+                              (const char *)NULL);
+    if (!meta || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
+                            SP_ALIGN_LEFT))
         return -1;
-
     if (front_flow(c, q) || back_flow(c, q))
         return -1;
     double note_h = c->l_note.height_pt + 2.0;
@@ -333,13 +368,10 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     header_geom fg, bg;
     long nf = 0, nb = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const char *corner = pass == 0
-            ? fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s", number, id)
-            : fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s 999/999",
-                      number, id);
-        if (!corner || header_layout(c, corner, NULL, &bg)
-            || header_layout(c, corner, meta, &fg))
+        if (corner_layout(c, num, id, pass ? "999/999" : NULL))
             return -1;
+        header_geometry(c, 1, &fg);
+        header_geometry(c, 0, &bg);
         double fh = c->body_bottom - (c->y0 + fg.h + HEADER_GAP_PT);
         double bh = c->body_bottom - (c->y0 + bg.h + HEADER_GAP_PT);
         nf = fit_side(c, c->front, c->front_sizes, c->n_front, fh, note_h,
@@ -366,18 +398,18 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
                     c->back_sizes[c->n_back - 1], n);
 
     for (long k = 0; k < n; k++) {
-        const char *corner = n == 1
-            ? fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s", number, id)
-            : fmt_buf(&c->corner_buf, &c->cap_corner, "#%d %s %ld/%ld",
-                      number, id, k + 1, n);
-        if (!corner)
-            return -1;
+        if (n > 1) {
+            /* "K/M"; a single card keeps the corner laid out above */
+            char part[64], a[24], b[24];
+            snprintf(part, sizeof part, "%s/%s", itoa_buf(a, k + 1),
+                     itoa_buf(b, n));
+            if (corner_layout(c, num, id, part))
+                return -1;
+        }
         /* front */
         sp_dlist *dl = sp_doc_add_page(c->doc, c->o.card_w_pt,
                                        c->o.card_h_pt);
-        header_geom g;
-        if (!dl || header_layout(c, corner, meta, &g)
-            || header_draw(c, &fg, dl) || footer_draw(c, dl))
+        if (!dl || header_draw(c, &fg, 1, dl) || footer_draw(c, dl))
             return -1;
         double top = c->y0 + fg.h + HEADER_GAP_PT;
         double h = c->body_bottom - top;
@@ -403,8 +435,7 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
         }
         /* back */
         dl = sp_doc_add_page(c->doc, c->o.card_w_pt, c->o.card_h_pt);
-        if (!dl || header_layout(c, corner, NULL, &g)
-            || header_draw(c, &bg, dl) || footer_draw(c, dl))
+        if (!dl || header_draw(c, &bg, 0, dl) || footer_draw(c, dl))
             return -1;
         top = c->y0 + bg.h + HEADER_GAP_PT;
         if (k < nb && draw_part(c, dl, &c->l_back, c->cuts_back, (size_t)nb,
@@ -439,12 +470,11 @@ static void ctx_free(ctx *c)
 /* Sets defaults, the inner box and the footer; 0, or -1 with a diagnostic
  * (out of memory, card too small). */
 static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
-                    const sp_card_opts *opts, sp_doc *doc, sp_diags *d)
+                    const sp_card_opts *opts, sp_diags *d)
 {
     c->pack = pack;
     c->fonts = fonts;
     c->d = d;
-    c->doc = doc;
     c->o = *opts;
     sp_card_opts *o = &c->o;
     if (o->padding_pt <= 0)
@@ -509,25 +539,60 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
     return 0;
 }
 
+struct sp_cards {
+    ctx c;
+};
+
+sp_cards *sp_cards_new(const sp_pack *pack, const sp_fonts *fonts,
+                       const sp_card_opts *opts, sp_diags *d)
+{
+    sp_cards *cs = calloc(1, sizeof *cs);
+    if (!cs) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (ctx_init(&cs->c, pack, fonts, opts, d)) {
+        sp_cards_free(cs);
+        return NULL;
+    }
+    return cs;
+}
+
+void sp_cards_free(sp_cards *cs)
+{
+    if (!cs)
+        return;
+    ctx_free(&cs->c);
+    free(cs);
+}
+
+long sp_cards_add(sp_cards *cs, size_t qi, sp_doc *doc)
+{
+    ctx *c = &cs->c;
+    if (qi >= c->pack->n_questions)
+        return 0;
+    c->doc = doc;
+    long n = build_question(c, &c->pack->questions[qi], qi);
+    if (n < 0)
+        sp_diag_add(c->d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    return n;
+}
+
 long sp_cards_build(const sp_pack *pack, const sp_fonts *fonts,
                     const sp_card_opts *opts, sp_doc *doc, sp_diags *d)
 {
-    ctx c;
-    memset(&c, 0, sizeof c);
-    if (ctx_init(&c, pack, fonts, opts, doc, d)) {
-        ctx_free(&c);
+    sp_cards *cs = sp_cards_new(pack, fonts, opts, d);
+    if (!cs)
         return -1;
-    }
     long total = 0;
     for (size_t i = 0; i < pack->n_questions; i++) {
-        long n = build_question(&c, &pack->questions[i], i);
+        long n = sp_cards_add(cs, i, doc);
         if (n < 0) {
-            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
             total = -1;
             break;
         }
         total += n;
     }
-    ctx_free(&c);
+    sp_cards_free(cs);
     return total;
 }

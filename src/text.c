@@ -121,6 +121,9 @@ struct sp_flow {
     float asc[SP_FACE_COUNT], desc[SP_FACE_COUNT];  /* 1/1000 em */
     float mark_w;                                   /* CONT_MARK, mono */
     uint8_t mark_face;
+    /* ASCII fast path: drawing face and its advance, per asked face */
+    uint8_t ascii_face[SP_FACE_COUNT][128];
+    float ascii_adv[SP_FACE_COUNT][128];
 };
 
 /* Makes room for one more element in *items (cap doubling); 0 or -1. */
@@ -152,6 +155,12 @@ sp_flow *sp_flow_new(const sp_fonts *fonts)
         f->asc[i] = (float)sp_fonts_ascent(fonts, (sp_face)i);
         f->desc[i] = (float)sp_fonts_descent(fonts, (sp_face)i);
     }
+    for (int i = 0; i < SP_FACE_COUNT; i++)
+        for (uint32_t c = 0; c < 128; c++) {
+            sp_face g = sp_glyph_face(fonts, (sp_face)i, c);
+            f->ascii_face[i][c] = (uint8_t)g;
+            f->ascii_adv[i][c] = (float)sp_fonts_advance(fonts, g, c);
+        }
     f->mark_face = sp_glyph_face(fonts, SP_FACE_MONO, 0x21AA);
     f->mark_w = (float)sp_fonts_advance(fonts, f->mark_face, 0x21AA);
     return f;
@@ -177,11 +186,18 @@ int sp_flow_empty(const sp_flow *f)
     return f->n_paras == 0;
 }
 
+/* Reserves room for N more bytes of text; 0 or -1. */
+static int reserve(sp_flow *f, size_t n)
+{
+    if (f->n_buf + n > UINT32_MAX)
+        return -1;
+    return grow((void **)&f->buf, &f->cap_buf, f->n_buf, n, 1);
+}
+
 /* Appends bytes to the flow's text; returns their offset or -1. */
 static long put_bytes(sp_flow *f, const char *s, size_t n)
 {
-    if (f->n_buf + n > UINT32_MAX
-        || grow((void **)&f->buf, &f->cap_buf, f->n_buf, n, 1))
+    if (reserve(f, n))
         return -1;
     memcpy(f->buf + f->n_buf, s, n);
     long off = (long)f->n_buf;
@@ -226,13 +242,46 @@ static void end_para(sp_flow *f, para *p)
     p->n = f->n_toks - p->first;
 }
 
+/* Decodes the character at S[0..len) as drawn when FACE is asked for:
+ * sets *cp, *g (the drawing face) and *adv (1/1000 em); returns its
+ * length.  ASCII goes through the flow's tables. */
+static size_t next_char(const sp_flow *f, const char *s, size_t len,
+                        sp_face face, uint32_t *cp, sp_face *g, float *adv)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80) {
+        *cp = c;
+        *g = (sp_face)f->ascii_face[face][c];
+        *adv = f->ascii_adv[face][c];
+        return 1;
+    }
+    size_t n = sp_utf8_next(s, len, cp);
+    *g = sp_glyph_face(f->fonts, face, *cp);
+    *adv = (float)sp_fonts_advance(f->fonts, *g, *cp);
+    return n;
+}
+
+/* Copies one character to the text: its bytes, or U+FFFD's for an
+ * invalid byte (so the text is always valid UTF-8).  Room is reserved. */
+static void copy_char(sp_flow *f, const char *s, size_t n, uint32_t cp)
+{
+    if (n == 1 && cp == 0xFFFD) {
+        memcpy(f->buf + f->n_buf, "\xef\xbf\xbd", 3);
+        f->n_buf += 3;
+        return;
+    }
+    memcpy(f->buf + f->n_buf, s, n);
+    f->n_buf += n;
+}
+
 /* Tokenises ordinary inline text in FACE: spaces become T_SPACE tokens,
  * words T_TEXT tokens split where the drawing face changes (glued) and
  * after '-' or '/' inside a word (breakable).  The first token is glued to
  * whatever came before (spans meet without a space).  0 or -1. */
 static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
 {
-    const sp_fonts *fonts = f->fonts;
+    if (len > ((size_t)-1) / 3 || reserve(f, 3 * len))
+        return -1;
     tok *t = NULL;              /* current token */
     int force_new = 1;          /* the next character starts a token */
     int glue = 1;               /* glue of the next T_TEXT token */
@@ -240,32 +289,31 @@ static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = sp_utf8_next(s + i, len - i, &cp);
+        sp_face g;
+        float adv;
+        size_t n = next_char(f, s + i, len - i, face, &cp, &g, &adv);
         if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
-            long off = put_bytes(f, " ", 1);
-            if (off < 0)
-                return -1;
             if (!t || t->kind != T_SPACE)
-                if (!(t = new_tok(f, T_SPACE, face, (uint32_t)off, 0)))
+                if (!(t = new_tok(f, T_SPACE, face, (uint32_t)f->n_buf, 0)))
                     return -1;
+            f->buf[f->n_buf++] = ' ';
             t->len++;
-            t->w += (float)sp_fonts_advance(fonts, face, ' ');
+            t->w += f->ascii_adv[face][' '];
             force_new = 1;
             glue = 0;
             word_chars = 0;
             i += n;
             continue;
         }
-        sp_face g = sp_glyph_face(fonts, face, cp);
         if (force_new || t->face != g)
             if (!(t = new_tok(f, T_TEXT, g, (uint32_t)f->n_buf, glue)))
                 return -1;
         force_new = 0;
         glue = 1;
-        if (put_bytes(f, s + i, n) < 0)
-            return -1;
-        t->len += (uint32_t)n;
-        t->w += (float)sp_fonts_advance(fonts, g, cp);
+        uint32_t before = (uint32_t)f->n_buf;
+        copy_char(f, s + i, n, cp);
+        t->len += (uint32_t)f->n_buf - before;
+        t->w += adv;
         word_chars++;
         i += n;
         /* a break is allowed after an inner '-' or '/' */
@@ -282,7 +330,6 @@ static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
  * all tokens glued (a code line breaks only between characters). */
 static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
 {
-    const sp_fonts *fonts = f->fonts;
     /* drop one leading newline and trailing white space */
     if (len > 0 && s[0] == '\n') {
         s++;
@@ -294,12 +341,16 @@ static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
     while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'
                        || s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
+    if (len > ((size_t)-1) / TAB_COLS || reserve(f, TAB_COLS * len))
+        return -1;
     tok *t = NULL;
     size_t col = 0;
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = sp_utf8_next(s + i, len - i, &cp);
+        sp_face g;
+        float adv;
+        size_t n = next_char(f, s + i, len - i, face, &cp, &g, &adv);
         i += n;
         if (cp == '\r')
             continue;
@@ -310,27 +361,25 @@ static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
             col = 0;
             continue;
         }
-        const char *bytes = s + i - n;
         size_t reps = 1;
         if (cp == '\t') {
             cp = ' ';
-            bytes = " ";
-            n = 1;
+            g = (sp_face)f->ascii_face[face][' '];
+            adv = f->ascii_adv[face][' '];
             reps = TAB_COLS - col % TAB_COLS;
         }
-        sp_face g = sp_glyph_face(fonts, face, cp);
-        if (!t || t->face != g) {
+        if (!t || t->face != g)
             if (!(t = new_tok(f, T_TEXT, g, (uint32_t)f->n_buf, 1)))
                 return -1;
-        }
-        for (size_t r = 0; r < reps; r++) {
-            if (put_bytes(f, bytes, n) < 0)
-                return -1;
-            t = &f->toks[f->n_toks - 1];
-            t->len += (uint32_t)n;
-            t->w += (float)sp_fonts_advance(fonts, g, cp);
-            col++;
-        }
+        uint32_t before = (uint32_t)f->n_buf;
+        if (reps > 1 || cp == ' ')
+            for (size_t r = 0; r < reps; r++)
+                f->buf[f->n_buf++] = ' ';
+        else
+            copy_char(f, s + i - n, n, cp);
+        t->len += (uint32_t)f->n_buf - before;
+        t->w += adv * (float)reps;
+        col += reps;
     }
     return 0;
 }
