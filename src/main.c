@@ -14,6 +14,7 @@
 #include "fonts.h"
 #include "load.h"
 #include "model.h"
+#include "schedule.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 
@@ -33,6 +34,7 @@ static const char usage_main[] =
     "  build FILE...        build each pack's PDFs into OUT/<pack-id>/\n"
     "  batch [DIR|FILE...]  build many packs in parallel, skipping those up "
     "to date\n"
+    "  plan FILE            print the day-by-day study plan as text\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help (studypack COMMAND --help for a "
@@ -140,26 +142,6 @@ typedef struct {
     int strict;
 } common_opts;
 
-/* Parses a strict YYYY-MM-DD that names a real day; 0 or -1. */
-static int parse_date(const char *v, int *y, int *m, int *d)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-                                31};
-    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
-            return -1;
-    *y = atoi(v);
-    *m = atoi(v + 5);
-    *d = atoi(v + 8);
-    if (*m < 1 || *m > 12 || *d < 1)
-        return -1;
-    int leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
-    int max = mdays[*m - 1] + (*m == 2 && leap);
-    return *d <= max ? 0 : -1;
-}
-
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
  * (message printed). */
 static int build_option(common_opts *co, int c, const char *arg,
@@ -208,15 +190,20 @@ static int build_option(common_opts *co, int c, const char *arg,
         return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
-    case OPT_DATE:
-        if (parse_date(arg, &o->interview_y, &o->interview_m,
-                       &o->interview_d) != 0) {
-            usage_error(usage, "--interview-date '%s' is not a real day in "
-                        "the form YYYY-MM-DD", arg);
+    case OPT_DATE: {
+        sp_date date;
+        const char *why = NULL;
+        if (sp_date_parse(arg, &date, &why) != 0) {
+            usage_error(usage, "--interview-date '%s': %s", arg,
+                        why ? why : "not a date in the form YYYY-MM-DD");
             return -1;
         }
         o->has_interview_date = 1;
+        o->interview_y = date.year;
+        o->interview_m = date.month;
+        o->interview_d = date.day;
         return 1;
+    }
     case OPT_FLIP:
         if (strcmp(arg, "short") == 0)
             o->booklet_flip_long = 0;
@@ -330,6 +317,62 @@ static int parse_common(int argc, char **argv, common_opts *co,
             return -1;
     }
     return optind;
+}
+
+static const char usage_plan[] =
+    "usage: studypack plan [--interview-date YYYY-MM-DD] FILE\n"
+    "\n"
+    "Prints the pack's schedule day by day: the date (or relative day), the\n"
+    "phase, the tasks, the cards introduced and the cards to review.\n"
+    "\n"
+    "      --interview-date D  print calendar dates ending the day before D\n"
+    "  -h, --help              show this help\n";
+
+static int cmd_plan(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"interview-date", required_argument, NULL, OPT_DATE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    int first = parse_common(argc, argv, &co, usage_plan, "h", opts, NULL,
+                             NULL);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    if (first != argc - 1)
+        return usage_error(usage_plan, "%s", first >= argc
+                                                 ? "no FILE given"
+                                                 : "plan takes one FILE");
+    sp_diags *d = sp_diags_new();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_pack *pack = sp_load_file(argv[first], d);
+    if (pack && pack->is_bank)
+        sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "this is a bank (root "
+                    "<questions>), not a pack: it has no timeline");
+    else if (pack) {
+        sp_date date = {co.build.interview_y, co.build.interview_m,
+                        co.build.interview_d};
+        sp_schedule *sched = sp_schedule_new(
+            pack, co.build.has_interview_date ? &date : NULL);
+        char *text = sched ? sp_plan_text(pack, sched) : NULL;
+        if (text)
+            fputs(text, stdout);
+        else
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        free(text);
+        sp_schedule_free(sched);
+    }
+    sp_pack_free(pack);
+    int status = finish(d, 0);
+    sp_diags_free(d);
+    if (fflush(stdout) != 0 && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    return status;
 }
 
 static int cmd_build(int argc, char **argv, const char *argv0)
@@ -461,6 +504,8 @@ int main(int argc, char **argv)
         status = cmd_validate(argc - 1, argv + 1);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "plan") == 0)
+        status = cmd_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         status = cmd_batch(argc - 1, argv + 1, argv[0]);
     else
