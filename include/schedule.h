@@ -1,0 +1,144 @@
+/* schedule.h - calendar dates and the day-by-day study schedule.
+ *
+ * Pure code: nothing here reads the clock, the environment or files, so a
+ * schedule depends only on the pack and the interview date given.
+ *
+ * Dates are proleptic Gregorian, years 1 to 9999.
+ *
+ * The schedule of a pack (see model.h and the source format's "Dates"):
+ *   - Phases run back to back.  Day 1 is the first day of the first phase;
+ *     n_days is the sum of the phases' days; the interview is the day after
+ *     the last day.  With an interview date D, day k falls on
+ *     D - n_days + (k - 1); without one, days are only numbered.
+ *   - In a phase of D days with T tasks, task k (0-based) covers days
+ *     [floor(k*D/T), floor((k+1)*D/T)) of the phase, and at least its first
+ *     day (when T > D several tasks share a day).
+ *   - A rest day is a day all of whose tasks are of kind rest; a study day
+ *     one with at least one task of kind study.
+ *   - Each question is introduced on the first day of the first task
+ *     naming it (or, if that is a rest day, the next day that is not; if
+ *     there is none, the last one before it).  Questions no task names are
+ *     spread evenly, in document order, over the study days (if there are
+ *     none, over the days that are not rest days): the j-th of m goes to
+ *     study day floor(j * N / m) of N.  Rest days get no new cards.
+ *   - Every question comes back for review 1, 3, 7 and 14 days after its
+ *     introduction while that is before the interview; a review falling on
+ *     a rest day moves to the next day that is not one, or is dropped if
+ *     the interview comes first.
+ *   - The final review: the last day that is not a rest day (normally the
+ *     day before the interview) also reviews every hard card introduced
+ *     before it; if the pack has no hard cards, every medium card; if it
+ *     has neither, every card.
+ *   Within a day, introductions are listed in task order (each task's
+ *   questions as the task names them), then the spread ones in document
+ *   order; reviews in document order (question index), without repeats.
+ *
+ * Who may include: build/booklet pages, main (the plan command), tests.
+ * Ownership: sp_schedule_new returns a schedule that owns all its arrays;
+ * free it with sp_schedule_free.  It keeps no pointer into the pack (all
+ * questions, phases and tasks are indexes), but it is only meaningful
+ * with the pack it was made from.  Read-only after creation.
+ */
+#ifndef SP_SCHEDULE_H
+#define SP_SCHEDULE_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* ---- dates ---------------------------------------------------------- */
+
+typedef struct {
+    int year, month, day;       /* 2026, 1..12, 1..31 */
+} sp_date;
+
+/* 1 if Y-M-D is a real day (years 1..9999). */
+int sp_date_valid(int year, int month, int day);
+
+/* Parses strict YYYY-MM-DD (exactly ten characters, zero-padded, a real
+ * day).  Returns 0, or -1 and, if WHY is not NULL, a static English
+ * reason ("expected YYYY-MM-DD", "month out of range", "no such day in
+ * that month"). */
+int sp_date_parse(const char *s, sp_date *out, const char **why);
+
+/* Days since 1970-01-01 (negative before), and back. */
+long sp_date_to_days(sp_date d);
+sp_date sp_date_from_days(long days);
+sp_date sp_date_add_days(sp_date d, long n);
+
+/* 0 = Sunday .. 6 = Saturday. */
+int sp_date_weekday(sp_date d);
+/* "Sun", "Mon", ...; "?" for a value outside 0..6. */
+const char *sp_weekday_abbr(int weekday);
+
+enum { SP_DATE_BUF = 16 };
+/* "Sun 2026-11-29" and "2026-11-29" into BUF (SP_DATE_BUF bytes suffice);
+ * return BUF. */
+char *sp_date_format(sp_date d, char *buf, size_t cap);
+char *sp_date_iso(sp_date d, char *buf, size_t cap);
+
+/* ---- the schedule --------------------------------------------------- */
+
+typedef struct {
+    size_t phase, task;         /* indexes into pack->phases[].tasks[] */
+} sp_task_ref;
+
+typedef struct {
+    int number;                 /* 1-based */
+    sp_date date;               /* only if the schedule has_dates */
+    size_t phase;               /* index into pack->phases */
+    int day_in_phase;           /* 0-based */
+    sp_task_ref *tasks;         /* the tasks active this day, in order */
+    size_t n_tasks;
+    size_t *intro;              /* questions introduced (pack indexes) */
+    size_t n_intro;
+    size_t *review;             /* questions to review, ascending */
+    size_t n_review;
+    int is_rest, is_study;
+    int is_final;               /* holds the final review */
+} sp_day;
+
+typedef struct {
+    int first_day;              /* 1-based */
+    int n_days;
+    int *task_first, *task_last;  /* per task: 1-based days, inclusive */
+} sp_phase_span;
+
+typedef struct {
+    int n_days;
+    sp_day *days;               /* days[k - 1] is day k */
+    size_t n_phases;
+    sp_phase_span *phases;
+    int has_dates;
+    sp_date first_day;          /* date of day 1 (if has_dates) */
+    sp_date interview;          /* (if has_dates) */
+    size_t n_questions;
+    int *intro_day;             /* per question: its day, 0 = never */
+    int final_day;              /* the final review's day, 0 = none */
+    sp_difficulty final_level;  /* HARD, MEDIUM, or NONE = every card */
+} sp_schedule;
+
+/* Review offsets, in days after the introduction. */
+extern const int sp_review_offsets[4];
+
+/* Builds the schedule of PACK.  INTERVIEW may be NULL (relative days).
+ * Returns NULL only when out of memory (or a timeline over 100,000 days). */
+sp_schedule *sp_schedule_new(const sp_pack *pack, const sp_date *interview);
+void sp_schedule_free(sp_schedule *s);
+
+/* The plan as text, day by day (what `studypack plan` prints):
+ *
+ *   Spotify Backend Developer Interview Questions
+ *   19 days in 3 phases, 20 cards
+ *   Interview: Thu 2026-12-24          (or: the day after Day 19)
+ *
+ *   Day 3  Tue 2026-12-01  Foundations
+ *     [ ] study: Distributed-systems basics
+ *     new:    #4 cap-theorem, #2 rest-vs-graphql
+ *     review: #1 rate-limiting
+ *
+ * Card lists wrap at 78 columns.  Returns a malloc'd NUL-terminated
+ * string, or NULL when out of memory. */
+char *sp_plan_text(const sp_pack *pack, const sp_schedule *s);
+
+#endif

@@ -1,0 +1,605 @@
+/* test_schedule.c - dates, the study schedule and the plan text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "schedule.h"
+
+/* ---- dates ---------------------------------------------------------- */
+
+static sp_date D(int y, int m, int d)
+{
+    sp_date x = {y, m, d};
+    return x;
+}
+
+static void assert_date(sp_date got, int y, int m, int d)
+{
+    if (got.year != y || got.month != m || got.day != d) {
+        print_error("got %04d-%02d-%02d, want %04d-%02d-%02d\n", got.year,
+                    got.month, got.day, y, m, d);
+        fail();
+    }
+}
+
+static void date_parse(void **state)
+{
+    (void)state;
+    sp_date d;
+    const char *why = NULL;
+    assert_int_equal(sp_date_parse("2026-11-29", &d, &why), 0);
+    assert_date(d, 2026, 11, 29);
+    assert_int_equal(sp_date_parse("2028-02-29", &d, NULL), 0);
+    assert_int_equal(sp_date_parse("2000-02-29", &d, NULL), 0);
+    assert_int_equal(sp_date_parse("0001-01-01", &d, NULL), 0);
+    assert_int_equal(sp_date_parse("9999-12-31", &d, NULL), 0);
+
+    static const struct {
+        const char *s, *why;
+    } bad[] = {
+        {"2026-02-29", "no such day in that month"},
+        {"2100-02-29", "no such day in that month"},
+        {"2026-04-31", "no such day in that month"},
+        {"2026-01-00", "no such day in that month"},
+        {"2026-13-01", "month out of range"},
+        {"2026-00-10", "month out of range"},
+        {"0000-01-01", "year out of range"},
+        {"2026-1-5", "expected YYYY-MM-DD"},
+        {"2026-01-5", "expected YYYY-MM-DD"},
+        {"26-01-05", "expected YYYY-MM-DD"},
+        {"2026/01/05", "expected YYYY-MM-DD"},
+        {"2026-01-05 ", "expected YYYY-MM-DD"},
+        {" 2026-01-05", "expected YYYY-MM-DD"},
+        {"+026-01-05", "expected YYYY-MM-DD"},
+        {"2026-0a-05", "expected YYYY-MM-DD"},
+        {"", "expected YYYY-MM-DD"},
+        {"20261105", "expected YYYY-MM-DD"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why = NULL;
+        if (sp_date_parse(bad[i].s, &d, &why) != -1) {
+            print_error("accepted \"%s\"\n", bad[i].s);
+            fail();
+        }
+        assert_non_null(why);
+        assert_string_equal(why, bad[i].why);
+    }
+    assert_int_equal(sp_date_parse(NULL, &d, NULL), -1);
+    assert_true(sp_date_valid(2024, 2, 29));
+    assert_false(sp_date_valid(2023, 2, 29));
+    assert_false(sp_date_valid(1900, 2, 29));
+}
+
+static void date_arith(void **state)
+{
+    (void)state;
+    assert_date(sp_date_add_days(D(2026, 12, 31), 1), 2027, 1, 1);
+    assert_date(sp_date_add_days(D(2027, 1, 1), -1), 2026, 12, 31);
+    assert_date(sp_date_add_days(D(2028, 2, 28), 1), 2028, 2, 29);
+    assert_date(sp_date_add_days(D(2028, 2, 29), 1), 2028, 3, 1);
+    assert_date(sp_date_add_days(D(2026, 2, 28), 1), 2026, 3, 1);
+    assert_date(sp_date_add_days(D(2100, 2, 28), 1), 2100, 3, 1);
+    assert_date(sp_date_add_days(D(2026, 1, 31), 1), 2026, 2, 1);
+    assert_date(sp_date_add_days(D(2026, 4, 30), 1), 2026, 5, 1);
+    assert_date(sp_date_add_days(D(2026, 11, 29), 365), 2027, 11, 29);
+    assert_date(sp_date_add_days(D(2027, 11, 29), 366), 2028, 11, 29);
+    assert_date(sp_date_add_days(D(2026, 12, 24), -16), 2026, 12, 8);
+    assert_int_equal(sp_date_to_days(D(1970, 1, 1)), 0);
+    assert_int_equal(sp_date_to_days(D(2000, 3, 1)), 11017);
+    assert_int_equal(sp_date_to_days(D(1969, 12, 31)), -1);
+    /* every day from 1600 to 2400 round-trips and follows the last */
+    long start = sp_date_to_days(D(1600, 1, 1));
+    long end = sp_date_to_days(D(2400, 12, 31));
+    sp_date prev = sp_date_from_days(start - 1);
+    for (long z = start; z <= end; z++) {
+        sp_date d = sp_date_from_days(z);
+        assert_true(sp_date_valid(d.year, d.month, d.day));
+        assert_int_equal(sp_date_to_days(d), z);
+        int next_day = d.day == prev.day + 1 && d.month == prev.month
+                       && d.year == prev.year;
+        int next_month = d.day == 1 && (d.month == prev.month + 1
+                                        || (d.month == 1 && prev.month == 12
+                                            && d.year == prev.year + 1));
+        assert_true(next_day || next_month);
+        prev = d;
+    }
+}
+
+static void date_weekday(void **state)
+{
+    (void)state;
+    assert_int_equal(sp_date_weekday(D(2026, 11, 29)), 0);   /* Sunday */
+    assert_int_equal(sp_date_weekday(D(1970, 1, 1)), 4);     /* Thursday */
+    assert_int_equal(sp_date_weekday(D(2000, 1, 1)), 6);     /* Saturday */
+    assert_int_equal(sp_date_weekday(D(2024, 2, 29)), 4);    /* Thursday */
+    assert_int_equal(sp_date_weekday(D(2026, 12, 24)), 4);   /* Thursday */
+    assert_int_equal(sp_date_weekday(D(1969, 12, 31)), 3);   /* Wednesday */
+    assert_int_equal(sp_date_weekday(D(1, 1, 1)), 1);        /* Monday */
+    char buf[SP_DATE_BUF];
+    assert_string_equal(sp_date_format(D(2026, 11, 29), buf, sizeof buf),
+                        "Sun 2026-11-29");
+    assert_string_equal(sp_date_format(D(2026, 12, 1), buf, sizeof buf),
+                        "Tue 2026-12-01");
+    assert_string_equal(sp_date_iso(D(2028, 2, 29), buf, sizeof buf),
+                        "2028-02-29");
+    assert_string_equal(sp_weekday_abbr(7), "?");
+}
+
+/* ---- a hand-built pack ---------------------------------------------- */
+
+#define SPAN(name, str) static sp_span name = {0, str}
+#define TEXT(span) {&(span), 1}
+
+SPAN(s_basics, "Distributed-systems basics");
+SPAN(s_coding, "Five medium coding problems");
+SPAN(s_drills, "Design drills");
+SPAN(s_rest, "Rest");
+SPAN(s_more, "More drills");
+SPAN(s_mock, "Two timed mock interviews");
+SPAN(s_calm, "Rest before the interview");
+
+static int q_basics[] = {3, 1};
+static int q_drills[] = {0};
+static int q_more[] = {6, 3};
+
+static sp_task t_found[] = {
+    {SP_TASK_STUDY, TEXT(s_basics), NULL, q_basics, 2, {NULL, 0}},
+    {SP_TASK_PRACTICE, TEXT(s_coding), NULL, NULL, 0, {NULL, 0}},
+};
+static sp_task t_design[] = {
+    {SP_TASK_STUDY, TEXT(s_drills), NULL, q_drills, 1, {NULL, 0}},
+    {SP_TASK_REST, TEXT(s_rest), NULL, NULL, 0, {NULL, 0}},
+    {SP_TASK_STUDY, TEXT(s_more), NULL, q_more, 2, {NULL, 0}},
+};
+static sp_task t_mock[] = {
+    {SP_TASK_MOCK, TEXT(s_mock), NULL, NULL, 0, {NULL, 0}},
+    {SP_TASK_REST, TEXT(s_calm), NULL, NULL, 0, {NULL, 0}},
+};
+static sp_phase phases[] = {
+    {"foundations", "Foundations", 7, t_found, 2, {NULL, 0}},
+    {"design", "System design", 5, t_design, 3, {NULL, 0}},
+    {"mock", "Mock interviews", 4, t_mock, 2, {NULL, 0}},
+};
+
+#define Q(i, name, diff) \
+    {.id = name, .number = (i) + 1, .round = -1, .difficulty = diff}
+static sp_question questions[] = {
+    Q(0, "rate-limiting", SP_DIFF_HARD),
+    Q(1, "rest-vs-graphql", SP_DIFF_MEDIUM),
+    Q(2, "db-migrations", SP_DIFF_HARD),
+    Q(3, "cap-theorem", SP_DIFF_MEDIUM),
+    Q(4, "authn-authz", SP_DIFF_EASY),
+    Q(5, "scaling", SP_DIFF_NONE),
+    Q(6, "message-queues", SP_DIFF_MEDIUM),
+    Q(7, "caching-strategies", SP_DIFF_EASY),
+};
+
+static sp_pack make_pack(void)
+{
+    sp_pack p;
+    memset(&p, 0, sizeof p);
+    p.id = "test-pack";
+    p.meta.role = "Backend Developer";
+    p.meta.title = "Test Backend Interview Prep";
+    p.questions = questions;
+    p.n_questions = 8;
+    p.phases = phases;
+    p.n_phases = 3;
+    return p;
+}
+
+static void check_list(const size_t *got, size_t n_got, const size_t *want,
+                       size_t n_want, int day, const char *what)
+{
+    int ok = n_got == n_want;
+    for (size_t i = 0; ok && i < n_got; i++)
+        ok = got[i] == want[i];
+    if (!ok) {
+        print_error("day %d %s: got", day, what);
+        for (size_t i = 0; i < n_got; i++)
+            print_error(" %zu", got[i]);
+        print_error(", want");
+        for (size_t i = 0; i < n_want; i++)
+            print_error(" %zu", want[i]);
+        print_error("\n");
+        fail();
+    }
+}
+
+static void schedule_days(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    sp_schedule *s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    assert_int_equal(s->n_days, 16);
+    assert_false(s->has_dates);
+    /* phase spans and task day ranges */
+    assert_int_equal(s->phases[0].first_day, 1);
+    assert_int_equal(s->phases[1].first_day, 8);
+    assert_int_equal(s->phases[2].first_day, 13);
+    static const int first[][3] = {{1, 4, 0}, {8, 9, 11}, {13, 15, 0}};
+    static const int last[][3] = {{3, 7, 0}, {8, 10, 12}, {14, 16, 0}};
+    for (size_t p = 0; p < 3; p++) {
+        for (size_t t = 0; t < phases[p].n_tasks; t++) {
+            assert_int_equal(s->phases[p].task_first[t], first[p][t]);
+            assert_int_equal(s->phases[p].task_last[t], last[p][t]);
+        }
+    }
+    /* every day has exactly one task here; phases and numbers */
+    for (int k = 1; k <= 16; k++) {
+        const sp_day *d = &s->days[k - 1];
+        assert_int_equal(d->number, k);
+        assert_int_equal(d->n_tasks, 1);
+        assert_int_equal(d->phase, k <= 7 ? 0 : k <= 12 ? 1 : 2);
+        int rest = k == 9 || k == 10 || k == 15 || k == 16;
+        int study = (k >= 1 && k <= 3) || k == 8 || k == 11 || k == 12;
+        assert_int_equal(d->is_rest, rest);
+        assert_int_equal(d->is_study, study);
+    }
+    assert_int_equal(s->days[8].tasks[0].phase, 1);
+    assert_int_equal(s->days[8].tasks[0].task, 1);
+    sp_schedule_free(s);
+}
+
+static void schedule_cards(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    sp_schedule *s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    /* named: q3, q1 on day 1 (task order), q0 on day 8, q6 on day 11;
+     * the rest (q2, q4, q5, q7) spread over study days 1 2 3 8 11 12 at
+     * j * 6 / 4 = 0, 1, 3, 4 -> days 1, 2, 8, 11 */
+    static const int intro[8] = {8, 1, 1, 1, 2, 8, 11, 11};
+    for (size_t q = 0; q < 8; q++)
+        assert_int_equal(s->intro_day[q], intro[q]);
+    static const size_t d1[] = {3, 1, 2}, d2[] = {4}, d8[] = {0, 5},
+                        d11[] = {6, 7};
+    check_list(s->days[0].intro, s->days[0].n_intro, d1, 3, 1, "intro");
+    check_list(s->days[1].intro, s->days[1].n_intro, d2, 1, 2, "intro");
+    check_list(s->days[7].intro, s->days[7].n_intro, d8, 2, 8, "intro");
+    check_list(s->days[10].intro, s->days[10].n_intro, d11, 2, 11, "intro");
+
+    /* reviews: +1 +3 +7 +14, rest days 9 10 15 16 push forward, past
+     * the interview dropped; the final review (day 14, since 15 and 16
+     * are rest days) adds the hard cards q0 and q2 */
+    static const size_t r2[] = {1, 2, 3}, r3[] = {4}, r4[] = {1, 2, 3},
+                        r5[] = {4}, r8[] = {1, 2, 3}, r11[] = {0, 4, 5},
+                        r12[] = {6, 7}, r14[] = {0, 2, 6, 7};
+    static const struct {
+        int day;
+        const size_t *q;
+        size_t n;
+    } rev[] = {
+        {2, r2, 3}, {3, r3, 1}, {4, r4, 3}, {5, r5, 1}, {8, r8, 3},
+        {11, r11, 3}, {12, r12, 2}, {14, r14, 4},
+    };
+    for (int k = 1; k <= 16; k++) {
+        const sp_day *d = &s->days[k - 1];
+        size_t i = 0;
+        while (i < sizeof rev / sizeof rev[0] && rev[i].day != k)
+            i++;
+        if (i < sizeof rev / sizeof rev[0])
+            check_list(d->review, d->n_review, rev[i].q, rev[i].n, k,
+                       "review");
+        else
+            check_list(d->review, d->n_review, NULL, 0, k, "review");
+    }
+    assert_int_equal(s->final_day, 14);
+    assert_int_equal(s->final_level, SP_DIFF_HARD);
+    assert_true(s->days[13].is_final);
+    sp_schedule_free(s);
+}
+
+/* Properties that hold for any pack: checked on variations. */
+static void check_properties(const sp_pack *pack, const sp_schedule *s)
+{
+    int *seen = calloc(pack->n_questions + 1, sizeof *seen);
+    assert_non_null(seen);
+    for (int k = 1; k <= s->n_days; k++) {
+        const sp_day *d = &s->days[k - 1];
+        if (d->is_rest) {
+            assert_int_equal(d->n_intro, 0);
+            if (!d->is_final)
+                assert_int_equal(d->n_review, 0);
+        }
+        for (size_t i = 0; i < d->n_intro; i++) {
+            assert_int_equal(s->intro_day[d->intro[i]], k);
+            seen[d->intro[i]]++;
+        }
+        for (size_t i = 0; i < d->n_review; i++) {
+            size_t q = d->review[i];
+            int intro = s->intro_day[q];
+            assert_true(intro > 0 && intro < k);
+            if (i > 0)
+                assert_true(d->review[i - 1] < q);
+            /* a spaced review: k is the first working day at or after
+             * intro + offset, or the final review */
+            int ok = d->is_final;
+            for (int o = 0; o < 4 && !ok; o++) {
+                int t = intro + sp_review_offsets[o];
+                while (t <= s->n_days && s->days[t - 1].is_rest)
+                    t++;
+                ok = t == k;
+            }
+            assert_true(ok);
+        }
+    }
+    for (size_t q = 0; q < pack->n_questions; q++) {
+        assert_int_equal(seen[q], s->intro_day[q] ? 1 : 0);
+        /* every review that falls before the interview is there */
+        int intro = s->intro_day[q];
+        for (int o = 0; intro && o < 4; o++) {
+            int t = intro + sp_review_offsets[o];
+            while (t <= s->n_days && s->days[t - 1].is_rest)
+                t++;
+            if (t > s->n_days)
+                continue;
+            const sp_day *d = &s->days[t - 1];
+            int found = 0;
+            for (size_t i = 0; i < d->n_review; i++)
+                found |= d->review[i] == q;
+            assert_true(found);
+        }
+    }
+    if (s->final_day) {
+        const sp_day *d = &s->days[s->final_day - 1];
+        for (size_t q = 0; q < pack->n_questions; q++) {
+            int want = s->intro_day[q] > 0 && s->intro_day[q] < s->final_day
+                       && (s->final_level == SP_DIFF_NONE
+                           || pack->questions[q].difficulty
+                                  == s->final_level);
+            int found = 0;
+            for (size_t i = 0; i < d->n_review; i++)
+                found |= d->review[i] == q;
+            if (want)
+                assert_true(found);
+        }
+        for (int k = s->final_day + 1; k <= s->n_days; k++)
+            assert_true(s->days[k - 1].is_rest);
+    }
+    free(seen);
+}
+
+static void schedule_properties(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    /* vary the phase lengths: short phases (more tasks than days), long
+     * ones, and the difficulty mix (no hard, no medium either) */
+    static const int lens[][3] = {
+        {7, 5, 4}, {1, 1, 1}, {2, 2, 2}, {30, 20, 10}, {3, 40, 1}, {90, 1, 2},
+    };
+    sp_difficulty saved[8];
+    for (size_t q = 0; q < 8; q++)
+        saved[q] = questions[q].difficulty;
+    for (int mix = 0; mix < 3; mix++) {
+        for (size_t q = 0; q < 8; q++) {
+            if (mix >= 1 && questions[q].difficulty == SP_DIFF_HARD)
+                questions[q].difficulty = SP_DIFF_EASY;
+            if (mix >= 2 && questions[q].difficulty == SP_DIFF_MEDIUM)
+                questions[q].difficulty = SP_DIFF_NONE;
+        }
+        for (size_t v = 0; v < sizeof lens / sizeof lens[0]; v++) {
+            for (size_t p = 0; p < 3; p++)
+                phases[p].days = lens[v][p];
+            sp_schedule *s = sp_schedule_new(&pack, NULL);
+            assert_non_null(s);
+            assert_int_equal(s->n_days, lens[v][0] + lens[v][1] + lens[v][2]);
+            assert_int_equal(s->final_level,
+                             mix == 0 ? SP_DIFF_HARD
+                             : mix == 1 ? SP_DIFF_MEDIUM : SP_DIFF_NONE);
+            /* every task has at least its first day, in its phase */
+            for (size_t p = 0; p < 3; p++) {
+                const sp_phase_span *sp = &s->phases[p];
+                for (size_t t = 0; t < phases[p].n_tasks; t++) {
+                    assert_true(sp->task_first[t] >= sp->first_day);
+                    assert_true(sp->task_last[t] >= sp->task_first[t]);
+                    assert_true(sp->task_last[t]
+                                < sp->first_day + sp->n_days);
+                }
+            }
+            check_properties(&pack, s);
+            sp_schedule_free(s);
+        }
+    }
+    for (size_t q = 0; q < 8; q++)
+        questions[q].difficulty = saved[q];
+    phases[0].days = 7;
+    phases[1].days = 5;
+    phases[2].days = 4;
+}
+
+/* Five tasks in two days: tasks share days, each has its first day. */
+static void schedule_crowded(void **state)
+{
+    (void)state;
+    static sp_task five[5];
+    for (int i = 0; i < 5; i++) {
+        five[i].kind = i == 4 ? SP_TASK_REST : SP_TASK_STUDY;
+        five[i].text.spans = &s_more;
+        five[i].text.n_spans = 1;
+    }
+    sp_phase one = {"p", "Crowded", 2, five, 5, {NULL, 0}};
+    sp_pack pack = make_pack();
+    pack.phases = &one;
+    pack.n_phases = 1;
+    sp_schedule *s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    static const int first[5] = {1, 1, 1, 2, 2};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(s->phases[0].task_first[i], first[i]);
+        assert_int_equal(s->phases[0].task_last[i], first[i]);
+    }
+    assert_int_equal(s->days[0].n_tasks, 3);
+    assert_int_equal(s->days[1].n_tasks, 2);
+    assert_false(s->days[1].is_rest);   /* a study task too */
+    check_properties(&pack, s);
+    sp_schedule_free(s);
+
+    /* all rest: nothing introduced, no final review */
+    for (int i = 0; i < 5; i++)
+        five[i].kind = SP_TASK_REST;
+    s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    for (size_t q = 0; q < 8; q++)
+        assert_int_equal(s->intro_day[q], 0);
+    assert_int_equal(s->final_day, 0);
+    sp_schedule_free(s);
+
+    /* no timeline at all */
+    pack.n_phases = 0;
+    s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    assert_int_equal(s->n_days, 0);
+    char *text = sp_plan_text(&pack, s);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "no timeline"));
+    free(text);
+    sp_schedule_free(s);
+}
+
+static void schedule_dates(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    sp_date iv = D(2026, 12, 24);
+    sp_schedule *s = sp_schedule_new(&pack, &iv);
+    assert_non_null(s);
+    assert_true(s->has_dates);
+    assert_date(s->first_day, 2026, 12, 8);
+    assert_date(s->days[0].date, 2026, 12, 8);
+    assert_date(s->days[15].date, 2026, 12, 23);   /* the day before */
+    /* across a year boundary */
+    iv = D(2027, 1, 3);
+    sp_schedule_free(s);
+    s = sp_schedule_new(&pack, &iv);
+    assert_date(s->days[0].date, 2026, 12, 18);
+    assert_date(s->days[14].date, 2027, 1, 1);
+    sp_schedule_free(s);
+}
+
+static const char golden_dated[] =
+    "Test Backend Interview Prep\n"
+    "16 days in 3 phases, 8 cards\n"
+    "Interview: Thu 2026-12-24\n"
+    "\n"
+    "Day 1  Tue 2026-12-08  Foundations\n"
+    "  [ ] study: Distributed-systems basics\n"
+    "  new:    #4 cap-theorem, #2 rest-vs-graphql, #3 db-migrations\n"
+    "\n"
+    "Day 2  Wed 2026-12-09  Foundations\n"
+    "  [ ] study: Distributed-systems basics\n"
+    "  new:    #5 authn-authz\n"
+    "  review: #2 rest-vs-graphql, #3 db-migrations, #4 cap-theorem\n"
+    "\n"
+    "Day 3  Thu 2026-12-10  Foundations\n"
+    "  [ ] study: Distributed-systems basics\n"
+    "  review: #5 authn-authz\n"
+    "\n"
+    "Day 4  Fri 2026-12-11  Foundations\n"
+    "  [ ] practice: Five medium coding problems\n"
+    "  review: #2 rest-vs-graphql, #3 db-migrations, #4 cap-theorem\n"
+    "\n"
+    "Day 5  Sat 2026-12-12  Foundations\n"
+    "  [ ] practice: Five medium coding problems\n"
+    "  review: #5 authn-authz\n"
+    "\n"
+    "Day 6  Sun 2026-12-13  Foundations\n"
+    "  [ ] practice: Five medium coding problems\n"
+    "\n"
+    "Day 7  Mon 2026-12-14  Foundations\n"
+    "  [ ] practice: Five medium coding problems\n"
+    "\n"
+    "Day 8  Tue 2026-12-15  System design\n"
+    "  [ ] study: Design drills\n"
+    "  new:    #1 rate-limiting, #6 scaling\n"
+    "  review: #2 rest-vs-graphql, #3 db-migrations, #4 cap-theorem\n"
+    "\n"
+    "Day 9  Wed 2026-12-16  System design\n"
+    "  [ ] rest: Rest\n"
+    "\n"
+    "Day 10  Thu 2026-12-17  System design\n"
+    "  [ ] rest: Rest\n"
+    "\n"
+    "Day 11  Fri 2026-12-18  System design\n"
+    "  [ ] study: More drills\n"
+    "  new:    #7 message-queues, #8 caching-strategies\n"
+    "  review: #1 rate-limiting, #5 authn-authz, #6 scaling\n"
+    "\n"
+    "Day 12  Sat 2026-12-19  System design\n"
+    "  [ ] study: More drills\n"
+    "  review: #7 message-queues, #8 caching-strategies\n"
+    "\n"
+    "Day 13  Sun 2026-12-20  Mock interviews\n"
+    "  [ ] mock: Two timed mock interviews\n"
+    "\n"
+    "Day 14  Mon 2026-12-21  Mock interviews\n"
+    "  [ ] mock: Two timed mock interviews\n"
+    "  review: #1 rate-limiting, #3 db-migrations, #7 message-queues,\n"
+    "          #8 caching-strategies\n"
+    "  final review: every hard card\n"
+    "\n"
+    "Day 15  Tue 2026-12-22  Mock interviews\n"
+    "  [ ] rest: Rest before the interview\n"
+    "\n"
+    "Day 16  Wed 2026-12-23  Mock interviews\n"
+    "  [ ] rest: Rest before the interview\n";
+
+static void plan_golden(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    sp_date iv = D(2026, 12, 24);
+    sp_schedule *s = sp_schedule_new(&pack, &iv);
+    assert_non_null(s);
+    char *text = sp_plan_text(&pack, s);
+    assert_non_null(text);
+    assert_string_equal(text, golden_dated);
+    /* no line longer than 78 columns */
+    for (const char *l = text; *l;) {
+        const char *e = strchr(l, '\n');
+        assert_non_null(e);
+        assert_true(e - l <= 78);
+        l = e + 1;
+    }
+    free(text);
+    sp_schedule_free(s);
+
+    /* relative days: the same plan without dates */
+    s = sp_schedule_new(&pack, NULL);
+    text = sp_plan_text(&pack, s);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "16 days in 3 phases, 8 cards\n"
+                                 "Interview: the day after Day 16\n\n"
+                                 "Day 1  Foundations\n"
+                                 "  [ ] study: Distributed-systems basics\n"));
+    assert_non_null(strstr(text, "\nDay 14  Mock interviews\n"));
+    assert_null(strstr(text, "2026"));
+    free(text);
+    sp_schedule_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(date_parse),
+        cmocka_unit_test(date_arith),
+        cmocka_unit_test(date_weekday),
+        cmocka_unit_test(schedule_days),
+        cmocka_unit_test(schedule_cards),
+        cmocka_unit_test(schedule_properties),
+        cmocka_unit_test(schedule_crowded),
+        cmocka_unit_test(schedule_dates),
+        cmocka_unit_test(plan_golden),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
