@@ -10,10 +10,13 @@
 
 #include "batch.h"
 #include "build.h"
+#include "calibrate.h"
 #include "diag.h"
 #include "fonts.h"
+#include "fsutil.h"
 #include "load.h"
 #include "model.h"
+#include "pdf.h"
 #include "schedule.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -35,6 +38,8 @@ static const char usage_main[] =
     "  batch [DIR|FILE...]  build many packs in parallel, skipping those up "
     "to date\n"
     "  plan FILE            print the day-by-day study plan as text\n"
+    "  calibrate            write a duplex test sheet to measure "
+    "--back-offset\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help (studypack COMMAND --help for a "
@@ -375,6 +380,97 @@ static int cmd_plan(int argc, char **argv)
     return status;
 }
 
+static const char usage_calibrate[] =
+    "usage: studypack calibrate [OPTIONS]\n"
+    "\n"
+    "Writes a two-page duplex test sheet (default out/calibration.pdf).\n"
+    "Print it double-sided at actual size, hold it against a light and\n"
+    "read on the front's two scales where the lines on the back cross\n"
+    "them: build with --back-offset X,Y using those numbers.  Give the same\n"
+    "--paper, --card and --duplex as for the cards, so the test sheet has\n"
+    "the same orientation.\n"
+    "\n"
+    "  -o, --output FILE       where to write (default: out/calibration.pdf)\n"
+    "      --paper NAME        a4 (default), letter, a3, legal\n"
+    "      --card SIZE         the card size you print (default: 3x5in)\n"
+    "      --margin LEN        printer-safe margin (default: 5mm)\n"
+    "      --gap LEN           gap between cards (default: 4mm)\n"
+    "      --duplex MODE       long (default) or short\n"
+    "      --fonts DIR         fonts folder with a fonts.txt manifest\n"
+    "  -h, --help              show this help\n";
+
+static int cmd_calibrate(int argc, char **argv, const char *argv0)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"paper", required_argument, NULL, OPT_PAPER},
+        {"card", required_argument, NULL, OPT_CARD},
+        {"margin", required_argument, NULL, OPT_MARGIN},
+        {"gap", required_argument, NULL, OPT_GAP},
+        {"duplex", required_argument, NULL, OPT_DUPLEX},
+        {"fonts", required_argument, NULL, OPT_FONTS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    co.build.out_dir = NULL;
+    int first = parse_common(argc, argv, &co, usage_calibrate, "ho:", opts,
+                             NULL, NULL);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    if (first < argc)
+        return usage_error(usage_calibrate, "unexpected argument '%s'",
+                           argv[first]);
+    const sp_build_opts *o = &co.build;
+    if (o->duplex == SP_DUPLEX_FOLD)
+        return usage_error(usage_calibrate, "%s", "fold mode prints on one "
+                           "side: it needs no calibration");
+    sp_grid_opts go = {o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
+                       o->card_h_pt,  o->margin_pt,  o->gap_pt,
+                       o->duplex,     0,             0,
+                       0,             0};
+    sp_grid grid;
+    if (sp_grid_compute(&go, &grid) != 0)
+        return usage_error(usage_calibrate, "%s", "the card does not fit on "
+                           "the paper");
+    sp_diags *d = sp_diags_new();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_fonts *fonts = open_fonts(&co, argv0, d);
+    const char *path = o->out_dir ? o->out_dir : "out/calibration.pdf";
+    if (fonts) {
+        sp_doc doc;
+        sp_doc_init(&doc);
+        sp_doc_set(&doc.title, "studypack duplex calibration");
+        sp_doc_set(&doc.creator, "studypack " SP_VERSION);
+        doc.print_actual_size = 1;
+        char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash)
+            *slash = '\0';
+        if (!dir)
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        else if (sp_calibrate_build(&doc, fonts, grid.sheet_w_pt,
+                                    grid.sheet_h_pt, o->duplex) != 0)
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        else if (!slash || sp_mkdir_p(dir, d) == 0) {
+            size_t len;
+            sp_pdf_write(&doc, fonts, path, &len, d);
+        }
+        free(dir);
+        sp_doc_release(&doc);
+    }
+    int status = finish(d, 0);
+    if (!fonts && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
+}
+
 static int cmd_build(int argc, char **argv, const char *argv0)
 {
     static const struct option opts[] = {BUILD_LONG_OPTIONS,
@@ -504,6 +600,8 @@ int main(int argc, char **argv)
         status = cmd_validate(argc - 1, argv + 1);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "calibrate") == 0)
+        status = cmd_calibrate(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "plan") == 0)
         status = cmd_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
