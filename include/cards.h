@@ -17,6 +17,9 @@
  * warning names the question's file and line.  A front that does not fit
  * at front_min_pt is split the same way.  Nothing is clipped or dropped,
  * and every item stays inside the card minus padding_pt on each side.
+ * The corner and the round line are one-line labels: an id or round name
+ * wider than the card is shortened there with an ellipsis (with a
+ * warning).
  *
  * Who may include: build (the orchestration), tests.
  * Ownership: pages added to DOC belong to DOC; an sp_cards builder owns

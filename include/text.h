@@ -60,6 +60,18 @@ sp_face sp_style_face(unsigned style);
  * FACE if it has a glyph, else the first face that has one, else FACE. */
 sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp);
 
+/* Width in points of UTF-8 text set in FACE as the engine sets it (each
+ * character in the face sp_glyph_face picks; invalid bytes as U+FFFD). */
+double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
+                        const char *utf8, size_t len);
+
+/* The longest prefix of UTF-8 text (ending on a character boundary) whose
+ * width in FACE at SIZE_PT is at most MAX_PT; returns its length in
+ * bytes. */
+size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
+                          double size_pt, const char *utf8, size_t len,
+                          double max_pt);
+
 typedef enum { SP_ALIGN_LEFT, SP_ALIGN_CENTER, SP_ALIGN_RIGHT } sp_align;
 
 /* How content added to a flow is set.  A zeroed struct is valid: size =

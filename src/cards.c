@@ -45,8 +45,10 @@ typedef struct {
     sp_lines l_front, l_back, l_cont, l_corner, l_meta, l_footer, l_note;
     size_t *cuts_front, *cuts_back;   /* part ends, as line indexes */
     size_t n_cuts_front, n_cuts_back, cap_cuts_front, cap_cuts_back;
-    char *corner_buf, *meta_buf;
-    size_t cap_corner, cap_meta;
+    const char *sep;           /* between round and difficulty */
+    const char *ellipsis;      /* ends a shortened label */
+    char *corner_buf, *meta_buf, *meta2_buf, *id_buf;
+    size_t cap_corner, cap_meta, cap_meta2, cap_id;
 } ctx;
 
 /* Fills SIZES with max, max - step, ..., min (min always last); count. */
@@ -326,13 +328,56 @@ static int draw_part(ctx *c, sp_dlist *dl, const sp_lines *l,
     return 0;
 }
 
-/* Lays out the corner "#N id[ SUFFIX]" into l_corner. */
-static int corner_layout(ctx *c, const char *num, const char *id,
-                         const char *suffix)
+/* Sets *out to TEXT, or to a prefix of it with an ellipsis, so that it
+ * fits MAX_PT at the small size.  Returns 1 if shortened, 0 if not, -1
+ * when out of memory. */
+static int shorten(ctx *c, const char *text, double max_pt, char **buf,
+                   size_t *cap, const char **out)
 {
-    const char *t = concat(&c->corner_buf, &c->cap_corner, "#", num, " ", id,
-                           suffix ? " " : "", suffix ? suffix : "",
-                           (const char *)NULL);
+    size_t len = strlen(text);
+    double size = c->o.small_pt;
+    max_pt -= 0.05;   /* the flow sums widths in float */
+    *out = text;
+    if (sp_text_width_pt(c->fonts, SP_FACE_REGULAR, size, text, len)
+        <= max_pt)
+        return 0;
+    double ew = sp_text_width_pt(c->fonts, SP_FACE_REGULAR, size,
+                                 c->ellipsis, strlen(c->ellipsis));
+    size_t k = sp_text_fit_prefix(c->fonts, SP_FACE_REGULAR, size, text, len,
+                                  max_pt - ew);
+    char *pre = malloc(k + 1);
+    if (!pre)
+        return -1;
+    memcpy(pre, text, k);
+    pre[k] = '\0';
+    *out = concat(buf, cap, pre, c->ellipsis, (const char *)NULL);
+    free(pre);
+    return *out ? 1 : -1;
+}
+
+/* Lays out the corner "#N id[ SUFFIX]" into l_corner, on one line: the id
+ * is shortened if need be (*shortened set). */
+static int corner_layout(ctx *c, const char *num, const char *id,
+                         const char *suffix, int *shortened)
+{
+    const char *sfx = suffix ? suffix : "";
+    const char *sp = suffix ? " " : "";
+    double fixed = sp_text_width_pt(c->fonts, SP_FACE_REGULAR,
+                                    c->o.small_pt, "# ", 2)
+                   + sp_text_width_pt(c->fonts, SP_FACE_REGULAR,
+                                      c->o.small_pt, num, strlen(num))
+                   + sp_text_width_pt(c->fonts, SP_FACE_REGULAR,
+                                      c->o.small_pt, sp, strlen(sp))
+                   + sp_text_width_pt(c->fonts, SP_FACE_REGULAR,
+                                      c->o.small_pt, sfx, strlen(sfx));
+    const char *shown;
+    int r = shorten(c, id, c->iw - fixed, &c->id_buf, &c->cap_id, &shown);
+    if (r < 0)
+        return -1;
+    if (r > 0)
+        *shortened = 1;
+    const char *t = concat(&c->corner_buf, &c->cap_corner, "#", num, " ",
+                           shown, sp, sfx, (const char *)NULL);
     if (!t)
         return -1;
     return small_text(c, c->corner, &c->l_corner, t, c->o.small_pt, 0,
@@ -354,11 +399,15 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     if (!diff)
         diff = "";
     const char *meta = concat(&c->meta_buf, &c->cap_meta, round,
-                              *round && *diff ? " \xc2\xb7 " : "", diff,
+                              *round && *diff ? c->sep : "", diff,
                               (const char *)NULL);
-    if (!meta || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
-                            SP_ALIGN_LEFT))
+    int short_meta = meta ? shorten(c, meta, c->iw, &c->meta2_buf,
+                                    &c->cap_meta2, &meta) : -1;
+    if (short_meta < 0
+        || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
+                      SP_ALIGN_LEFT))
         return -1;
+    int short_id = 0;
     if (front_flow(c, q) || back_flow(c, q))
         return -1;
     double note_h = c->l_note.height_pt + 2.0;
@@ -368,7 +417,7 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     header_geom fg, bg;
     long nf = 0, nb = 0;
     for (int pass = 0; pass < 2; pass++) {
-        if (corner_layout(c, num, id, pass ? "999/999" : NULL))
+        if (corner_layout(c, num, id, pass ? "999/999" : NULL, &short_id))
             return -1;
         header_geometry(c, 1, &fg);
         header_geometry(c, 0, &bg);
@@ -386,6 +435,14 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
             break;
     }
     long n = nf > nb ? nf : nb;
+    if (short_id)
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+                    "question '%s': the id is too long for the card corner "
+                    "and is shortened", id);
+    if (short_meta)
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+                    "question '%s': the round name is too long for the card "
+                    "and is shortened", id);
     if (nf > 1)
         sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
                     "question '%s': the prompt does not fit on one card "
@@ -403,7 +460,7 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
             char part[64], a[24], b[24];
             snprintf(part, sizeof part, "%s/%s", itoa_buf(a, k + 1),
                      itoa_buf(b, n));
-            if (corner_layout(c, num, id, part))
+            if (corner_layout(c, num, id, part, &short_id))
                 return -1;
         }
         /* front */
@@ -465,6 +522,8 @@ static void ctx_free(ctx *c)
     free(c->cuts_back);
     free(c->corner_buf);
     free(c->meta_buf);
+    free(c->meta2_buf);
+    free(c->id_buf);
 }
 
 /* Sets defaults, the inner box and the footer; 0, or -1 with a diagnostic
@@ -501,6 +560,11 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
                            o->step_pt);
     double cmax = CONT_MAX_PT > o->back_min_pt ? CONT_MAX_PT : o->back_min_pt;
     c->n_cont = make_sizes(c->cont_sizes, cmax, o->back_min_pt, o->step_pt);
+    c->sep = sp_fonts_has(fonts, sp_glyph_face(fonts, SP_FACE_REGULAR, 0xB7),
+                          0xB7) ? " \xc2\xb7 " : " - ";
+    c->ellipsis = sp_fonts_has(fonts,
+                               sp_glyph_face(fonts, SP_FACE_REGULAR, 0x2026),
+                               0x2026) ? "\xe2\x80\xa6" : "...";
     c->x0 = c->y0 = o->padding_pt;
     c->iw = o->card_w_pt - 2 * o->padding_pt;
     c->ih = o->card_h_pt - 2 * o->padding_pt;

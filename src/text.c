@@ -86,6 +86,36 @@ sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp)
     return face;
 }
 
+double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
+                        const char *utf8, size_t len)
+{
+    double w = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += sp_utf8_next(utf8 + i, len - i, &cp);
+        w += sp_fonts_advance(fonts, sp_glyph_face(fonts, face, cp), cp);
+    }
+    return w * size_pt / 1000.0;
+}
+
+size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
+                          double size_pt, const char *utf8, size_t len,
+                          double max_pt)
+{
+    double w = 0, max = max_pt * 1000.0 / size_pt;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = sp_utf8_next(utf8 + i, len - i, &cp);
+        w += sp_fonts_advance(fonts, sp_glyph_face(fonts, face, cp), cp);
+        if (w > max + 1e-9)
+            break;
+        i += n;
+    }
+    return i;
+}
+
 /* ---------------------------------------------------------------- flow */
 
 enum { T_TEXT, T_SPACE, T_NEWLINE };
@@ -119,8 +149,10 @@ struct sp_flow {
     para *paras;
     size_t n_paras, cap_paras;
     float asc[SP_FACE_COUNT], desc[SP_FACE_COUNT];  /* 1/1000 em */
-    float mark_w;                                   /* CONT_MARK, mono */
-    uint8_t mark_face;
+    const char *mark, *bullet;   /* CONT_MARK and BULLET, or ASCII stand-ins
+                                    when no face has them */
+    float mark_w;                /* 1/1000 em */
+    uint8_t mark_face, bullet_face;
     /* ASCII fast path: drawing face and its advance, per asked face */
     uint8_t ascii_face[SP_FACE_COUNT][128];
     float ascii_adv[SP_FACE_COUNT][128];
@@ -161,8 +193,16 @@ sp_flow *sp_flow_new(const sp_fonts *fonts)
             f->ascii_face[i][c] = (uint8_t)g;
             f->ascii_adv[i][c] = (float)sp_fonts_advance(fonts, g, c);
         }
-    f->mark_face = sp_glyph_face(fonts, SP_FACE_MONO, 0x21AA);
-    f->mark_w = (float)sp_fonts_advance(fonts, f->mark_face, 0x21AA);
+    sp_face g = sp_glyph_face(fonts, SP_FACE_MONO, 0x21AA);
+    int has = sp_fonts_has(fonts, g, 0x21AA);
+    f->mark = has ? CONT_MARK : ">";
+    f->mark_face = (uint8_t)(has ? g : SP_FACE_MONO);
+    f->mark_w = (float)sp_fonts_width_pt(fonts, (sp_face)f->mark_face, 1000.0,
+                                         f->mark, strlen(f->mark));
+    g = sp_glyph_face(fonts, SP_FACE_REGULAR, 0x2022);
+    has = sp_fonts_has(fonts, g, 0x2022);
+    f->bullet = has ? BULLET : "-";
+    f->bullet_face = (uint8_t)(has ? g : SP_FACE_REGULAR);
     return f;
 }
 
@@ -441,7 +481,8 @@ static int set_label(sp_flow *f, size_t pi, const char *label,
 static int add_list(sp_flow *f, const sp_text *items, size_t n,
                     int numbered, const sp_para_opts *o, double gap)
 {
-    sp_face lface = numbered ? sp_style_face(o->style) : SP_FACE_REGULAR;
+    sp_face lface = numbered ? sp_style_face(o->style)
+                             : (sp_face)f->bullet_face;
     float col_w = 0;
     char label[32];
     if (numbered) {
@@ -453,8 +494,9 @@ static int add_list(sp_flow *f, const sp_text *items, size_t n,
                 col_w = w;
         }
     } else {
-        col_w = BULLET_X_EM + (float)sp_fonts_advance(f->fonts, lface,
-                                                      0x2022);
+        col_w = BULLET_X_EM
+                + (float)sp_fonts_width_pt(f->fonts, lface, 1000.0, f->bullet,
+                                           strlen(f->bullet));
     }
     float indent = col_w + LABEL_GAP_EM;
     for (size_t i = 0; i < n; i++) {
@@ -467,7 +509,7 @@ static int add_list(sp_flow *f, const sp_text *items, size_t n,
             lx = col_w - (float)sp_fonts_width_pt(f->fonts, lface, 1000.0,
                                                   label, strlen(label));
         } else {
-            snprintf(label, sizeof label, "%s", BULLET);
+            snprintf(label, sizeof label, "%s", f->bullet);
             lx = BULLET_X_EM;
         }
         if (set_label(f, pi, label, lface, lx, indent)
@@ -644,8 +686,8 @@ static int start_line(brk *b, int cont)
     }
     if (cont) {
         double mw = b->f->mark_w * b->k;
-        if (push_run(b, (sp_face)b->f->mark_face, indent, mw, CONT_MARK,
-                     strlen(CONT_MARK)))
+        if (push_run(b, (sp_face)b->f->mark_face, indent, mw, b->f->mark,
+                     strlen(b->f->mark)))
             return -1;
         b->x0 += mw;
         b->avail -= mw;
@@ -748,6 +790,8 @@ static int break_para(brk *b)
 {
     const sp_flow *f = b->f;
     const para *p = b->p;
+    if (p->n == 0 && !p->has_label)
+        return 0;   /* an empty paragraph takes no room */
     b->size = p->size_pt > 0 ? p->size_pt : b->out->base_pt * p->scale;
     b->k = b->size / 1000.0;
     b->first_line = 1;

@@ -822,6 +822,104 @@ static void golden(void **state)
     sp_diags_free(d);
 }
 
+/* Hostile content finishes fast and stays inside: a 16 KB word, a 16 KB
+ * code line, 2,000 one-letter list items, a 16 KB id. */
+static void hostile(void **state)
+{
+    (void)state;
+    enum { N = 16384 };
+    char *word = palloc(N + 1), *code = palloc(N + 1), *id = palloc(N + 1);
+    for (int i = 0; i < N; i++) {
+        word[i] = (char)('a' + i % 26);
+        code[i] = i % 7 ? 'x' : '\t';
+        id[i] = (char)('a' + i % 26);
+    }
+    sp_pack *p = new_pack(4);
+    sp_question *q = add_q(p, "word", NULL, word);
+    sp_block b[2] = {para(word), pre(code)};
+    set_answer(q, b, 2);
+    q = add_q(p, "items", NULL, "Many?");
+    const char **items = palloc(2000 * sizeof(char *));
+    for (int i = 0; i < 2000; i++)
+        items[i] = "x";
+    sp_block ol = list(SP_BLOCK_OL, items, 2000);
+    set_answer(q, &ol, 1);
+    q = add_q(p, id, NULL, "Long id?");
+    sp_card_opts o = card(85, 55);
+    sp_doc doc;
+    sp_diags *d = sp_diags_new();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long n = build(p, &o, &doc, d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec)
+               + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    print_message("# hostile: %ld cards in %.3f s\n", n, s);
+    assert_true(s < 2.0);
+    assert_true(n > 10);
+    check_inside(&doc, PAD);
+    /* the long id is shortened in the corner, with a warning */
+    const sp_dlist *last = &doc.pages[doc.n_pages - 2];
+    const sp_dl_item *c1 = find_text(last, "#3 abcdef");
+    assert_non_null(c1);
+    assert_memory_equal(c1->text + c1->text_len - 3, "\xe2\x80\xa6", 3);
+    int warned = 0;
+    for (size_t i = 0; i < sp_diags_count(d); i++)
+        warned += strstr(sp_diags_at(d, i)->message,
+                         "the id is too long for the card corner") != NULL;
+    assert_int_equal(warned, 1);
+    sp_doc_release(&doc);
+    sp_diags_free(d);
+}
+
+/* The dump device: every kind of item, sheets, outline, labels, NULL
+ * strings, escapes and invalid UTF-8, no "-0.00". */
+static void dump_format(void **state)
+{
+    (void)state;
+    sp_doc doc;
+    sp_doc_init(&doc);
+    assert_int_equal(sp_doc_set(&doc.title, "A \"quoted\" \\ title"), 0);
+    assert_int_equal(sp_doc_set(&doc.creator, "studypack"), 0);
+    doc.print_actual_size = 1;
+    sp_dlist *pg = sp_doc_add_page(&doc, 100, 50.005);
+    assert_int_equal(sp_dl_text(pg, SP_FACE_ITALIC, 9.5, 1.234, -0.001,
+                                "caf\xc3\xa9\t\x01\xff\n", 9), 0);
+    assert_int_equal(sp_dl_line(pg, 0, 1, 2, 3, 0.4, 0.6, 1.5), 0);
+    assert_int_equal(sp_dl_rect(pg, 1, 2, 3, 4, 0, 0, -1), 0);
+    assert_int_equal(sp_dl_rect(pg, 1, 2, 3, 4, 0.5, 0.25, 0.9), 0);
+    assert_int_equal(sp_dl_checkbox(pg, 5, 6, 7, 0.3), 0);
+    sp_sheet *sh = sp_doc_add_sheet(&doc, 595.276, 841.89);
+    assert_non_null(sh);
+    assert_int_equal(sp_dl_line(&sh->marks, 10, 0, 10, 5, 0.25, 0, 0), 0);
+    assert_int_equal(sp_sheet_place(sh, 0, 20, 30, 180), 0);
+    assert_int_equal(sp_doc_outline(&doc, "Round \xc2\xb7 1", 0, 1, 12.345),
+                     0);
+    assert_int_equal(sp_doc_label(&doc, 0, 'r', NULL, 3), 0);
+    assert_int_equal(sp_doc_label(&doc, 2, 0, "A-", 1), 0);
+    char *s = sp_dump_string(&doc, NULL);
+    assert_non_null(s);
+    assert_string_equal(s,
+        "studypack-dump 1\n"
+        "meta title=\"A \\\"quoted\\\" \\\\ title\" subject=- keywords=- "
+        "author=- creator=\"studypack\"\n"
+        "doc pages=1 sheets=1 print_actual_size=1\n"
+        "page 0 size=100.00x50.01 items=5\n"
+        "  text italic 9.50 at 1.23,0.00 \"caf\xc3\xa9\\t\\x01\\xFF\\n\"\n"
+        "  line 0.00,1.00 to 2.00,3.00 width=0.40 gray=0.60 dash=1.50\n"
+        "  rect 1.00,2.00 size=3.00x4.00 width=0.00 gray=0.00 fill=none\n"
+        "  rect 1.00,2.00 size=3.00x4.00 width=0.50 gray=0.25 fill=0.90\n"
+        "  checkbox 5.00,6.00 size=7.00 width=0.30\n"
+        "sheet 0 size=595.28x841.89 marks=1 placements=1\n"
+        "  line 10.00,0.00 to 10.00,5.00 width=0.25 gray=0.00 dash=0.00\n"
+        "  place page=0 at 20.00,30.00 rotate=180\n"
+        "outline sheet=0 level=1 y=12.35 \"Round \xc2\xb7 1\"\n"
+        "label sheet=0 style=r prefix=- first=3\n"
+        "label sheet=2 style=none prefix=\"A-\" first=1\n");
+    free(s);
+    sp_doc_release(&doc);
+}
+
 /* Lays out generated cards like the benchmark's (90x60 mm, prompt front,
  * 3-5 bullets back) and reports the time; 10,000 with SP_BENCH=1. */
 static void bench(void **state)
@@ -907,6 +1005,8 @@ int main(void)
         cmocka_unit_test_teardown(glyph_check, teardown),
         cmocka_unit_test_teardown(too_small, teardown),
         cmocka_unit_test_teardown(golden, teardown),
+        cmocka_unit_test_teardown(hostile, teardown),
+        cmocka_unit_test_teardown(dump_format, teardown),
         cmocka_unit_test_teardown(bench, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
