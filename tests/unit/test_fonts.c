@@ -268,7 +268,9 @@ static void default_dir(void **state)
     free(p);
     unsetenv("STUDYPACK_FONTS");
     p = sp_fonts_default_dir("studypack");
-    assert_non_null(p);   /* <exe>/../fonts exists or the compiled-in dir */
+#ifdef SP_FONTDIR
+    assert_non_null(p);   /* a folder with a manifest, or the compiled-in */
+#endif
     free(p);
 }
 
