@@ -759,6 +759,61 @@ static void glyph_check(void **state)
     sp_diags_free(d);
 }
 
+/* Every kind of node is walked and named in the message. */
+static void glyph_nodes(void **state)
+{
+    (void)state;
+    sp_pack *p = sample_pack();
+    const char *bad = "x\xe4\xb8\xad";   /* U+4E2D */
+    p->meta.title = bad;
+    p->rounds[1].name = bad;
+    p->rounds[1].loc.file = "pack.xml";
+    p->rounds[1].loc.line = 7;
+    sp_tip_section tip;
+    memset(&tip, 0, sizeof tip);
+    tip.title = "Day of";
+    tip.tips = palloc(2 * sizeof(sp_text));
+    tip.tips[0] = mk("fine");
+    tip.tips[1] = mk("*bold \xe4\xb8\xad*");
+    tip.tip_locs = palloc(2 * sizeof(sp_loc));
+    tip.tip_locs[1].file = "pack.xml";
+    tip.tip_locs[1].line = 90;
+    tip.n_tips = 2;
+    p->tips = &tip;
+    p->n_tips = 1;
+    sp_task task;
+    memset(&task, 0, sizeof task);
+    task.text = mk("`\xe4\xb8\xad`");
+    task.loc.file = "pack.xml";
+    task.loc.line = 120;
+    sp_phase ph;
+    memset(&ph, 0, sizeof ph);
+    ph.id = "week-1";
+    ph.title = "Week 1";
+    ph.tasks = &task;
+    ph.n_tasks = 1;
+    p->phases = &ph;
+    p->n_phases = 1;
+    sp_diags *d = sp_diags_new();
+    assert_int_equal(sp_glyphs_check(p, fonts, d), 4);
+    static const char *want[][3] = {
+        {"pack.xml", "0", "pack 'test-pack': character U+4E2D cannot be "
+                          "drawn by the fonts (DejaVuSans-Bold.ttf)"},
+        {"pack.xml", "7", "round 'code': character U+4E2D cannot be drawn "
+                          "by the fonts (DejaVuSans-Bold.ttf)"},
+        {"pack.xml", "90", "tips 'Day of': character U+4E2D cannot be "
+                           "drawn by the fonts (DejaVuSans-Bold.ttf)"},
+        {"pack.xml", "120", "phase 'week-1': character U+4E2D cannot be "
+                            "drawn by the fonts (DejaVuSansMono.ttf)"}};
+    for (size_t i = 0; i < 4; i++) {
+        const sp_diag *g = sp_diags_at(d, i);
+        assert_string_equal(g->file, want[i][0]);
+        assert_int_equal(g->line, atoi(want[i][1]));
+        assert_string_equal(g->message, want[i][2]);
+    }
+    sp_diags_free(d);
+}
+
 static void too_small(void **state)
 {
     (void)state;
@@ -1003,6 +1058,7 @@ int main(void)
         cmocka_unit_test_teardown(front_overflow, teardown),
         cmocka_unit_test_teardown(property, teardown),
         cmocka_unit_test_teardown(glyph_check, teardown),
+        cmocka_unit_test_teardown(glyph_nodes, teardown),
         cmocka_unit_test_teardown(too_small, teardown),
         cmocka_unit_test_teardown(golden, teardown),
         cmocka_unit_test_teardown(hostile, teardown),
