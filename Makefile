@@ -102,6 +102,23 @@ check-valgrind: all unit
 bench: all
 	@tests/bench.sh
 
+# libFuzzer over the whole pipeline (tests/fuzz/fuzz_pipeline.c); new
+# inputs go to build-fuzz/corpus, crashes to build-fuzz/crash-*.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build-fuzz/fuzz_pipeline: $(LIB_SRCS) tests/fuzz/fuzz_pipeline.c $(BUILD)/schema.c $(wildcard include/*.h)
+	mkdir -p build-fuzz/corpus
+	clang $(FUZZ_CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Iinclude -I$(BUILD) $(PKG_CFLAGS) -DSP_VERSION='"$(VERSION)"' \
+	  -o $@ $(LIB_SRCS) $(BUILD)/schema.c tests/fuzz/fuzz_pipeline.c $(LDLIBS)
+
+fuzz: fonts build-fuzz/fuzz_pipeline
+	build-fuzz/fuzz_pipeline -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -max_len=65536 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ \
+	  -print_final_stats=1 \
+	  build-fuzz/corpus tests/fuzz/corpus
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)
 	install -m 755 $(BUILD)/studypack $(DESTDIR)$(BINDIR)/studypack

@@ -14,11 +14,11 @@
 #include "diag.h"
 #include "model.h"
 
-#define SP_MAX_FILE_BYTES   (8u * 1024 * 1024)  /* one source or bank */
+#define SP_MAX_FILE_BYTES   (32u * 1024 * 1024)  /* one source or bank */
 #define SP_MAX_INCLUDES     64                  /* files included per pack */
 #define SP_MAX_INCLUDE_DEPTH 8                  /* include of an include */
 #define SP_MAX_DEPTH        32                  /* element nesting */
-#define SP_MAX_QUESTIONS    5000                /* per pack */
+#define SP_MAX_QUESTIONS    20000               /* per pack */
 #define SP_MAX_TEXT_BYTES   16384               /* one element's text */
 #define SP_MAX_TOTAL_DAYS   730                 /* the whole timeline */
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make bench: speed and memory of whole builds on generated packs.
+# Reports wall time (best of 3), peak memory (max RSS) and bytes per card.
+set -u
+cd "$(dirname "$0")/.."
+SP=$PWD/build/studypack
+B=$(mktemp -d); trap 'rm -rf "$B"' EXIT
+measure() {  # label, command...: best wall time of 3 runs and max RSS
+  local label=$1; shift
+  local best=999999 rss=0
+  for i in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$B/t" "$@" >/dev/null 2>"$B/err" || { echo "FAILED: $label"; cat "$B/err"; return 1; }
+    read t m <"$B/t"
+    best=$(awk -v a="$best" -v b="$t" 'BEGIN {print (b < a) ? b : a}')
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  printf '%-44s %7.2f s %8.1f MiB' "$label" "$best" "$(awk -v k="$rss" 'BEGIN {print k/1024}')"
+}
+echo "studypack bench ($(nproc) cores)"
+echo "== flashcards: A4, 3-5 bullet points per back (90x60mm cards, 2x4... as chosen)"
+for n in 100 1000 10000; do
+  python3 tests/tools/genpack.py $n 90 "$B/p$n.xml"
+  measure "flashcards, $n questions, 90x60mm" $SP build "$B/p$n.xml" -o "$B/out" --only flashcards --card 90x60mm
+  pdf=$B/out/bench-$n/flashcards.pdf
+  cards=$(grep -c '<question ' "$B/p$n.xml")
+  printf '  %6d B/card (%d bytes)\n' $(( $(stat -c %s "$pdf") / cards )) "$(stat -c %s "$pdf")"
+done
+echo "== booklet: 90-day timeline, 1,000 questions"
+if $SP build --help | grep -q timeline; then
+  measure "timeline + booklet, 1000 q, 90 days" $SP build "$B/p1000.xml" -o "$B/out" --only timeline --interview-date 2027-03-01
+  echo
+fi
+echo "== batch: 100 packs of 10 questions"
+mkdir -p "$B/many"
+for i in $(seq 1 100); do python3 tests/tools/genpack.py 10 28 "$B/many/pack-$i.xml" "pack-$i"; done
+for j in 1 2; do
+  rm -rf "$B/bout"
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%e %M" -o "$B/t" $SP batch -q -j $j "$B/many" -o "$B/bout" 2>/dev/null
+  read t m <"$B/t"
+  printf '%-44s %7.2f s %8.1f MiB\n' "batch -j $j, 100 packs (first run)" "$t" "$(awk -v k="$m" 'BEGIN {print k/1024}')"
+done
+measure "batch -j 2, 100 packs unchanged (re-run)" $SP batch -q -j 2 "$B/many" -o "$B/bout"
+echo
