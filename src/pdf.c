@@ -1,5 +1,16 @@
 /* pdf.c - the PDF device (see pdf.h).  The only file that includes hpdf.h.
  *
+ * How pages are made: each output page's content stream is written here
+ * as PDF operators into a buffer, deflated through libharu's own deflate
+ * (HPDF_Stream_WriteToStream with FLATE) straight into the page's content
+ * stream, and the stream marked as already compressed.  Driving libharu's
+ * HPDF_Page_* drawing calls instead took about 3x the time and held every
+ * page's content uncompressed until the end (110 MB for 10,000 cards).
+ * libharu still makes everything else: page objects and their font
+ * resources (HPDF_Page_GetLocalFontName), the embedded font subsets
+ * (HPDF_Font_TextWidth marks the glyphs a text uses), outline, labels,
+ * metadata, cross-reference table.
+ *
  * libharu 2.3.0 notes (measured on Debian 12):
  *   - After any error a document stays in an error state and every later
  *     call fails, and some failures (a truncated font) return an error or
@@ -9,15 +20,20 @@
  *     INVALID_PARAMETER), so outline destinations are built by hand as
  *     [page /XYZ left top null] ("keep the reader's zoom").
  *   - The ToUnicode CMap libharu writes for the UTF-8 encoder is invalid
- *     (a cidrange in a ToUnicode map; poppler warns on every run).  The
- *     codes libharu writes for UTF-8 text are the UCS-2 code points, so we
+ *     (a cidrange in a ToUnicode map; poppler warns on every run).  With
+ *     the UTF-8 encoder a text's codes are its UCS-2 code points, so we
  *     replace it with an identity map (bfranges, 256 codes each).
  *   - A page label without a numbering style (prefix only) needs the
  *     label dictionary without /S, which HPDF_AddPageLabel cannot make.
- *   The three work-arounds use libharu's exported object API (hpdf_doc.h,
- *   hpdf_objects.h, hpdf_page_label.h), which 2.3.0 installs.
+ *   - A stream dictionary whose filter is NONE loses any /Filter key when
+ *     written; the pre-compressed content streams write theirs through
+ *     the dictionary's write_fn hook.
  *   - HPDF_PRINT_SCALING_NONE exists in 2.3.0 and writes
  *     /ViewerPreferences << /PrintScaling /None >> (and %PDF-1.6).
+ *   The work-arounds use libharu's exported object API and the structures
+ *   in its installed headers (hpdf_doc.h, hpdf_objects.h, hpdf_pages.h,
+ *   hpdf_streams.h, hpdf_page_label.h): tied to 2.3.0, checked by
+ *   tests/unit/test_pdf.c (qpdf --check, pdftotext, no poppler warnings).
  */
 #include "pdf.h"
 
@@ -31,16 +47,9 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_page_label.h>
+#include <hpdf_pages.h>
 
 #include "fsutil.h"
-
-/* The graphics state as last set on the page, so we skip redundant
- * operators. */
-typedef struct {
-    double line_w, stroke, fill, dash;
-    HPDF_Font font;
-    double size;
-} gcache;
 
 typedef struct {
     HPDF_Doc pdf;
@@ -48,11 +57,10 @@ typedef struct {
     const char *name;               /* the output, for messages */
     const sp_fonts *fonts;
     HPDF_Font font[SP_FACE_COUNT];
+    unsigned char used[SP_FACE_COUNT][65536 / 8];  /* BMP code points
+                                                      marked in the font */
     const char *loading;            /* font file being embedded, or NULL */
     int reported;                   /* a failure has been reported */
-    HPDF_Page page;
-    int in_text;
-    gcache gs;
 } pdf_ctx;
 
 /* A short text for the libharu errors we can run into. */
@@ -253,7 +261,129 @@ static HPDF_Font get_font(pdf_ctx *c, sp_face face)
     return c->font[face] = font;
 }
 
-/* ---- drawing -------------------------------------------------------- */
+/* ---- drawing --------------------------------------------------------
+ *
+ * Page content is written directly as PDF operators into a buffer and
+ * handed to libharu in one piece per page.  Going through libharu's
+ * HPDF_Page_* calls instead costs about 3x as much time (each call
+ * validates, measures text, formats numbers and writes to its stream in
+ * small pieces).  libharu still owns everything else: the page objects,
+ * their font resources (HPDF_Page_GetLocalFontName), the fonts' glyph
+ * subsets (HPDF_Font_TextWidth marks the glyphs a text uses), compression
+ * and the file structure.
+ */
+
+/* The bytes of one page's content stream. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom;
+} cbuf;
+
+static void cb_grow(cbuf *b, size_t more)
+{
+    if (b->oom || b->n + more <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 8192;
+    while (cap < b->n + more)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = 1;
+        return;
+    }
+    b->p = p;
+    b->cap = cap;
+}
+
+static void cb_put(cbuf *b, const char *s, size_t len)
+{
+    cb_grow(b, len);
+    if (b->oom)
+        return;
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+}
+
+#define CB_LIT(b, s) cb_put((b), (s), sizeof(s) - 1)
+
+/* A number with at most three decimals, no exponent, no "-0", followed
+ * by a space. */
+static void cb_num(cbuf *b, double v)
+{
+    char tmp[32], *e = tmp + sizeof tmp, *q = e;
+    *--q = ' ';
+    if (!(v > -1e9 && v < 1e9))
+        v = 0;
+    long long m = llround(v * 1000.0);
+    int neg = m < 0;
+    unsigned long long u = (unsigned long long)(neg ? -m : m);
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--q = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--q = '.';
+    }
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg)
+        *--q = '-';
+    cb_put(b, q, (size_t)(e - q));
+}
+
+/* Next code point of UTF-8 text (U+FFFD for a malformed sequence). */
+static unsigned utf8_next(const unsigned char **sp, const unsigned char *end)
+{
+    const unsigned char *s = *sp;
+    unsigned c = *s++, cp;
+    int extra;
+    if (c < 0x80) {
+        *sp = s;
+        return c;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        cp = c & 0x1F;
+        extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        cp = c & 0x0F;
+        extra = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        cp = c & 0x07;
+        extra = 3;
+    } else {
+        *sp = s;
+        return 0xFFFD;
+    }
+    for (int i = 0; i < extra; i++) {
+        if (s >= end || (*s & 0xC0) != 0x80) {
+            *sp = s;
+            return 0xFFFD;
+        }
+        cp = cp << 6 | (*s++ & 0x3F);
+    }
+    *sp = s;
+    static const unsigned min[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0xFFFD;
+    return cp;
+}
+
+/* The graphics state as last set on the page, so we skip redundant
+ * operators. */
+typedef struct {
+    double line_w, stroke, fill, dash;
+    int face;                       /* -1: no font set */
+    double size;
+} gcache;
 
 static void gcache_reset(gcache *g)
 {
@@ -262,17 +392,55 @@ static void gcache_reset(gcache *g)
     g->stroke = 0;
     g->fill = 0;
     g->dash = 0;
-    g->font = NULL;
+    g->face = -1;
     g->size = 0;
 }
 
-static int end_text(pdf_ctx *c)
+typedef struct {
+    HPDF_Page page;
+    cbuf cb;
+    int in_text;
+    gcache gs;
+    const char *font_name[SP_FACE_COUNT];   /* page resource names */
+} page_ctx;
+
+/* Marks the glyphs of TEXT as used in FACE's font (for the subset). */
+static int mark_glyphs(pdf_ctx *c, sp_face face, HPDF_Font font,
+                       const unsigned char *s, const unsigned char *end)
 {
-    if (c->in_text) {
-        c->in_text = 0;
-        TRY(c, HPDF_Page_EndText(c->page), "ending a text object");
+    unsigned char *used = c->used[face];
+    while (s < end) {
+        const unsigned char *start = s;
+        unsigned cp = utf8_next(&s, end);
+        if (cp > 0xFFFF)
+            cp = 0xFFFD;
+        if (used[cp >> 3] & (1u << (cp & 7)))
+            continue;
+        used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+        unsigned char one[4];
+        HPDF_UINT n;
+        if (cp == 0xFFFD && s - start != 3) {
+            one[0] = 0xEF;
+            one[1] = 0xBF;
+            one[2] = 0xBD;
+            n = 3;
+        } else {
+            n = (HPDF_UINT)(s - start);
+            memcpy(one, start, n);
+        }
+        HPDF_Font_TextWidth(font, one, n);
+        if (HPDF_GetError(c->pdf) != HPDF_OK)
+            return fail(c, "measuring text");
     }
     return 0;
+}
+
+static void end_text(page_ctx *pc)
+{
+    if (pc->in_text) {
+        pc->in_text = 0;
+        CB_LIT(&pc->cb, "ET\n");
+    }
 }
 
 static int item_finite(const sp_dl_item *it)
@@ -284,56 +452,84 @@ static int item_finite(const sp_dl_item *it)
            && isfinite(it->dash_pt);
 }
 
-static double clamp01(double v)
+/* Gray levels to 1/1000, so equal-looking values compare equal. */
+static double gray_level(double v)
 {
-    return v < 0 ? 0 : v > 1 ? 1 : v;
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return floor(v * 1000 + 0.5) / 1000;
 }
 
-static int set_fill(pdf_ctx *c, double gray)
+static void set_fill(page_ctx *pc, double gray)
 {
-    gray = clamp01(gray);
-    if (gray != c->gs.fill) {
-        TRY(c, HPDF_Page_SetGrayFill(c->page, (HPDF_REAL)gray),
-            "setting a fill colour");
-        c->gs.fill = gray;
+    gray = gray_level(gray);
+    if (gray != pc->gs.fill) {
+        cb_num(&pc->cb, gray);
+        CB_LIT(&pc->cb, "g\n");
+        pc->gs.fill = gray;
     }
-    return 0;
 }
 
-static int set_stroke(pdf_ctx *c, double width, double gray, double dash)
+static void set_stroke(page_ctx *pc, double width, double gray, double dash)
 {
-    gray = clamp01(gray);
-    if (width > HPDF_MAX_LINEWIDTH)
-        width = HPDF_MAX_LINEWIDTH;
-    if (width != c->gs.line_w) {
-        TRY(c, HPDF_Page_SetLineWidth(c->page, (HPDF_REAL)width),
-            "setting a line width");
-        c->gs.line_w = width;
+    gray = gray_level(gray);
+    if (width != pc->gs.line_w) {
+        cb_num(&pc->cb, width);
+        CB_LIT(&pc->cb, "w\n");
+        pc->gs.line_w = width;
     }
-    if (gray != c->gs.stroke) {
-        TRY(c, HPDF_Page_SetGrayStroke(c->page, (HPDF_REAL)gray),
-            "setting a line colour");
-        c->gs.stroke = gray;
+    if (gray != pc->gs.stroke) {
+        cb_num(&pc->cb, gray);
+        CB_LIT(&pc->cb, "G\n");
+        pc->gs.stroke = gray;
     }
-    /* libharu takes whole-point dash lengths */
-    if (dash > 0) {
-        dash = floor(dash + 0.5);
-        dash = dash < 1 ? 1 : dash > HPDF_MAX_DASH_PATTERN
-                                  ? HPDF_MAX_DASH_PATTERN : dash;
-    } else {
-        dash = 0;
+    dash = dash > 0 ? dash : 0;
+    if (dash != pc->gs.dash) {
+        if (dash > 0) {
+            CB_LIT(&pc->cb, "[");
+            cb_num(&pc->cb, dash);
+            CB_LIT(&pc->cb, "] 0 d\n");
+        } else {
+            CB_LIT(&pc->cb, "[] 0 d\n");
+        }
+        pc->gs.dash = dash;
     }
-    if (dash != c->gs.dash) {
-        HPDF_UINT16 pattern[1] = {(HPDF_UINT16)dash};
-        TRY(c, dash > 0 ? HPDF_Page_SetDash(c->page, pattern, 1, 0)
-                        : HPDF_Page_SetDash(c->page, NULL, 0, 0),
-            "setting a dash pattern");
-        c->gs.dash = dash;
-    }
-    return 0;
 }
 
-static int draw_text(pdf_ctx *c, const sp_dl_item *it, double h)
+/* "(...)": UTF-8 as big-endian UCS-2 codes in a literal string. */
+static void cb_text(cbuf *b, const unsigned char *s, const unsigned char *end)
+{
+    /* at most 2 x 2 bytes per code point, and a code point takes at
+     * least one byte of UTF-8 */
+    cb_grow(b, (size_t)(end - s) * 4 + 2);
+    if (b->oom)
+        return;
+    char *o = b->p + b->n;
+    *o++ = '(';
+    while (s < end) {
+        unsigned cp = *s < 0x80 ? *s++ : utf8_next(&s, end);
+        if (cp > 0xFFFF)
+            cp = 0xFFFD;   /* libharu's fonts are BMP-only */
+        unsigned char bytes[2] = {(unsigned char)(cp >> 8),
+                                  (unsigned char)cp};
+        for (int i = 0; i < 2; i++) {
+            unsigned char x = bytes[i];
+            if (x == '(' || x == ')' || x == '\\') {
+                *o++ = '\\';
+                *o++ = (char)x;
+            } else if (x == '\r') {
+                *o++ = '\\';
+                *o++ = 'r';
+            } else {
+                *o++ = (char)x;
+            }
+        }
+    }
+    *o++ = ')';
+    b->n = (size_t)(o - b->p);
+}
+
+static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
+                     double h)
 {
     if (!it->text || !it->text[0])
         return 0;
@@ -345,69 +541,85 @@ static int draw_text(pdf_ctx *c, const sp_dl_item *it, double h)
         c->reported = 1;
         return -1;
     }
-    HPDF_Font font = get_font(c, it->face);
+    sp_face face = (unsigned)it->face < SP_FACE_COUNT ? it->face
+                                                      : SP_FACE_REGULAR;
+    HPDF_Font font = get_font(c, face);
     if (!font)
         return -1;
-    if (!c->in_text) {
-        TRY(c, HPDF_Page_BeginText(c->page), "starting a text object");
-        c->in_text = 1;
-    }
-    if (font != c->gs.font || it->size_pt != c->gs.size) {
-        TRY(c, HPDF_Page_SetFontAndSize(c->page, font,
-                                        (HPDF_REAL)it->size_pt),
-            "choosing a font");
-        c->gs.font = font;
-        c->gs.size = it->size_pt;
-    }
-    if (set_fill(c, it->gray) != 0)
+    const unsigned char *s = (const unsigned char *)it->text;
+    const unsigned char *end = s + strlen(it->text);
+    if (mark_glyphs(c, face, font, s, end))
         return -1;
-    TRY(c, HPDF_Page_SetTextMatrix(c->page, 1, 0, 0, 1, (HPDF_REAL)it->x_pt,
-                                   (HPDF_REAL)(h - it->y_pt)),
-        "placing text");
-    TRY(c, HPDF_Page_ShowText(c->page, it->text), "showing text");
+    if (!pc->font_name[face]) {
+        pc->font_name[face] = HPDF_Page_GetLocalFontName(pc->page, font);
+        if (!pc->font_name[face])
+            return fail(c, "adding a font to a page");
+    }
+    if (!pc->in_text) {
+        CB_LIT(&pc->cb, "BT\n");
+        pc->in_text = 1;
+    }
+    if ((int)face != pc->gs.face || it->size_pt != pc->gs.size) {
+        CB_LIT(&pc->cb, "/");
+        cb_put(&pc->cb, pc->font_name[face], strlen(pc->font_name[face]));
+        CB_LIT(&pc->cb, " ");
+        cb_num(&pc->cb, it->size_pt);
+        CB_LIT(&pc->cb, "Tf\n");
+        pc->gs.face = (int)face;
+        pc->gs.size = it->size_pt;
+    }
+    set_fill(pc, it->gray);
+    CB_LIT(&pc->cb, "1 0 0 1 ");
+    cb_num(&pc->cb, it->x_pt);
+    cb_num(&pc->cb, h - it->y_pt);
+    CB_LIT(&pc->cb, "Tm\n");
+    cb_text(&pc->cb, s, end);
+    CB_LIT(&pc->cb, "Tj\n");
     return 0;
 }
 
-static int draw_line(pdf_ctx *c, const sp_dl_item *it, double h)
+static void draw_line(page_ctx *pc, const sp_dl_item *it, double h)
 {
     if (!(it->line_pt > 0))
-        return 0;
-    if (end_text(c) || set_stroke(c, it->line_pt, it->gray, it->dash_pt))
-        return -1;
-    TRY(c, HPDF_Page_MoveTo(c->page, (HPDF_REAL)it->x_pt,
-                            (HPDF_REAL)(h - it->y_pt)), "drawing a line");
-    TRY(c, HPDF_Page_LineTo(c->page, (HPDF_REAL)it->x2_pt,
-                            (HPDF_REAL)(h - it->y2_pt)), "drawing a line");
-    TRY(c, HPDF_Page_Stroke(c->page), "drawing a line");
-    return 0;
+        return;
+    end_text(pc);
+    set_stroke(pc, it->line_pt, it->gray, it->dash_pt);
+    cb_num(&pc->cb, it->x_pt);
+    cb_num(&pc->cb, h - it->y_pt);
+    CB_LIT(&pc->cb, "m\n");
+    cb_num(&pc->cb, it->x2_pt);
+    cb_num(&pc->cb, h - it->y2_pt);
+    CB_LIT(&pc->cb, "l\nS\n");
 }
 
-/* Rectangles and check boxes: top-left (x, y), size w x h_ in points. */
-static int draw_rect(pdf_ctx *c, double x, double y, double w, double hh,
-                     double line, double gray, double fill, double h)
+/* Rectangles and check boxes: top-left (x, y), size w x hh in points,
+ * on a page of height h. */
+static void draw_rect(page_ctx *pc, double x, double y, double w, double hh,
+                      double line, double gray, double fill, double h)
 {
     int stroke = line > 0, filled = fill >= 0;
     if (!stroke && !filled)
-        return 0;
-    if (end_text(c))
-        return -1;
-    if (stroke && set_stroke(c, line, gray, 0))
-        return -1;
-    if (filled && set_fill(c, fill))
-        return -1;
-    TRY(c, HPDF_Page_Rectangle(c->page, (HPDF_REAL)x, (HPDF_REAL)(h - y - hh),
-                               (HPDF_REAL)w, (HPDF_REAL)hh),
-        "drawing a rectangle");
-    HPDF_STATUS rc = stroke && filled ? HPDF_Page_FillStroke(c->page)
-                     : stroke         ? HPDF_Page_Stroke(c->page)
-                                      : HPDF_Page_Fill(c->page);
-    TRY(c, rc, "drawing a rectangle");
-    return 0;
+        return;
+    end_text(pc);
+    if (stroke)
+        set_stroke(pc, line, gray, 0);
+    if (filled)
+        set_fill(pc, fill);
+    cb_num(&pc->cb, x);
+    cb_num(&pc->cb, h - y - hh);
+    cb_num(&pc->cb, w);
+    cb_num(&pc->cb, hh);
+    if (stroke && filled)
+        CB_LIT(&pc->cb, "re\nB\n");
+    else if (stroke)
+        CB_LIT(&pc->cb, "re\nS\n");
+    else
+        CB_LIT(&pc->cb, "re\nf\n");
 }
 
-/* Draws a display list whose own height is H (its y axis is flipped
- * within that height). */
-static int draw_items(pdf_ctx *c, const sp_dlist *dl)
+/* Draws a display list in its own coordinates (y flipped within its
+ * height). */
+static int draw_items(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl)
 {
     double h = dl->height_pt;
     for (size_t i = 0; i < dl->n_items; i++) {
@@ -420,27 +632,28 @@ static int draw_items(pdf_ctx *c, const sp_dlist *dl)
             c->reported = 1;
             return -1;
         }
-        int rc;
         switch (it->kind) {
-        case SP_DL_TEXT: rc = draw_text(c, it, h); break;
-        case SP_DL_LINE: rc = draw_line(c, it, h); break;
+        case SP_DL_TEXT:
+            if (draw_text(c, pc, it, h))
+                return -1;
+            break;
+        case SP_DL_LINE: draw_line(pc, it, h); break;
         case SP_DL_RECT:
-            rc = draw_rect(c, it->x_pt, it->y_pt, it->w_pt, it->h_pt,
-                           it->line_pt, it->gray, it->fill_gray, h);
+            draw_rect(pc, it->x_pt, it->y_pt, it->w_pt, it->h_pt,
+                      it->line_pt, it->gray, it->fill_gray, h);
             break;
         case SP_DL_CHECKBOX:
-            rc = draw_rect(c, it->x_pt, it->y_pt, it->w_pt, it->w_pt,
-                           it->line_pt, it->gray, -1, h);
+            draw_rect(pc, it->x_pt, it->y_pt, it->w_pt, it->w_pt,
+                      it->line_pt, it->gray, -1, h);
             break;
-        default: rc = 0; break;
+        default: break;
         }
-        if (rc)
-            return -1;
     }
-    return end_text(c);
+    end_text(pc);
+    return 0;
 }
 
-static int new_page(pdf_ctx *c, double w, double h)
+static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
 {
     if (!(w >= 3 && w <= 14400 && h >= 3 && h <= 14400)) {
         if (!c->reported)
@@ -450,18 +663,114 @@ static int new_page(pdf_ctx *c, double w, double h)
         c->reported = 1;
         return -1;
     }
-    c->page = HPDF_AddPage(c->pdf);
-    if (!c->page)
+    pc->page = HPDF_AddPage(c->pdf);
+    if (!pc->page)
         return fail(c, "adding a page");
-    TRY(c, HPDF_Page_SetWidth(c->page, (HPDF_REAL)w), "sizing a page");
-    TRY(c, HPDF_Page_SetHeight(c->page, (HPDF_REAL)h), "sizing a page");
-    c->in_text = 0;
-    gcache_reset(&c->gs);
+    TRY(c, HPDF_Page_SetWidth(pc->page, (HPDF_REAL)w), "sizing a page");
+    TRY(c, HPDF_Page_SetHeight(pc->page, (HPDF_REAL)h), "sizing a page");
+    pc->cb.n = 0;
+    pc->in_text = 0;
+    gcache_reset(&pc->gs);
+    for (int f = 0; f < SP_FACE_COUNT; f++)
+        pc->font_name[f] = NULL;
+    return 0;
+}
+
+/* A read-only libharu stream over a page's content buffer, so libharu's
+ * deflate reads it without copying it into one of its memory streams
+ * (whose copying is byte by byte).  Reaching the end returns
+ * HPDF_STREAM_EOF without setting the document's error. */
+typedef struct {
+    const unsigned char *p;
+    size_t n, pos;
+} rbuf;
+
+static HPDF_STATUS rb_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    rbuf *r = s->attr;
+    size_t left = r->n - r->pos, want = *siz;
+    size_t k = want < left ? want : left;
+    memcpy(ptr, r->p + r->pos, k);
+    r->pos += k;
+    *siz = (HPDF_UINT)k;
+    return k < want ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS rb_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    rbuf *r = s->attr;
+    long base = mode == HPDF_SEEK_CUR ? (long)r->pos
+                : mode == HPDF_SEEK_END ? (long)r->n : 0;
+    long to = base + pos;
+    if (to < 0 || (size_t)to > r->n)
+        return HPDF_STREAM_EOF;
+    r->pos = (size_t)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 rb_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((rbuf *)s->attr)->pos;
+}
+
+static HPDF_UINT32 rb_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((rbuf *)s->attr)->n;
+}
+
+/* Writes the /Filter entry of a content stream we compressed ourselves
+ * (libharu drops a /Filter key when the dictionary's own filter is
+ * NONE, so it is written by this hook instead). */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Hands the page's content to libharu, compressed right away so that a
+ * large document never holds all its pages' content uncompressed. */
+static int end_page(pdf_ctx *c, page_ctx *pc)
+{
+    end_text(pc);
+    if (pc->cb.oom) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "drawing");
+        return -1;
+    }
+    if (pc->cb.n == 0)
+        return 0;
+    HPDF_PageAttr attr = (HPDF_PageAttr)pc->page->attr;
+    HPDF_Dict contents = attr->contents;
+    if (contents->write_fn || pc->cb.n > 0x7FFFFFFF) {
+        /* not the layout we know: let libharu compress it at save time */
+        TRY(c, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pc->cb.p,
+                                 (HPDF_UINT)pc->cb.n),
+            "writing a page");
+        return 0;
+    }
+    /* deflate straight from our buffer: a read-only stream over it */
+    rbuf rb = {(const unsigned char *)pc->cb.p, pc->cb.n, 0};
+    HPDF_Stream_Rec src;
+    memset(&src, 0, sizeof src);
+    src.sig_bytes = HPDF_STREAM_SIG_BYTES;
+    src.type = HPDF_STREAM_MEMORY;
+    src.mmgr = c->pdf->mmgr;
+    src.error = &c->pdf->error;
+    src.size = (HPDF_UINT)pc->cb.n;
+    src.read_fn = rb_read;
+    src.seek_fn = rb_seek;
+    src.tell_fn = rb_tell;
+    src.size_fn = rb_size;
+    src.attr = &rb;
+    TRY(c, HPDF_Stream_WriteToStream(&src, attr->stream,
+                                     HPDF_STREAM_FILTER_FLATE_DECODE, NULL),
+        "compressing a page");
+    contents->filter = HPDF_STREAM_FILTER_NONE;
+    contents->write_fn = write_flate_filter;
     return 0;
 }
 
 /* One logical page placed on the current sheet (of height sheet_h). */
-static int draw_placement(pdf_ctx *c, const sp_doc *doc,
+static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
                           const sp_placement *pl, double sheet_h)
 {
     if (pl->page >= doc->n_pages) {
@@ -480,23 +789,22 @@ static int draw_placement(pdf_ctx *c, const sp_doc *doc,
     double pw = pg->width_pt, ph = pg->height_pt;
     /* the logical page's PDF space (origin bottom-left, y up, within its
      * own height) -> the sheet's PDF space */
-    double a = 1, d = 1, e = pl->x_pt, f = sheet_h - pl->y_pt - ph;
+    end_text(pc);
     if (pl->rotate_deg == 180) {
-        a = d = -1;
-        e = pl->x_pt + pw;
-        f = sheet_h - pl->y_pt;
+        CB_LIT(&pc->cb, "q\n-1 0 0 -1 ");
+        cb_num(&pc->cb, pl->x_pt + pw);
+        cb_num(&pc->cb, sheet_h - pl->y_pt);
+    } else {
+        CB_LIT(&pc->cb, "q\n1 0 0 1 ");
+        cb_num(&pc->cb, pl->x_pt);
+        cb_num(&pc->cb, sheet_h - pl->y_pt - ph);
     }
-    gcache saved = c->gs;
-    if (end_text(c))
+    CB_LIT(&pc->cb, "cm\n");
+    gcache saved = pc->gs;
+    if (draw_items(c, pc, pg) != 0)
         return -1;
-    TRY(c, HPDF_Page_GSave(c->page), "saving the graphics state");
-    TRY(c, HPDF_Page_Concat(c->page, (HPDF_REAL)a, 0, 0, (HPDF_REAL)d,
-                            (HPDF_REAL)e, (HPDF_REAL)f),
-        "placing a page");
-    if (draw_items(c, pg) != 0)
-        return -1;
-    TRY(c, HPDF_Page_GRestore(c->page), "restoring the graphics state");
-    c->gs = saved;
+    CB_LIT(&pc->cb, "Q\n");
+    pc->gs = saved;
     return 0;
 }
 
@@ -615,6 +923,8 @@ static int build(pdf_ctx *c, const sp_doc *doc)
 {
     HPDF_Page *pages = NULL;
     double *heights = NULL;
+    page_ctx pc;
+    memset(&pc, 0, sizeof pc);
     int rc = -1;
     c->pdf = HPDF_New(on_error, c);
     if (!c->pdf) {
@@ -646,24 +956,27 @@ static int build(pdf_ctx *c, const sp_doc *doc)
         if (doc->n_sheets) {
             const sp_sheet *s = &doc->sheets[i];
             double h = s->marks.height_pt;
-            if (new_page(c, s->marks.width_pt, h) || draw_items(c, &s->marks))
+            if (begin_page(c, &pc, s->marks.width_pt, h)
+                || draw_items(c, &pc, &s->marks))
                 goto out;
             for (size_t k = 0; k < s->n_placements; k++)
-                if (draw_placement(c, doc, &s->placements[k], h))
+                if (draw_placement(c, &pc, doc, &s->placements[k], h))
                     goto out;
             heights[i] = h;
         } else {
             const sp_dlist *pg = &doc->pages[i];
-            if (new_page(c, pg->width_pt, pg->height_pt)
-                || draw_items(c, pg))
+            if (begin_page(c, &pc, pg->width_pt, pg->height_pt)
+                || draw_items(c, &pc, pg))
                 goto out;
             heights[i] = pg->height_pt;
         }
-        pages[i] = c->page;
+        if (end_page(c, &pc))
+            goto out;
+        pages[i] = pc.page;
     }
     if (n_out == 0) {
         /* a PDF needs a page: an empty A4 one */
-        if (new_page(c, 595.2756, 841.8898))
+        if (begin_page(c, &pc, 595.2756, 841.8898) || end_page(c, &pc))
             goto out;
     }
     if (add_outline(c, doc, pages, heights, n_out)
@@ -671,6 +984,7 @@ static int build(pdf_ctx *c, const sp_doc *doc)
         goto out;
     rc = 0;
 out:
+    free(pc.cb.p);
     free(pages);
     free(heights);
     return rc;

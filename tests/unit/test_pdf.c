@@ -173,6 +173,11 @@ static void small_doc(sp_doc *doc)
                                 sizeof t2 - 1), 0);
     assert_int_equal(sp_dl_text(p, SP_FACE_MONO, 8, 20, 80, t3,
                                 sizeof t3 - 1), 0);
+    /* bytes that need escaping in a literal string, in both bytes of a
+     * UCS-2 code: ( ) \\ and CR (U+010D has 0x0D as its low byte) */
+    static const char t5[] = "a(b)c\\d \u010D\u015C\u0128\u0129 \u2828";
+    assert_int_equal(sp_dl_text(p, SP_FACE_REGULAR, 9, 20, 180, t5,
+                                sizeof t5 - 1), 0);
     assert_int_equal(sp_dl_line(p, 20, 90, 200, 90, 0.5, 0.3, 0), 0);
     assert_int_equal(sp_dl_line(p, 20, 95, 200, 95, 0.5, 0.6, 2.0), 0);
     assert_int_equal(sp_dl_rect(p, 20, 100, 100, 40, 1, 0, 0.9), 0);
@@ -256,6 +261,7 @@ static void render_basic(void **state)
         assert_non_null(strstr(text, "Héllo, wörld — “quotes” ✓"));
         assert_non_null(strstr(text, "mono_code(x) { return 1; }"));
         assert_non_null(strstr(text, "Second page"));
+        assert_non_null(strstr(text, "a(b)c\\d \u010D\u015C\u0128\u0129 \u2828"));
         free(text);
         snprintf(cmd, sizeof cmd, "pdftotext '%s' /dev/null 2>&1", out);
         char *warn = run(cmd);
