@@ -409,23 +409,28 @@ static void send_all(int fd, const char *s, size_t len)
     }
 }
 
-/* One diagnostic per line: SEV CODE LINE COL \t FILE \t MESSAGE */
+/* One diagnostic per line: SEV CODE LINE COL \t FILE \t MESSAGE, with
+ * tabs and newlines inside FILE and MESSAGE turned into spaces. */
 static void send_diags(int fd, const sp_diags *d)
 {
     for (size_t i = 0; i < sp_diags_count(d); i++) {
         const sp_diag *it = sp_diags_at(d, i);
+        char *file = strdup(it->file ? it->file : "");
+        char *msg = strdup(it->message);
         size_t len = strlen(it->message) + (it->file ? strlen(it->file) : 0)
                      + 64;
         char *line = malloc(len);
-        if (!line)
-            return;
-        snprintf(line, len, "D %d %d %d %d\t%s\t%s", (int)it->severity,
-                 (int)it->code, it->line, it->col, it->file ? it->file : "",
-                 it->message);
-        one_line(line + 2);
-        size_t l = strlen(line);
-        line[l] = '\n';
-        send_all(fd, line, l + 1);
+        if (file && msg && line) {
+            one_line(file);
+            one_line(msg);
+            int n = snprintf(line, len, "D %d %d %d %d\t%s\t%s\n",
+                             (int)it->severity, (int)it->code, it->line,
+                             it->col, file, msg);
+            if (n > 0)
+                send_all(fd, line, (size_t)n);
+        }
+        free(file);
+        free(msg);
         free(line);
     }
 }
