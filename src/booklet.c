@@ -183,6 +183,22 @@ static char *date_range(const ctx *c, char *b, int first, int last,
     return b;
 }
 
+/* "Study from Thu 2026-11-26 to Wed 2026-12-23" (or "Study on ..." for
+ * one day) into B (96 bytes). */
+static char *study_dates(const ctx *c, char *b)
+{
+    char d1[SP_DATE_BUF], d2[SP_DATE_BUF];
+    const sp_schedule *s = c->s;
+    sp_date_format(s->first_day, d1, sizeof d1);
+    sp_date_format(sp_date_add_days(s->first_day, s->n_days - 1), d2,
+                   sizeof d2);
+    if (s->n_days > 1)
+        snprintf(b, 96, "Study from %s to %s", d1, d2);
+    else
+        snprintf(b, 96, "Study on %s", d1);
+    return b;
+}
+
 /* ---- blocks ---- */
 
 static void blk_init(block *b)
@@ -325,7 +341,8 @@ static int frame(ctx *c)
         double w = line_w(&c->hl);
         if (c->hl.n_lines == 1 && c->run_w + 12 + w <= c->iw) {
             double sx = recto ? x0 : x0 + c->iw - w;
-            double dy = c->tl.lines[0].baseline_pt - c->hl.lines[0].baseline_pt;
+            double dy = c->tl.lines[0].baseline_pt
+                        - c->hl.lines[0].baseline_pt;
             if (sp_lines_emit(&c->hl, 0, 1, pg, sx, c->margin + dy))
                 return -1;
         }
@@ -464,14 +481,12 @@ static int place(ctx *c, const block *b, double lead, int keep, int heading)
 
 /* ---- sections ---- */
 
-static int add_toc(ctx *c, const char *title)
+/* Notes that section TITLE starts on the current page (for contents). */
+static void toc_mark(ctx *c, const char *title)
 {
     for (size_t i = 0; i < c->n_toc; i++)
-        if (strcmp(c->toc[i].title, title) == 0) {
+        if (strcmp(c->toc[i].title, title) == 0)
             c->toc[i].page = c->cur;
-            return 0;
-        }
-    return 0;
 }
 
 /* Starts TITLE on a new page: outline entry, contents entry, heading. */
@@ -481,8 +496,9 @@ static int start_section(ctx *c, const char *title)
     c->section = title;
     if (new_page(c))
         return -1;
-    if (sp_doc_outline(c->doc, title, c->cur, 0, c->y) || add_toc(c, title))
+    if (sp_doc_outline(c->doc, title, c->cur, 0, c->y))
         return -1;
+    toc_mark(c, title);
     block *b = &c->b;
     blk_reset(c, b);
     if (lay_plain(c->f, &c->l, title, c->head, SP_STYLE_BOLD, SP_ALIGN_LEFT,
@@ -513,7 +529,8 @@ static int intro_note(ctx *c, const char *text, double gap_after)
 
 /* ---- cover ---- */
 
-/* "LABEL" then a line to write on, to the right edge. */
+/* "LABEL" at Y, then a line to write on, to the right edge (below the
+ * label if the label leaves too little room). */
 static int fill_line(ctx *c, block *b, const char *label, double y)
 {
     if (lay_plain(c->f, &c->l, label, c->sub, 0, SP_ALIGN_LEFT, c->iw))
@@ -523,17 +540,13 @@ static int fill_line(ctx *c, block *b, const char *label, double y)
         return -1;
     const sp_line *ln = &c->l.lines[c->l.n_lines - 1];
     double x = ln->width_pt + 6;
-    if (x > c->iw - 60) {
-        /* a label as wide as the box: the line goes below it */
-        y += h;
-        h = 0;
-        x = 0;
-        if (blk_rule(b, x, y + c->sub, c->iw, 0.6, 0.3))
-            return -1;
-        blk_grow(b, y + c->sub + 2);
-        return 0;
-    }
-    return blk_rule(b, x, y + ln->baseline_pt + 2, c->iw, 0.6, 0.3);
+    if (x <= c->iw - 60)
+        return blk_rule(b, x, y + ln->baseline_pt + 2, c->iw, 0.6, 0.3);
+    y += h + c->sub;
+    if (blk_rule(b, 0, y, c->iw, 0.6, 0.3))
+        return -1;
+    blk_grow(b, y + 2);
+    return 0;
 }
 
 static int build_cover(ctx *c)
@@ -622,13 +635,9 @@ static int build_cover(ctx *c)
             return -1;
         y += h;
         if (s->has_dates && s->n_days > 0) {
-            char d1[SP_DATE_BUF], d2[SP_DATE_BUF], t[96];
-            snprintf(t, sizeof t, "Study from %s to %s",
-                     sp_date_format(s->first_day, d1, sizeof d1),
-                     sp_date_format(sp_date_add_days(s->first_day,
-                                                     s->n_days - 1),
-                                    d2, sizeof d2));
-            if (lay_plain(c->f, &c->l, t, c->body, 0, SP_ALIGN_LEFT, c->iw)
+            char t[96];
+            if (lay_plain(c->f, &c->l, study_dates(c, t), c->body, 0,
+                          SP_ALIGN_LEFT, c->iw)
                 || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
                 return -1;
         }
@@ -764,7 +773,8 @@ static int phase_label(ctx *c, size_t p)
     char r[64], d[64];
     day_range(r, ps->first_day, last);
     date_range(c, d, ps->first_day, last, 0);
-    const char *title = c->pack->phases[p].title;
+    const char *title = p < c->pack->n_phases ? c->pack->phases[p].title
+                                              : NULL;
     sp_span sp[5] = {{SP_STYLE_BOLD, title ? title : ""}, {0, "   "},
                      {0, r}, {0, MIDDOT}, {0, d}};
     return lay_spans(c->f, &c->l, sp, *d ? 5 : 3, c->small, SP_ALIGN_LEFT,
@@ -984,13 +994,8 @@ static int build_overview(ctx *c)
     if (sp_flow_plain(c->f, line, &lo))
         return -1;
     if (s->has_dates) {
-        char d1[SP_DATE_BUF], d2[SP_DATE_BUF], d3[SP_DATE_BUF];
-        snprintf(line, sizeof line, "Study from %s to %s",
-                 sp_date_format(s->first_day, d1, sizeof d1),
-                 sp_date_format(sp_date_add_days(s->first_day,
-                                                 s->n_days - 1), d2,
-                                sizeof d2));
-        if (sp_flow_plain(c->f, line, &lo))
+        char d3[SP_DATE_BUF];
+        if (sp_flow_plain(c->f, study_dates(c, line), &lo))
             return -1;
         snprintf(line, sizeof line, "Interview on %s",
                  sp_date_format(s->interview, d3, sizeof d3));

@@ -458,21 +458,33 @@ static const sp_dl_item *next_text(cursor *c)
     return NULL;
 }
 
-/* Advances C past the card "#N id" (two runs: bold "#N ", then the id);
- * fails if it is not found before an item equal to STOP. */
+/* Advances C past the card "#N id" (runs: bold "#N ", then the id, in
+ * pieces if it wraps); fails if it is not found before an item equal to
+ * STOP. */
 static void expect_card(cursor *c, const sp_question *q, const char *stop,
                         const char *what)
 {
     char nb[32];
     snprintf(nb, sizeof nb, "#%d ", q->number);
-    const sp_dl_item *it, *prev = NULL;
+    const sp_dl_item *it;
+    size_t idl = strlen(q->id), got = 0;
+    int in = 0;
     while ((it = next_text(c))) {
         if (stop && is_text(it, stop))
             break;
-        if (prev && is_text(prev, nb) && prev->face == SP_FACE_BOLD
-            && is_text(it, q->id))
-            return;
-        prev = it;
+        if (in && got + it->text_len <= idl
+            && memcmp(q->id + got, it->text, it->text_len) == 0) {
+            got += it->text_len;
+            if (got == idl)
+                return;
+            continue;
+        }
+        /* "#N " (or "#N" at the end of a line, when the id wraps) */
+        in = it->face == SP_FACE_BOLD
+             && (is_text(it, nb)
+                 || (it->text_len + 1 == strlen(nb)
+                     && memcmp(it->text, nb, it->text_len) == 0));
+        got = 0;
     }
     print_error("%s: card #%d %s not found\n", what, q->number, q->id);
     fail();
@@ -556,7 +568,9 @@ static void check_index(const sp_doc *doc, const sp_pack *p)
             print_error("index: %s missing\n", nb);
             fail();
         }
-        assert_non_null(find(&doc->pages[at], p->questions[i].id, 0));
+        char head[24];   /* a long id wraps: its beginning */
+        snprintf(head, sizeof head, "%s", p->questions[i].id);
+        assert_non_null(find(&doc->pages[at], head, 1));
         pg = at;
     }
 }
@@ -836,6 +850,45 @@ static void appends(void **state)
     sp_schedule_free(s);
 }
 
+/* Hostile sizes: a title of thousands of words, an id with no break
+ * opportunity, long phase and task texts: everything stays inside. */
+static void hostile(void **state)
+{
+    (void)state;
+    static const int days[] = {6, 1};
+    sp_pack *p = gen_pack(30, days, 2, 10, 7);
+    char *title = palloc(40000);
+    for (int i = 0; i < 2500; i++)
+        strcat(title, i ? " interview" : "Interview");
+    p->meta.title = title;
+    char *company = palloc(600);
+    memset(company, 'W', 500);
+    p->meta.company = company;
+    char *id = palloc(400);
+    memset(id, 'x', 300);
+    p->questions[3].id = id;
+    p->phases[0].title = words(60);
+    p->phases[0].tasks[0].text = txt(words(200));
+    p->rounds[0].name = words(40);
+    p->tips[0].title = words(50);
+    sp_schedule *s = schedule(p, "2026-12-24");
+    sp_doc doc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long n = build(p, s, NULL, &doc);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double sec = (double)(t1.tv_sec - t0.tv_sec)
+                 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_int_equal(n % 4, 0);
+    assert_true(sec < 5);
+    check_inside(&doc, SP_BOOKLET_A5_W_PT, SP_BOOKLET_A5_H_PT, MARGIN,
+                 GUTTER);
+    check_plan(&doc, p, s, 1);
+    check_index(&doc, p);
+    sp_doc_release(&doc);
+    sp_schedule_free(s);
+}
+
 static void too_small(void **state)
 {
     (void)state;
@@ -958,6 +1011,7 @@ int main(void)
         cmocka_unit_test_teardown(property, teardown),
         cmocka_unit_test_teardown(long_day, teardown),
         cmocka_unit_test_teardown(appends, teardown),
+        cmocka_unit_test_teardown(hostile, teardown),
         cmocka_unit_test_teardown(too_small, teardown),
         cmocka_unit_test_teardown(golden, teardown),
         cmocka_unit_test_teardown(bench, teardown),
