@@ -266,6 +266,24 @@ static int blk_rule(block *b, double x, double y, double x2, double w,
     return sp_dl_line(&b->dl, x, y, x2, y, w, gray, 0);
 }
 
+/* Draws c->l at the left and c->l2 at the right edge of one line at Y
+ * (baselines aligned) when both fit side by side, else c->l2 below c->l.
+ * Returns the height, or -1. */
+static double blk_pair(ctx *c, block *b, double y)
+{
+    double lw = line_w(&c->l), rw = line_w(&c->l2), h;
+    if ((h = blk_lines(b, &c->l, 0, y, 1)) < 0)
+        return -1;
+    if (c->l.n_lines == 1 && c->l2.n_lines == 1 && lw + 12 + rw <= c->iw) {
+        double dy = c->l.lines[0].baseline_pt - c->l2.lines[0].baseline_pt;
+        if (blk_lines(b, &c->l2, c->iw - rw, y + dy, 0) < 0)
+            return -1;
+        return fmax(h, dy + c->l2.height_pt);
+    }
+    double h2 = blk_lines(b, &c->l2, 0, y + h, 1);
+    return h2 < 0 ? -1 : h + h2;
+}
+
 /* A tick box of SIZE whose bottom sits just below BASELINE. */
 static int blk_box(block *b, double x, double baseline, double size)
 {
@@ -782,7 +800,7 @@ static int phase_label(ctx *c, size_t p)
 }
 
 #define BAR_H 9.0
-#define ROW_GAP 7.0
+#define ROW_GAP 6.0
 
 static double row_height(ctx *c, size_t p)
 {
@@ -1018,26 +1036,22 @@ static int build_overview(ctx *c)
         const sp_phase *pp = &p->phases[ph];
         const sp_phase_span *ps = &s->phases[ph];
         int last = ps->first_day + ps->n_days - 1;
-        char rg[64], dr[64], head[32], nd[24];
+        char rg[64], dr[64], head[32];
         snprintf(head, sizeof head, "%zu. ", ph + 1);
         day_range(rg, ps->first_day, last);
         date_range(c, dr, ps->first_day, last, 1);
-        sp_span sp[2] = {{0, head}, {0, pp->title ? pp->title : ""}};
-        sp_span sd[6] = {{0, rg}, {0, *dr ? MIDDOT : ""}, {0, dr},
-                         {0, MIDDOT}, {0, num(nd, ps->n_days)},
-                         {0, ps->n_days == 1 ? " day" : " days"}};
-        sp_text tt = {sp, 2}, td = {sd, 6};
-        sp_para_opts to = popts(c->body + 0.5, SP_STYLE_BOLD, SP_ALIGN_LEFT);
-        to.keep_with_next = 1;
-        sp_para_opts dop = popts(c->small, 0, SP_ALIGN_LEFT);
+        sp_span sp[2] = {{SP_STYLE_BOLD, head},
+                         {SP_STYLE_BOLD, pp->title ? pp->title : ""}};
+        sp_span sd[3] = {{0, rg}, {0, *dr ? MIDDOT : ""}, {0, dr}};
         blk_reset(c, b);
-        double lead = 9, h;
-        sp_flow_clear(c->f);
-        if (sp_flow_text(c->f, &tt, &to) || sp_flow_text(c->f, &td, &dop)
-            || sp_flow_break(c->f, c->body, c->iw, &c->l)
-            || (h = blk_lines(b, &c->l, 0, lead, 1)) < 0)
+        double lead = 8, h;
+        if (lay_spans(c->f, &c->l, sp, 2, c->body + 0.5, SP_ALIGN_LEFT,
+                      c->iw)
+            || lay_spans(c->f2, &c->l2, sd, 3, c->small, SP_ALIGN_LEFT,
+                         c->iw)
+            || (h = blk_pair(c, b, lead)) < 0)
             return -1;
-        double y = lead + h + 1.5;
+        double y = lead + h + 1;
         for (size_t t = 0; t < pp->n_tasks; t++) {
             const sp_task *tk = &pp->tasks[t];
             char lab[96], tr[64];
@@ -1212,21 +1226,9 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
                   SP_ALIGN_LEFT, c->iw)
         || lay_spans(c->f2, &c->l2, rs, 4, c->small, SP_ALIGN_LEFT, c->iw))
         return -1;
-    double lw = line_w(&c->l), rw = line_w(&c->l2);
-    if ((h = blk_lines(b, &c->l, 0, y, 1)) < 0)
+    if ((h = blk_pair(c, b, y)) < 0)
         return -1;
-    if (c->l.n_lines == 1 && c->l2.n_lines == 1 && lw + 12 + rw <= c->iw) {
-        double dy = c->l.lines[0].baseline_pt - c->l2.lines[0].baseline_pt;
-        if (blk_lines(b, &c->l2, c->iw - rw, y + dy, 0) < 0)
-            return -1;
-        y += h;
-    } else {
-        y += h;
-        if ((h = blk_lines(b, &c->l2, 0, y, 1)) < 0)
-            return -1;
-        y += h;
-    }
-    y += 1.5;
+    y += h + 1.5;
 
     /* tasks */
     double box = c->task - 2.5, tx = box + 4;
@@ -1439,8 +1441,8 @@ static int build_index(ctx *c)
 {
     if (start_section(c, "Question index"))
         return -1;
-    if (intro_note(c, "After each review, tick how well you knew the "
-                   "answer: 1 = shaky, 2 = getting there, 3 = solid.", 6))
+    if (intro_note(c, "Tick a box after each review: 1 = shaky, "
+                   "2 = getting there, 3 = solid.", 6))
         return -1;
     index_geom g;
     index_geometry(c, &g);
