@@ -199,14 +199,26 @@ static int cmp_d(double a, double b)
     return 0;
 }
 
+/* 1 for a vertical segment (x1 == x2), 0 for a horizontal one. */
+static int seg_vertical(const seg *g)
+{
+    return cmp_d(g->x1, g->x2) == 0 && cmp_d(g->y1, g->y2) != 0;
+}
+
+/* Orders segments by kind, orientation, the line they lie on, start and
+ * end, so collinear pieces follow each other. */
 static int seg_cmp(const void *pa, const void *pb)
 {
     const seg *a = pa, *b = pb;
     int c;
     if (a->kind != b->kind)
         return a->kind < b->kind ? -1 : 1;
-    if ((c = cmp_d(a->y1, b->y1)) || (c = cmp_d(a->x1, b->x1))
-        || (c = cmp_d(a->y2, b->y2)) || (c = cmp_d(a->x2, b->x2)))
+    int va = seg_vertical(a), vb = seg_vertical(b);
+    if (va != vb)
+        return va < vb ? -1 : 1;
+    if ((c = cmp_d(va ? a->x1 : a->y1, vb ? b->x1 : b->y1))
+        || (c = cmp_d(va ? a->y1 : a->x1, vb ? b->y1 : b->x1))
+        || (c = cmp_d(va ? a->y2 : a->x2, vb ? b->y2 : b->x2)))
         return c;
     return 0;
 }
@@ -310,26 +322,54 @@ static int collect_marks(segs *s, const rect *obst, size_t n_obst,
     return 0;
 }
 
-/* Sorts, drops duplicates and appends the segments to dl: cut lines
- * first, then crop marks on top. */
+static int emit_seg(sp_dlist *dl, const seg *g)
+{
+    return g->kind == SEG_CUT
+        ? sp_dl_line(dl, g->x1, g->y1, g->x2, g->y2, CUT_LINE_PT, CUT_GRAY,
+                     CUT_DASH_PT)
+        : sp_dl_line(dl, g->x1, g->y1, g->x2, g->y2, MARK_LINE_PT, 0.0, 0.0);
+}
+
+/* Sorts the segments and appends them to dl, cut lines first, then crop
+ * marks on top.  Duplicates (touching cards share edges and corners) are
+ * drawn once, and collinear pieces that touch or overlap are joined: the
+ * two half-marks in a gap between cards become one line across it. */
 static int emit_segs(segs *s, sp_dlist *dl)
 {
     if (s->n == 0)
         return 0;
     qsort(s->v, s->n, sizeof *s->v, seg_cmp);
-    for (size_t i = 0; i < s->n; i++) {
-        if (i > 0 && seg_cmp(&s->v[i - 1], &s->v[i]) == 0)
-            continue;
+    seg cur = s->v[0];
+    for (size_t i = 1; i < s->n; i++) {
         const seg *g = &s->v[i];
-        int rc = g->kind == SEG_CUT
-            ? sp_dl_line(dl, g->x1, g->y1, g->x2, g->y2, CUT_LINE_PT,
-                         CUT_GRAY, CUT_DASH_PT)
-            : sp_dl_line(dl, g->x1, g->y1, g->x2, g->y2, MARK_LINE_PT, 0.0,
-                         0.0);
-        if (rc)
+        int v = seg_vertical(g);
+        if (g->kind == cur.kind && v == seg_vertical(&cur)
+            && cmp_d(v ? g->x1 : g->y1, v ? cur.x1 : cur.y1) == 0
+            && (v ? g->y1 <= cur.y2 + 1e-4 : g->x1 <= cur.x2 + 1e-4)) {
+            if (v)
+                cur.y2 = fmax(cur.y2, g->y2);
+            else
+                cur.x2 = fmax(cur.x2, g->x2);
+            continue;
+        }
+        if (emit_seg(dl, &cur))
             return -1;
+        cur = *g;
     }
-    return 0;
+    return emit_seg(dl, &cur);
+}
+
+/* Gives back the spare capacity of a finished marks list: a big document
+ * has thousands of them. */
+static void shrink(sp_dlist *dl)
+{
+    if (dl->cap_items > dl->n_items && dl->n_items > 0) {
+        sp_dl_item *p = realloc(dl->items, dl->n_items * sizeof *p);
+        if (p) {
+            dl->items = p;
+            dl->cap_items = dl->n_items;
+        }
+    }
 }
 
 /* Marks of one output page: the fronts (and in fold mode the backs) of
@@ -398,6 +438,7 @@ int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards)
             return -1;
         if (g->duplex == SP_DUPLEX_FOLD && fold_marks(&front->marks, g))
             return -1;
+        shrink(&front->marks);
         for (int i = 0; i < n; i++) {
             double x, y;
             sp_grid_slot(g, i, 0, &x, &y);

@@ -39,6 +39,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,7 +316,7 @@ static void cb_num(cbuf *b, double v)
     *--q = ' ';
     if (!(v > -1e9 && v < 1e9))
         v = 0;
-    long long m = llround(v * 1000.0);
+    long long m = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
     int neg = m < 0;
     unsigned long long u = (unsigned long long)(neg ? -m : m);
     unsigned frac = (unsigned)(u % 1000);
@@ -404,34 +405,29 @@ typedef struct {
     const char *font_name[SP_FACE_COUNT];   /* page resource names */
 } page_ctx;
 
-/* Marks the glyphs of TEXT as used in FACE's font (for the subset). */
-static int mark_glyphs(pdf_ctx *c, sp_face face, HPDF_Font font,
-                       const unsigned char *s, const unsigned char *end)
+/* Marks code point CP as used in FACE's font, so its glyph goes into the
+ * embedded subset (libharu flags glyphs as text is measured). */
+static int mark_cp(pdf_ctx *c, sp_face face, HPDF_Font font, unsigned cp)
 {
-    unsigned char *used = c->used[face];
-    while (s < end) {
-        const unsigned char *start = s;
-        unsigned cp = utf8_next(&s, end);
-        if (cp > 0xFFFF)
-            cp = 0xFFFD;
-        if (used[cp >> 3] & (1u << (cp & 7)))
-            continue;
-        used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-        unsigned char one[4];
-        HPDF_UINT n;
-        if (cp == 0xFFFD && s - start != 3) {
-            one[0] = 0xEF;
-            one[1] = 0xBF;
-            one[2] = 0xBD;
-            n = 3;
-        } else {
-            n = (HPDF_UINT)(s - start);
-            memcpy(one, start, n);
-        }
-        HPDF_Font_TextWidth(font, one, n);
-        if (HPDF_GetError(c->pdf) != HPDF_OK)
-            return fail(c, "measuring text");
+    c->used[face][cp >> 3] |= (unsigned char)(1u << (cp & 7));
+    unsigned char u[3];
+    HPDF_UINT n;
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (unsigned char)(0xC0 | cp >> 6);
+        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else {
+        u[0] = (unsigned char)(0xE0 | cp >> 12);
+        u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 3;
     }
+    HPDF_Font_TextWidth(font, u, n);
+    if (HPDF_GetError(c->pdf) != HPDF_OK)
+        return fail(c, "measuring text");
     return 0;
 }
 
@@ -495,37 +491,48 @@ static void set_stroke(page_ctx *pc, double width, double gray, double dash)
     }
 }
 
-/* "(...)": UTF-8 as big-endian UCS-2 codes in a literal string. */
-static void cb_text(cbuf *b, const unsigned char *s, const unsigned char *end)
+/* One byte of a literal string, escaped as needed. */
+static char *put_byte(char *o, unsigned x)
 {
+    if (x == '(' || x == ')' || x == '\\') {
+        *o++ = '\\';
+        *o++ = (char)x;
+    } else if (x == '\r') {
+        *o++ = '\\';
+        *o++ = 'r';
+    } else {
+        *o++ = (char)x;
+    }
+    return o;
+}
+
+/* "(...)": UTF-8 text as big-endian UCS-2 codes in a literal string (code
+ * points beyond the BMP, which libharu's fonts cannot hold, become
+ * U+FFFD); code points new to FACE are marked in its font.  0 or -1. */
+static int put_text(pdf_ctx *c, cbuf *b, sp_face face, HPDF_Font font,
+                    const unsigned char *s, const unsigned char *end)
+{
+    const unsigned char *used = c->used[face];
     /* at most 2 x 2 bytes per code point, and a code point takes at
      * least one byte of UTF-8 */
     cb_grow(b, (size_t)(end - s) * 4 + 2);
     if (b->oom)
-        return;
+        return 0;       /* reported when the page ends */
     char *o = b->p + b->n;
     *o++ = '(';
     while (s < end) {
         unsigned cp = *s < 0x80 ? *s++ : utf8_next(&s, end);
         if (cp > 0xFFFF)
-            cp = 0xFFFD;   /* libharu's fonts are BMP-only */
-        unsigned char bytes[2] = {(unsigned char)(cp >> 8),
-                                  (unsigned char)cp};
-        for (int i = 0; i < 2; i++) {
-            unsigned char x = bytes[i];
-            if (x == '(' || x == ')' || x == '\\') {
-                *o++ = '\\';
-                *o++ = (char)x;
-            } else if (x == '\r') {
-                *o++ = '\\';
-                *o++ = 'r';
-            } else {
-                *o++ = (char)x;
-            }
-        }
+            cp = 0xFFFD;
+        if (!(used[cp >> 3] & (1u << (cp & 7)))
+            && mark_cp(c, face, font, cp) != 0)
+            return -1;
+        o = put_byte(o, cp >> 8);
+        o = put_byte(o, cp & 0xFF);
     }
     *o++ = ')';
     b->n = (size_t)(o - b->p);
+    return 0;
 }
 
 static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
@@ -548,8 +555,6 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         return -1;
     const unsigned char *s = (const unsigned char *)it->text;
     const unsigned char *end = s + strlen(it->text);
-    if (mark_glyphs(c, face, font, s, end))
-        return -1;
     if (!pc->font_name[face]) {
         pc->font_name[face] = HPDF_Page_GetLocalFontName(pc->page, font);
         if (!pc->font_name[face])
@@ -573,7 +578,8 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     cb_num(&pc->cb, it->x_pt);
     cb_num(&pc->cb, h - it->y_pt);
     CB_LIT(&pc->cb, "Tm\n");
-    cb_text(&pc->cb, s, end);
+    if (put_text(c, &pc->cb, face, font, s, end) != 0)
+        return -1;
     CB_LIT(&pc->cb, "Tj\n");
     return 0;
 }
@@ -718,6 +724,115 @@ static HPDF_UINT32 rb_size(HPDF_Stream s)
     return (HPDF_UINT32)((rbuf *)s->attr)->n;
 }
 
+/* ---- the compression pipeline -----------------------------------------
+ *
+ * Deflating the content streams is the largest single cost of a big
+ * document.  A worker thread deflates page k while the main thread draws
+ * page k + 1.  Only the main thread touches the libharu document: the
+ * worker runs libharu's deflate between two streams of our own (a reader
+ * over the raw buffer, a writer into another buffer) with an error record
+ * of its own.  Each page's bytes depend only on its own content, so the
+ * output is the same whatever the timing.  If pthread_create fails the
+ * same work is done synchronously (slower than one would think: zlib's
+ * 256 KB of state is malloc'd and freed per page, and in the main arena
+ * glibc then trims and re-faults it every page, 5x slower in total on
+ * this VM; the worker's arena does not show this).
+ */
+
+enum { RING = 8 };
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
+
+typedef struct {
+    int state;              /* SLOT_*, guarded by the mutex when threaded */
+    HPDF_Page page;
+    cbuf raw, out;
+    int failed;
+} zslot;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    zslot ring[RING];
+    size_t queued, done;    /* jobs queued so far, deflated so far */
+    int stop;
+    int threaded;
+    pthread_t thread;
+} zpipe;
+
+static HPDF_STATUS wb_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
+{
+    cbuf *b = s->attr;
+    cb_put(b, (const char *)p, n);
+    return b->oom ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_OK;
+}
+
+/* Deflates IN into OUT (replacing its contents).  Thread-safe: touches
+ * nothing but its arguments.  0, or -1 on failure. */
+static int deflate_buf(const cbuf *in, cbuf *out)
+{
+    out->n = 0;
+    rbuf rb = {(const unsigned char *)in->p, in->n, 0};
+    HPDF_Error_Rec err;
+    HPDF_Stream_Rec src, dst;
+    memset(&err, 0, sizeof err);
+    memset(&src, 0, sizeof src);
+    memset(&dst, 0, sizeof dst);
+    src.sig_bytes = dst.sig_bytes = HPDF_STREAM_SIG_BYTES;
+    src.type = dst.type = HPDF_STREAM_MEMORY;
+    src.error = dst.error = &err;
+    src.size = (HPDF_UINT)in->n;
+    src.read_fn = rb_read;
+    src.seek_fn = rb_seek;
+    src.tell_fn = rb_tell;
+    src.size_fn = rb_size;
+    src.attr = &rb;
+    dst.write_fn = wb_write;
+    dst.attr = out;
+    HPDF_STATUS rc = HPDF_Stream_WriteToStream(
+        &src, &dst, HPDF_STREAM_FILTER_FLATE_DECODE, NULL);
+    return rc == HPDF_OK && !out->oom ? 0 : -1;
+}
+
+static void *zworker(void *arg)
+{
+    zpipe *z = arg;
+    pthread_mutex_lock(&z->mu);
+    for (;;) {
+        while (z->done == z->queued && !z->stop)
+            pthread_cond_wait(&z->cv, &z->mu);
+        if (z->done == z->queued)
+            break;              /* stopped, and nothing left to do */
+        zslot *s = &z->ring[z->done % RING];
+        pthread_mutex_unlock(&z->mu);
+        s->failed = deflate_buf(&s->raw, &s->out);
+        pthread_mutex_lock(&z->mu);
+        s->state = SLOT_DONE;
+        z->done++;
+        pthread_cond_broadcast(&z->cv);
+    }
+    pthread_mutex_unlock(&z->mu);
+    return NULL;
+}
+
+static void zstart(zpipe *z, size_t n_pages)
+{
+    memset(z, 0, sizeof *z);
+    if (n_pages == 0)
+        return;
+    if (pthread_mutex_init(&z->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&z->cv, NULL) != 0) {
+        pthread_mutex_destroy(&z->mu);
+        return;
+    }
+    if (pthread_create(&z->thread, NULL, zworker, z) != 0) {
+        pthread_cond_destroy(&z->cv);
+        pthread_mutex_destroy(&z->mu);
+        return;
+    }
+    z->threaded = 1;
+}
+
 /* Writes the /Filter entry of a content stream we compressed ourselves
  * (libharu drops a /Filter key when the dictionary's own filter is
  * NONE, so it is written by this hook instead). */
@@ -727,9 +842,83 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
-/* Hands the page's content to libharu, compressed right away so that a
- * large document never holds all its pages' content uncompressed. */
-static int end_page(pdf_ctx *c, page_ctx *pc)
+/* Gives a deflated slot's bytes to its page.  Main thread only. */
+static int zconsume(pdf_ctx *c, zslot *s)
+{
+    s->state = SLOT_FREE;
+    if (s->failed) {
+        report(c, s->out.oom ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_ZLIB_ERROR, 0,
+               "compressing a page");
+        return -1;
+    }
+    HPDF_PageAttr attr = (HPDF_PageAttr)s->page->attr;
+    TRY(c, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s->out.p,
+                             (HPDF_UINT)s->out.n),
+        "writing a page");
+    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+    attr->contents->write_fn = write_flate_filter;
+    return 0;
+}
+
+/* Queues PAGE's content CB for deflating; CB gets a spare buffer back. */
+static int zsubmit(pdf_ctx *c, zpipe *z, HPDF_Page page, cbuf *cb)
+{
+    zslot *s = &z->ring[z->queued % RING];
+    if (z->threaded) {
+        pthread_mutex_lock(&z->mu);
+        while (s->state == SLOT_QUEUED)
+            pthread_cond_wait(&z->cv, &z->mu);
+        pthread_mutex_unlock(&z->mu);
+    }
+    if (s->state == SLOT_DONE && zconsume(c, s) != 0)
+        return -1;
+    cbuf spare = s->raw;
+    s->raw = *cb;
+    *cb = spare;
+    cb->n = 0;
+    s->page = page;
+    if (!z->threaded) {
+        s->failed = deflate_buf(&s->raw, &s->out);
+        z->queued++;
+        z->done++;
+        return zconsume(c, s);
+    }
+    pthread_mutex_lock(&z->mu);
+    s->state = SLOT_QUEUED;
+    z->queued++;
+    pthread_cond_broadcast(&z->cv);
+    pthread_mutex_unlock(&z->mu);
+    return 0;
+}
+
+/* Stops the worker after the queued pages, hands them to their pages if
+ * OK, and frees the buffers.  Returns 0 or -1. */
+static int zfinish(pdf_ctx *c, zpipe *z, int ok)
+{
+    if (z->threaded) {
+        pthread_mutex_lock(&z->mu);
+        z->stop = 1;
+        pthread_cond_broadcast(&z->cv);
+        pthread_mutex_unlock(&z->mu);
+        pthread_join(z->thread, NULL);
+        pthread_cond_destroy(&z->cv);
+        pthread_mutex_destroy(&z->mu);
+        z->threaded = 0;
+    }
+    int rc = ok ? 0 : -1;
+    for (int k = 0; k < RING; k++) {
+        zslot *s = &z->ring[k];
+        if (rc == 0 && s->state == SLOT_DONE && zconsume(c, s) != 0)
+            rc = -1;
+        free(s->raw.p);
+        free(s->out.p);
+    }
+    memset(z->ring, 0, sizeof z->ring);
+    return rc;
+}
+
+/* Ends the page: its content goes to the compression pipeline. */
+static int end_page(pdf_ctx *c, page_ctx *pc, zpipe *z)
 {
     end_text(pc);
     if (pc->cb.oom) {
@@ -739,34 +928,14 @@ static int end_page(pdf_ctx *c, page_ctx *pc)
     if (pc->cb.n == 0)
         return 0;
     HPDF_PageAttr attr = (HPDF_PageAttr)pc->page->attr;
-    HPDF_Dict contents = attr->contents;
-    if (contents->write_fn || pc->cb.n > 0x7FFFFFFF) {
+    if (attr->contents->write_fn || pc->cb.n > 0x7FFFFFFF) {
         /* not the layout we know: let libharu compress it at save time */
         TRY(c, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pc->cb.p,
                                  (HPDF_UINT)pc->cb.n),
             "writing a page");
         return 0;
     }
-    /* deflate straight from our buffer: a read-only stream over it */
-    rbuf rb = {(const unsigned char *)pc->cb.p, pc->cb.n, 0};
-    HPDF_Stream_Rec src;
-    memset(&src, 0, sizeof src);
-    src.sig_bytes = HPDF_STREAM_SIG_BYTES;
-    src.type = HPDF_STREAM_MEMORY;
-    src.mmgr = c->pdf->mmgr;
-    src.error = &c->pdf->error;
-    src.size = (HPDF_UINT)pc->cb.n;
-    src.read_fn = rb_read;
-    src.seek_fn = rb_seek;
-    src.tell_fn = rb_tell;
-    src.size_fn = rb_size;
-    src.attr = &rb;
-    TRY(c, HPDF_Stream_WriteToStream(&src, attr->stream,
-                                     HPDF_STREAM_FILTER_FLATE_DECODE, NULL),
-        "compressing a page");
-    contents->filter = HPDF_STREAM_FILTER_NONE;
-    contents->write_fn = write_flate_filter;
-    return 0;
+    return zsubmit(c, z, pc->page, &pc->cb);
 }
 
 /* One logical page placed on the current sheet (of height sheet_h). */
@@ -925,6 +1094,7 @@ static int build(pdf_ctx *c, const sp_doc *doc)
     double *heights = NULL;
     page_ctx pc;
     memset(&pc, 0, sizeof pc);
+    zpipe z;
     int rc = -1;
     c->pdf = HPDF_New(on_error, c);
     if (!c->pdf) {
@@ -948,6 +1118,7 @@ static int build(pdf_ctx *c, const sp_doc *doc)
     size_t n_out = doc->n_sheets ? doc->n_sheets : doc->n_pages;
     pages = malloc((n_out ? n_out : 1) * sizeof *pages);
     heights = malloc((n_out ? n_out : 1) * sizeof *heights);
+    zstart(&z, n_out);
     if (!pages || !heights) {
         report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
         goto out;
@@ -970,20 +1141,21 @@ static int build(pdf_ctx *c, const sp_doc *doc)
                 goto out;
             heights[i] = pg->height_pt;
         }
-        if (end_page(c, &pc))
+        if (end_page(c, &pc, &z))
             goto out;
         pages[i] = pc.page;
     }
     if (n_out == 0) {
         /* a PDF needs a page: an empty A4 one */
-        if (begin_page(c, &pc, 595.2756, 841.8898) || end_page(c, &pc))
+        if (begin_page(c, &pc, 595.2756, 841.8898) || end_page(c, &pc, &z))
             goto out;
     }
-    if (add_outline(c, doc, pages, heights, n_out)
+    if (zfinish(c, &z, 1) != 0 || add_outline(c, doc, pages, heights, n_out)
         || add_labels(c, doc, n_out))
         goto out;
     rc = 0;
 out:
+    zfinish(c, &z, 0);
     free(pc.cb.p);
     free(pages);
     free(heights);

@@ -428,6 +428,18 @@ static void crop_marks(void **state)
         sp_doc_release(&doc);
     }
 
+    /* a 4 mm gap: the two half-marks in each gap meet and become one
+     * line across it; 3 x 3 grid: per column edge (6) 2 outer + 2 inner
+     * vertical marks, per row edge (6) 2 outer + 2 inner horizontal ones */
+    o = opts_mm(85, 55, 5, 4, SP_DUPLEX_LONG);
+    assert_int_equal(sp_grid_compute(&o, &g), 0);
+    assert_int_equal(g.per_sheet, 9);
+    make_cards(&doc, 9, &g);
+    assert_int_equal(sp_impose_cards(&doc, &g, 9), 0);
+    assert_int_equal(count_lines(&doc.sheets[0].marks, 0), 48);
+    check_marks(&doc);
+    sp_doc_release(&doc);
+
     /* no marks asked for: none */
     o = opts_mm(85, 55, 5, 0, SP_DUPLEX_LONG);
     o.crop_marks = 0;
