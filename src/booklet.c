@@ -31,6 +31,7 @@
 #define FOOT_BODY_PT 8.0       /* body to the page number */
 #define MAX_RUN_LINES 2        /* running head lines drawn at most */
 #define NOTE_LINE_PT 20.0      /* ruling of the notes pages (7 mm) */
+#define CARD_STOPS 12          /* tab stops across a card list */
 #define ENDASH "\xe2\x80\x93"
 #define MIDDOT " \xc2\xb7 "
 
@@ -77,8 +78,6 @@ typedef struct {
     block b, chunk, idx_head;
     sp_span *spans;
     size_t cap_spans;
-    double *widths;                /* card_list scratch */
-    size_t cap_widths;
     toc_entry toc[MAX_TOC];
     size_t n_toc;
     double card_label_w;           /* "Review:" column */
@@ -1096,45 +1095,21 @@ static double card_item(ctx *c, size_t qi, double width)
     return w;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Draws a list of cards, "LABEL [ ] #N id [ ] #N id ...", from Y.  Items
- * start at tab stops about half the median item wide, so that lists of
- * similar items line up in columns; an item wider than the box wraps on
- * rows of its own.  Returns the new y or -1. */
+ * start on a grid of CARD_STOPS tab stops across the box, so that lists
+ * line up in columns yet stay compact; an item wider than the box wraps
+ * on rows of its own.  Returns the new y or -1. */
 static double card_list(ctx *c, block *b, const char *label,
                         const size_t *qs, size_t n, double y)
 {
-    double box = c->small - 2.5, gap = 2.5, sep = 7;
+    double box = c->small - 2.5, gap = 2.5, sep = 6;
     double x1 = c->card_label_w, avail = c->iw - x1, tw = avail - box - gap;
+    double cell = (avail + sep) / CARD_STOPS;
     if (blk_break(b, y)
         || lay_plain(c->f, &c->l, label, c->small, SP_STYLE_BOLD,
                      SP_ALIGN_LEFT, x1)
         || blk_lines(b, &c->l, 0, y, 0) < 0)
         return -1;
-    if (n > c->cap_widths) {
-        double *p = realloc(c->widths, n * sizeof *p);
-        if (!p)
-            return -1;
-        c->widths = p;
-        c->cap_widths = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        double w = card_item(c, qs[i], tw);
-        if (w < 0)
-            return -1;
-        c->widths[i] = box + gap + w + sep;
-    }
-    qsort(c->widths, n, sizeof *c->widths, cmp_double);
-    double med = c->widths[n / 2];
-    int stops = (int)floor((avail + sep) / (med / 2));
-    if (stops < 1)
-        stops = 1;
-    double cell = (avail + sep) / stops;
     int col = 0;
     double row_top = y, row_h = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1143,7 +1118,7 @@ static double card_list(ctx *c, block *b, const char *label,
             return -1;
         int multi = c->l.n_lines > 1;
         int cells = (int)ceil((box + gap + w + sep) / cell - 1e-9);
-        if (col > 0 && (multi || col + cells > stops)) {
+        if (col > 0 && (multi || col + cells > CARD_STOPS)) {
             row_top += row_h;
             row_h = 0;
             col = 0;
@@ -1156,7 +1131,7 @@ static double card_list(ctx *c, block *b, const char *label,
             return -1;
         row_h = fmax(row_h, c->l.height_pt);
         col += cells;
-        if (multi || col >= stops) {
+        if (multi || col >= CARD_STOPS) {
             row_top += row_h;
             row_h = 0;
             col = 0;
@@ -1534,7 +1509,6 @@ static void ctx_free(ctx *c)
     blk_free(&c->chunk);
     blk_free(&c->idx_head);
     free(c->spans);
-    free(c->widths);
 }
 
 /* Defaults, geometry, the running head; 0, or -1 with a diagnostic. */
