@@ -7,11 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "booklet.h"
 #include "cards.h"
 #include "dlist.h"
 #include "dump.h"
 #include "fsutil.h"
 #include "pdf.h"
+#include "schedule.h"
 #include "text.h"
 
 void sp_build_opts_default(sp_build_opts *o)
@@ -267,6 +269,78 @@ out:
     return rc;
 }
 
+/* Points the imposed booklet's outline entries at the sheet sides that
+ * carry their pages (the reading-order entries name logical pages), and
+ * drops the page labels, which number reading-order pages. */
+static void map_outline_to_sheets(sp_doc *doc)
+{
+    for (size_t i = 0; i < doc->n_outline; i++) {
+        sp_outline_entry *e = &doc->outline[i];
+        for (size_t s = 0; s < doc->n_sheets; s++) {
+            const sp_sheet *sh = &doc->sheets[s];
+            for (size_t k = 0; k < sh->n_placements; k++) {
+                const sp_placement *pl = &sh->placements[k];
+                if (pl->page != e->sheet)
+                    continue;
+                double h = doc->pages[pl->page].height_pt;
+                e->y_pt = pl->y_pt +
+                          (pl->rotate_deg == 180 ? h - e->y_pt : e->y_pt);
+                e->sheet = s;
+                goto next;
+            }
+        }
+    next:;
+    }
+    for (size_t i = 0; i < doc->n_labels; i++)
+        free(doc->labels[i].prefix);
+    free(doc->labels);
+    doc->labels = NULL;
+    doc->n_labels = 0;
+}
+
+static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
+                          const sp_build_opts *o, sp_build_result *res,
+                          sp_diags *d)
+{
+    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
+    sp_schedule *sched =
+        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
+    if (!sched) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    /* a booklet page is half a sheet: A5 on A4, half-letter on Letter */
+    sp_booklet_layout lay;
+    memset(&lay, 0, sizeof lay);
+    lay.page_w_pt = o->paper_h_pt / 2;
+    lay.page_h_pt = o->paper_w_pt;
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_booklet_build(pack, sched, fonts, &lay, &doc, d);
+    if (n < 0)
+        goto out;
+    set_meta(&doc, pack, "Prep timeline");
+    res->n_timeline_pages = (int)n;
+    res->n_days = sched->n_days;
+    if (write_doc(&doc, fonts, o, pack->id, "timeline", res, d) != 0)
+        goto out;
+    sp_booklet_opts bo = {o->paper_h_pt, o->paper_w_pt, lay.page_w_pt,
+                          lay.page_h_pt, o->booklet_flip_long, o->creep_pt};
+    if (sp_impose_booklet(&doc, &bo) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    map_outline_to_sheets(&doc);
+    set_meta(&doc, pack, "Prep timeline, imposed for saddle stitching");
+    res->n_booklet_pages = (int)doc.n_sheets;
+    rc = write_doc(&doc, fonts, o, pack->id, "timeline-booklet", res, d);
+out:
+    sp_doc_release(&doc);
+    sp_schedule_free(sched);
+    return rc;
+}
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
 {
@@ -288,6 +362,9 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
     free(dir);
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
         build_flashcards(pack, fonts, o, res, d) != 0)
+        return -1;
+    if ((o->outputs & SP_OUT_TIMELINE) &&
+        build_timeline(pack, fonts, o, res, d) != 0)
         return -1;
     return 0;
 }
