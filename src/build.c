@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "booklet.h"
 #include "cards.h"
@@ -354,7 +355,19 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
     }
     if (sp_glyphs_check(pack, fonts, d) != 0)
         return -1;
+    /* the pack's folder: created if needed, never a link leading
+     * elsewhere, so output goes only under the output folder */
     char *dir = out_path(o, pack->id, "");
+    struct stat st;
+    if (dir)
+        dir[strlen(dir) - 1] = '\0';
+    if (dir && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+        sp_diag_add(d, SP_D_USAGE, dir, 0, 0, "refusing to write through a "
+                    "symbolic link: the pack's output folder must be a real "
+                    "folder inside the output folder");
+        free(dir);
+        return -1;
+    }
     if (!dir || sp_mkdir_p(dir, d) != 0) {
         free(dir);
         return -1;

@@ -194,5 +194,5 @@ void sp_diags_print(const sp_diags *d, FILE *out, int color)
             fprintf(out, "%s: %s\n", sev_name[it->severity], it->message);
     }
     if (d->nomem)
-        fputs("studypack: error: out of memory while reporting\n", out);
+        fputs("studypack: error: out of memory (some diagnostics were lost)\n", out);
 }

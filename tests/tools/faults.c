@@ -1,0 +1,32 @@
+/* faults.c - an LD_PRELOAD shim for fault tests: write() to a file whose
+ * path contains $SP_FAULT_ENOSPC fails with ENOSPC ("disk full"), as it
+ * would on a full file system, without needing one. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    static ssize_t (*real_write)(int, const void *, size_t);
+    if (!real_write)
+        real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    const char *pat = getenv("SP_FAULT_ENOSPC");
+    if (pat && *pat && fd > 2) {
+        char link[64], path[PATH_MAX];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, path, sizeof path - 1);
+        if (n > 0) {
+            path[n] = '\0';
+            if (strstr(path, pat)) {
+                errno = ENOSPC;
+                return -1;
+            }
+        }
+    }
+    return real_write(fd, buf, count);
+}
