@@ -538,8 +538,11 @@ static int spawn(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
     }
     if (pid == 0) {
         close(p[0]);
+        /* a worker stopped by SIGINT/SIGTERM removes its temporary files
+         * (and the parent cleans up after any worker that dies) */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        sp_fsutil_install_signal_cleanup();
         worker(j, o, fonts, key, p[1]);
     }
     close(p[1]);

@@ -439,6 +439,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
     sp_diags *d = sp_diags_new();
     if (!d)
         return EXIT_SYSTEM;
+    sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     const char *path = o->out_dir ? o->out_dir : "out/calibration.pdf";
     if (fonts) {
@@ -489,6 +490,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     sp_diags *d = sp_diags_new();
     if (!d)
         return EXIT_SYSTEM;
+    /* Ctrl-C while a PDF is being written removes its temporary file */
+    sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     int status = EXIT_OK;
     for (int i = first; fonts && i < argc; i++) {

@@ -129,3 +129,16 @@ if [ -z "${SP_WRAP:-}" ] && [ -z "${ASAN_OPTIONS:-}" ] && ! ldd "$BUILD/studypac
 else
   ok "out of memory tests: skipped under sanitizers/valgrind (they reserve address space)"
 fi
+
+# Ctrl-C during a build: no temporary file, the previous PDF intact
+python3 tests/tools/genpack.py 4000 30 "$TMP/intr.xml" intr
+$SP build "$TMP/intr.xml" -o "$TMP/ib" --only flashcards 2>/dev/null
+cp "$TMP/ib/intr/flashcards.pdf" "$TMP/intr-before.pdf"
+sed -i 's/case 1?/case one?/' "$TMP/intr.xml"
+$SP build "$TMP/intr.xml" -o "$TMP/ib" --only flashcards 2>/dev/null &
+pid=$!
+sleep 0.3
+kill -INT $pid 2>/dev/null; wait $pid; rc=$?
+[ $rc -ne 0 ] && ok "interrupted build exits non-zero ($rc)" || ok "build finished before the interrupt"
+expect_eq "interrupted build: no temporary files" "" "$(ls -A "$TMP/ib/intr" | grep '^\.')"
+if [ $rc -ne 0 ]; then check "interrupted build: previous PDF intact" cmp "$TMP/intr-before.pdf" "$TMP/ib/intr/flashcards.pdf"; fi
