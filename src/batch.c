@@ -500,7 +500,7 @@ static void parse_reply(job *j)
 static void progress(const sp_batch_opts *o, size_t done, size_t total,
                      const job *j, const char *what)
 {
-    if (o->quiet || !o->progress)
+    if (o->quiet || !o->progress || total == 0)
         return;
     if (o->progress_tty) {
         int width = 30;
