@@ -75,9 +75,10 @@ $(BUILD)/schema.o: $(BUILD)/schema.c
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstudypack.a | $(BUILD)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libstudypack.a \
-	  -lcmocka $(LDLIBS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.c tests/unit/testutil.h \
+                  $(BUILD)/libstudypack.a | $(BUILD)
+	$(CC) $(CFLAGS) -Itests/unit -Wno-missing-prototypes -o $@ $< \
+	  tests/unit/testutil.c $(BUILD)/libstudypack.a -lcmocka $(LDLIBS)
 
 unit: $(UNIT_BINS)
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -576,56 +578,7 @@ static void check_index(const sp_doc *doc, const sp_pack *p)
 }
 
 /* ---- golden files ---- */
-static void check_golden(const char *name, const char *actual)
-{
-    char path[4400];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", root, name);
-    const char *up = getenv("UPDATE_GOLDEN");
-    if (up && strcmp(up, "1") == 0) {
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(actual, f);
-        fclose(f);
-        return;
-    }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        print_error("missing golden file %s (run with UPDATE_GOLDEN=1)\n",
-                    path);
-        fail();
-    }
-    char *exp = calloc(1, 1);
-    size_t n = 0, k;
-    char buf[4096];
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-        exp = realloc(exp, n + k + 1);
-        assert_non_null(exp);
-        memcpy(exp + n, buf, k);
-        n += k;
-    }
-    fclose(f);
-    exp[n] = '\0';
-    if (strcmp(exp, actual) != 0) {
-        const char *a = exp, *b = actual;
-        int line = 1;
-        while (*a && *a == *b) {
-            if (*a == '\n')
-                line++;
-            a++;
-            b++;
-        }
-        while (a > exp && a[-1] != '\n') {
-            a--;
-            b--;
-        }
-        print_error("%s differs at line %d:\n- %.*s\n+ %.*s\n"
-                    "(UPDATE_GOLDEN=1 rewrites it)\n", path, line,
-                    (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
-        free(exp);
-        fail();
-    }
-    free(exp);
-}
+#define check_golden(name, actual) sp_test_check_golden(root, name, actual)
 
 static sp_pack *load(const char *rel)
 {
