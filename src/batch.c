@@ -25,6 +25,7 @@
 
 #include "fsutil.h"
 #include "load.h"
+#include "strbuf.h"
 
 enum { JOB_PENDING, JOB_RUNNING, JOB_BUILT, JOB_UP_TO_DATE, JOB_FAILED };
 
@@ -302,37 +303,17 @@ static int write_stamp(const char *dir, const char *source, const char *key,
                        const sp_pack *pack, const sp_build_result *r,
                        size_t warnings, sp_diags *d)
 {
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    int rc = -1;
-#define PUT(...)                                                            \
-    do {                                                                    \
-        for (;;) {                                                          \
-            if (!buf)                                                       \
-                goto out;                                                   \
-            int n_ = snprintf(buf + len, cap - len, __VA_ARGS__);           \
-            if (n_ < 0)                                                     \
-                goto out;                                                   \
-            if ((size_t)n_ < cap - len) {                                   \
-                len += (size_t)n_;                                          \
-                break;                                                      \
-            }                                                               \
-            char *nb_ = realloc(buf, cap * 2);                              \
-            if (!nb_)                                                       \
-                goto out;                                                   \
-            buf = nb_;                                                      \
-            cap *= 2;                                                       \
-        }                                                                   \
-    } while (0)
-    PUT("studypack-stamp 1\nkey %s\nsource %s\n", key, source);
+    sp_buf b = {0};
+    sp_buf_printf(&b, "studypack-stamp 1\nkey %s\nsource %s\n", key, source);
     for (size_t i = 0; i < pack->n_inputs; i++) {
         char hex[SHA256_DIGEST_STRING_LENGTH];
         if (!SHA256File(pack->inputs[i], hex)) {
             sp_diag_add(d, SP_D_IO, pack->inputs[i], 0, 0,
                         "cannot read: %s", strerror(errno));
-            goto out;
+            sp_buf_release(&b);
+            return -1;
         }
-        PUT("input %s %s\n", hex, pack->inputs[i]);
+        sp_buf_printf(&b, "input %s %s\n", hex, pack->inputs[i]);
     }
     char *title = strdup(pack->meta.title ? pack->meta.title : "");
     char *role = strdup(pack->meta.role ? pack->meta.role : "");
@@ -341,30 +322,36 @@ static int write_stamp(const char *dir, const char *source, const char *key,
         one_line(title);
         one_line(role);
         one_line(company);
-        PUT("id %s\ntitle %s\nrole %s\ncompany %s\n", pack->id, title, role,
-            company);
+        sp_buf_printf(&b, "id %s\ntitle %s\nrole %s\ncompany %s\n", pack->id,
+                      title, role, company);
+    } else {
+        b.oom = 1;
     }
     free(title);
     free(role);
     free(company);
-    PUT("questions %d\ncards %d\nflashcard_pages %d\ntimeline_pages %d\n"
-        "booklet_pages %d\ndays %d\nwarnings %zu\n",
-        r->n_questions, r->n_cards, r->n_flashcard_pages,
-        r->n_timeline_pages, r->n_booklet_pages, r->n_days, warnings);
+    sp_buf_printf(&b, "questions %d\ncards %d\nflashcard_pages %d\n"
+                  "timeline_pages %d\nbooklet_pages %d\ndays %d\n"
+                  "warnings %zu\n",
+                  r->n_questions, r->n_cards, r->n_flashcard_pages,
+                  r->n_timeline_pages, r->n_booklet_pages, r->n_days,
+                  warnings);
     for (size_t i = 0; i < sizeof outputs / sizeof *outputs - 1; i++) {
         char *p = join(dir, outputs[i]);
         if (p && access(p, F_OK) == 0)
-            PUT("output %s\n", outputs[i]);
+            sp_buf_printf(&b, "output %s\n", outputs[i]);
         free(p);
     }
-#undef PUT
-    {
-        char *path = join(dir, SP_STAMP_NAME);
-        rc = path ? sp_write_file_atomic(path, buf, len, d) : -1;
-        free(path);
-    }
-out:
-    free(buf);
+    size_t len = 0;
+    char *text = sp_buf_take(&b, &len);
+    char *path = join(dir, SP_STAMP_NAME);
+    int rc = -1;
+    if (!text || !path)
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    else
+        rc = sp_write_file_atomic(path, text, len, d);
+    free(path);
+    free(text);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* schedule.c - dates and the study schedule (see schedule.h). */
 #include "schedule.h"
+#include "strbuf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -403,75 +404,6 @@ fail:
 
 /* ---- the plan as text ----------------------------------------------- */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-    size_t line_start;
-} sbuf;
-
-static void sb_grow(sbuf *b, size_t more)
-{
-    if (b->oom || b->n + more + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->n + more + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = 1;
-        return;
-    }
-    b->p = p;
-    b->cap = cap;
-}
-
-static void sb_put(sbuf *b, const char *s, size_t len)
-{
-    sb_grow(b, len);
-    if (b->oom)
-        return;
-    memcpy(b->p + b->n, s, len);
-    b->n += len;
-    b->p[b->n] = '\0';
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == '\n')
-            b->line_start = b->n - len + i + 1;
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        sb_put(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_put(b, big, (size_t)n);
-    free(big);
-}
-
 /* Columns taken by UTF-8 text (one per code point). */
 static size_t columns(const char *s, size_t len)
 {
@@ -481,22 +413,22 @@ static size_t columns(const char *s, size_t len)
     return c;
 }
 
-static void sb_text(sbuf *b, const sp_text *t)
+static void sb_text(sp_buf *b, const sp_text *t)
 {
     for (size_t i = 0; i < t->n_spans; i++)
         if (t->spans[i].text)
-            sb_str(b, t->spans[i].text);
+            sp_buf_str(b, t->spans[i].text);
 }
 
 enum { WRAP_COLS = 78, LIST_INDENT = 10 };
 
 /* "  LABEL   #4 id, #2 id" wrapped at WRAP_COLS. */
-static void card_list(sbuf *b, const sp_pack *pack, const char *label,
+static void card_list(sp_buf *b, const sp_pack *pack, const char *label,
                       const size_t *qs, size_t n)
 {
     if (n == 0)
         return;
-    sb_printf(b, "  %-*s", LIST_INDENT - 2, label);
+    sp_buf_printf(b, "  %-*s", LIST_INDENT - 2, label);
     for (size_t i = 0; i < n; i++) {
         const sp_question *q = &pack->questions[qs[i]];
         char item[160];
@@ -506,64 +438,60 @@ static void card_list(sbuf *b, const sp_pack *pack, const char *label,
             continue;
         size_t ilen = (size_t)len < sizeof item ? (size_t)len
                                                 : sizeof item - 1;
-        size_t col = b->oom ? 0 : columns(b->p + b->line_start,
-                                          b->n - b->line_start);
+        size_t line = b->oom ? 0 : sp_buf_line_len(b);
+        size_t col = b->oom ? 0 : columns(b->p + b->n - line, line);
         if (i > 0) {
             if (col + 1 + columns(item, ilen) > WRAP_COLS)
-                sb_printf(b, "\n%*s", LIST_INDENT, "");
+                sp_buf_printf(b, "\n%*s", LIST_INDENT, "");
             else
-                sb_str(b, " ");
+                sp_buf_str(b, " ");
         }
-        sb_put(b, item, ilen);
+        sp_buf_put(b, item, ilen);
     }
-    sb_str(b, "\n");
+    sp_buf_str(b, "\n");
 }
 
 char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
 {
-    sbuf b = {0};
+    sp_buf b = {0};
     char date[SP_DATE_BUF];
-    sb_printf(&b, "%s\n", pack->meta.title ? pack->meta.title : "");
-    sb_printf(&b, "%d day%s in %zu phase%s, %zu card%s\n", s->n_days,
+    sp_buf_printf(&b, "%s\n", pack->meta.title ? pack->meta.title : "");
+    sp_buf_printf(&b, "%d day%s in %zu phase%s, %zu card%s\n", s->n_days,
               s->n_days == 1 ? "" : "s", s->n_phases,
               s->n_phases == 1 ? "" : "s", s->n_questions,
               s->n_questions == 1 ? "" : "s");
     if (s->has_dates)
-        sb_printf(&b, "Interview: %s\n",
+        sp_buf_printf(&b, "Interview: %s\n",
                   sp_date_format(s->interview, date, sizeof date));
     else if (s->n_days > 0)
-        sb_printf(&b, "Interview: the day after Day %d\n", s->n_days);
+        sp_buf_printf(&b, "Interview: the day after Day %d\n", s->n_days);
     else
-        sb_str(&b, "Interview: not scheduled (the pack has no timeline)\n");
+        sp_buf_str(&b, "Interview: not scheduled (the pack has no timeline)\n");
 
     for (int k = 0; k < s->n_days; k++) {
         const sp_day *d = &s->days[k];
         const sp_phase *ph = &pack->phases[d->phase];
-        sb_printf(&b, "\nDay %d  ", d->number);
+        sp_buf_printf(&b, "\nDay %d  ", d->number);
         if (s->has_dates)
-            sb_printf(&b, "%s  ", sp_date_format(d->date, date, sizeof date));
-        sb_printf(&b, "%s\n", ph->title ? ph->title : "");
+            sp_buf_printf(&b, "%s  ", sp_date_format(d->date, date, sizeof date));
+        sp_buf_printf(&b, "%s\n", ph->title ? ph->title : "");
         for (size_t i = 0; i < d->n_tasks; i++) {
             const sp_task *t =
                 &pack->phases[d->tasks[i].phase].tasks[d->tasks[i].task];
-            sb_printf(&b, "  [ ] %s", sp_task_kind_name(t->kind));
+            sp_buf_printf(&b, "  [ ] %s", sp_task_kind_name(t->kind));
             if (t->text.n_spans > 0) {
-                sb_str(&b, ": ");
+                sp_buf_str(&b, ": ");
                 sb_text(&b, &t->text);
             }
-            sb_str(&b, "\n");
+            sp_buf_str(&b, "\n");
         }
         card_list(&b, pack, "new:", d->intro, d->n_intro);
         card_list(&b, pack, "review:", d->review, d->n_review);
         if (d->is_final)
-            sb_printf(&b, "  final review: every %scard\n",
+            sp_buf_printf(&b, "  final review: every %scard\n",
                       s->final_level == SP_DIFF_HARD     ? "hard "
                       : s->final_level == SP_DIFF_MEDIUM ? "medium "
                                                          : "");
     }
-    if (b.oom || !b.p) {
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
+    return sp_buf_take(&b, NULL);
 }
