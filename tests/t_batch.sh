@@ -71,7 +71,9 @@ mkdir -p "$TMP/big"
 for i in 1 2 3 4 5 6; do python3 tests/tools/genpack.py 400 30 "$TMP/big/big-$i.xml" "big-$i"; done
 $SP batch -q -j 2 "$TMP/big" -o "$TMP/intr" 2>/dev/null &
 pid=$!
-sleep 0.4
+# interrupt once the workers run (so the batch's handler is in place)
+for t in $(seq 1 1000); do pgrep -P $pid >/dev/null && break; sleep 0.01; done
+sleep 0.1
 kill -INT $pid
 wait $pid
 rc=$?
