@@ -50,8 +50,8 @@ $SP validate --help >"$TMP/h" && grep -q 'usage: studypack validate' "$TMP/h" &&
 $SP validate tests/bad/empty.xml 2>"$TMP/err"
 if grep -q $'\033' "$TMP/err"; then not_ok "no colour when stderr is not a terminal"; else ok "no colour when stderr is not a terminal"; fi
 if command -v script >/dev/null; then
-  NO_COLOR= script -qec "$PWD/$BUILD/studypack validate tests/bad/empty.xml" /dev/null >"$TMP/tty" 2>&1
+  NO_COLOR= script -qec "$PWD/$BUILD/studypack validate tests/bad/empty.xml" /dev/null </dev/null >"$TMP/tty" 2>&1
   grep -q $'\033\[' "$TMP/tty" && ok "colour on a terminal" || not_ok "colour on a terminal" "$(cat -v "$TMP/tty")"
-  NO_COLOR=1 script -qec "$PWD/$BUILD/studypack validate tests/bad/empty.xml" /dev/null >"$TMP/tty" 2>&1
+  NO_COLOR=1 script -qec "$PWD/$BUILD/studypack validate tests/bad/empty.xml" /dev/null </dev/null >"$TMP/tty" 2>&1
   grep -q $'\033\[' "$TMP/tty" && not_ok "NO_COLOR disables colour" || ok "NO_COLOR disables colour"
 fi
