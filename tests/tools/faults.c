@@ -16,7 +16,7 @@ ssize_t write(int fd, const void *buf, size_t count)
     if (!real_write)
         real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
     const char *pat = getenv("SP_FAULT_ENOSPC");
-    if (pat && *pat && fd > 2) {
+    if (pat && *pat && fd >= 0) {
         char link[64], path[PATH_MAX];
         snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
         ssize_t n = readlink(link, path, sizeof path - 1);
