@@ -1,4 +1,4 @@
-/* pdf.h - the PDF device: display-list documents to PDF through libharu.
+/* pdf.h - the PDF device: display-list documents to PDF (with libharu).
  *
  * src/pdf.c is the only file in studypack that includes hpdf.h.
  *
@@ -9,11 +9,14 @@
  *     sheet's marks, then each placement's logical page, translated to the
  *     slot and, for rotate_deg == 180, turned about the page's centre.
  *     Logical pages are not clipped to their slot.
- *   - Text is embedded as Unicode with the TrueType faces of FONTS (each
- *     face loaded once per document, only if some text uses it), with an
- *     identity ToUnicode map, so pdftotext and copy-paste return it.
- *     libharu drops characters outside the BMP: callers check coverage
- *     (glyphs) before layout.
+ *   - Text is drawn with the TrueType faces of FONTS, each font file
+ *     embedded once per document (only if some text uses it) as a subset
+ *     holding just the glyphs drawn (with the parts of composite glyphs),
+ *     with a ToUnicode map, so pdftotext and copy-paste return the text
+ *     exactly.  The font files are read again when a document first uses
+ *     them.  Characters outside the BMP become U+FFFD and a character the
+ *     font lacks draws nothing: callers check coverage (glyphs) before
+ *     layout.
  *   - Metadata (title, subject, keywords, author, creator; NULL fields are
  *     left out), outline entries (nested by level; a deeper level than the
  *     previous entry's + 1 hangs under the deepest open entry), page labels
@@ -23,15 +26,20 @@
  *   - Every stream compressed; no dates and no /ID, so the same document
  *     gives the same bytes on every run.
  *
- * Errors: libharu's errors (and failures it does not report itself, such
- * as a NULL font) become diagnostics: SP_D_FONT when embedding a face
- * failed, SP_D_NOMEM for out of memory, SP_D_PDF otherwise; file writing
- * problems are SP_D_IO (see fsutil.h).  Nothing is printed; nothing exits.
+ * Errors become diagnostics: SP_D_FONT naming the font file when it
+ * cannot be embedded (unreadable, truncated or damaged, not TrueType
+ * outlines, a licence that forbids embedding), SP_D_NOMEM for out of
+ * memory, SP_D_PDF for libharu's errors (and failures it does not report
+ * itself); file writing problems are SP_D_IO (see fsutil.h).  The first
+ * failure is reported, and ends the document.  Nothing is printed;
+ * nothing exits.
  *
  * Who may include: build (the orchestration), calibrate, tests, benchmarks.
- * Ownership: the device reads DOC and FONTS and keeps nothing; buffers it
- * returns belong to the caller.  Thread safety: one call per thread at a
- * time is safe (each call has its own libharu document).
+ * Ownership: the device reads DOC and FONTS and keeps nothing of DOC;
+ * buffers it returns belong to the caller; an sp_pdf belongs to its
+ * caller until sp_pdf_finish, sp_pdf_finish_mem or sp_pdf_abort.  Thread
+ * safety: one document per thread at a time is safe (each has its own
+ * libharu document).
  */
 #ifndef SP_PDF_H
 #define SP_PDF_H
@@ -42,11 +50,44 @@
 #include "dlist.h"
 #include "fonts.h"
 
-/* Renders DOC and writes it to PATH atomically (temporary file, fsync,
- * rename; on failure any previous PATH stays untouched).  FONTS may be
- * NULL only if DOC has no text.  If BYTES_WRITTEN is not NULL it receives
- * the file's size (0 on failure).  Returns 0, or -1 with diagnostics in
- * DIAGS. */
+/* Streaming: a document written part by part, so a caller can lay out,
+ * impose and render a sheet's worth of pages at a time and release them
+ * before the next (libharu keeps only the deflated page contents).
+ *
+ * sp_pdf_begin starts a document with META's metadata and viewer
+ * preference (title ... creator, print_actual_size; META's pages, sheets,
+ * outline and labels are not used; META may be NULL).  NAME names the
+ * output in messages (copied; may be NULL).  FONTS may be NULL only if no
+ * part has text.  Returns NULL on failure (reported in DIAGS, which must
+ * outlive the sp_pdf, as must FONTS).
+ *
+ * sp_pdf_add renders PART: its sheets, or its logical pages one per output
+ * page if it has no sheets, appended after the pages of earlier parts;
+ * then its outline entries and page labels, whose sheet numbers count
+ * from the part's first output page (outline nesting continues across
+ * parts).  PART is not kept: the caller may release it on return.
+ * Returns 0, or -1 (reported; every later call fails too).
+ *
+ * sp_pdf_finish writes the document to PATH atomically (temporary file,
+ * fsync, rename; on failure any previous PATH stays untouched);
+ * sp_pdf_finish_mem returns it in a malloc'd buffer (*OUT, *LEN; the
+ * caller frees *OUT).  Both free P whatever happens, set *BYTES_WRITTEN
+ * (if not NULL) to the size (0 on failure) and return 0 or -1.  A
+ * document without pages gets one empty A4 page.  sp_pdf_abort frees P
+ * without writing anything (P may be NULL).
+ *
+ * Parts rendered one by one give the same bytes as one part holding all
+ * their pages and sheets. */
+typedef struct sp_pdf sp_pdf;
+sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
+                     const char *name, sp_diags *diags);
+int sp_pdf_add(sp_pdf *p, const sp_doc *part);
+int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written);
+int sp_pdf_finish_mem(sp_pdf *p, unsigned char **out, size_t *len);
+void sp_pdf_abort(sp_pdf *p);
+
+/* The whole of DOC at once (begin, add, finish): writes it to PATH
+ * atomically.  Returns 0, or -1 with diagnostics in DIAGS. */
 int sp_pdf_write(const sp_doc *doc, const sp_fonts *fonts, const char *path,
                  size_t *bytes_written, sp_diags *diags);
 

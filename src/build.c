@@ -228,6 +228,91 @@ static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
     doc->print_actual_size = 1;
 }
 
+/* Moves the logical pages of FROM from index FIRST on to the end of TO;
+ * FROM keeps empty pages in their place.  0, or -1 when out of memory. */
+static int move_pages(sp_doc *from, size_t first, sp_doc *to)
+{
+    for (size_t i = first; i < from->n_pages; i++) {
+        sp_dlist *pg = sp_doc_add_page(to, 0, 0);
+        if (!pg)
+            return -1;
+        *pg = from->pages[i];
+        sp_dlist_init(&from->pages[i], 0, 0);
+    }
+    return 0;
+}
+
+/* Imposes the first N cards of *PART on one sheet, renders the sheet and
+ * releases those cards: *PART keeps only the cards after them. */
+static int flush_sheet(sp_doc *part, const sp_grid *grid, size_t n,
+                       sp_pdf *pdf, sp_build_result *res, sp_diags *d)
+{
+    sp_doc rest;
+    sp_doc_init(&rest);
+    if (sp_impose_cards(part, grid, n) != 0
+        || move_pages(part, 2 * n, &rest) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        sp_doc_release(&rest);
+        return -1;
+    }
+    res->n_flashcard_pages += (int)part->n_sheets;
+    int rc = sp_pdf_add(pdf, part);
+    sp_doc_release(part);
+    *part = rest;
+    return rc;
+}
+
+/* The flashcards PDF, streamed: the cards of one sheet at a time are laid
+ * out, imposed, rendered and released (a question's follow-on cards may
+ * run over to the next sheet).  The bytes are those of imposing and
+ * rendering all cards at once. */
+static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
+                             const sp_card_opts *co, const sp_grid *grid,
+                             const sp_build_opts *o, sp_build_result *res,
+                             sp_diags *d)
+{
+    char *path = out_path(o, pack->id, "flashcards.pdf");
+    if (!path) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    sp_doc meta, part;
+    sp_doc_init(&meta);
+    sp_doc_init(&part);
+    set_meta(&meta, pack, "Flashcards");
+    sp_cards *cards = sp_cards_new(pack, fonts, co, d);
+    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path, d) : NULL;
+    size_t per = (size_t)grid->per_sheet;
+    long total = 0;
+    int rc = -1;
+    if (!pdf)
+        goto out;
+    for (size_t qi = 0; qi < pack->n_questions; qi++) {
+        long n = sp_cards_add(cards, qi, &part);
+        if (n < 0)
+            goto out;
+        total += n;
+        while (part.n_pages / 2 >= per)
+            if (flush_sheet(&part, grid, per, pdf, res, d) != 0)
+                goto out;
+    }
+    if (part.n_pages > 0
+        && flush_sheet(&part, grid, part.n_pages / 2, pdf, res, d) != 0)
+        goto out;
+    res->n_cards = (int)total;
+    size_t len = 0;
+    rc = sp_pdf_finish(pdf, path, &len);
+    pdf = NULL;
+    res->bytes_written += len;
+out:
+    sp_pdf_abort(pdf);
+    sp_cards_free(cards);
+    sp_doc_release(&part);
+    sp_doc_release(&meta);
+    free(path);
+    return rc;
+}
+
 static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
                             const sp_build_opts *o, sp_build_result *res,
                             sp_diags *d)
@@ -247,12 +332,15 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
                     o->duplex == SP_DUPLEX_FOLD ? " in fold mode" : "");
         return -1;
     }
-    sp_doc doc;
-    sp_doc_init(&doc);
     sp_card_opts co;
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
+    if (!o->dump)
+        return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
+    /* the dump device writes the whole document at once */
+    sp_doc doc;
+    sp_doc_init(&doc);
     long n = sp_cards_build(pack, fonts, &co, &doc, d);
     int rc = -1;
     if (n < 0)

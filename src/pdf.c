@@ -1,45 +1,56 @@
 /* pdf.c - the PDF device (see pdf.h).  The only file that includes hpdf.h.
  *
  * How pages are made: each output page's content stream is written here
- * as PDF operators into a buffer, deflated through libharu's own deflate
- * (HPDF_Stream_WriteToStream with FLATE) straight into the page's content
- * stream, and the stream marked as already compressed.  Driving libharu's
- * HPDF_Page_* drawing calls instead took about 3x the time and held every
- * page's content uncompressed until the end (110 MB for 10,000 cards).
+ * as PDF operators into a buffer, deflated on a worker thread through
+ * libharu's own deflate (HPDF_Stream_WriteToStream with FLATE) and put
+ * into the page's content stream, marked as already compressed.  Driving
+ * libharu's HPDF_Page_* drawing calls instead took about 3x the time and
+ * held every page's content uncompressed until the end.  Text positions
+ * are Td moves between exact thousandths of a point, so no rounding adds
+ * up along a page.
+ *
+ * Fonts are written here too (see "embedded fonts" below): a subset of
+ * each TrueType file with only the glyphs drawn, 1-byte codes, a
+ * ToUnicode map.  libharu's own Type0 fonts cost ~70 ms per document and
+ * lost the components of composite glyphs (accented letters, many CJK
+ * characters printed as nothing).
+ *
  * libharu still makes everything else: page objects and their font
- * resources (HPDF_Page_GetLocalFontName), the embedded font subsets
- * (HPDF_Font_TextWidth marks the glyphs a text uses), outline, labels,
- * metadata, cross-reference table.
+ * resources (HPDF_Page_GetLocalFontName), outline, labels, metadata,
+ * objects, cross-reference table, and the compression of the other
+ * streams.  A document is rendered part by part (sp_pdf_add), so a caller
+ * never needs all its display lists at once; the saved file goes through
+ * a callback stream straight to the atomic file (libharu's memory stream
+ * copies byte by byte and would hold the whole file).
  *
  * libharu 2.3.0 notes (measured on Debian 12):
  *   - After any error a document stays in an error state and every later
- *     call fails, and some failures (a truncated font) return an error or
- *     NULL without calling the handler: every return value is checked and
- *     the first failure ends the rendering.
+ *     call fails, and some failures return an error or NULL without
+ *     calling the handler: every return value is checked and the first
+ *     failure ends the rendering.
  *   - HPDF_Destination_SetXYZ refuses a zoom of 0 (it raises
  *     INVALID_PARAMETER), so outline destinations are built by hand as
  *     [page /XYZ left top null] ("keep the reader's zoom").
- *   - The ToUnicode CMap libharu writes for the UTF-8 encoder is invalid
- *     (a cidrange in a ToUnicode map; poppler warns on every run).  With
- *     the UTF-8 encoder a text's codes are its UCS-2 code points, so we
- *     replace it with an identity map (bfranges, 256 codes each).
  *   - A page label without a numbering style (prefix only) needs the
  *     label dictionary without /S, which HPDF_AddPageLabel cannot make.
  *   - A stream dictionary whose filter is NONE loses any /Filter key when
  *     written; the pre-compressed content streams write theirs through
- *     the dictionary's write_fn hook.
+ *     the dictionary's write_fn hook (which also writes a CIDFont's /W).
  *   - HPDF_PRINT_SCALING_NONE exists in 2.3.0 and writes
  *     /ViewerPreferences << /PrintScaling /None >> (and %PDF-1.6).
+ *   - HPDF_SaveToStream saves into the document's stream if it has one:
+ *     a callback writer set there receives the file.
  *   The work-arounds use libharu's exported object API and the structures
  *   in its installed headers (hpdf_doc.h, hpdf_objects.h, hpdf_pages.h,
  *   hpdf_streams.h, hpdf_page_label.h): tied to 2.3.0, checked by
- *   tests/unit/test_pdf.c (qpdf --check, pdftotext, no poppler warnings).
+ *   tests/unit/test_pdf.c (qpdf --check, pdftotext, no poppler warnings,
+ *   Ghostscript's text extraction, the subset fonts loaded by FreeType).
  */
 #include "pdf.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,19 +59,62 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_page_label.h>
+#include <hpdf_mmgr.h>
 #include <hpdf_pages.h>
+#include <hpdf_streams.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
 
 #include "fsutil.h"
+
+#define MAX_CIDS 0xFFFF           /* CIDs and subset glyphs are 16-bit */
+
+/* One table of the file. */
+typedef struct {
+    const unsigned char *p;
+    uint32_t len;
+} sfnt_tab;
+
+/* A font file embedded in the document, and the characters drawn with
+ * it so far. */
+typedef struct {
+    const char *path;               /* sp_fonts' string */
+    int index;                      /* face in a collection */
+    unsigned char *data;            /* the file */
+    size_t size;
+    int borrowed;                   /* data belongs to another efont */
+    FT_Face ft;
+    sfnt_tab head, hhea, maxp, loca, glyf, hmtx, cvt, fpgm, prep, os2, post,
+        name;
+    unsigned upem, n_glyphs, n_hmetrics;
+    int long_loca;
+    uint16_t *cid_of;               /* [0x10000] code point -> CID, 0: none */
+    uint32_t *cid_cp;               /* CID -> code point */
+    uint16_t *cid_gid;              /* CID -> glyph of the file */
+    size_t n_cids, cap_cids;        /* CID 0 is .notdef */
+    /* the fonts pages refer to: slice k draws CIDs 256k .. 256k + 255
+     * with 1-byte codes (a Type0 font whose CMap adds 256k) */
+    struct {
+        HPDF_Dict font;
+        const char *name;           /* its resource name on page ... */
+        unsigned long page;         /* ... number page (1 = first) */
+    } slice[MAX_CIDS / 256 + 1];
+    int n_slices;
+    char *widths;                   /* "/W [...]" of the CIDFont */
+} efont;
 
 typedef struct {
     HPDF_Doc pdf;
     sp_diags *d;
     const char *name;               /* the output, for messages */
+    char *name_copy;                /* owned copy behind name, or NULL */
     const sp_fonts *fonts;
-    HPDF_Font font[SP_FACE_COUNT];
-    unsigned char used[SP_FACE_COUNT][65536 / 8];  /* BMP code points
-                                                      marked in the font */
-    const char *loading;            /* font file being embedded, or NULL */
+    FT_Library ft;                  /* for the fonts' cmaps, or NULL */
+    efont efonts[SP_FACE_COUNT];    /* font files, in order of first use */
+    int n_efonts;
+    efont *font[SP_FACE_COUNT];     /* each face's, once used */
+    unsigned long page_no;          /* pages begun so far */
     int reported;                   /* a failure has been reported */
 } pdf_ctx;
 
@@ -69,18 +123,8 @@ static const char *hpdf_error_text(HPDF_STATUS e)
 {
     switch (e) {
     case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
-    case HPDF_FILE_IO_ERROR: return "file read error";
+    case HPDF_FILE_IO_ERROR: return "file error";
     case HPDF_FILE_OPEN_ERROR: return "cannot open the file";
-    case HPDF_FONT_EXISTS: return "font loaded twice";
-    case HPDF_INVALID_FONTDEF_DATA: return "invalid font data";
-    case HPDF_INVALID_TTC_FILE: return "not a TrueType collection";
-    case HPDF_INVALID_TTC_INDEX: return "no such face in the collection";
-    case HPDF_TTF_CANNOT_EMBEDDING_FONT:
-        return "the font's licence forbids embedding";
-    case HPDF_TTF_INVALID_CMAP: return "the font has no usable Unicode cmap";
-    case HPDF_TTF_INVALID_FOMAT: return "not a TrueType font";
-    case HPDF_TTF_MISSING_TABLE: return "the font misses a required table";
-    case HPDF_UNSUPPORTED_FONT_TYPE: return "unsupported font type";
     case HPDF_INVALID_ENCODER: return "no UTF-8 encoder";
     case HPDF_INVALID_PARAMETER: return "invalid parameter";
     case HPDF_PAGE_INVALID_SIZE: return "page size out of range";
@@ -103,16 +147,6 @@ static void report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
     c->reported = 1;
     if (err == HPDF_FAILD_TO_ALLOC_MEM) {
         sp_diag_add(c->d, SP_D_NOMEM, c->name, 0, 0, "out of memory");
-    } else if (c->loading) {
-        if (err)
-            sp_diag_add(c->d, SP_D_FONT, c->loading, 0, 0,
-                        "cannot embed this font in the PDF: %s (libharu "
-                        "error 0x%04X, detail %u)",
-                        hpdf_error_text(err), (unsigned)err, (unsigned)detail);
-        else
-            sp_diag_add(c->d, SP_D_FONT, c->loading, 0, 0,
-                        "cannot embed this font in the PDF (truncated or "
-                        "damaged file?)");
     } else if (err) {
         sp_diag_add(c->d, SP_D_PDF, c->name, 0, 0,
                     "cannot write the PDF: %s while %s (libharu error "
@@ -144,123 +178,6 @@ static int fail(pdf_ctx *c, const char *what)
         if ((call) != HPDF_OK)                                                \
             return fail((c), (what));                                         \
     } while (0)
-
-/* ---- fonts ---------------------------------------------------------- */
-
-/* An identity ToUnicode CMap for 2-byte UCS-2 codes (see the top). */
-static int write_tounicode(HPDF_Stream s)
-{
-    static const char head[] =
-        "/CIDInit /ProcSet findresource begin\n"
-        "12 dict begin\n"
-        "begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0"
-        " >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n"
-        "/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-    static const char tail[] =
-        "endbfrange\n"
-        "endcmap\n"
-        "CMapName currentdict /CMap defineresource pop\n"
-        "end\nend\n";
-    if (HPDF_Stream_WriteStr(s, head) != HPDF_OK)
-        return -1;
-    const int total = 256 - 8;      /* high bytes D8..DF are surrogates */
-    int k = 0;
-    char buf[64];
-    for (int hi = 0; hi < 256; hi++) {
-        if (hi >= 0xD8 && hi <= 0xDF)
-            continue;
-        if (k % 100 == 0) {
-            int left = total - k;
-            snprintf(buf, sizeof buf, "%s%d beginbfrange\n",
-                     k ? "endbfrange\n" : "", left > 100 ? 100 : left);
-            if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
-                return -1;
-        }
-        snprintf(buf, sizeof buf, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
-        if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
-            return -1;
-        k++;
-    }
-    return HPDF_Stream_WriteStr(s, tail) == HPDF_OK ? 0 : -1;
-}
-
-static int fix_tounicode(pdf_ctx *c, HPDF_Font font)
-{
-    HPDF_Dict s = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-    if (!s)
-        return fail(c, "adding a ToUnicode map");
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (write_tounicode(s->stream) != 0)
-        return fail(c, "adding a ToUnicode map");
-    TRY(c, HPDF_Dict_Add(font, "ToUnicode", s), "adding a ToUnicode map");
-    return 0;
-}
-
-static int is_collection(const char *path, int index)
-{
-    size_t n = strlen(path);
-    if (index > 0)
-        return 1;
-    if (n < 4 || path[n - 4] != '.')
-        return 0;
-    return tolower((unsigned char)path[n - 3]) == 't'
-           || tolower((unsigned char)path[n - 3]) == 'o'
-        ? tolower((unsigned char)path[n - 2]) == 't'
-              && tolower((unsigned char)path[n - 1]) == 'c'
-        : 0;
-}
-
-/* The face's libharu font, embedding it on first use; NULL on failure. */
-static HPDF_Font get_font(pdf_ctx *c, sp_face face)
-{
-    if ((unsigned)face >= SP_FACE_COUNT)
-        face = SP_FACE_REGULAR;
-    if (c->font[face])
-        return c->font[face];
-    if (!c->fonts) {
-        if (!c->reported)
-            sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
-                        "cannot write the PDF: it has text but no fonts "
-                        "were given");
-        c->reported = 1;
-        return NULL;
-    }
-    const char *path = sp_fonts_path(c->fonts, face);
-    int index = sp_fonts_index(c->fonts, face);
-    if (!path) {
-        if (!c->reported)
-            sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
-                        "cannot write the PDF: no font file for face %d",
-                        (int)face);
-        c->reported = 1;
-        return NULL;
-    }
-    /* the same file and index for two faces: embed it once */
-    for (int f = 0; f < SP_FACE_COUNT; f++) {
-        const char *p = c->font[f] ? sp_fonts_path(c->fonts, (sp_face)f)
-                                   : NULL;
-        if (p && strcmp(p, path) == 0
-            && sp_fonts_index(c->fonts, (sp_face)f) == index)
-            return c->font[face] = c->font[f];
-    }
-    c->loading = path;
-    const char *name = is_collection(path, index)
-        ? HPDF_LoadTTFontFromFile2(c->pdf, path, (HPDF_UINT)index, HPDF_TRUE)
-        : HPDF_LoadTTFontFromFile(c->pdf, path, HPDF_TRUE);
-    HPDF_Font font = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
-    if (!font) {
-        fail(c, "embedding a font");
-        c->loading = NULL;
-        return NULL;
-    }
-    c->loading = NULL;
-    if (fix_tounicode(c, font) != 0)
-        return NULL;
-    return c->font[face] = font;
-}
 
 /* ---- drawing --------------------------------------------------------
  *
@@ -308,15 +225,20 @@ static void cb_put(cbuf *b, const char *s, size_t len)
 
 #define CB_LIT(b, s) cb_put((b), (s), sizeof(s) - 1)
 
-/* A number with at most three decimals, no exponent, no "-0", followed
- * by a space. */
-static void cb_num(cbuf *b, double v)
+/* V in thousandths, rounded (0 if V is out of range). */
+static long long milli(double v)
+{
+    if (!(v > -1e9 && v < 1e9))
+        return 0;
+    return (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+}
+
+/* M thousandths as a number with at most three decimals, no exponent,
+ * no "-0", followed by a space. */
+static void cb_milli(cbuf *b, long long m)
 {
     char tmp[32], *e = tmp + sizeof tmp, *q = e;
     *--q = ' ';
-    if (!(v > -1e9 && v < 1e9))
-        v = 0;
-    long long m = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
     int neg = m < 0;
     unsigned long long u = (unsigned long long)(neg ? -m : m);
     unsigned frac = (unsigned)(u % 1000);
@@ -340,6 +262,960 @@ static void cb_num(cbuf *b, double v)
     if (neg)
         *--q = '-';
     cb_put(b, q, (size_t)(e - q));
+}
+
+/* A number with at most three decimals (see cb_milli). */
+static void cb_num(cbuf *b, double v)
+{
+    cb_milli(b, milli(v));
+}
+
+/* ---- embedded fonts ---------------------------------------------------
+ *
+ * Each face is embedded as a Type0 font (Identity-H) over a CIDFontType2
+ * whose FontFile2 is a TrueType subset written here.  CIDs are given out
+ * in the order characters are first drawn, one per code point, so the
+ * ToUnicode map returns every character exactly (even two characters a
+ * font draws with one glyph).  Glyph i of the subset is CID i's glyph
+ * (CIDToGIDMap /Identity); the components of composite glyphs follow,
+ * their references renumbered.  The subset has the tables a PDF TrueType
+ * font needs (head, hhea, maxp, loca, glyf, hmtx and cvt, fpgm, prep if
+ * the file has them) plus a small cmap (CID glyphs by code point), a
+ * post table without names and the file's OS/2.
+ *
+ * libharu's own Type0 fonts cost ~70 ms per document (code tables over
+ * the whole BMP per face, and a 128 KB CIDToGIDMap found by linear
+ * search while saving) and embedded an empty slot for every glyph of
+ * the file.  The file is read again here (sp_fonts keeps its copy to
+ * itself), every table is checked against its size, and FreeType maps
+ * code points to glyphs with the Unicode cmap the layout measured with.
+ */
+
+#define MAX_FONT_FILE (256L * 1024 * 1024)
+
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
+           | p[3];
+}
+
+static int sbe16(const unsigned char *p)
+{
+    unsigned v = be16(p);
+    return v & 0x8000 ? (int)v - 0x10000 : (int)v;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Reads PATH whole into a malloc'd buffer; NULL with *WHY set. */
+static unsigned char *read_font_file(const char *path, size_t *size,
+                                     const char **why)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        *why = "cannot open the file";
+        return NULL;
+    }
+    unsigned char *buf = NULL;
+    long n = -1;
+    if (fseek(fp, 0, SEEK_END) == 0)
+        n = ftell(fp);
+    if (n < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        *why = "cannot read the file";
+    } else if (n > MAX_FONT_FILE) {
+        *why = "the file is larger than 256 MiB";
+    } else if (!(buf = malloc(n ? (size_t)n : 1))) {
+        *why = NULL;            /* out of memory */
+    } else if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        *why = "cannot read the file";
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    *size = buf ? (size_t)n : 0;
+    return buf;
+}
+
+static void efont_free(efont *f)
+{
+    if (f->ft)
+        FT_Done_Face(f->ft);
+    if (!f->borrowed)
+        free(f->data);
+    free(f->cid_of);
+    free(f->cid_cp);
+    free(f->cid_gid);
+    free(f->widths);
+    memset(f, 0, sizeof *f);
+}
+
+/* Finds the tables of face F->index; NULL if sound, else what is wrong. */
+static const char *parse_sfnt(efont *f)
+{
+    const unsigned char *d = f->data;
+    size_t size = f->size, off = 0;
+    if (size < 12)
+        return "not a TrueType font (too short)";
+    if (memcmp(d, "ttcf", 4) == 0) {
+        uint32_t n = be32(d + 8);
+        if (f->index < 0 || (uint32_t)f->index >= n
+            || 12 + 4 * ((size_t)f->index + 1) > size)
+            return "no such face in the collection";
+        off = be32(d + 12 + 4 * (size_t)f->index);
+    } else if (f->index != 0) {
+        return "no such face in the collection";
+    }
+    if (off > size - 12)
+        return "truncated or damaged file";
+    uint32_t version = be32(d + off);
+    if (version == 0x4F54544FUL)    /* 'OTTO' */
+        return "a CFF-based OpenType font (only TrueType outlines can be "
+               "embedded)";
+    if (version != 0x00010000UL && version != 0x74727565UL)  /* 'true' */
+        return "not a TrueType font";
+    size_t n = be16(d + off + 4);
+    if (off + 12 + 16 * n > size)
+        return "truncated or damaged file";
+    static const char tags[][5] = {"head", "hhea", "maxp", "loca", "glyf",
+                                   "hmtx", "cvt ", "fpgm", "prep", "OS/2",
+                                   "post", "name"};
+    sfnt_tab *slot[] = {&f->head, &f->hhea, &f->maxp, &f->loca, &f->glyf,
+                        &f->hmtx, &f->cvt,  &f->fpgm, &f->prep, &f->os2,
+                        &f->post, &f->name};
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *rec = d + off + 12 + 16 * i;
+        uint64_t t_off = be32(rec + 8), t_len = be32(rec + 12);
+        if (t_off + t_len > size)
+            return "truncated or damaged file (a table lies outside it)";
+        for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++) {
+            if (memcmp(rec, tags[k], 4) == 0) {
+                slot[k]->p = d + t_off;
+                slot[k]->len = (uint32_t)t_len;
+            }
+        }
+    }
+    if (!f->glyf.p || !f->loca.p)
+        return "not a TrueType font with glyf outlines";
+    if (!f->head.p || !f->hhea.p || !f->maxp.p || !f->hmtx.p)
+        return "the font misses a required table";
+    if (f->head.len < 54 || be32(f->head.p + 12) != 0x5F0F3CF5UL
+        || f->hhea.len < 36 || f->maxp.len < 6)
+        return "damaged head, hhea or maxp table";
+    f->upem = be16(f->head.p + 18);
+    unsigned loc_format = be16(f->head.p + 50);
+    f->n_glyphs = be16(f->maxp.p + 4);
+    f->n_hmetrics = be16(f->hhea.p + 34);
+    if (f->upem < 16 || f->upem > 16384 || loc_format > 1
+        || f->n_glyphs == 0 || f->n_hmetrics == 0
+        || f->n_hmetrics > f->n_glyphs
+        || f->hmtx.len < 4 * (uint32_t)f->n_hmetrics
+        || f->loca.len < ((uint32_t)f->n_glyphs + 1) * (loc_format ? 4 : 2))
+        return "damaged head, maxp, hmtx or loca table";
+    f->long_loca = (int)loc_format;
+    /* OS/2 fsType: "restricted licence embedding" (and no preview/print
+     * or editable permission), or "bitmap embedding only" */
+    if (f->os2.p && f->os2.len >= 10) {
+        unsigned fs = be16(f->os2.p + 8);
+        if ((fs & 0x000F) == 0x0002 || (fs & 0x0200))
+            return "the font's licence forbids embedding";
+    }
+    return NULL;
+}
+
+/* Where glyph G's data lies in the glyf table; 0, or -1 if damaged. */
+static int glyph_range(const efont *f, unsigned g, uint32_t *at,
+                       uint32_t *len)
+{
+    uint32_t a, b;
+    if (f->long_loca) {
+        a = be32(f->loca.p + 4 * (size_t)g);
+        b = be32(f->loca.p + 4 * (size_t)g + 4);
+    } else {
+        a = 2 * (uint32_t)be16(f->loca.p + 2 * (size_t)g);
+        b = 2 * (uint32_t)be16(f->loca.p + 2 * (size_t)g + 2);
+    }
+    if (b < a || b > f->glyf.len)
+        return -1;
+    *at = a;
+    *len = b - a;
+    return 0;
+}
+
+/* Steps through the components of composite glyph data G (LEN bytes,
+ * *POS = 10 and *MORE = 1 at the start): sets *FIELD to the offset of
+ * the next component's glyph index and returns 1, or returns 0 after the
+ * last component, -1 if the data is damaged. */
+static int next_component(const unsigned char *g, uint32_t len,
+                          uint32_t *pos, int *more, uint32_t *field)
+{
+    if (!*more)
+        return 0;
+    uint32_t p = *pos;
+    if (len < 4 || p > len - 4)
+        return -1;
+    unsigned flags = be16(g + p);
+    *field = p + 2;
+    p += 4 + ((flags & 0x0001) ? 4 : 2);        /* ARG_1_AND_2_ARE_WORDS */
+    if (flags & 0x0008)                         /* WE_HAVE_A_SCALE */
+        p += 2;
+    else if (flags & 0x0040)                    /* AN_X_AND_Y_SCALE */
+        p += 4;
+    else if (flags & 0x0080)                    /* A_TWO_BY_TWO */
+        p += 8;
+    if (p > len)
+        return -1;
+    *pos = p;
+    *more = (flags & 0x0020) != 0;              /* MORE_COMPONENTS */
+    return 1;
+}
+
+static int is_composite(const unsigned char *g, uint32_t len)
+{
+    return len >= 10 && (be16(g) & 0x8000);
+}
+
+/* Records a font problem once, naming the file. */
+static void font_error(pdf_ctx *c, const char *path, const char *why)
+{
+    if (c->reported)
+        return;
+    c->reported = 1;
+    sp_diag_add(c->d, SP_D_FONT, path, 0, 0,
+                "cannot embed this font in the PDF: %s", why);
+}
+
+static void out_of_memory(pdf_ctx *c, const char *what)
+{
+    report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, what);
+}
+
+/* Creates the font dictionary of F's next slice (completed in
+ * embed_font). */
+static int new_slice(pdf_ctx *c, efont *f)
+{
+    HPDF_Dict d = HPDF_Dict_New(c->pdf->mmgr);
+    if (!d)
+        return fail(c, "embedding a font");
+    if (HPDF_Xref_Add(c->pdf->xref, d) != HPDF_OK)
+        return fail(c, "embedding a font");     /* D freed by libharu */
+    f->slice[f->n_slices++].font = d;
+    return 0;
+}
+
+/* Reads (or borrows from OTHER, the same file's other face, if not
+ * NULL), checks and opens F's file and creates its first slice. */
+static int load_efont(pdf_ctx *c, efont *f, const efont *other)
+{
+    const char *why = "cannot read the file";
+    if (other) {
+        f->data = other->data;
+        f->size = other->size;
+        f->borrowed = 1;
+    } else {
+        f->data = read_font_file(f->path, &f->size, &why);
+    }
+    if (!f->data) {
+        if (why)
+            font_error(c, f->path, why);
+        else
+            out_of_memory(c, "reading a font");
+        return -1;
+    }
+    if ((why = parse_sfnt(f))) {
+        font_error(c, f->path, why);
+        return -1;
+    }
+    if (!c->ft && FT_Init_FreeType(&c->ft)) {
+        c->ft = NULL;
+        font_error(c, f->path, "cannot start FreeType");
+        return -1;
+    }
+    if (FT_New_Memory_Face(c->ft, f->data, (FT_Long)f->size, f->index,
+                           &f->ft)) {
+        f->ft = NULL;
+        font_error(c, f->path, "not a usable TrueType font");
+        return -1;
+    }
+    if (FT_Select_Charmap(f->ft, FT_ENCODING_UNICODE)) {
+        font_error(c, f->path, "the font has no Unicode cmap");
+        return -1;
+    }
+    f->cap_cids = 256;
+    f->cid_of = calloc(0x10000, sizeof *f->cid_of);
+    f->cid_cp = malloc(f->cap_cids * sizeof *f->cid_cp);
+    f->cid_gid = malloc(f->cap_cids * sizeof *f->cid_gid);
+    if (!f->cid_of || !f->cid_cp || !f->cid_gid) {
+        out_of_memory(c, "embedding a font");
+        return -1;
+    }
+    f->cid_cp[0] = 0;
+    f->cid_gid[0] = 0;
+    f->n_cids = 1;
+    return new_slice(c, f);
+}
+
+/* The face's embedded font, loaded on first use; NULL on failure. */
+static efont *get_font(pdf_ctx *c, sp_face face)
+{
+    if ((unsigned)face >= SP_FACE_COUNT)
+        face = SP_FACE_REGULAR;
+    if (c->font[face])
+        return c->font[face];
+    if (!c->fonts) {
+        if (!c->reported)
+            sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
+                        "cannot write the PDF: it has text but no fonts "
+                        "were given");
+        c->reported = 1;
+        return NULL;
+    }
+    const char *path = sp_fonts_path(c->fonts, face);
+    int index = sp_fonts_index(c->fonts, face);
+    if (!path) {
+        if (!c->reported)
+            sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
+                        "cannot write the PDF: no font file for face %d",
+                        (int)face);
+        c->reported = 1;
+        return NULL;
+    }
+    /* the same file and index for two faces: embed it once; another face
+     * of the same collection: read the file once */
+    const efont *same_file = NULL;
+    for (int i = 0; i < c->n_efonts; i++) {
+        if (strcmp(c->efonts[i].path, path) != 0)
+            continue;
+        if (c->efonts[i].index == index)
+            return c->font[face] = &c->efonts[i];
+        if (c->efonts[i].data && !same_file)
+            same_file = &c->efonts[i];
+    }
+    efont *f = &c->efonts[c->n_efonts++];
+    f->path = path;
+    f->index = index;
+    if (load_efont(c, f, same_file) != 0)
+        return NULL;
+    return c->font[face] = f;
+}
+
+/* Gives code point CP (not yet drawn with F) the next CID; returns it,
+ * or 0 on failure (reported). */
+static unsigned new_cid(pdf_ctx *c, efont *f, unsigned cp)
+{
+    if (f->n_cids >= MAX_CIDS) {
+        font_error(c, f->path, "more than 65,534 different characters "
+                               "drawn with one font");
+        return 0;
+    }
+    if (f->n_cids == f->cap_cids) {
+        size_t cap = 2 * f->cap_cids;
+        uint32_t *cps = realloc(f->cid_cp, cap * sizeof *cps);
+        if (cps)
+            f->cid_cp = cps;
+        uint16_t *gids = cps ? realloc(f->cid_gid, cap * sizeof *gids) : NULL;
+        if (gids)
+            f->cid_gid = gids;
+        if (!cps || !gids) {
+            out_of_memory(c, "embedding a font");
+            return 0;
+        }
+        f->cap_cids = cap;
+    }
+    if (f->n_cids % 256 == 0 && new_slice(c, f) != 0)
+        return 0;
+    FT_UInt g = FT_Get_Char_Index(f->ft, cp);
+    if (g >= f->n_glyphs)
+        g = 0;
+    unsigned cid = (unsigned)f->n_cids++;
+    f->cid_cp[cid] = cp;
+    f->cid_gid[cid] = (uint16_t)g;
+    f->cid_of[cp] = (uint16_t)cid;
+    return cid;
+}
+
+/* The subset's cmap: a format 4 table mapping the code points drawn to
+ * their CIDs' glyphs.  Leaves OUT empty when there are too many ranges
+ * for one format 4 table (the cmap is optional in a CIDFontType2). */
+typedef struct {
+    uint32_t cp;
+    unsigned cid;
+} cp_cid;
+
+static int cmp_cp(const void *a, const void *b)
+{
+    uint32_t x = ((const cp_cid *)a)->cp, y = ((const cp_cid *)b)->cp;
+    return x < y ? -1 : x > y;
+}
+
+static int make_cmap(const efont *f, cbuf *out)
+{
+    cp_cid *m = malloc(f->n_cids * sizeof *m);
+    if (!m)
+        return -1;
+    size_t n = 0;
+    for (size_t cid = 1; cid < f->n_cids; cid++)
+        if (f->cid_cp[cid] < 0xFFFF && f->cid_gid[cid] != 0)
+            m[n++] = (cp_cid){f->cid_cp[cid], (unsigned)cid};
+    qsort(m, n, sizeof *m, cmp_cp);
+    /* segments: runs of consecutive code points with consecutive CIDs */
+    size_t segs = 1;                            /* the final 0xFFFF one */
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || m[i].cp != m[i - 1].cp + 1
+            || m[i].cid != m[i - 1].cid + 1)
+            segs++;
+    size_t sub_len = 16 + 8 * segs;
+    if (sub_len > 0xFFFF) {
+        free(m);
+        return 0;
+    }
+    cb_grow(out, 12 + sub_len);
+    if (out->oom) {
+        free(m);
+        return -1;
+    }
+    unsigned char *p = (unsigned char *)out->p;
+    memset(p, 0, 12 + sub_len);
+    put16(p + 2, 1);                            /* one subtable */
+    put16(p + 4, 3);                            /* Windows */
+    put16(p + 6, 1);                            /* Unicode BMP */
+    put32(p + 8, 12);
+    unsigned char *s = p + 12;
+    unsigned sr = 1, es = 0;
+    while (2 * sr <= segs) {
+        sr *= 2;
+        es++;
+    }
+    put16(s, 4);
+    put16(s + 2, (unsigned)sub_len);
+    put16(s + 6, (unsigned)(2 * segs));
+    put16(s + 8, 2 * sr);
+    put16(s + 10, es);
+    put16(s + 12, (unsigned)(2 * segs - 2 * sr));
+    unsigned char *end_code = s + 14, *start_code = end_code + 2 * segs + 2;
+    unsigned char *delta = start_code + 2 * segs;
+    /* idRangeOffset (after delta) stays 0 */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && m[i].cp == m[i - 1].cp + 1
+            && m[i].cid == m[i - 1].cid + 1) {
+            put16(end_code + 2 * (k - 1), m[i].cp);
+            continue;
+        }
+        put16(start_code + 2 * k, m[i].cp);
+        put16(end_code + 2 * k, m[i].cp);
+        put16(delta + 2 * k, (m[i].cid - m[i].cp) & 0xFFFF);
+        k++;
+    }
+    put16(start_code + 2 * k, 0xFFFF);
+    put16(end_code + 2 * k, 0xFFFF);
+    put16(delta + 2 * k, 1);
+    out->n = 12 + sub_len;
+    free(m);
+    return 0;
+}
+
+static uint32_t table_sum(const unsigned char *p, size_t len)
+{
+    uint32_t sum = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4)
+        sum += be32(p + i);
+    if (i < len) {
+        unsigned char last[4] = {0, 0, 0, 0};
+        memcpy(last, p + i, len - i);
+        sum += be32(last);
+    }
+    return sum;
+}
+
+/* The PostScript name of the font (name ID 6) as a PDF-safe string in
+ * OUT (at most 63 characters), or "" if it has none. */
+static void ps_name(const efont *f, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const unsigned char *t = f->name.p;
+    uint32_t len = f->name.len;
+    if (!t || len < 6)
+        return;
+    unsigned count = be16(t + 2), strings = be16(t + 4);
+    int best = -1;
+    for (unsigned i = 0; i < count && 6 + 12 * (size_t)(i + 1) <= len; i++) {
+        const unsigned char *r = t + 6 + 12 * i;
+        unsigned plat = be16(r), id = be16(r + 6);
+        if (id != 6 || (plat != 1 && plat != 3))
+            continue;
+        size_t at = (size_t)strings + be16(r + 10), n = be16(r + 8);
+        if (at + n > len)
+            continue;
+        char tmp[64];
+        size_t k = 0, step = plat == 3 ? 2 : 1;
+        for (size_t j = plat == 3 ? 1 : 0; j < n && k + 1 < sizeof tmp;
+             j += step) {
+            unsigned ch = t[at + j];
+            if (plat == 3 && t[at + j - 1] != 0)
+                continue;
+            if (ch > 32 && ch < 127 && !strchr("[](){}<>/%#", (int)ch))
+                tmp[k++] = (char)ch;
+        }
+        tmp[k] = '\0';
+        if (k > 0 && k < cap && (best < 0 || plat == 3)) {
+            memcpy(out, tmp, k + 1);
+            best = (int)plat;
+        }
+        if (best == 3)
+            break;
+    }
+}
+
+/* Writes the /W array kept in the CIDFont dictionary's attr. */
+static HPDF_STATUS write_widths(HPDF_Dict dict, HPDF_Stream stream)
+{
+    return HPDF_Stream_WriteStr(stream, (const char *)dict->attr);
+}
+
+static int add_name(pdf_ctx *c, HPDF_Dict d, const char *key,
+                    const char *value)
+{
+    TRY(c, HPDF_Dict_AddName(d, key, value), "embedding a font");
+    return 0;
+}
+
+static int add_int(pdf_ctx *c, HPDF_Dict d, const char *key, double v)
+{
+    TRY(c, HPDF_Dict_AddNumber(d, key, (HPDF_INT32)lround(v)),
+        "embedding a font");
+    return 0;
+}
+
+/* The subset TrueType file of F's CIDs and their components, in a
+ * malloc'd buffer (*LEN bytes); NULL on failure (reported). */
+static unsigned char *make_subset(pdf_ctx *c, efont *f, size_t *len)
+{
+    unsigned char *font = NULL;
+    uint32_t *new_of = calloc(f->n_glyphs, sizeof *new_of); /* +1 */
+    uint16_t *orig = malloc(MAX_CIDS * sizeof *orig);
+    cbuf glyf = {0}, cmap = {0};
+    unsigned char *loca = NULL, *hmtx = NULL;
+    if (!new_of || !orig)
+        goto nomem;
+    size_t n = 0;
+    for (size_t cid = 0; cid < f->n_cids; cid++) {
+        unsigned g = f->cid_gid[cid];
+        orig[n++] = (uint16_t)g;
+        if (!new_of[g])
+            new_of[g] = (uint32_t)cid + 1;
+    }
+    /* the components of composite glyphs, then theirs */
+    uint64_t glyf_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t at, gl;
+        if (glyph_range(f, orig[i], &at, &gl) != 0)
+            goto damaged;
+        glyf_len += (gl + 3) & ~(uint32_t)3;
+        const unsigned char *g = f->glyf.p + at;
+        if (!is_composite(g, gl))
+            continue;
+        uint32_t pos = 10, field;
+        int more = 1, r;
+        while ((r = next_component(g, gl, &pos, &more, &field)) == 1) {
+            unsigned cg = be16(g + field);
+            if (cg >= f->n_glyphs)
+                goto damaged;
+            if (new_of[cg])
+                continue;
+            if (n >= MAX_CIDS) {
+                font_error(c, f->path, "too many glyphs for one subset");
+                goto out;
+            }
+            new_of[cg] = (uint32_t)n + 1;
+            orig[n++] = (uint16_t)cg;
+        }
+        if (r < 0)
+            goto damaged;
+    }
+    if (glyf_len > 0x40000000)
+        goto damaged;
+    /* glyf and loca (long offsets) */
+    cb_grow(&glyf, (size_t)glyf_len + 1);
+    loca = malloc(4 * (n + 1));
+    hmtx = malloc(4 * n);
+    if (glyf.oom || !loca || !hmtx)
+        goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t at, gl;
+        glyph_range(f, orig[i], &at, &gl);
+        put32(loca + 4 * i, (uint32_t)glyf.n);
+        unsigned char *dst = (unsigned char *)glyf.p + glyf.n;
+        memcpy(dst, f->glyf.p + at, gl);
+        uint32_t padded = (gl + 3) & ~(uint32_t)3;
+        memset(dst + gl, 0, padded - gl);
+        if (is_composite(dst, gl)) {
+            uint32_t pos = 10, field;
+            int more = 1;
+            while (next_component(dst, gl, &pos, &more, &field) == 1)
+                put16(dst + field, new_of[be16(dst + field)] - 1);
+        }
+        glyf.n += padded;
+        /* horizontal metrics */
+        unsigned g = orig[i], nh = f->n_hmetrics;
+        const unsigned char *h = f->hmtx.p;
+        unsigned adv = be16(h + 4 * (size_t)(g < nh ? g : nh - 1));
+        unsigned lsb = 0;
+        if (g < nh)
+            lsb = be16(h + 4 * (size_t)g + 2);
+        else if (4 * (size_t)nh + 2 * (size_t)(g - nh) + 2 <= f->hmtx.len)
+            lsb = be16(h + 4 * (size_t)nh + 2 * (size_t)(g - nh));
+        put16(hmtx + 4 * i, adv);
+        put16(hmtx + 4 * i + 2, lsb);
+    }
+    put32(loca + 4 * n, (uint32_t)glyf.n);
+    if (make_cmap(f, &cmap) != 0)
+        goto nomem;
+    unsigned char head[54], hhea[36], maxp[32], post[32];
+    memcpy(head, f->head.p, sizeof head);
+    put32(head + 8, 0);                         /* checkSumAdjustment */
+    put16(head + 50, 1);                        /* long loca */
+    memcpy(hhea, f->hhea.p, sizeof hhea);
+    put16(hhea + 34, (unsigned)n);
+    size_t maxp_len = f->maxp.len < sizeof maxp ? f->maxp.len : sizeof maxp;
+    memcpy(maxp, f->maxp.p, maxp_len);
+    put16(maxp + 4, (unsigned)n);
+    memset(post, 0, sizeof post);
+    if (f->post.p && f->post.len >= sizeof post)
+        memcpy(post, f->post.p, sizeof post);
+    put32(post, 0x00030000UL);                  /* no glyph names */
+    /* in tag order */
+    struct {
+        const char *tag;
+        const unsigned char *p;
+        size_t len;
+    } t[] = {
+        {"OS/2", f->os2.p, f->os2.len >= 78 ? f->os2.len : 0},
+        {"cmap", (unsigned char *)cmap.p, cmap.n},
+        {"cvt ", f->cvt.p, f->cvt.len},
+        {"fpgm", f->fpgm.p, f->fpgm.len},
+        {"glyf", (unsigned char *)glyf.p, glyf.n},
+        {"head", head, sizeof head},
+        {"hhea", hhea, sizeof hhea},
+        {"hmtx", hmtx, 4 * n},
+        {"loca", loca, 4 * (n + 1)},
+        {"maxp", maxp, maxp_len},
+        {"post", post, sizeof post},
+        {"prep", f->prep.p, f->prep.len},
+    };
+    size_t nt = 0, total = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].p && t[i].len > 0) {
+            t[nt++] = t[i];
+            total += (t[i].len + 3) & ~(size_t)3;
+        }
+    size_t dir = 12 + 16 * nt;
+    total += dir;
+    font = malloc(total);
+    if (!font)
+        goto nomem;
+    memset(font, 0, total);
+    unsigned sr = 1, es = 0;
+    while (2 * sr <= nt) {
+        sr *= 2;
+        es++;
+    }
+    put32(font, 0x00010000UL);
+    put16(font + 4, (unsigned)nt);
+    put16(font + 6, 16 * sr);
+    put16(font + 8, es);
+    put16(font + 10, (unsigned)(16 * nt - 16 * sr));
+    size_t at = dir, head_at = 0;
+    for (size_t i = 0; i < nt; i++) {
+        unsigned char *rec = font + 12 + 16 * i;
+        memcpy(rec, t[i].tag, 4);
+        memcpy(font + at, t[i].p, t[i].len);
+        put32(rec + 4, table_sum(font + at, t[i].len));
+        put32(rec + 8, (uint32_t)at);
+        put32(rec + 12, (uint32_t)t[i].len);
+        if (memcmp(t[i].tag, "head", 4) == 0)
+            head_at = at;
+        at += (t[i].len + 3) & ~(size_t)3;
+    }
+    put32(font + head_at + 8, 0xB1B0AFBAUL - table_sum(font, total));
+    *len = total;
+    goto out;
+damaged:
+    font_error(c, f->path, "damaged glyph data (loca or glyf table)");
+    goto out;
+nomem:
+    out_of_memory(c, "embedding a font");
+out:
+    free(new_of);
+    free(orig);
+    free(glyf.p);
+    free(cmap.p);
+    free(loca);
+    free(hmtx);
+    return font;
+}
+
+/* Six capital letters naming the subset, from what it holds. */
+static void subset_tag(const efont *f, char tag[7])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t cid = 1; cid < f->n_cids; cid++) {
+        h = (h ^ f->cid_cp[cid]) * 0x100000001b3ULL;
+        h = (h ^ f->cid_gid[cid]) * 0x100000001b3ULL;
+    }
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '\0';
+}
+
+/* The ToUnicode CMap of slice K: each 1-byte code to its code point. */
+static void make_tounicode(const efont *f, int k, cbuf *b)
+{
+    static const char head[] =
+        "/CIDInit /ProcSet findresource begin\n"
+        "12 dict begin\n"
+        "begincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0"
+        " >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n"
+        "/CMapType 2 def\n"
+        "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n";
+    static const char tail[] =
+        "endcmap\n"
+        "CMapName currentdict /CMap defineresource pop\n"
+        "end\nend\n";
+    CB_LIT(b, head);
+    size_t lo = 256 * (size_t)k, hi = lo + 256;
+    if (lo == 0)
+        lo = 1;                     /* CID 0 is .notdef */
+    if (hi > f->n_cids)
+        hi = f->n_cids;
+    char line[32];
+    for (size_t first = lo; first < hi; first += 100) {
+        size_t n = hi - first < 100 ? hi - first : 100;
+        int m = snprintf(line, sizeof line, "%zu beginbfchar\n", n);
+        cb_put(b, line, (size_t)m);
+        for (size_t cid = first; cid < first + n; cid++) {
+            m = snprintf(line, sizeof line, "<%02X> <%04X>\n",
+                         (unsigned)(cid & 0xFF), (unsigned)f->cid_cp[cid]);
+            cb_put(b, line, (size_t)m);
+        }
+        CB_LIT(b, "endbfchar\n");
+    }
+    CB_LIT(b, tail);
+}
+
+/* The encoding CMap of slice K: 1-byte codes, code c is CID 256k + c. */
+static void make_slice_cmap(int k, cbuf *b)
+{
+    char text[512];
+    int m = snprintf(text, sizeof text,
+                     "/CIDInit /ProcSet findresource begin\n"
+                     "12 dict begin\n"
+                     "begincmap\n"
+                     "/CIDSystemInfo << /Registry (Adobe) /Ordering "
+                     "(Identity) /Supplement 0 >> def\n"
+                     "/CMapName /Studypack-Slice-%d def\n"
+                     "/CMapType 1 def\n"
+                     "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+                     "1 begincidrange\n<00> <FF> %d\nendcidrange\n"
+                     "endcmap\n"
+                     "CMapName currentdict /CMap defineresource pop\n"
+                     "end\nend\n", k, 256 * k);
+    cb_put(b, text, (size_t)m);
+}
+
+/* A stream object (deflated when saved) holding B, added to DICT as KEY. */
+static HPDF_Dict add_stream(pdf_ctx *c, HPDF_Dict dict, const char *key,
+                            const cbuf *b)
+{
+    HPDF_Dict st = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+    if (!st || HPDF_Dict_Add(dict, key, st) != HPDF_OK
+        || HPDF_Stream_Write(st->stream, (const HPDF_BYTE *)b->p,
+                             (HPDF_UINT)b->n) != HPDF_OK) {
+        fail(c, "embedding a font");
+        return NULL;
+    }
+    st->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    return st;
+}
+
+/* The CIDSystemInfo Adobe-Identity-0, added to DICT. */
+static int add_system_info(pdf_ctx *c, HPDF_Dict dict)
+{
+    HPDF_MMgr mm = c->pdf->mmgr;
+    HPDF_Dict info = HPDF_Dict_New(mm);
+    if (!info || HPDF_Dict_Add(dict, "CIDSystemInfo", info) != HPDF_OK
+        || HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL))
+               != HPDF_OK
+        || HPDF_Dict_Add(info, "Ordering",
+                         HPDF_String_New(mm, "Identity", NULL)) != HPDF_OK
+        || HPDF_Dict_AddNumber(info, "Supplement", 0) != HPDF_OK)
+        return fail(c, "embedding a font");
+    return 0;
+}
+
+/* Completes F's slices: the Type0 fonts with their CMaps and ToUnicode
+ * maps, over one CIDFont with its widths, font descriptor and subset. */
+static int embed_font(pdf_ctx *c, efont *f)
+{
+    HPDF_MMgr mm = c->pdf->mmgr;
+    HPDF_Xref xref = c->pdf->xref;
+    size_t font_len = 0;
+    cbuf w, text;
+    memset(&w, 0, sizeof w);
+    memset(&text, 0, sizeof text);
+    int rc = -1;
+    unsigned char *font = make_subset(c, f, &font_len);
+    if (!font)
+        return -1;
+    /* widths as the layout measured them: missing glyphs are 0 wide */
+    CB_LIT(&w, "/W [1 [");
+    double scale = 1000.0 / f->upem;
+    for (size_t cid = 1; cid < f->n_cids; cid++) {
+        unsigned g = f->cid_gid[cid], nh = f->n_hmetrics;
+        double adv = g ? be16(f->hmtx.p + 4 * (size_t)(g < nh ? g : nh - 1))
+                         * scale : 0;
+        cb_num(&w, adv);
+    }
+    CB_LIT(&w, "]]\012");
+    cb_put(&w, "", 1);
+    if (w.oom) {
+        out_of_memory(c, "embedding a font");
+        goto out;
+    }
+    free(f->widths);
+    f->widths = w.p;
+    w.p = NULL;
+
+    char tag[7], ps[64], base[80];
+    subset_tag(f, tag);
+    ps_name(f, ps, sizeof ps);
+    snprintf(base, sizeof base, "%s+%s", tag, ps[0] ? ps : "Font");
+
+    const unsigned char *hd = f->head.p, *hh = f->hhea.p;
+    double ascent = sbe16(hh + 4) * scale, descent = sbe16(hh + 6) * scale;
+    double cap = ascent;
+    if (f->os2.p && f->os2.len >= 90 && be16(f->os2.p) >= 2)
+        cap = sbe16(f->os2.p + 88) * scale;
+    double italic = f->post.p && f->post.len >= 8
+        ? (int32_t)be32(f->post.p + 4) / 65536.0 : 0;
+    int fixed = f->post.p && f->post.len >= 16 && be32(f->post.p + 12) != 0;
+    unsigned weight = f->os2.p && f->os2.len >= 6 ? be16(f->os2.p + 4) : 400;
+
+    /* the CIDFont and its descriptor */
+    HPDF_Dict cid = HPDF_Dict_New(mm), fd;
+    if (!cid || HPDF_Xref_Add(xref, cid) != HPDF_OK)
+        goto hpdf;
+    if (add_name(c, cid, "Type", "Font")
+        || add_name(c, cid, "Subtype", "CIDFontType2")
+        || add_name(c, cid, "BaseFont", base) || add_system_info(c, cid))
+        goto out;
+    if (!(fd = HPDF_Dict_New(mm)) || HPDF_Xref_Add(xref, fd) != HPDF_OK
+        || HPDF_Dict_Add(cid, "FontDescriptor", fd) != HPDF_OK)
+        goto hpdf;
+    if (add_name(c, cid, "CIDToGIDMap", "Identity"))
+        goto out;
+    cid->attr = f->widths;
+    cid->write_fn = write_widths;
+    if (add_name(c, fd, "Type", "FontDescriptor")
+        || add_name(c, fd, "FontName", base)
+        || add_int(c, fd, "Flags", 4 | (fixed ? 1 : 0) | (italic ? 64 : 0)))
+        goto out;
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    if (!bbox || HPDF_Dict_Add(fd, "FontBBox", bbox) != HPDF_OK)
+        goto hpdf;
+    for (int k = 0; k < 4; k++)
+        if (HPDF_Array_AddNumber(bbox, (HPDF_INT32)lround(
+                                            sbe16(hd + 36 + 2 * k) * scale))
+            != HPDF_OK)
+            goto hpdf;
+    if (HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)italic) != HPDF_OK)
+        goto hpdf;
+    if (add_int(c, fd, "Ascent", ascent) || add_int(c, fd, "Descent", descent)
+        || add_int(c, fd, "CapHeight", cap)
+        || add_int(c, fd, "StemV", weight >= 600 ? 120 : 80))
+        goto out;
+    cbuf fb = {(char *)font, font_len, font_len, 0};
+    HPDF_Dict file = add_stream(c, fd, "FontFile2", &fb);
+    if (!file)
+        goto out;
+    if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)font_len)
+        != HPDF_OK)
+        goto hpdf;
+
+    /* the slices */
+    for (int k = 0; k < f->n_slices; k++) {
+        HPDF_Dict t0 = f->slice[k].font;
+        if (add_name(c, t0, "Type", "Font")
+            || add_name(c, t0, "Subtype", "Type0")
+            || add_name(c, t0, "BaseFont", base))
+            goto out;
+        text.n = 0;
+        make_slice_cmap(k, &text);
+        if (text.oom) {
+            out_of_memory(c, "embedding a font");
+            goto out;
+        }
+        HPDF_Dict cmap = add_stream(c, t0, "Encoding", &text);
+        if (!cmap)
+            goto out;
+        char name[32];
+        snprintf(name, sizeof name, "Studypack-Slice-%d", k);
+        if (add_name(c, cmap, "Type", "CMap")
+            || add_name(c, cmap, "CMapName", name)
+            || add_system_info(c, cmap))
+            goto out;
+        HPDF_Array desc = HPDF_Array_New(mm);
+        if (!desc || HPDF_Dict_Add(t0, "DescendantFonts", desc) != HPDF_OK
+            || HPDF_Array_Add(desc, cid) != HPDF_OK)
+            goto hpdf;
+        text.n = 0;
+        make_tounicode(f, k, &text);
+        if (text.oom) {
+            out_of_memory(c, "embedding a font");
+            goto out;
+        }
+        if (!add_stream(c, t0, "ToUnicode", &text))
+            goto out;
+    }
+    rc = 0;
+    goto out;
+hpdf:
+    fail(c, "embedding a font");
+out:
+    free(font);
+    free(w.p);
+    free(text.p);
+    return rc;
+}
+
+/* Completes every font used: once all pages are drawn. */
+static int embed_fonts(pdf_ctx *c)
+{
+    for (int i = 0; i < c->n_efonts; i++)
+        if (embed_font(c, &c->efonts[i]) != 0)
+            return -1;
+    return 0;
 }
 
 /* Next code point of UTF-8 text (U+FFFD for a malformed sequence). */
@@ -382,7 +1258,7 @@ static unsigned utf8_next(const unsigned char **sp, const unsigned char *end)
  * operators. */
 typedef struct {
     double line_w, stroke, fill, dash;
-    int face;                       /* -1: no font set */
+    const HPDF_Dict_Rec *font;      /* slice font set, or NULL */
     double size;
 } gcache;
 
@@ -393,7 +1269,7 @@ static void gcache_reset(gcache *g)
     g->stroke = 0;
     g->fill = 0;
     g->dash = 0;
-    g->face = -1;
+    g->font = NULL;
     g->size = 0;
 }
 
@@ -401,35 +1277,9 @@ typedef struct {
     HPDF_Page page;
     cbuf cb;
     int in_text;
+    long long tx, ty;               /* text line origin, in thousandths */
     gcache gs;
-    const char *font_name[SP_FACE_COUNT];   /* page resource names */
 } page_ctx;
-
-/* Marks code point CP as used in FACE's font, so its glyph goes into the
- * embedded subset (libharu flags glyphs as text is measured). */
-static int mark_cp(pdf_ctx *c, sp_face face, HPDF_Font font, unsigned cp)
-{
-    c->used[face][cp >> 3] |= (unsigned char)(1u << (cp & 7));
-    unsigned char u[3];
-    HPDF_UINT n;
-    if (cp < 0x80) {
-        u[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | cp >> 6);
-        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else {
-        u[0] = (unsigned char)(0xE0 | cp >> 12);
-        u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    }
-    HPDF_Font_TextWidth(font, u, n);
-    if (HPDF_GetError(c->pdf) != HPDF_OK)
-        return fail(c, "measuring text");
-    return 0;
-}
 
 static void end_text(page_ctx *pc)
 {
@@ -491,7 +1341,9 @@ static void set_stroke(page_ctx *pc, double width, double gray, double dash)
     }
 }
 
-/* One byte of a literal string, escaped as needed. */
+/* One byte of a literal string, escaped as needed.  Line ends are
+ * escaped too: a reader turns a bare CR into LF, and Ghostscript 10.0
+ * drops one of two bare LFs in a row. */
 static char *put_byte(char *o, unsigned x)
 {
     if (x == '(' || x == ')' || x == '\\') {
@@ -500,38 +1352,78 @@ static char *put_byte(char *o, unsigned x)
     } else if (x == '\r') {
         *o++ = '\\';
         *o++ = 'r';
+    } else if (x == '\n') {
+        *o++ = '\\';
+        *o++ = 'n';
     } else {
         *o++ = (char)x;
     }
     return o;
 }
 
-/* "(...)": UTF-8 text as big-endian UCS-2 codes in a literal string (code
- * points beyond the BMP, which libharu's fonts cannot hold, become
- * U+FFFD); code points new to FACE are marked in its font.  0 or -1. */
-static int put_text(pdf_ctx *c, cbuf *b, sp_face face, HPDF_Font font,
+/* Sets slice K of font F at SIZE, unless it is set already.  0 or -1. */
+static int set_font(pdf_ctx *c, page_ctx *pc, efont *f, unsigned k,
+                    double size)
+{
+    HPDF_Dict font = f->slice[k].font;
+    if (font == pc->gs.font && size == pc->gs.size)
+        return 0;
+    if (f->slice[k].page != c->page_no) {
+        f->slice[k].name = HPDF_Page_GetLocalFontName(pc->page, font);
+        if (!f->slice[k].name)
+            return fail(c, "adding a font to a page");
+        f->slice[k].page = c->page_no;
+    }
+    CB_LIT(&pc->cb, "/");
+    cb_put(&pc->cb, f->slice[k].name, strlen(f->slice[k].name));
+    CB_LIT(&pc->cb, " ");
+    cb_num(&pc->cb, size);
+    CB_LIT(&pc->cb, "Tf\n");
+    pc->gs.font = font;
+    pc->gs.size = size;
+    return 0;
+}
+
+/* UTF-8 text drawn with font F at SIZE: "(...)Tj" with the 1-byte codes
+ * of F's slices, switching slices (Tf) where the text needs another one.
+ * Code points beyond the BMP (which layout never draws) become U+FFFD;
+ * code points new to F get the next CID.  0, or -1 on failure. */
+static int put_text(pdf_ctx *c, page_ctx *pc, efont *f, double size,
                     const unsigned char *s, const unsigned char *end)
 {
-    const unsigned char *used = c->used[face];
-    /* at most 2 x 2 bytes per code point, and a code point takes at
-     * least one byte of UTF-8 */
-    cb_grow(b, (size_t)(end - s) * 4 + 2);
-    if (b->oom)
-        return 0;       /* reported when the page ends */
-    char *o = b->p + b->n;
-    *o++ = '(';
+    cbuf *b = &pc->cb;
+    const uint16_t *cid_of = f->cid_of;
+    HPDF_Dict cur = NULL;           /* the slice of the open string */
+    char *o = NULL;
     while (s < end) {
         unsigned cp = *s < 0x80 ? *s++ : utf8_next(&s, end);
         if (cp > 0xFFFF)
             cp = 0xFFFD;
-        if (!(used[cp >> 3] & (1u << (cp & 7)))
-            && mark_cp(c, face, font, cp) != 0)
+        unsigned cid = cid_of[cp];
+        if (!cid && !(cid = new_cid(c, f, cp)))
             return -1;
-        o = put_byte(o, cp >> 8);
-        o = put_byte(o, cp & 0xFF);
+        if (f->slice[cid >> 8].font != cur) {
+            if (cur) {
+                b->n = (size_t)(o - b->p);
+                CB_LIT(b, ")Tj\n");
+            }
+            if (set_font(c, pc, f, cid >> 8, size) != 0)
+                return -1;
+            cur = f->slice[cid >> 8].font;
+            /* at most 2 bytes per code point, which takes at least one
+             * byte of UTF-8 */
+            cb_grow(b, 2 * (size_t)(end - s) + 8);
+            if (b->oom)
+                return 0;           /* reported when the page ends */
+            o = b->p + b->n;
+            *o++ = '(';
+        }
+        o = put_byte(o, cid & 0xFF);
     }
-    *o++ = ')';
-    b->n = (size_t)(o - b->p);
+    if (cur) {
+        b->n = (size_t)(o - b->p);
+        CB_LIT(b, ")Tj\n");
+    }
     return 0;
 }
 
@@ -550,38 +1442,26 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     }
     sp_face face = (unsigned)it->face < SP_FACE_COUNT ? it->face
                                                       : SP_FACE_REGULAR;
-    HPDF_Font font = get_font(c, face);
+    efont *font = get_font(c, face);
     if (!font)
         return -1;
     const unsigned char *s = (const unsigned char *)it->text;
     const unsigned char *end = s + strlen(it->text);
-    if (!pc->font_name[face]) {
-        pc->font_name[face] = HPDF_Page_GetLocalFontName(pc->page, font);
-        if (!pc->font_name[face])
-            return fail(c, "adding a font to a page");
-    }
     if (!pc->in_text) {
         CB_LIT(&pc->cb, "BT\n");
         pc->in_text = 1;
-    }
-    if ((int)face != pc->gs.face || it->size_pt != pc->gs.size) {
-        CB_LIT(&pc->cb, "/");
-        cb_put(&pc->cb, pc->font_name[face], strlen(pc->font_name[face]));
-        CB_LIT(&pc->cb, " ");
-        cb_num(&pc->cb, it->size_pt);
-        CB_LIT(&pc->cb, "Tf\n");
-        pc->gs.face = (int)face;
-        pc->gs.size = it->size_pt;
+        pc->tx = pc->ty = 0;
     }
     set_fill(pc, it->gray);
-    CB_LIT(&pc->cb, "1 0 0 1 ");
-    cb_num(&pc->cb, it->x_pt);
-    cb_num(&pc->cb, h - it->y_pt);
-    CB_LIT(&pc->cb, "Tm\n");
-    if (put_text(c, &pc->cb, face, font, s, end) != 0)
-        return -1;
-    CB_LIT(&pc->cb, "Tj\n");
-    return 0;
+    /* moves relative to the previous line's start, in exact thousandths
+     * (so no rounding error adds up) */
+    long long x = milli(it->x_pt), y = milli(h - it->y_pt);
+    cb_milli(&pc->cb, x - pc->tx);
+    cb_milli(&pc->cb, y - pc->ty);
+    CB_LIT(&pc->cb, "Td\n");
+    pc->tx = x;
+    pc->ty = y;
+    return put_text(c, pc, font, it->size_pt, s, end);
 }
 
 static void draw_line(page_ctx *pc, const sp_dl_item *it, double h)
@@ -677,8 +1557,7 @@ static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
     pc->cb.n = 0;
     pc->in_text = 0;
     gcache_reset(&pc->gs);
-    for (int f = 0; f < SP_FACE_COUNT; f++)
-        pc->font_name[f] = NULL;
+    c->page_no++;
     return 0;
 }
 
@@ -756,6 +1635,7 @@ typedef struct {
     size_t queued, done;    /* jobs queued so far, deflated so far */
     int stop;
     int threaded;
+    int started;            /* zstart was called */
     pthread_t thread;
 } zpipe;
 
@@ -814,11 +1694,11 @@ static void *zworker(void *arg)
     return NULL;
 }
 
-static void zstart(zpipe *z, size_t n_pages)
+/* Starts the worker (on the first page, so a document without pages
+ * starts no thread); without it the work is done synchronously. */
+static void zstart(zpipe *z)
 {
-    memset(z, 0, sizeof *z);
-    if (n_pages == 0)
-        return;
+    z->started = 1;
     if (pthread_mutex_init(&z->mu, NULL) != 0)
         return;
     if (pthread_cond_init(&z->cv, NULL) != 0) {
@@ -842,6 +1722,20 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+/* A page's deflated content as the stream of its contents dictionary:
+ * libharu reads it when it saves the page and frees it with the page.
+ * (Its own memory stream would take the bytes in 4 KB blocks, copied
+ * byte by byte, and copy them again when saving.) */
+typedef struct {
+    HPDF_Stream_Rec s;
+    rbuf r;
+} content_stream;
+
+static void content_free(HPDF_Stream s)
+{
+    free((void *)((rbuf *)s->attr)->p);
+}
+
 /* Gives a deflated slot's bytes to its page.  Main thread only. */
 static int zconsume(pdf_ctx *c, zslot *s)
 {
@@ -852,9 +1746,32 @@ static int zconsume(pdf_ctx *c, zslot *s)
         return -1;
     }
     HPDF_PageAttr attr = (HPDF_PageAttr)s->page->attr;
-    TRY(c, HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s->out.p,
-                             (HPDF_UINT)s->out.n),
-        "writing a page");
+    HPDF_Stream old = attr->contents->stream;
+    unsigned char *bytes = malloc(s->out.n ? s->out.n : 1);
+    content_stream *cs = bytes ? HPDF_GetMem(c->pdf->mmgr, sizeof *cs) : NULL;
+    if (!cs) {
+        free(bytes);
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "writing a page");
+        return -1;
+    }
+    memcpy(bytes, s->out.p, s->out.n);
+    memset(cs, 0, sizeof *cs);
+    cs->r.p = bytes;
+    cs->r.n = s->out.n;
+    cs->s.sig_bytes = HPDF_STREAM_SIG_BYTES;
+    cs->s.type = HPDF_STREAM_CALLBACK;
+    cs->s.mmgr = c->pdf->mmgr;
+    cs->s.error = c->pdf->mmgr->error;
+    cs->s.size = (HPDF_UINT)s->out.n;
+    cs->s.read_fn = rb_read;
+    cs->s.seek_fn = rb_seek;
+    cs->s.tell_fn = rb_tell;
+    cs->s.size_fn = rb_size;
+    cs->s.free_fn = content_free;
+    cs->s.attr = &cs->r;
+    attr->contents->stream = &cs->s;
+    attr->stream = &cs->s;
+    HPDF_Stream_Free(old);
     attr->contents->filter = HPDF_STREAM_FILTER_NONE;
     attr->contents->write_fn = write_flate_filter;
     return 0;
@@ -863,6 +1780,8 @@ static int zconsume(pdf_ctx *c, zslot *s)
 /* Queues PAGE's content CB for deflating; CB gets a spare buffer back. */
 static int zsubmit(pdf_ctx *c, zpipe *z, HPDF_Page page, cbuf *cb)
 {
+    if (!z->started)
+        zstart(z);
     zslot *s = &z->ring[z->queued % RING];
     if (z->threaded) {
         pthread_mutex_lock(&z->mu);
@@ -913,7 +1832,7 @@ static int zfinish(pdf_ctx *c, zpipe *z, int ok)
         free(s->raw.p);
         free(s->out.p);
     }
-    memset(z->ring, 0, sizeof z->ring);
+    memset(z, 0, sizeof *z);
     return rc;
 }
 
@@ -1009,9 +1928,24 @@ static int outline_dest(pdf_ctx *c, HPDF_Outline o, HPDF_Page page,
 
 enum { MAX_OUTLINE_DEPTH = 16 };
 
-static int add_outline(pdf_ctx *c, const sp_doc *doc, HPDF_Page *pages,
-                       const double *heights, size_t n_out)
+/* A document being written (see sp_pdf_begin). */
+struct sp_pdf {
+    pdf_ctx c;
+    page_ctx pc;
+    zpipe z;
+    HPDF_Page *pages;               /* output pages so far */
+    double *heights;
+    size_t n_out, cap_out;
+    sp_doc marks;                   /* outline entries and page labels
+                                       of the parts so far, by output
+                                       page: made when the pages are */
+    int failed;
+};
+
+/* Adds the outline entries of DOC (sheets are output pages). */
+static int add_outline(sp_pdf *p, const sp_doc *doc)
 {
+    pdf_ctx *c = &p->c;
     if (doc->n_outline == 0)
         return 0;
     HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
@@ -1021,14 +1955,6 @@ static int add_outline(pdf_ctx *c, const sp_doc *doc, HPDF_Page *pages,
     int depth = 0;
     for (size_t i = 0; i < doc->n_outline; i++) {
         const sp_outline_entry *e = &doc->outline[i];
-        if (e->sheet >= n_out) {
-            if (!c->reported)
-                sp_diag_add(c->d, SP_D_PDF, c->name, 0, 0,
-                            "cannot write the PDF: bookmark \"%s\" points to "
-                            "page %zu of %zu", e->title, e->sheet + 1, n_out);
-            c->reported = 1;
-            return -1;
-        }
         int level = e->level < 0 ? 0 : e->level;
         if (level > depth)
             level = depth;
@@ -1041,10 +1967,10 @@ static int add_outline(pdf_ctx *c, const sp_doc *doc, HPDF_Page *pages,
             return fail(c, "adding a bookmark");
         TRY(c, HPDF_Outline_SetOpened(o, level == 0 ? HPDF_TRUE : HPDF_FALSE),
             "adding a bookmark");
-        double top = heights[e->sheet] - e->y_pt;
+        double top = p->heights[e->sheet] - e->y_pt;
         if (top < 0)
             top = 0;
-        if (outline_dest(c, o, pages[e->sheet], top) != 0)
+        if (outline_dest(c, o, p->pages[e->sheet], top) != 0)
             return -1;
         stack[level] = o;
         depth = level + 1;
@@ -1052,12 +1978,13 @@ static int add_outline(pdf_ctx *c, const sp_doc *doc, HPDF_Page *pages,
     return 0;
 }
 
-static int add_labels(pdf_ctx *c, const sp_doc *doc, size_t n_out)
+/* Adds the page labels of DOC (sheets are output pages). */
+static int add_labels(sp_pdf *p, const sp_doc *doc)
 {
+    pdf_ctx *c = &p->c;
     for (size_t i = 0; i < doc->n_labels; i++) {
         const sp_page_label *l = &doc->labels[i];
-        if (l->first_sheet >= n_out)
-            continue;
+        HPDF_UINT at = (HPDF_UINT)l->first_sheet;
         HPDF_PageNumStyle style;
         switch (l->style) {
         case 'D': style = HPDF_PAGE_NUM_STYLE_DECIMAL; break;
@@ -1069,8 +1996,7 @@ static int add_labels(pdf_ctx *c, const sp_doc *doc, size_t n_out)
         }
         HPDF_UINT first = l->first_number > 0 ? (HPDF_UINT)l->first_number : 1;
         if (l->style != 0) {
-            TRY(c, HPDF_AddPageLabel(c->pdf, (HPDF_UINT)l->first_sheet, style,
-                                     first, l->prefix),
+            TRY(c, HPDF_AddPageLabel(c->pdf, at, style, first, l->prefix),
                 "adding a page label");
             continue;
         }
@@ -1080,195 +2006,316 @@ static int add_labels(pdf_ctx *c, const sp_doc *doc, size_t n_out)
         if (!label)
             return fail(c, "adding a page label");
         TRY(c, HPDF_Dict_RemoveElement(label, "S"), "adding a page label");
-        TRY(c, HPDF_Catalog_AddPageLabel(c->pdf->catalog,
-                                         (HPDF_UINT)l->first_sheet, label),
+        TRY(c, HPDF_Catalog_AddPageLabel(c->pdf->catalog, at, label),
             "adding a page label");
     }
     return 0;
 }
 
-/* Builds the whole libharu document in c->pdf. */
-static int build(pdf_ctx *c, const sp_doc *doc)
+/* Keeps PART's outline entries and labels (whose sheets count from
+ * output page BASE) for the end of the document, by output page. */
+static int keep_marks(sp_pdf *p, const sp_doc *part, size_t base)
 {
-    HPDF_Page *pages = NULL;
-    double *heights = NULL;
-    page_ctx pc;
-    memset(&pc, 0, sizeof pc);
-    zpipe z;
-    int rc = -1;
+    pdf_ctx *c = &p->c;
+    size_t n = p->n_out - base;
+    for (size_t i = 0; i < part->n_outline; i++) {
+        const sp_outline_entry *e = &part->outline[i];
+        if (e->sheet >= n) {
+            if (!c->reported)
+                sp_diag_add(c->d, SP_D_PDF, c->name, 0, 0,
+                            "cannot write the PDF: bookmark \"%s\" points to "
+                            "page %zu of %zu", e->title ? e->title : "",
+                            e->sheet + 1, n);
+            c->reported = 1;
+            return -1;
+        }
+        if (sp_doc_outline(&p->marks, e->title ? e->title : "",
+                           base + e->sheet, e->level, e->y_pt) != 0) {
+            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a bookmark");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < part->n_labels; i++) {
+        const sp_page_label *l = &part->labels[i];
+        if (l->first_sheet >= n)
+            continue;
+        if (sp_doc_label(&p->marks, base + l->first_sheet, l->style,
+                         l->prefix, l->first_number) != 0) {
+            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a page label");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Records the page just ended as the next output page. */
+static int push_page(sp_pdf *p, double height)
+{
+    if (p->n_out == p->cap_out) {
+        size_t cap = p->cap_out ? 2 * p->cap_out : 64;
+        HPDF_Page *pg = realloc(p->pages, cap * sizeof *pg);
+        if (pg)
+            p->pages = pg;
+        double *h = pg ? realloc(p->heights, cap * sizeof *h) : NULL;
+        if (h)
+            p->heights = h;
+        if (!pg || !h) {
+            report(&p->c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a page");
+            return -1;
+        }
+        p->cap_out = cap;
+    }
+    p->pages[p->n_out] = p->pc.page;
+    p->heights[p->n_out] = height;
+    p->n_out++;
+    return 0;
+}
+
+/* Renders PART's sheets (or its pages if it has none) and keeps its
+ * outline entries and labels. */
+static int render_part(sp_pdf *p, const sp_doc *doc)
+{
+    pdf_ctx *c = &p->c;
+    page_ctx *pc = &p->pc;
+    size_t base = p->n_out;
+    size_t n = doc->n_sheets ? doc->n_sheets : doc->n_pages;
+    for (size_t i = 0; i < n; i++) {
+        double h;
+        if (doc->n_sheets) {
+            const sp_sheet *s = &doc->sheets[i];
+            h = s->marks.height_pt;
+            if (begin_page(c, pc, s->marks.width_pt, h)
+                || draw_items(c, pc, &s->marks))
+                return -1;
+            for (size_t k = 0; k < s->n_placements; k++)
+                if (draw_placement(c, pc, doc, &s->placements[k], h))
+                    return -1;
+        } else {
+            const sp_dlist *pg = &doc->pages[i];
+            h = pg->height_pt;
+            if (begin_page(c, pc, pg->width_pt, h) || draw_items(c, pc, pg))
+                return -1;
+        }
+        if (end_page(c, pc, &p->z) || push_page(p, h))
+            return -1;
+    }
+    return keep_marks(p, doc, base);
+}
+
+/* Frees everything P holds (P itself too). */
+static void pdf_free(sp_pdf *p)
+{
+    zfinish(&p->c, &p->z, 0);
+    free(p->pc.cb.p);
+    free(p->pages);
+    free(p->heights);
+    sp_doc_release(&p->marks);
+    if (p->c.pdf)
+        HPDF_Free(p->c.pdf);
+    for (int i = p->c.n_efonts - 1; i >= 0; i--)   /* borrowers first */
+        efont_free(&p->c.efonts[i]);
+    if (p->c.ft)
+        FT_Done_FreeType(p->c.ft);
+    free(p->c.name_copy);
+    free(p);
+}
+
+sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
+                     const char *name, sp_diags *diags)
+{
+    sp_pdf *p = calloc(1, sizeof *p);
+    if (!p) {
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    pdf_ctx *c = &p->c;
+    c->d = diags;
+    c->fonts = fonts;
+    if (name && !(c->name = c->name_copy = strdup(name))) {
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+        free(p);
+        return NULL;
+    }
     c->pdf = HPDF_New(on_error, c);
     if (!c->pdf) {
         report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
-        return -1;
+        goto fail;
     }
-    TRY(c, HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL),
-        "turning on compression");
-    TRY(c, HPDF_UseUTFEncodings(c->pdf), "turning on UTF-8");
-    TRY(c, HPDF_SetCurrentEncoder(c->pdf, "UTF-8"), "turning on UTF-8");
-    if (doc->print_actual_size)
-        TRY(c, HPDF_SetViewerPreference(c->pdf, HPDF_PRINT_SCALING_NONE),
-            "setting the print scaling");
-    if (set_info(c, HPDF_INFO_TITLE, doc->title)
-        || set_info(c, HPDF_INFO_SUBJECT, doc->subject)
-        || set_info(c, HPDF_INFO_KEYWORDS, doc->keywords)
-        || set_info(c, HPDF_INFO_AUTHOR, doc->author)
-        || set_info(c, HPDF_INFO_CREATOR, doc->creator))
-        return -1;
+    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK) {
+        fail(c, "turning on compression");
+        goto fail;
+    }
+    if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK
+        || HPDF_SetCurrentEncoder(c->pdf, "UTF-8") != HPDF_OK) {
+        fail(c, "turning on UTF-8");
+        goto fail;
+    }
+    if (meta && meta->print_actual_size
+        && HPDF_SetViewerPreference(c->pdf, HPDF_PRINT_SCALING_NONE)
+               != HPDF_OK) {
+        fail(c, "setting the print scaling");
+        goto fail;
+    }
+    if (meta
+        && (set_info(c, HPDF_INFO_TITLE, meta->title)
+            || set_info(c, HPDF_INFO_SUBJECT, meta->subject)
+            || set_info(c, HPDF_INFO_KEYWORDS, meta->keywords)
+            || set_info(c, HPDF_INFO_AUTHOR, meta->author)
+            || set_info(c, HPDF_INFO_CREATOR, meta->creator)))
+        goto fail;
+    return p;
+fail:
+    pdf_free(p);
+    return NULL;
+}
 
-    size_t n_out = doc->n_sheets ? doc->n_sheets : doc->n_pages;
-    pages = malloc((n_out ? n_out : 1) * sizeof *pages);
-    heights = malloc((n_out ? n_out : 1) * sizeof *heights);
-    zstart(&z, n_out);
-    if (!pages || !heights) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
-        goto out;
+int sp_pdf_add(sp_pdf *p, const sp_doc *part)
+{
+    if (p->failed)
+        return -1;
+    if (render_part(p, part) != 0) {
+        p->failed = 1;
+        return -1;
     }
-    for (size_t i = 0; i < n_out; i++) {
-        if (doc->n_sheets) {
-            const sp_sheet *s = &doc->sheets[i];
-            double h = s->marks.height_pt;
-            if (begin_page(c, &pc, s->marks.width_pt, h)
-                || draw_items(c, &pc, &s->marks))
-                goto out;
-            for (size_t k = 0; k < s->n_placements; k++)
-                if (draw_placement(c, &pc, doc, &s->placements[k], h))
-                    goto out;
-            heights[i] = h;
-        } else {
-            const sp_dlist *pg = &doc->pages[i];
-            if (begin_page(c, &pc, pg->width_pt, pg->height_pt)
-                || draw_items(c, &pc, pg))
-                goto out;
-            heights[i] = pg->height_pt;
+    return 0;
+}
+
+void sp_pdf_abort(sp_pdf *p)
+{
+    if (p)
+        pdf_free(p);
+}
+
+/* Where the saved document goes: a file (written in chunks of SINK_CHUNK
+ * bytes) or, without one, a memory buffer.  libharu writes many small
+ * pieces; its own memory stream would copy each byte twice more. */
+enum { SINK_CHUNK = 1 << 16 };
+
+typedef struct {
+    pdf_ctx *c;
+    sp_afile *file;
+    cbuf buf;
+    size_t size;                    /* bytes written so far */
+} sink;
+
+static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
+{
+    sink *k = s->attr;
+    if (k->file && k->buf.n + n > SINK_CHUNK && k->buf.n > 0) {
+        if (sp_afile_write(k->file, k->buf.p, k->buf.n) != 0) {
+            k->c->reported = 1;     /* the I/O error explains it */
+            return HPDF_FILE_IO_ERROR;
         }
-        if (end_page(c, &pc, &z))
-            goto out;
-        pages[i] = pc.page;
+        k->buf.n = 0;
     }
-    if (n_out == 0) {
+    cb_put(&k->buf, (const char *)p, n);
+    if (k->buf.oom)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    k->size += n;
+    return HPDF_OK;
+}
+
+/* Ends the document and saves it into K.  0, or -1 (reported). */
+static int finish_doc(sp_pdf *p, sink *k)
+{
+    pdf_ctx *c = &p->c;
+    if (p->failed)
+        return -1;
+    if (p->n_out == 0) {
         /* a PDF needs a page: an empty A4 one */
-        if (begin_page(c, &pc, 595.2756, 841.8898) || end_page(c, &pc, &z))
-            goto out;
+        if (begin_page(c, &p->pc, 595.2756, 841.8898)
+            || end_page(c, &p->pc, &p->z))
+            return -1;
     }
-    if (zfinish(c, &z, 1) != 0 || add_outline(c, doc, pages, heights, n_out)
-        || add_labels(c, doc, n_out))
-        goto out;
-    rc = 0;
-out:
-    zfinish(c, &z, 0);
-    free(pc.cb.p);
-    free(pages);
-    free(heights);
+    if (zfinish(c, &p->z, 1) != 0 || add_outline(p, &p->marks) != 0
+        || add_labels(p, &p->marks) != 0 || embed_fonts(c) != 0)
+        return -1;
+    /* HPDF_SaveToStream writes to the document's stream, making a memory
+     * stream only if there is none yet */
+    if (c->pdf->stream) {
+        report(c, 0, 0, "saving");
+        return -1;
+    }
+    c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, sink_write, k);
+    if (!c->pdf->stream)
+        return fail(c, "saving");
+    if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
+        return fail(c, "saving");
+    if (k->file && k->buf.n > 0
+        && sp_afile_write(k->file, k->buf.p, k->buf.n) != 0)
+        return -1;
+    return 0;
+}
+
+int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written)
+{
+    if (bytes_written)
+        *bytes_written = 0;
+    sink k;
+    memset(&k, 0, sizeof k);
+    k.c = &p->c;
+    int rc = -1;
+    if (!p->failed && (k.file = sp_afile_open(path, p->c.d))
+        && finish_doc(p, &k) == 0) {
+        sp_afile *f = k.file;
+        k.file = NULL;
+        if (sp_afile_commit(f) == 0) {
+            rc = 0;
+            if (bytes_written)
+                *bytes_written = k.size;
+        }
+    }
+    if (k.file)
+        sp_afile_abort(k.file);
+    free(k.buf.p);
+    pdf_free(p);
     return rc;
 }
 
-/* Saves c->pdf to its memory stream; returns its size or 0 on failure. */
-static HPDF_UINT32 save(pdf_ctx *c)
+int sp_pdf_finish_mem(sp_pdf *p, unsigned char **out, size_t *len)
 {
-    if (HPDF_SaveToStream(c->pdf) != HPDF_OK) {
-        fail(c, "saving");
-        return 0;
+    *out = NULL;
+    *len = 0;
+    sink k;
+    memset(&k, 0, sizeof k);
+    k.c = &p->c;
+    int rc = finish_doc(p, &k);
+    if (rc == 0) {
+        *out = (unsigned char *)k.buf.p;
+        *len = k.size;
+    } else {
+        free(k.buf.p);
     }
-    HPDF_UINT32 size = HPDF_GetStreamSize(c->pdf);
-    if (size == 0 || HPDF_ResetStream(c->pdf) != HPDF_OK) {
-        fail(c, "saving");
-        return 0;
-    }
-    return size;
+    pdf_free(p);
+    return rc;
 }
 
 int sp_pdf_render(const sp_doc *doc, const sp_fonts *fonts, const char *name,
                   unsigned char **out, size_t *len, sp_diags *diags)
 {
-    pdf_ctx c;
-    memset(&c, 0, sizeof c);
-    c.d = diags;
-    c.name = name;
-    c.fonts = fonts;
     *out = NULL;
     *len = 0;
-    int rc = -1;
-    unsigned char *buf = NULL;
-    if (build(&c, doc) != 0)
-        goto out;
-    HPDF_UINT32 size = save(&c);
-    if (size == 0)
-        goto out;
-    buf = malloc(size);
-    if (!buf) {
-        report(&c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
-        goto out;
+    sp_pdf *p = sp_pdf_begin(fonts, doc, name, diags);
+    if (!p)
+        return -1;
+    if (sp_pdf_add(p, doc) != 0) {
+        sp_pdf_abort(p);
+        return -1;
     }
-    HPDF_UINT32 got = size;
-    if (HPDF_ReadFromStream(c.pdf, buf, &got) != HPDF_OK || got != size) {
-        fail(&c, "saving");
-        goto out;
-    }
-    *out = buf;
-    *len = size;
-    buf = NULL;
-    rc = 0;
-out:
-    free(buf);
-    if (c.pdf)
-        HPDF_Free(c.pdf);
-    return rc;
+    return sp_pdf_finish_mem(p, out, len);
 }
 
 int sp_pdf_write(const sp_doc *doc, const sp_fonts *fonts, const char *path,
                  size_t *bytes_written, sp_diags *diags)
 {
-    pdf_ctx c;
-    memset(&c, 0, sizeof c);
-    c.d = diags;
-    c.name = path;
-    c.fonts = fonts;
     if (bytes_written)
         *bytes_written = 0;
-    int rc = -1;
-    sp_afile *f = NULL;
-    unsigned char *buf = NULL;
-    if (build(&c, doc) != 0)
-        goto out;
-    HPDF_UINT32 size = save(&c);
-    if (size == 0)
-        goto out;
-    /* copy libharu's memory stream to the file in pieces, so the output
-     * is never held twice in memory */
-    enum { CHUNK = 1 << 16 };
-    buf = malloc(CHUNK);
-    if (!buf) {
-        report(&c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
-        goto out;
+    sp_pdf *p = sp_pdf_begin(fonts, doc, path, diags);
+    if (!p)
+        return -1;
+    if (sp_pdf_add(p, doc) != 0) {
+        sp_pdf_abort(p);
+        return -1;
     }
-    f = sp_afile_open(path, diags);
-    if (!f)
-        goto out;
-    for (HPDF_UINT32 done = 0; done < size;) {
-        HPDF_UINT32 n = size - done < CHUNK ? size - done : CHUNK;
-        HPDF_UINT32 got = n;
-        if (HPDF_ReadFromStream(c.pdf, buf, &got) != HPDF_OK || got != n) {
-            fail(&c, "saving");
-            goto out;
-        }
-        if (sp_afile_write(f, buf, n) != 0)
-            goto out;
-        done += n;
-    }
-    HPDF_Free(c.pdf);
-    c.pdf = NULL;
-    sp_afile *g = f;
-    f = NULL;
-    if (sp_afile_commit(g) != 0)
-        goto out;
-    if (bytes_written)
-        *bytes_written = size;
-    rc = 0;
-out:
-    if (f)
-        sp_afile_abort(f);
-    free(buf);
-    if (c.pdf)
-        HPDF_Free(c.pdf);
-    return rc;
+    return sp_pdf_finish(p, path, bytes_written);
 }

@@ -1,7 +1,9 @@
 /* test_pdf.c - the PDF device and atomic file writing.
  *
  * Uses qpdf, pdftotext and pdfinfo when they are installed (make deps
- * installs them); the checks that need them are skipped otherwise.
+ * installs them), and Ghostscript (gs) when it is; the checks that need
+ * them are skipped otherwise.  The embedded font subsets are taken out
+ * with qpdf and loaded with FreeType.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
 
 #include "diag.h"
 #include "dlist.h"
@@ -442,6 +447,427 @@ static void failures(void **state)
     sp_doc_release(&doc);
 }
 
+/* ---- streaming ------------------------------------------------------ */
+
+/* Appends card I's front and back (text in three faces) to DOC. */
+static void add_card(sp_doc *doc, const sp_grid *g, int i)
+{
+    for (int side = 0; side < 2; side++) {
+        sp_dlist *p = sp_doc_add_page(doc, g->card_w_pt, g->card_h_pt);
+        assert_non_null(p);
+        char buf[96];
+        int n = snprintf(buf, sizeof buf, "card %d %s: caf\u00e9 \u2014 "
+                         "\u201cquoted\u201d \u2192 \u2264 %d", i + 1,
+                         side ? "back" : "front", i * 7);
+        assert_int_equal(sp_dl_text(p, SP_FACE_REGULAR, 9, 10, 20, buf,
+                                    (size_t)n), 0);
+        assert_int_equal(sp_dl_text(p, side ? SP_FACE_BOLD : SP_FACE_MONO,
+                                    8, 10, 40, buf, (size_t)n), 0);
+        assert_int_equal(sp_dl_line(p, 10, 50, 100, 50, 0.5, 0.4, 0), 0);
+    }
+}
+
+/* A document rendered sheet by sheet, each part released before the
+ * next, gives the same bytes as the whole document at once; and so do
+ * pages with outline entries and labels split over two parts. */
+static void streaming_matches_whole(void **state)
+{
+    (void)state;
+    sp_fonts *fonts = open_fonts();
+    sp_diags *d = sp_diags_new();
+    for (int mode = 0; mode < 3; mode++) {
+        sp_grid_opts go;
+        memset(&go, 0, sizeof go);
+        go.paper_w_pt = SP_MM_TO_PT(210);
+        go.paper_h_pt = SP_MM_TO_PT(297);
+        go.card_w_pt = SP_MM_TO_PT(90);
+        go.card_h_pt = SP_MM_TO_PT(60);
+        go.margin_pt = SP_MM_TO_PT(5);
+        go.gap_pt = SP_MM_TO_PT(4);
+        go.duplex = (sp_duplex)mode;
+        go.crop_marks = 1;
+        sp_grid g;
+        assert_int_equal(sp_grid_compute(&go, &g), 0);
+        const int n = 2 * g.per_sheet + 3;      /* a part-filled last sheet */
+        sp_doc whole;
+        sp_doc_init(&whole);
+        for (int i = 0; i < n; i++)
+            add_card(&whole, &g, i);
+        assert_int_equal(sp_impose_cards(&whole, &g, (size_t)n), 0);
+        assert_int_equal(sp_doc_set(&whole.title, "Stream: Flashcards"), 0);
+        assert_int_equal(sp_doc_set(&whole.creator, "studypack test"), 0);
+        whole.print_actual_size = 1;
+        unsigned char *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        assert_int_equal(sp_pdf_render(&whole, fonts, "w.pdf", &a, &na, d),
+                         0);
+
+        sp_pdf *p = sp_pdf_begin(fonts, &whole, "s.pdf", d);
+        assert_non_null(p);
+        for (int first = 0; first < n; first += g.per_sheet) {
+            int k = n - first < g.per_sheet ? n - first : g.per_sheet;
+            sp_doc part;
+            sp_doc_init(&part);
+            for (int i = first; i < first + k; i++)
+                add_card(&part, &g, i);
+            assert_int_equal(sp_impose_cards(&part, &g, (size_t)k), 0);
+            assert_int_equal(sp_pdf_add(p, &part), 0);
+            sp_doc_release(&part);
+        }
+        assert_int_equal(sp_pdf_finish_mem(p, &b, &nb), 0);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        free(a);
+        free(b);
+        sp_doc_release(&whole);
+    }
+
+    /* pages without sheets, with bookmarks and labels, in two parts */
+    sp_doc whole, p1, p2;
+    sp_doc_init(&whole);
+    sp_doc_init(&p1);
+    sp_doc_init(&p2);
+    const char *titles[] = {"Cover", "\u00dcberblick", "Week 1"};
+    for (int i = 0; i < 3; i++) {
+        for (int k = 0; k < 2; k++) {
+            sp_doc *doc = k == 0 ? &whole : i < 2 ? &p1 : &p2;
+            size_t at = k == 0 || i < 2 ? (size_t)i : 0;
+            sp_dlist *pg = sp_doc_add_page(doc, 300, 400);
+            assert_non_null(pg);
+            assert_int_equal(sp_dl_text(pg, SP_FACE_ITALIC, 12, 20, 40,
+                                        titles[i], strlen(titles[i])), 0);
+            assert_int_equal(sp_doc_outline(doc, titles[i], at, i == 2, 30),
+                             0);
+            if (i != 1)
+                assert_int_equal(sp_doc_label(doc, at, i ? 'D' : 0,
+                                              i ? NULL : "Cover", 1), 0);
+        }
+    }
+    unsigned char *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    assert_int_equal(sp_pdf_render(&whole, fonts, NULL, &a, &na, d), 0);
+    sp_pdf *p = sp_pdf_begin(fonts, &whole, NULL, d);
+    assert_non_null(p);
+    assert_int_equal(sp_pdf_add(p, &p1), 0);
+    assert_int_equal(sp_pdf_add(p, &p2), 0);
+    assert_int_equal(sp_pdf_finish_mem(p, &b, &nb), 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a);
+    free(b);
+
+    /* abort, and a part that fails: nothing leaks, later calls fail */
+    sp_pdf_abort(sp_pdf_begin(fonts, &whole, NULL, d));
+    sp_pdf_abort(NULL);
+    p = sp_pdf_begin(NULL, &whole, NULL, d);
+    assert_non_null(p);
+    assert_int_equal(sp_pdf_add(p, &p1), -1);      /* text but no fonts */
+    assert_true(has_code(d, SP_D_FONT));
+    assert_int_equal(sp_pdf_add(p, &p2), -1);
+    assert_int_equal(sp_pdf_finish_mem(p, &b, &nb), -1);
+    assert_null(b);
+    assert_int_equal(sp_diags_count(d), 1);
+    sp_diags_free(d);
+    sp_doc_release(&whole);
+    sp_doc_release(&p1);
+    sp_doc_release(&p2);
+    sp_fonts_free(fonts);
+}
+
+/* ---- embedded fonts ------------------------------------------------- */
+
+/* Runs CMD and returns how many times NEEDLE occurs in its output. */
+static int count_in_output(const char *cmd, const char *needle)
+{
+    char *out = run(cmd);
+    int n = 0;
+    for (const char *q = out; (q = strstr(q, needle)); q += strlen(needle))
+        n++;
+    free(out);
+    return n;
+}
+
+/* Checks every FontFile2 of PDF with FreeType: each glyph loads (so the
+ * parts of composite glyphs are there), each of the characters in
+ * TEXT[0..N) maps (through the subset's cmap) to a glyph with an outline
+ * in at least one of the fonts, and the subsets are small.  Returns the
+ * number of composite glyphs seen. */
+static int check_subsets(const char *pdf, const char **text, int n)
+{
+    char cmd[2048], qdf[512];
+    snprintf(qdf, sizeof qdf, "%s", path_in("fonts.qdf"));
+    snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' "
+             "'%s'", pdf, qdf);
+    assert_int_equal(system(cmd), 0);
+    size_t len = 0;
+    char *q = read_all(qdf, &len);
+    assert_non_null(q);
+    FT_Library lib;
+    assert_int_equal(FT_Init_FreeType(&lib), 0);
+    FT_Face faces[8];
+    int n_faces = 0, composites = 0;
+    for (const char *at = q; (at = memmem(at, len - (size_t)(at - q),
+                                          "/FontFile2 ", 11));
+         at += 11) {
+        int obj = atoi(at + 11);
+        assert_true(obj > 0 && n_faces < 8);
+        char font[64];
+        snprintf(font, sizeof font, "sub%d.ttf", obj);
+        snprintf(cmd, sizeof cmd, "qpdf --show-object=%d "
+                 "--filtered-stream-data '%s' > '%s'", obj, qdf,
+                 path_in(font));
+        assert_int_equal(system(cmd), 0);
+        FT_Face f;
+        assert_int_equal(FT_New_Face(lib, path_in(font), 0, &f), 0);
+        assert_true(f->num_glyphs > 1 && f->num_glyphs < 1000);
+        for (FT_Long g = 0; g < f->num_glyphs; g++) {
+            assert_int_equal(FT_Load_Glyph(f, (FT_UInt)g, FT_LOAD_NO_SCALE
+                                           | FT_LOAD_NO_RECURSE), 0);
+            composites += f->glyph->format == FT_GLYPH_FORMAT_COMPOSITE;
+            assert_int_equal(FT_Load_Glyph(f, (FT_UInt)g, FT_LOAD_NO_SCALE),
+                             0);
+        }
+        faces[n_faces++] = f;
+    }
+    assert_true(n_faces > 0);
+    for (int i = 0; i < n; i++) {
+        const unsigned char *s = (const unsigned char *)text[i];
+        while (*s) {
+            unsigned cp = *s, extra = 0;
+            if (cp >= 0xF0) {
+                cp &= 7;
+                extra = 3;
+            } else if (cp >= 0xE0) {
+                cp &= 15;
+                extra = 2;
+            } else if (cp >= 0xC0) {
+                cp &= 31;
+                extra = 1;
+            }
+            s++;
+            for (unsigned k = 0; k < extra; k++)
+                cp = cp << 6 | (*s++ & 0x3F);
+            if (cp == ' ')
+                continue;
+            int inked = 0;
+            for (int k = 0; k < n_faces && !inked; k++) {
+                FT_UInt g = FT_Get_Char_Index(faces[k], cp);
+                inked = g && FT_Load_Glyph(faces[k], g, FT_LOAD_NO_SCALE) == 0
+                        && faces[k]->glyph->outline.n_points > 0;
+            }
+            if (!inked)
+                fail_msg("U+%04X has no outline in the embedded fonts", cp);
+        }
+    }
+    for (int k = 0; k < n_faces; k++)
+        FT_Done_Face(faces[k]);
+    FT_Done_FreeType(lib);
+    free(q);
+    return composites;
+}
+
+/* Text in many scripts: more than 256 different characters in one face
+ * (two slices of 1-byte codes), codes that need escaping in a literal
+ * string ( ( ) \ CR LF ), composite glyphs (accented capitals, fractions).
+ * pdftotext and Ghostscript return every line exactly, the fonts are
+ * small subsets FreeType loads, and every character has an outline. */
+static void font_subsets(void **state)
+{
+    (void)state;
+    sp_fonts *fonts = open_fonts();
+    sp_doc doc;
+    sp_doc_init(&doc);
+    static const unsigned ranges[][2] = {
+        {0x21, 0x7E}, {0xA1, 0xAC}, {0xAE, 0xFF}, {0x100, 0x17F},
+        {0x391, 0x3A1}, {0x3A3, 0x3C9}, {0x410, 0x44F}, {0x2190, 0x2199},
+    };
+    char *lines[64];
+    int n_lines = 0;
+    char line[256];
+    size_t len = 0;
+    int chars = 0;
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        for (unsigned cp = ranges[r][0]; cp <= ranges[r][1]; cp++) {
+            if (!sp_fonts_has(fonts, SP_FACE_REGULAR, cp))
+                continue;
+            chars++;
+            if (cp < 0x80) {
+                line[len++] = (char)cp;
+            } else if (cp < 0x800) {
+                line[len++] = (char)(0xC0 | cp >> 6);
+                line[len++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                line[len++] = (char)(0xE0 | cp >> 12);
+                line[len++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                line[len++] = (char)(0x80 | (cp & 0x3F));
+            }
+            if (len > 60) {
+                line[len] = '\0';
+                assert_true(n_lines < 64);
+                lines[n_lines++] = strdup(line);
+                len = 0;
+            }
+        }
+    }
+    line[len] = '\0';
+    lines[n_lines++] = strdup(line);
+    assert_true(chars > 300);
+    sp_dlist *p = NULL;
+    for (int i = 0; i < n_lines; i++) {
+        if (i % 20 == 0)
+            p = sp_doc_add_page(&doc, 595, 842);
+        assert_int_equal(sp_dl_text(p, SP_FACE_REGULAR, 10, 20,
+                                    40 + 30 * (i % 20), lines[i],
+                                    strlen(lines[i])), 0);
+        /* the same in bold, on the same line, as one more run */
+        assert_int_equal(sp_dl_text(p, SP_FACE_BOLD, 5, 20,
+                                    50 + 30 * (i % 20), lines[i],
+                                    strlen(lines[i])), 0);
+    }
+    sp_diags *d = sp_diags_new();
+    char out[512];
+    snprintf(out, sizeof out, "%s", path_in("scripts.pdf"));
+    size_t written = 0;
+    assert_int_equal(sp_pdf_write(&doc, fonts, out, &written, d), 0);
+    assert_int_equal(sp_diags_count(d), 0);
+    /* ~25 KB of fonts: the whole files would be 1.4 MB */
+    assert_true(written > 5000 && written < 120000);
+    char cmd[700];
+    if (have("qpdf")) {
+        snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null 2>&1", out);
+        assert_int_equal(system(cmd), 0);
+        /* two slices (of 1-byte codes) of each face, over one CIDFont */
+        snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable "
+                 "'%s' - 2>/dev/null", out);
+        assert_int_equal(count_in_output(cmd, "/Subtype /Type0"), 4);
+        assert_int_equal(count_in_output(cmd, "/Subtype /CIDFontType2"), 2);
+        assert_true(check_subsets(out, (const char **)lines, n_lines) > 50);
+    }
+    if (have("pdftotext")) {
+        snprintf(cmd, sizeof cmd, "pdftotext -q -raw '%s' -", out);
+        char *text = run(cmd);
+        for (int i = 0; i < n_lines; i++)
+            if (!strstr(text, lines[i]))
+                fail_msg("pdftotext lost \"%s\" in:\n%s", lines[i], text);
+        free(text);
+        snprintf(cmd, sizeof cmd, "pdftotext '%s' /dev/null 2>&1", out);
+        char *warn = run(cmd);
+        assert_string_equal(warn, "");
+        free(warn);
+    }
+    if (have("gs")) {
+        /* another reader: Ghostscript decodes the strings and fonts */
+        snprintf(cmd, sizeof cmd, "gs -q -dNOPAUSE -dBATCH -dSAFER "
+                 "-sDEVICE=txtwrite -sOutputFile=- '%s' 2>&1", out);
+        char *text = run(cmd);
+        for (int i = 0; i < n_lines; i++)
+            if (!strstr(text, lines[i]))
+                fail_msg("Ghostscript read \"%s\" differently", lines[i]);
+        free(text);
+    }
+    if (have("pdffonts")) {
+        snprintf(cmd, sizeof cmd, "pdffonts '%s'", out);
+        assert_int_equal(count_in_output(cmd, " yes yes yes "), 4);
+    }
+    for (int i = 0; i < n_lines; i++)
+        free(lines[i]);
+    sp_diags_free(d);
+    sp_doc_release(&doc);
+    sp_fonts_free(fonts);
+}
+
+/* The offset and length of table TAG in the TrueType file D. */
+static long find_table(const unsigned char *d, const char *tag, long *len)
+{
+    int n = d[4] << 8 | d[5];
+    for (int i = 0; i < n; i++) {
+        const unsigned char *r = d + 12 + 16 * i;
+        if (memcmp(r, tag, 4) == 0) {
+            *len = (long)((unsigned long)r[12] << 24 | r[13] << 16
+                          | r[14] << 8 | r[15]);
+            return (long)((unsigned long)r[8] << 24 | r[9] << 16
+                          | r[10] << 8 | r[11]);
+        }
+    }
+    fail_msg("no %s table", tag);
+    return -1;
+}
+
+/* A font file changed after sp_fonts_open read it: the device reads it
+ * again and reports what is wrong with it (SP_D_FONT naming the file),
+ * whatever stage it fails in; nothing is written. */
+static void font_damage(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char *good = read_all(DEJAVU "DejaVuSans.ttf", &n);
+    assert_non_null(good);
+    write_text(path_in("fonts.txt"), "regular bad.ttf\n");
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s", path_in("bad.ttf"));
+    sp_doc doc;
+    small_doc(&doc);
+    for (int k = 0; k < 4; k++) {
+        FILE *f = fopen(bad, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(good, 1, n, f), n);
+        fclose(f);
+        sp_diags *d = sp_diags_new();
+        sp_fonts *fonts = sp_fonts_open(tmpdir, d);
+        assert_non_null(fonts);
+        unsigned char *copy = malloc(n);
+        assert_non_null(copy);
+        memcpy(copy, good, n);
+        long tlen, at;
+        const char *expect;
+        switch (k) {
+        case 0:     /* a CFF-based OpenType font now */
+            memcpy(copy, "OTTO", 4);
+            expect = "CFF";
+            break;
+        case 1:     /* embedding forbidden (OS/2 fsType 2) */
+            at = find_table(copy, "OS/2", &tlen);
+            copy[at + 8] = 0;
+            copy[at + 9] = 2;
+            expect = "licence";
+            break;
+        case 2:     /* glyph offsets past the glyf table */
+            at = find_table(copy, "loca", &tlen);
+            memset(copy + at + tlen / 2, 0xFF, (size_t)(tlen / 2));
+            expect = "damaged glyph data";
+            break;
+        default:    /* a table beyond the end of the file */
+            at = find_table(copy, "glyf", &tlen);
+            n = (size_t)(at + tlen / 2);
+            expect = "truncated";
+            break;
+        }
+        f = fopen(bad, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(copy, 1, n, f), n);
+        fclose(f);
+        free(copy);
+        const char *out = path_in("damaged.pdf");
+        write_text(out, "old contents");
+        assert_int_equal(sp_pdf_write(&doc, fonts, out, NULL, d), -1);
+        assert_int_equal(sp_diags_count(d), 1);
+        const sp_diag *g = sp_diags_at(d, 0);
+        assert_int_equal(g->code, SP_D_FONT);
+        assert_string_equal(g->file, bad);
+        if (!strstr(g->message, expect))
+            fail_msg("case %d: \"%s\" does not say \"%s\"", k, g->message,
+                     expect);
+        char *old = read_all(out, NULL);
+        assert_string_equal(old, "old contents");
+        free(old);
+        assert_int_equal(temp_files("damaged.pdf"), 0);
+        sp_fonts_free(fonts);
+        sp_diags_free(d);
+    }
+    free(good);
+    sp_doc_release(&doc);
+}
+
 /* ---- fsutil --------------------------------------------------------- */
 
 static void atomic_write(void **state)
@@ -579,6 +1005,9 @@ int main(void)
         cmocka_unit_test(fonts_on_demand),
         cmocka_unit_test(render_imposed),
         cmocka_unit_test(failures),
+        cmocka_unit_test(streaming_matches_whole),
+        cmocka_unit_test(font_subsets),
+        cmocka_unit_test(font_damage),
         cmocka_unit_test(atomic_write),
         cmocka_unit_test(atomic_write_fails),
         cmocka_unit_test(streaming_and_cleanup),
