@@ -108,3 +108,12 @@ $SP build "$PACK" -o /dev/null/x 2>"$TMP/err" >/dev/null; expect_eq "unwritable 
 $SP calibrate -o "$TMP/cal.pdf" 2>/dev/null
 expect_eq "calibrate writes two pages" 2 "$(pdfinfo "$TMP/cal.pdf" | awk '/^Pages:/ {print $2}')"
 pdftotext "$TMP/cal.pdf" - | grep -q 'calibration: BACK' && ok "calibrate: back page text" || not_ok "calibrate: back page text"
+
+# every word of the text is visibly drawn (no glyph lost from a font subset)
+check "every word on the first sheets has ink" python3 tests/tools/ink.py "$PDF" 1 4
+# --fonts with another family from a TrueType collection (CJK)
+$SP build tests/build/cjk.xml --fonts tests/build/cjk-fonts -o "$TMP/cjk" 2>"$TMP/err"
+expect_eq "--fonts: a CJK collection builds" "0:" "$?:$(cat "$TMP/err")"
+pdftotext -raw "$TMP/cjk/cjk/flashcards.pdf" - | grep -q "什么是 CAP 定理？" && ok "CJK text is extractable" || not_ok "CJK text is extractable"
+check "CJK: every character has ink (composite glyphs embedded)" python3 tests/tools/ink.py "$TMP/cjk/cjk/flashcards.pdf"
+check "CJK booklet: every character has ink" python3 tests/tools/ink.py "$TMP/cjk/cjk/timeline.pdf" 1 4
