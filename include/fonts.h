@@ -46,14 +46,6 @@ double sp_fonts_width_pt(const sp_fonts *f, sp_face face, double size_pt,
 /* Ascender and descender (positive, below the baseline) in 1/1000 em. */
 double sp_fonts_ascent(const sp_fonts *f, sp_face face);
 double sp_fonts_descent(const sp_fonts *f, sp_face face);
-/* The glyphs that glyph GID of FACE is built from, one level deep (a
- * TrueType composite glyph references other glyphs), for embedding font
- * subsets: writes at most MAX glyph ids to OUT and returns how many the
- * glyph references (0 for a simple or missing glyph).  Not thread-safe:
- * it loads the glyph into FACE's FreeType slot. */
-int sp_fonts_glyph_components(const sp_fonts *f, sp_face face, unsigned gid,
-                              unsigned *out, int max);
-
 /* A hash of the font files' contents (for incremental builds). */
 uint64_t sp_fonts_hash(const sp_fonts *f);
 

@@ -502,29 +502,6 @@ double sp_fonts_descent(const sp_fonts *f, sp_face face)
     return f->faces[face].descent;
 }
 
-int sp_fonts_glyph_components(const sp_fonts *f, sp_face face, unsigned gid,
-                              unsigned *out, int max)
-{
-    FT_Face ft = f->faces[face].ft;
-    if (!ft || gid >= (unsigned)ft->num_glyphs ||
-        FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_RECURSE) != 0)
-        return 0;
-    FT_GlyphSlot slot = ft->glyph;
-    if (slot->format != FT_GLYPH_FORMAT_COMPOSITE)
-        return 0;
-    int n = (int)slot->num_subglyphs;
-    for (int i = 0; i < n && i < max; i++) {
-        FT_Int index, arg1, arg2;
-        FT_UInt flags;
-        FT_Matrix m;
-        if (FT_Get_SubGlyph_Info(slot, (FT_UInt)i, &index, &flags, &arg1,
-                                 &arg2, &m) != 0)
-            return i;
-        out[i] = (unsigned)index;
-    }
-    return n;
-}
-
 uint64_t sp_fonts_hash(const sp_fonts *f)
 {
     return f->hash;
