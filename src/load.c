@@ -33,7 +33,8 @@ extern unsigned int studypack_xsd_len;
 #define XI_NS_OLD "http://www.w3.org/2003/XInclude"
 
 enum {
-    PARSE_OPTIONS = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA
+    PARSE_OPTIONS = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA |
+                    XML_PARSE_COMPACT
 };
 
 typedef struct {
