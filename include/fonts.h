@@ -1,8 +1,8 @@
 /* fonts.h - the TrueType faces studypack lays out and embeds.
  *
- * Metrics and coverage come from FreeType; the PDF device embeds the same
- * files through libharu.  A font folder holds a manifest "fonts.txt" with
- * one line per face:   FACE FILE [INDEX]
+ * Metrics and coverage come from FreeType; the PDF device embeds subsets
+ * of the same files (the glyphs drawn; see pdf.c).  A font folder holds a
+ * manifest "fonts.txt" with one line per face:   FACE FILE [INDEX]
  * where FACE is regular, bold, italic or mono, FILE a .ttf/.ttc path
  * relative to the folder (or absolute) and INDEX the face index in a .ttc
  * (default 0).  Lines starting with # are comments.

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -182,7 +183,13 @@ static char *read_file(sp_diags *d, const char *path, size_t *len_out)
                     strerror(errno));
         return NULL;
     }
+    /* a regular file is read into a buffer of its size (plus one byte to
+     * see the end); other files grow the buffer as they go */
+    struct stat st;
     size_t cap = 65536, len = 0;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size >= 0 && (unsigned long long)st.st_size < SP_MAX_FILE_BYTES)
+        cap = (size_t)st.st_size + 1;
     char *buf = malloc(cap);
     for (;;) {
         if (!buf) {
