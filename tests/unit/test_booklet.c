@@ -30,37 +30,17 @@
 static char root[4096];
 static sp_fonts *fonts;
 
-/* ---- allocations that live until the end of a test ---- */
-static void **pool;
-static size_t n_pool, cap_pool;
-
-static void *palloc(size_t n)
-{
-    if (n_pool == cap_pool) {
-        cap_pool = cap_pool ? cap_pool * 2 : 1024;
-        pool = realloc(pool, cap_pool * sizeof *pool);
-        assert_non_null(pool);
-    }
-    void *p = calloc(1, n ? n : 1);
-    assert_non_null(p);
-    return pool[n_pool++] = p;
-}
+#define palloc sp_test_alloc
 
 static char *pstr(const char *s)
 {
-    char *p = palloc(strlen(s) + 1);
-    strcpy(p, s);
-    return p;
+    return sp_test_strndup(s, strlen(s));
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < n_pool; i++)
-        free(pool[i]);
-    free(pool);
-    pool = NULL;
-    n_pool = cap_pool = 0;
+    sp_test_pool_free();
     return 0;
 }
 
@@ -936,15 +916,7 @@ static void bench(void **state)
 static int setup_all(void **state)
 {
     (void)state;
-    const char *r = getenv("SP_ROOT");
-    snprintf(root, sizeof root, "%s", r ? r : ".");
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s/fonts", root);
-    sp_diags *d = sp_diags_new();
-    fonts = sp_fonts_open(dir, d);
-    if (!fonts)
-        sp_diags_print(d, stderr, 0);
-    sp_diags_free(d);
+    fonts = sp_test_open_fonts(root, sizeof root);
     return fonts ? 0 : -1;
 }
 

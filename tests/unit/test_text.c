@@ -24,31 +24,13 @@ static char root[4096];
 static sp_fonts *fonts;
 static sp_diags *diags;
 
-/* ---- allocations that live until the end of a test ---- */
-static void *pool[1024];
-static size_t n_pool;
-
-static void *palloc(size_t n)
-{
-    assert_true(n_pool < sizeof pool / sizeof pool[0]);
-    void *p = calloc(1, n ? n : 1);
-    assert_non_null(p);
-    return pool[n_pool++] = p;
-}
-
-static char *pstrndup(const char *s, size_t n)
-{
-    char *p = palloc(n + 1);
-    memcpy(p, s, n);
-    return p;
-}
+#define palloc sp_test_alloc
+#define pstrndup sp_test_strndup
 
 static int teardown(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < n_pool; i++)
-        free(pool[i]);
-    n_pool = 0;
+    sp_test_pool_free();
     return 0;
 }
 

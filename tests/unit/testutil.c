@@ -9,7 +9,53 @@
 
 #include <cmocka.h>
 
+#include "diag.h"
 #include "testutil.h"
+
+static void **pool;
+static size_t n_pool, cap_pool;
+
+void *sp_test_alloc(size_t n)
+{
+    if (n_pool == cap_pool) {
+        cap_pool = cap_pool ? cap_pool * 2 : 1024;
+        pool = realloc(pool, cap_pool * sizeof *pool);
+        assert_non_null(pool);
+    }
+    void *p = calloc(1, n ? n : 1);
+    assert_non_null(p);
+    return pool[n_pool++] = p;
+}
+
+char *sp_test_strndup(const char *s, size_t n)
+{
+    char *p = sp_test_alloc(n + 1);
+    memcpy(p, s, n);
+    return p;
+}
+
+void sp_test_pool_free(void)
+{
+    for (size_t i = 0; i < n_pool; i++)
+        free(pool[i]);
+    free(pool);
+    pool = NULL;
+    n_pool = cap_pool = 0;
+}
+
+sp_fonts *sp_test_open_fonts(char *root, size_t root_size)
+{
+    const char *r = getenv("SP_ROOT");
+    snprintf(root, root_size, "%s", r ? r : ".");
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/fonts", root);
+    sp_diags *d = sp_diags_new();
+    sp_fonts *f = sp_fonts_open(dir, d);
+    if (!f)
+        sp_diags_print(d, stderr, 0);
+    sp_diags_free(d);
+    return f;
+}
 
 void sp_test_check_golden(const char *root, const char *name,
                           const char *actual)

@@ -8,4 +8,18 @@
 void sp_test_check_golden(const char *root, const char *name,
                           const char *actual);
 
+#include <stddef.h>
+
+#include "fonts.h"
+
+/* Zeroed memory that lives until sp_test_pool_free (call it in each
+ * test's teardown); fails the test when out of memory. */
+void *sp_test_alloc(size_t n);
+char *sp_test_strndup(const char *s, size_t n);
+void sp_test_pool_free(void);
+
+/* Sets ROOT to $SP_ROOT (or ".") and opens ROOT/fonts, printing the
+ * reasons when it cannot (run `make fonts` first). */
+sp_fonts *sp_test_open_fonts(char *root, size_t root_size);
+
 #endif
