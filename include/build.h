@@ -35,6 +35,8 @@ typedef struct {
     int booklet_flip_long;
     double creep_pt;
     int dump;                       /* write .dump text, not PDF */
+    int strict;                     /* warnings stop the build before any
+                                       file is written */
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,

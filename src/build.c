@@ -178,11 +178,23 @@ static char *out_path(const sp_build_opts *o, const char *id,
     return p;
 }
 
+/* With --strict, a warning so far stops the build before it writes. */
+static int strict_stop(const sp_build_opts *o, sp_diags *d)
+{
+    if (!o->strict || sp_diags_warnings(d) == 0)
+        return 0;
+    sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are errors; "
+                "nothing was written");
+    return -1;
+}
+
 /* Writes DOC as OUT/ID/BASE.pdf, or BASE.dump in dump mode. */
 static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
                      const sp_build_opts *o, const char *id,
                      const char *base, sp_build_result *res, sp_diags *d)
 {
+    if (strict_stop(o, d) != 0)
+        return -1;
     char name[64];
     snprintf(name, sizeof name, "%s.%s", base, o->dump ? "dump" : "pdf");
     char *path = out_path(o, id, name);
@@ -301,6 +313,8 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     res->n_cards = (int)total;
     size_t len = 0;
+    if (strict_stop(o, d) != 0)
+        goto out;
     rc = sp_pdf_finish(pdf, path, &len);
     pdf = NULL;
     res->bytes_written += len;

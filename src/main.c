@@ -219,7 +219,7 @@ static int build_option(common_opts *co, int c, const char *arg,
         return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
-    case OPT_STRICT: co->strict = 1; return 1;
+    case OPT_STRICT: co->strict = o->strict = 1; return 1;
     default:
         return 0;
     }

@@ -76,6 +76,7 @@ expect_eq "continuation is a warning naming the question's line" \
   "$(cat "$TMP/err")"
 $SP build --strict tests/build/long-answer.xml -o "$TMP/st" >/dev/null 2>&1
 expect_eq "--strict: warnings fail the build" 1 "$?"
+expect_eq "--strict: nothing written after a warning" "" "$(ls -A "$TMP/st/long-answer" 2>/dev/null)"
 
 # characters the fonts cannot draw: an error naming question, line, code point
 $SP build tests/build/glyph.xml -o "$TMP/g" 2>"$TMP/err"
