@@ -112,6 +112,7 @@ typedef struct {
     const char *title;       /* never NULL: defaulted to
                                 "<company> <role> Interview Prep" */
     sp_blocks summary;
+    sp_loc loc;              /* the <meta> element */
 } sp_meta;
 
 typedef struct sp_arena sp_arena;

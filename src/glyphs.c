@@ -103,7 +103,8 @@ int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d)
     memset(&w, 0, sizeof w);
     w.fonts = fonts;
     w.d = d;
-    sp_loc ploc = {pack->file, 0};
+    sp_loc ploc = pack->meta.loc.file ? pack->meta.loc
+                                      : (sp_loc){pack->file, 0};
 
     begin_node(&w, "pack", pack->id);
     check_str(&w, pack->meta.title, SP_FACE_BOLD, ploc);

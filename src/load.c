@@ -1007,6 +1007,8 @@ static void build_questions(builder *b, xmlNodePtr qs, const char *file)
 static void build_meta(builder *b, xmlNodePtr n)
 {
     sp_meta *m = &b->st->pack->meta;
+    m->loc.file = b->st->pack->file;
+    m->loc.line = (int)xmlGetLineNo(n);
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (is_el(c, "company"))
             m->company = plain(b, c);

@@ -118,3 +118,9 @@ expect_eq "--fonts: a CJK collection builds" "0:" "$?:$(cat "$TMP/err")"
 pdftotext -raw "$TMP/cjk/cjk/flashcards.pdf" - | grep -q "什么是 CAP 定理？" && ok "CJK text is extractable" || not_ok "CJK text is extractable"
 check "CJK: every character has ink (composite glyphs embedded)" python3 tests/tools/ink.py "$TMP/cjk/cjk/flashcards.pdf"
 check "CJK booklet: every character has ink" python3 tests/tools/ink.py "$TMP/cjk/cjk/timeline.pdf" 1 4
+
+# a character the fonts cannot draw in the pack's meta names the <meta> line
+$SP build tests/build/meta-glyph.xml -o "$TMP/mg" 2>"$TMP/err"
+expect_eq "missing glyph in meta: error at the <meta> line" \
+  "1:tests/build/meta-glyph.xml:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans.ttf); characters above U+FFFF are not supported" \
+  "$?:$(head -n 1 "$TMP/err")"
