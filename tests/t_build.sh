@@ -122,5 +122,5 @@ check "CJK booklet: every character has ink" python3 tests/tools/ink.py "$TMP/cj
 # a character the fonts cannot draw in the pack's meta names the <meta> line
 $SP build tests/build/meta-glyph.xml -o "$TMP/mg" 2>"$TMP/err"
 expect_eq "missing glyph in meta: error at the <meta> line" \
-  "1:tests/build/meta-glyph.xml:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans.ttf); characters above U+FFFF are not supported" \
+  "1:tests/build/meta-glyph.xml:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans-Bold.ttf); characters above U+FFFF are not supported" \
   "$?:$(head -n 1 "$TMP/err")"
