@@ -1,8 +1,9 @@
 /* fonts.c - TrueType faces through FreeType (see fonts.h).
  *
- * Each face's file is read once into memory: the bytes are hashed and the
- * face is opened from memory.  Advance widths of the whole BMP are read at
- * open into a float table per face (-1 = no glyph), so measuring is a table
+ * Each face's file is read once into memory and the face is opened from
+ * memory; the bytes are hashed on the first sp_fonts_hash call (under a
+ * lock).  Advance widths of the mapped BMP code points are read at open
+ * into a float table per face (-1 = no glyph), so measuring is a table
  * lookup and the object is read-only afterwards (safe to share between
  * threads that measure).  Characters above U+FFFF are never drawable: the
  * PDF writer (libharu) drops them.
@@ -19,6 +20,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +43,11 @@ typedef struct {
 struct sp_fonts {
     FT_Library lib;
     face_t faces[SP_FACE_COUNT];
+    /* the files' hash is computed on first use (only incremental builds
+     * need it), under the lock so that sharing threads stay safe */
+    pthread_mutex_t hash_lock;
+    int hash_lock_ok;
+    int hash_done;
     uint64_t hash;
 };
 
@@ -126,7 +133,10 @@ static int read_file(const char *path, unsigned char **data, long *size,
     return 0;
 }
 
-/* Fills the face's BMP advance table from its Unicode cmap. */
+/* Fills the face's BMP advance table from its Unicode cmap.  The advances
+ * of all glyphs are read in one FT_Get_Advances call (the same values
+ * FT_Get_Advance gives one by one); a glyph index outside the font falls
+ * back to FT_Get_Advance, which then reports the error as before. */
 static int fill_advances(face_t *fc)
 {
     FT_Face ft = fc->ft;
@@ -136,16 +146,30 @@ static int fill_advances(face_t *fc)
     for (size_t i = 0; i < BMP; i++)
         fc->adv[i] = -1.0f;
     double scale = 1000.0 / ft->units_per_EM;
+    FT_UInt n_glyphs = ft->num_glyphs > 0 ? (FT_UInt)ft->num_glyphs : 0;
+    FT_Fixed *all = NULL;
+    if (n_glyphs > 0) {
+        all = malloc(n_glyphs * sizeof *all);
+        if (!all)
+            return -1;
+        if (FT_Get_Advances(ft, 0, n_glyphs, FT_LOAD_NO_SCALE, all)) {
+            free(all);
+            all = NULL;   /* read them one by one below */
+        }
+    }
     FT_UInt gi;
     FT_ULong cp = FT_Get_First_Char(ft, &gi);
     while (gi != 0) {
         if (cp < BMP) {
             FT_Fixed a = 0;
-            if (FT_Get_Advance(ft, gi, FT_LOAD_NO_SCALE, &a) == 0)
+            if (all && gi < n_glyphs)
+                fc->adv[cp] = (float)(all[gi] * scale);
+            else if (FT_Get_Advance(ft, gi, FT_LOAD_NO_SCALE, &a) == 0)
                 fc->adv[cp] = (float)(a * scale);
         }
         cp = FT_Get_Next_Char(ft, cp, &gi);
     }
+    free(all);
     return 0;
 }
 
@@ -154,12 +178,6 @@ static int open_face(sp_fonts *f, face_t *fc, sp_diags *d)
 {
     if (read_file(fc->path, &fc->data, &fc->size, d))
         return -1;
-    for (long i = 0; i < fc->size; i++) {
-        f->hash ^= fc->data[i];
-        f->hash *= 0x100000001b3ULL;
-    }
-    f->hash ^= (uint64_t)fc->index;
-    f->hash *= 0x100000001b3ULL;
 
     if (check_tables(fc->data, fc->size, fc->index)) {
         sp_diag_add(d, SP_D_FONT, fc->path, 0, 0,
@@ -338,7 +356,12 @@ sp_fonts *sp_fonts_open(const char *dir, sp_diags *d)
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
-    f->hash = 0xcbf29ce484222325ULL;
+    if (pthread_mutex_init(&f->hash_lock, NULL) != 0) {
+        free(f);
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    f->hash_lock_ok = 1;
     if (read_manifest(f, dir, d))
         goto fail;
     if (FT_Init_FreeType(&f->lib)) {
@@ -385,6 +408,8 @@ void sp_fonts_free(sp_fonts *f)
     }
     if (f->lib)
         FT_Done_FreeType(f->lib);
+    if (f->hash_lock_ok)
+        pthread_mutex_destroy(&f->hash_lock);
     free(f);
 }
 
@@ -502,7 +527,34 @@ double sp_fonts_descent(const sp_fonts *f, sp_face face)
     return f->faces[face].descent;
 }
 
+/* FNV-1a over each face's bytes and index, in face order (the faces the
+ * manifest lists; borrowed slots add nothing). */
+static uint64_t compute_hash(const sp_fonts *f)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int k = 0; k < SP_FACE_COUNT; k++) {
+        const face_t *fc = &f->faces[k];
+        if (fc->shared || !fc->data)
+            continue;
+        for (long i = 0; i < fc->size; i++) {
+            h ^= fc->data[i];
+            h *= 0x100000001b3ULL;
+        }
+        h ^= (uint64_t)fc->index;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
 uint64_t sp_fonts_hash(const sp_fonts *f)
 {
-    return f->hash;
+    sp_fonts *m = (sp_fonts *)f;   /* the cache only; see struct sp_fonts */
+    pthread_mutex_lock(&m->hash_lock);
+    if (!m->hash_done) {
+        m->hash = compute_hash(f);
+        m->hash_done = 1;
+    }
+    uint64_t h = m->hash;
+    pthread_mutex_unlock(&m->hash_lock);
+    return h;
 }
