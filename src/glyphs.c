@@ -17,6 +17,9 @@ typedef struct {
     size_t n_seen, cap_seen;
     int errors;
     int nomem;
+    /* ASCII fast path: 1 if the character is skipped (control white space)
+     * or drawable when the face is asked for */
+    unsigned char ascii_ok[SP_FACE_COUNT][128];
 } walk;
 
 static void begin_node(walk *w, const char *kind, const char *name)
@@ -57,10 +60,19 @@ static void check_str(walk *w, const char *s, sp_face face, sp_loc loc)
 {
     if (!s)
         return;
+    const unsigned char *ok = w->ascii_ok[face];
     size_t len = strlen(s), i = 0;
     while (i < len) {
         uint32_t cp;
-        i += sp_utf8_next(s + i, len - i, &cp);
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            i++;
+            if (ok[c])
+                continue;
+            cp = c;
+        } else {
+            i += sp_utf8_next(s + i, len - i, &cp);
+        }
         if (cp == '\n' || cp == '\t' || cp == '\r')
             continue;
         sp_face g = sp_glyph_face(w->fonts, face, cp);
@@ -103,6 +115,12 @@ int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d)
     memset(&w, 0, sizeof w);
     w.fonts = fonts;
     w.d = d;
+    for (int f = 0; f < SP_FACE_COUNT; f++)
+        for (uint32_t c = 0; c < 128; c++)
+            w.ascii_ok[f][c] = (unsigned char)(
+                c == '\n' || c == '\t' || c == '\r'
+                || sp_fonts_has(fonts, sp_glyph_face(fonts, (sp_face)f, c),
+                                c));
     sp_loc ploc = pack->meta.loc.file ? pack->meta.loc
                                       : (sp_loc){pack->file, 0};
 
