@@ -111,6 +111,32 @@ static int check_bytes(sp_diags *d, const char *name, const char *data,
     int line = 1, col = 1;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
+        /* fast path: ASCII other than NUL and newline, 8 bytes at a time,
+         * then one by one */
+        size_t j = i;
+        while (len - j >= 8) {
+            uint64_t v, nl;
+            memcpy(&v, s + j, 8);
+            nl = v ^ 0x0A0A0A0A0A0A0A0AULL;
+            if ((v | ((v - 0x0101010101010101ULL) & ~v)
+                 | ((nl - 0x0101010101010101ULL) & ~nl))
+                & 0x8080808080808080ULL)
+                break;
+            j += 8;
+        }
+        while (j < len && s[j] - 1u < 0x7Fu && s[j] != '\n')
+            j++;
+        if (j > i) {
+            col += (int)(j - i);
+            i = j;
+            continue;
+        }
+        if (s[i] == '\n') {
+            line++;
+            col = 1;
+            i++;
+            continue;
+        }
         if (s[i] == 0) {
             sp_diag_add(d, SP_D_XML, name, line, col,
                         "NUL byte: this is a binary file, not an XML "
