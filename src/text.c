@@ -361,7 +361,29 @@ static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
             && s[i] != ' ' && s[i] != '-' && s[i] != '/') {
             force_new = 1;
             glue = 0;
+            continue;
         }
+        /* fast path: the rest of an ASCII word in the same drawing face
+         * (what the loop above would do one character at a time; stops
+         * before white space, '-', '/' and anything else) */
+        const uint8_t *af = f->ascii_face[face];
+        const float *aa = f->ascii_adv[face];
+        char *out = f->buf + f->n_buf;
+        float w = t->w;
+        size_t start = i;
+        while (i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+                || c == '-' || c == '/' || af[c] != t->face)
+                break;
+            *out++ = (char)c;
+            w += aa[c];
+            i++;
+        }
+        f->n_buf += i - start;
+        t->len += (uint32_t)(i - start);
+        t->w = w;
+        word_chars += i - start;
     }
     return 0;
 }
