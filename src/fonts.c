@@ -3,8 +3,9 @@
  * Each face's file is read once into memory and the face is opened from
  * memory; the bytes are hashed on the first sp_fonts_hash call (under a
  * lock).  Advance widths of the mapped BMP code points are read at open
- * into a float table per face (-1 = no glyph), so measuring is a table
- * lookup and the object is read-only afterwards (safe to share between
+ * into a two-level float table per face (-1 = no glyph; only the 256-code
+ * point blocks with mapped characters are allocated), so measuring is a
+ * table lookup and the object is read-only afterwards (safe to share between
  * threads that measure).  Characters above U+FFFF are never drawable: the
  * PDF writer (libharu) drops them.
  */
@@ -36,7 +37,11 @@ typedef struct {
     long size;
     FT_Face ft;
     double ascent, descent;  /* 1/1000 em, both positive */
-    float *adv;              /* [BMP] advance in 1/1000 em, -1 if missing */
+    /* advance of each BMP code point in 1/1000 em, -1 if missing, in
+     * blocks of 256: adv[cp >> 8][cp & 255]; blocks without a mapped code
+     * point all share the face's block "missing" (all -1) */
+    float *adv[BMP >> 8];
+    float *missing;
     int shared;              /* 1 if this slot borrows another slot */
 } face_t;
 
@@ -140,11 +145,13 @@ static int read_file(const char *path, unsigned char **data, long *size,
 static int fill_advances(face_t *fc)
 {
     FT_Face ft = fc->ft;
-    fc->adv = malloc(BMP * sizeof *fc->adv);
-    if (!fc->adv)
+    fc->missing = malloc(256 * sizeof *fc->missing);
+    if (!fc->missing)
         return -1;
-    for (size_t i = 0; i < BMP; i++)
-        fc->adv[i] = -1.0f;
+    for (size_t i = 0; i < 256; i++)
+        fc->missing[i] = -1.0f;
+    for (size_t b = 0; b < BMP >> 8; b++)
+        fc->adv[b] = fc->missing;
     double scale = 1000.0 / ft->units_per_EM;
     FT_UInt n_glyphs = ft->num_glyphs > 0 ? (FT_UInt)ft->num_glyphs : 0;
     FT_Fixed *all = NULL;
@@ -161,11 +168,22 @@ static int fill_advances(face_t *fc)
     FT_ULong cp = FT_Get_First_Char(ft, &gi);
     while (gi != 0) {
         if (cp < BMP) {
+            float *blk = fc->adv[cp >> 8];
+            if (blk == fc->missing) {
+                blk = malloc(256 * sizeof *blk);
+                if (!blk) {
+                    free(all);
+                    return -1;
+                }
+                for (size_t i = 0; i < 256; i++)
+                    blk[i] = -1.0f;
+                fc->adv[cp >> 8] = blk;
+            }
             FT_Fixed a = 0;
             if (all && gi < n_glyphs)
-                fc->adv[cp] = (float)(all[gi] * scale);
+                blk[cp & 255] = (float)(all[gi] * scale);
             else if (FT_Get_Advance(ft, gi, FT_LOAD_NO_SCALE, &a) == 0)
-                fc->adv[cp] = (float)(a * scale);
+                blk[cp & 255] = (float)(a * scale);
         }
         cp = FT_Get_Next_Char(ft, cp, &gi);
     }
@@ -402,7 +420,10 @@ void sp_fonts_free(sp_fonts *f)
             continue;
         if (fc->ft)
             FT_Done_Face(fc->ft);
-        free(fc->adv);
+        for (size_t b = 0; b < BMP >> 8; b++)
+            if (fc->adv[b] != fc->missing)
+                free(fc->adv[b]);
+        free(fc->missing);
         free(fc->data);
         free(fc->path);
     }
@@ -485,21 +506,21 @@ int sp_fonts_index(const sp_fonts *f, sp_face face)
 
 int sp_fonts_has(const sp_fonts *f, sp_face face, uint32_t cp)
 {
-    return cp < BMP && f->faces[face].adv[cp] >= 0.0f;
+    return cp < BMP && f->faces[face].adv[cp >> 8][cp & 255] >= 0.0f;
 }
 
 double sp_fonts_advance(const sp_fonts *f, sp_face face, uint32_t cp)
 {
     if (cp >= BMP)
         return 0.0;
-    float a = f->faces[face].adv[cp];
+    float a = f->faces[face].adv[cp >> 8][cp & 255];
     return a >= 0.0f ? a : 0.0;
 }
 
 double sp_fonts_width_pt(const sp_fonts *f, sp_face face, double size_pt,
                          const char *utf8, size_t len)
 {
-    const float *adv = f->faces[face].adv;
+    float *const *adv = f->faces[face].adv;
     double w = 0.0;
     size_t i = 0;
     while (i < len) {
@@ -511,8 +532,8 @@ double sp_fonts_width_pt(const sp_fonts *f, sp_face face, double size_pt,
         } else {
             i += sp_utf8_next(utf8 + i, len - i, &cp);
         }
-        if (cp < BMP && adv[cp] > 0.0f)
-            w += adv[cp];
+        if (cp < BMP && adv[cp >> 8][cp & 255] > 0.0f)
+            w += adv[cp >> 8][cp & 255];
     }
     return w * size_pt / 1000.0;
 }
