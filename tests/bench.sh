@@ -17,7 +17,7 @@ measure() {  # label, command...: best wall time of 3 runs and max RSS
   printf '%-44s %7.2f s %8.1f MiB' "$label" "$best" "$(awk -v k="$rss" 'BEGIN {print k/1024}')"
 }
 echo "studypack bench ($(nproc) cores)"
-echo "== flashcards: A4, 3-5 bullet points per back (90x60mm cards, 2x4... as chosen)"
+echo "== flashcards: A4, 90x60mm cards (3x3 per A4 sheet), 3-5 bullet points per back"
 for n in 100 1000 10000; do
   python3 tests/tools/genpack.py $n 90 "$B/p$n.xml"
   measure "flashcards, $n questions, 90x60mm" $SP build "$B/p$n.xml" -o "$B/out" --only flashcards --card 90x60mm
