@@ -18,11 +18,10 @@ typedef struct {
     int quiet;                    /* no progress output */
     int progress_tty;             /* a progress bar (else plain lines) */
     FILE *progress;               /* where progress goes (stderr) */
-    const char *fonts_dir;        /* for the worker processes */
 } sp_batch_opts;
 
 typedef struct {
-    int built, up_to_date, failed, skipped_banks;
+    int built, up_to_date, failed;
     int interrupted;
 } sp_batch_result;
 

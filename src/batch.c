@@ -744,7 +744,6 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         int bank;
         char *id = peek_root(files[i], &bank);
         if (bank) {
-            res->skipped_banks++;
             free(id);
             continue;
         }

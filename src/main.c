@@ -563,7 +563,7 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     static char sources[] = "sources";
     char *def[] = {sources};
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
-                        stderr, co.fonts_dir};
+                        stderr};
     sp_batch_result r;
     int rc = sp_batch_run(first < argc ? argv + first : def,
                           first < argc ? argc - first : 1, &bo, fonts, &r, d);
