@@ -1,6 +1,8 @@
-/* load.h - reading a source: parse (libxml2, hardened), XInclude (confined
- * to the source's folder), XSD validation (the embedded schema), then the
- * model and the semantic rules (rules.h).
+/* load.h - reading a source: a streaming parse (libxml2's xmlTextReader,
+ * hardened) validated against the embedded XSD as it is read, xi:include
+ * of banks (confined to the source's folder) followed where they stand,
+ * the model built one part and one question at a time (no whole-document
+ * tree is kept), then the semantic rules (rules.h).
  * Who may include: main, build, batch, tests, the fuzzer.
  * Ownership: the returned sp_pack belongs to the caller (sp_pack_free).
  *

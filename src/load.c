@@ -1,10 +1,20 @@
 /* load.c - hardened loading of a source into the model (see load.h).
  *
  * Order of work: read the bytes and check them (size, NUL, UTF-8, DOCTYPE);
- * parse with libxml2 (no entities, no network, big line numbers); check the
- * xi:include elements and let libxml2's XInclude engine expand them through
- * our external entity loader, which confines every load to the source's
- * folder; validate against the embedded XSD; build the model; run the rules.
+ * then stream the document through libxml2's xmlTextReader (no entities, no
+ * network, big line numbers) with the embedded XSD validating as it parses.
+ * Each part of the pack (meta, process, tips, timeline) and each question
+ * is expanded into a small tree when its end tag is read, turned into the
+ * model and freed again, so memory does not grow with the size of the
+ * document tree.  An xi:include is checked and, when allowed, its bank is
+ * streamed the same way right there (confined to the source's folder).
+ * The semantic rules run on the finished model.
+ *
+ * Diagnostics are collected in four classes that mirror the order of the
+ * checks: well-formedness, then includes and limits, then the schema, then
+ * the model.  The first class with an error is reported (with the warnings
+ * of the classes before it): a broken document does not also drown its
+ * user in schema errors that the breakage caused.
  */
 #include "load.h"
 
@@ -20,7 +30,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/uri.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
@@ -38,14 +48,24 @@ enum {
                     XML_PARSE_COMPACT
 };
 
+/* diagnostic classes, in the order they take precedence */
+enum { C_PARSE, C_TREE, C_SCHEMA, C_MODEL, C_COUNT };
+
 typedef struct {
-    sp_diags *diags;
+    sp_diags *diags;         /* the caller's */
+    sp_diags *cls[C_COUNT];  /* collected here first (owned) */
     const char *file;        /* the top-level source, as named */
-    char *root_dir;          /* realpath of its folder */
+    const char *cur;         /* the file being read, as named */
+    const char *cur_a;       /* the same, in the pack's arena */
+    const char *cur_up;      /* the file that included it */
+    char *root_dir;          /* realpath of the source's folder */
     int n_includes;
-    int errors;              /* errors reported through libxml2 */
+    int bank_level;          /* 0 while reading the top-level source */
+    int depth_reported;      /* the nesting limit is reported once */
     sp_pack *pack;
-    xmlParserCtxtPtr ctxt;
+    sp_question *qs;         /* the questions so far (malloc, owned) */
+    size_t n_qs, cap_qs;
+    size_t seen;             /* questions met, built or not */
     char **names;            /* display names of included files (owned) */
     size_t n_names;
 } load_state;
@@ -53,6 +73,21 @@ typedef struct {
 static _Thread_local load_state *current;
 static xmlSchemaPtr schema;
 static xmlExternalEntityLoader default_loader;
+
+/* Errors that stop the model from being built (the model's own do not). */
+static size_t blocking_errors(const load_state *st)
+{
+    return sp_diags_errors(st->cls[C_PARSE]) +
+           sp_diags_errors(st->cls[C_TREE]) +
+           sp_diags_errors(st->cls[C_SCHEMA]);
+}
+
+/* Well-formedness problems of the top-level source come first; those of a
+ * bank count with the include that brought it in. */
+static sp_diags *parse_class(const load_state *st)
+{
+    return st->cls[st->bank_level ? C_TREE : C_PARSE];
+}
 
 /* ---- bytes ------------------------------------------------------------ */
 
@@ -255,18 +290,8 @@ static char *read_file(sp_diags *d, const char *path, size_t *len_out)
     return buf;
 }
 
-/* ---- libxml2 errors ---------------------------------------------------- */
 
-/* The file a node came from: the nearest ancestor-or-self that
- * expand_includes marked (the roots of included banks keep their file in
- * _private), else the top-level source. */
-static char *node_file(load_state *st, xmlNodePtr node)
-{
-    for (xmlNodePtr n = node; n && n->type != XML_DOCUMENT_NODE; n = n->parent)
-        if (n->type == XML_ELEMENT_NODE && n->_private)
-            return strdup((const char *)n->_private);
-    return strdup(st->file);
-}
+/* ---- libxml2 errors ---------------------------------------------------- */
 
 static void trim_message(char *m)
 {
@@ -284,12 +309,27 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
     trim_message(msg);
     sp_diag_code code = SP_D_XML;
-    if (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP)
+    sp_diags *to = parse_class(st);
+    if (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP) {
         code = SP_D_SCHEMA;
+        to = st->cls[C_SCHEMA];
+    }
     if (strstr(msg, "Excessive depth")) {
         code = SP_D_LIMIT;
         snprintf(msg, sizeof msg, "elements nested deeper than %d levels",
                  SP_MAX_DEPTH);
+    } else if (e->code == XML_ERR_DOCUMENT_END && e->ctxt &&
+               ((xmlParserCtxtPtr)e->ctxt)->nameNr > 0) {
+        /* the reader's push parser says "Extra content" when the data
+         * ends inside an element; say what the pull parser says */
+        xmlParserCtxtPtr pc = e->ctxt;
+        xmlNodePtr open = pc->node;
+        if (open && open->name)
+            snprintf(msg, sizeof msg, "Premature end of data in tag %s "
+                     "line %ld", (const char *)open->name,
+                     xmlGetLineNo(open));
+        else
+            snprintf(msg, sizeof msg, "Premature end of data");
     } else if (strstr(msg, "No matching global declaration available for "
                            "the validation root")) {
         snprintf(msg, sizeof msg, "the root element must be <studypack> (a "
@@ -297,21 +337,17 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     }
     int line = e->line;
     int col = e->int2;
-    char *file = NULL;
-    xmlNodePtr node = e->node;
-    if (node && code == SP_D_SCHEMA) {
-        file = node_file(st, node);
-        line = (int)xmlGetLineNo(node);
+    const char *file = e->file ? e->file : st->cur;
+    if (code == SP_D_SCHEMA) {
+        /* the schema validator streams: its column is where the parser
+         * stood, not where the element starts, so only the line is given */
+        if (e->node)
+            line = (int)xmlGetLineNo(e->node);
         col = 0;
-    } else {
-        file = strdup(e->file ? e->file : st->file);
     }
     sp_severity sev = e->level == XML_ERR_WARNING ? SP_WARNING : SP_ERROR;
-    if (sev == SP_ERROR)
-        st->errors++;
-    sp_diag_add_sev(st->diags, code, sev, file, line > 0 ? line : 0,
+    sp_diag_add_sev(to, code, sev, file, line > 0 ? line : 0,
                     col > 0 ? col : 0, "%s", msg);
-    free(file);
 }
 
 /* Has a URI scheme ("http:", "file:") before any slash. */
@@ -342,24 +378,20 @@ static int escapes(const char *s)
     return 0;
 }
 
-/* libxml2 must never load anything by itself: includes are expanded by
- * expand_includes, and DTDs and entities are refused before parsing. */
+/* libxml2 must never load anything by itself: includes are read by the
+ * loader, and DTDs and entities are refused before parsing. */
 static xmlParserInputPtr refusing_loader(const char *url, const char *id,
                                          xmlParserCtxtPtr ctxt)
 {
     (void)id;
     (void)ctxt;
     load_state *st = current;
-    if (st) {
-        sp_diag_add(st->diags, SP_D_INCLUDE, st->file, 0, 0,
+    if (st)
+        sp_diag_add(parse_class(st), SP_D_INCLUDE, st->cur, 0, 0,
                     "loading '%s' refused: studypack reads no external "
                     "resources", url ? url : "?");
-        st->errors++;
-    }
     return NULL;
 }
-
-/* ---- the document ------------------------------------------------------ */
 
 static int is_xi(xmlNodePtr n)
 {
@@ -368,207 +400,18 @@ static int is_xi(xmlNodePtr n)
             xmlStrEqual(n->ns->href, (const xmlChar *)XI_NS_OLD));
 }
 
+/* An include or limit problem at node N of the file being read. */
 static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
                         const char *fmt, ...)
 {
-    char *file = node_file(st, n);
     va_list ap;
     va_start(ap, fmt);
-    sp_diag_addv(st->diags, code, SP_ERROR, file, (int)xmlGetLineNo(n), 0,
-                 fmt, ap);
+    sp_diag_addv(st->cls[C_TREE], code, SP_ERROR, st->cur,
+                 (int)xmlGetLineNo(n), 0, fmt, ap);
     va_end(ap);
-    free(file);
-    st->errors++;
-}
-
-/* Checks every xi:include of the top-level document before libxml2 sees it,
- * and the nesting depth.  Nested includes are checked by the loader. */
-static void check_tree(load_state *st, xmlNodePtr n, int depth)
-{
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (depth > SP_MAX_DEPTH) {
-            report_node(st, SP_D_LIMIT, n,
-                        "elements nested deeper than %d levels",
-                        SP_MAX_DEPTH);
-            return;
-        }
-        if (is_xi(n) && xmlStrEqual(n->name, (const xmlChar *)"include")) {
-            xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
-            xmlChar *parse = xmlGetProp(n, (const xmlChar *)"parse");
-            xmlChar *xp = xmlGetProp(n, (const xmlChar *)"xpointer");
-            const char *h = href ? (const char *)href : "";
-            if (!href || !*h)
-                report_node(st, SP_D_INCLUDE, n,
-                            "xi:include needs an href");
-            else if (has_scheme(h))
-                report_node(st, SP_D_INCLUDE, n,
-                            "include of '%s' refused: only files inside the "
-                            "source's folder can be included (no URLs)", h);
-            else if (h[0] == '/')
-                report_node(st, SP_D_INCLUDE, n,
-                            "include of '%s' refused: absolute paths are not "
-                            "allowed", h);
-            else if (escapes(h))
-                report_node(st, SP_D_INCLUDE, n,
-                            "include of '%s' refused: '..' may not leave the "
-                            "source's folder", h);
-            else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml"))
-                report_node(st, SP_D_INCLUDE, n,
-                            "xi:include parse=\"%s\" is not supported; only "
-                            "XML banks can be included",
-                            (const char *)parse);
-            else if (xp)
-                report_node(st, SP_D_INCLUDE, n,
-                            "xi:include xpointer is not supported");
-            xmlFree(href);
-            xmlFree(parse);
-            xmlFree(xp);
-            continue;
-        }
-        check_tree(st, n->children, depth + 1);
-    }
-}
-
-typedef struct frame {
-    const char *real;        /* realpath of a file being included */
-    const struct frame *up;
-} frame;
-
-static const char *keep_name(load_state *st, const char *name)
-{
-    char **n = realloc(st->names, (st->n_names + 1) * sizeof *n);
-    if (!n)
-        return NULL;
-    st->names = n;
-    if (!(n[st->n_names] = strdup(name)))
-        return NULL;
-    return n[st->n_names++];
-}
-
-static int expand_includes(load_state *st, xmlDocPtr doc, xmlNodePtr n,
-                           const char *file, int depth, const frame *up);
-
-/* Carries the file marks (_private) over to a deep copy of a tree. */
-static void copy_private(xmlNodePtr from, xmlNodePtr to)
-{
-    for (; from && to; from = from->next, to = to->next) {
-        if (from->type != XML_ELEMENT_NODE)
-            continue;
-        to->_private = from->_private;
-        copy_private(from->children, to->children);
-    }
-}
-
-/* Replaces one checked xi:include element by the root of the bank it
- * names, itself expanded, or reports why it cannot. */
-static void include_one(load_state *st, xmlDocPtr doc, xmlNodePtr xi,
-                        const char *file, int depth, const frame *up)
-{
-    xmlChar *href = xmlGetProp(xi, (const xmlChar *)"href");
-    if (!href)
-        return;
-    const char *slash = strrchr(file, '/');
-    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
-    size_t hl = strlen((const char *)href);
-    char *path = malloc(dl + hl + 1);
-    if (!path) {
-        xmlFree(href);
-        return;
-    }
-    memcpy(path, file, dl);
-    memcpy(path + dl, href, hl + 1);
-    xmlFree(href);
-    char *real = realpath(path, NULL);
-    size_t rl = strlen(st->root_dir);
-    xmlDocPtr bank = NULL;
-    if (!real) {
-        report_node(st, SP_D_INCLUDE, xi, "cannot include '%s': %s", path,
-                    strerror(errno));
-    } else if (strncmp(real, st->root_dir, rl) != 0 || real[rl] != '/') {
-        report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: it "
-                    "leads outside the source's folder (through a symbolic "
-                    "link?)", path);
-    } else if (depth >= SP_MAX_INCLUDE_DEPTH) {
-        report_node(st, SP_D_LIMIT, xi, "include of '%s' refused: includes "
-                    "nested deeper than %d levels", path,
-                    SP_MAX_INCLUDE_DEPTH);
-    } else if (++st->n_includes > SP_MAX_INCLUDES) {
-        report_node(st, SP_D_LIMIT, xi, "include of '%s' refused: more than "
-                    "%d included files", path, SP_MAX_INCLUDES);
-    } else {
-        int cycle = 0;
-        for (const frame *f = up; f; f = f->up)
-            cycle |= strcmp(f->real, real) == 0;
-        if (cycle) {
-            report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: "
-                        "include cycle (the file includes itself through "
-                        "this include)", path);
-        } else {
-            size_t len = 0;
-            int before = (int)sp_diags_errors(st->diags);
-            const char *name = keep_name(st, path);
-            char *data = name ? read_file(st->diags, name, &len) : NULL;
-            if (data && check_bytes(st->diags, name, data, len) == 0)
-                bank = xmlCtxtReadMemory(st->ctxt, data, (int)len, name,
-                                         NULL, PARSE_OPTIONS);
-            free(data);
-            st->errors += (int)sp_diags_errors(st->diags) - before;
-            xmlNodePtr root = bank ? xmlDocGetRootElement(bank) : NULL;
-            if (bank && bank->encoding &&
-                xmlStrcasecmp(bank->encoding, (const xmlChar *)"UTF-8")) {
-                sp_diag_add(st->diags, SP_D_XML, name, 1, 0, "the file "
-                            "declares encoding '%s'; sources must be UTF-8",
-                            (const char *)bank->encoding);
-                st->errors++;
-            } else if (bank && !root) {
-                report_node(st, SP_D_INCLUDE, xi, "'%s' has no root element",
-                            path);
-            } else if (root) {
-                root->_private = (void *)name;
-                frame me = {real, up};
-                check_tree(st, root, 1);
-                if (!st->errors &&
-                    expand_includes(st, bank, root, name, depth + 1, &me) ==
-                        0) {
-                    /* a copy keeps line numbers (adopting resets them) */
-                    xmlNodePtr copy = xmlDocCopyNode(root, doc, 1);
-                    if (copy) {
-                        copy_private(root, copy);
-                        xmlAddPrevSibling(xi, copy);
-                    } else {
-                        report_node(st, SP_D_NOMEM, xi, "out of memory");
-                    }
-                }
-            }
-        }
-    }
-    xmlFreeDoc(bank);
-    free(real);
-    free(path);
-}
-
-/* Expands every xi:include below N (already checked by check_tree). */
-static int expand_includes(load_state *st, xmlDocPtr doc, xmlNodePtr n,
-                           const char *file, int depth, const frame *up)
-{
-    for (xmlNodePtr c = n->children, next; c; c = next) {
-        next = c->next;
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (is_xi(c) && xmlStrEqual(c->name, (const xmlChar *)"include")) {
-            include_one(st, doc, c, file, depth, up);
-            xmlUnlinkNode(c);
-            xmlFreeNode(c);
-        } else {
-            expand_includes(st, doc, c, file, depth, up);
-        }
-    }
-    return st->errors ? -1 : 0;
 }
 
 static xmlSchemaPtr get_schema(load_state *st)
@@ -600,30 +443,6 @@ static int is_el(xmlNodePtr n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && !is_xi(n) &&
            xmlStrEqual(n->name, (const xmlChar *)name);
-}
-
-static const char *intern_file(builder *b, xmlNodePtr n, const char *inherit)
-{
-    if (!n->_private)
-        return inherit;
-    char *f = strdup((const char *)n->_private);
-    if (!f)
-        return inherit;
-    const char *r = sp_arena_strdup(b->a, f);
-    free(f);
-    if (r) {
-        /* remember every file read, for incremental builds */
-        sp_pack *p = b->st->pack;
-        const char **in = sp_arena_array(b->a, p->n_inputs + 1,
-                                         sizeof *in);
-        if (in) {
-            if (p->n_inputs)
-                memcpy(in, p->inputs, p->n_inputs * sizeof *in);
-            in[p->n_inputs++] = r;
-            p->inputs = in;
-        }
-    }
-    return r ? r : inherit;
 }
 
 static const char *attr(builder *b, xmlNodePtr n, const char *name)
@@ -709,12 +528,9 @@ static int is_ws(char c)
 
 static void too_long(builder *b, xmlNodePtr n, const char *what)
 {
-    char *file = node_file(b->st, n);
-    sp_diag_add(b->st->diags, SP_D_LIMIT, file, (int)xmlGetLineNo(n), 0,
-                "text of <%s> is longer than %d bytes", what,
-                SP_MAX_TEXT_BYTES);
-    free(file);
-    b->st->errors++;
+    sp_diag_add(b->st->cls[C_MODEL], SP_D_LIMIT, b->st->cur,
+                (int)xmlGetLineNo(n), 0, "text of <%s> is longer than %d bytes",
+                what, SP_MAX_TEXT_BYTES);
 }
 
 /* Inline content of N as styled spans with white space collapsed across
@@ -1001,35 +817,6 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
     }
 }
 
-/* Counts the questions under every <questions> child of ROOT (or ROOT
- * itself for a bank). */
-static size_t count_questions(xmlNodePtr root)
-{
-    size_t k = 0;
-    for (xmlNodePtr c = root->children; c; c = c->next) {
-        if (is_el(c, "question"))
-            k++;
-        else if (is_el(c, "questions"))
-            k += count_questions(c);
-    }
-    return k;
-}
-
-static void build_questions(builder *b, xmlNodePtr qs, const char *file)
-{
-    sp_pack *p = b->st->pack;
-    file = intern_file(b, qs, file);
-    for (xmlNodePtr c = qs->children; c; c = c->next) {
-        if (is_el(c, "questions"))
-            build_questions(b, c, file);
-        if (!is_el(c, "question"))
-            continue;
-        sp_question *q = &p->questions[p->n_questions++];
-        q->number = (int)p->n_questions;
-        build_question(b, c, q, file);
-    }
-}
-
 static void build_meta(builder *b, xmlNodePtr n)
 {
     sp_meta *m = &b->st->pack->meta;
@@ -1161,47 +948,349 @@ static void build_timeline(builder *b, xmlNodePtr n)
     }
 }
 
-static void build_model(builder *b, xmlNodePtr root)
+
+/* ---- streaming --------------------------------------------------------- */
+
+/* what an element the reader descends into is */
+enum { K_OTHER, K_PACK, K_QUESTIONS };
+
+typedef struct frame {
+    const char *real;        /* realpath of a file being read */
+    const struct frame *up;
+} frame;
+
+static void stream(load_state *st, builder *b, const char *data, size_t len,
+                   int base, const frame *up, xmlNodePtr via);
+
+/* Reports the first element of the tree N (at nesting DEPTH) that is
+ * nested too deeply; the limit is reported once per load. */
+static void check_depth(load_state *st, xmlNodePtr n, int depth)
+{
+    for (; n && !st->depth_reported; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (depth > SP_MAX_DEPTH) {
+            report_node(st, SP_D_LIMIT, n,
+                        "elements nested deeper than %d levels",
+                        SP_MAX_DEPTH);
+            st->depth_reported = 1;
+            return;
+        }
+        check_depth(st, n->children, depth + 1);
+    }
+}
+
+static const char *keep_name(load_state *st, const char *name)
+{
+    char **n = realloc(st->names, (st->n_names + 1) * sizeof *n);
+    if (!n)
+        return NULL;
+    st->names = n;
+    if (!(n[st->n_names] = strdup(name)))
+        return NULL;
+    return n[st->n_names++];
+}
+
+/* Remembers every file read, for incremental builds. */
+static void add_input(builder *b, const char *name)
 {
     sp_pack *p = b->st->pack;
-    size_t nq = count_questions(root);
-    if (nq > SP_MAX_QUESTIONS) {
-        sp_diag_add(b->st->diags, SP_D_LIMIT, p->file, 0, 0,
-                    "%zu questions; the limit is %d per pack", nq,
-                    SP_MAX_QUESTIONS);
-        b->st->errors++;
-        return;
-    }
-    p->questions = sp_arena_array(b->a, nq ? nq : 1, sizeof *p->questions);
-    if (!p->questions) {
+    const char **in = sp_arena_array(b->a, p->n_inputs + 1, sizeof *in);
+    if (!in) {
         b->nomem = 1;
         return;
     }
-    if (is_el(root, "questions")) {
-        p->is_bank = 1;
-        build_questions(b, root, p->file);
+    if (p->n_inputs)
+        memcpy(in, p->inputs, p->n_inputs * sizeof *in);
+    in[p->n_inputs++] = name;
+    p->inputs = in;
+}
+
+/* The checks of an xi:include's attributes; 0 when it may be followed. */
+static int check_include(load_state *st, xmlNodePtr n)
+{
+    size_t before = sp_diags_errors(st->cls[C_TREE]);
+    xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+    xmlChar *parse = xmlGetProp(n, (const xmlChar *)"parse");
+    xmlChar *xp = xmlGetProp(n, (const xmlChar *)"xpointer");
+    const char *h = href ? (const char *)href : "";
+    if (!href || !*h)
+        report_node(st, SP_D_INCLUDE, n, "xi:include needs an href");
+    else if (has_scheme(h))
+        report_node(st, SP_D_INCLUDE, n,
+                    "include of '%s' refused: only files inside the "
+                    "source's folder can be included (no URLs)", h);
+    else if (h[0] == '/')
+        report_node(st, SP_D_INCLUDE, n,
+                    "include of '%s' refused: absolute paths are not "
+                    "allowed", h);
+    else if (escapes(h))
+        report_node(st, SP_D_INCLUDE, n,
+                    "include of '%s' refused: '..' may not leave the "
+                    "source's folder", h);
+    else if (parse && !xmlStrEqual(parse, (const xmlChar *)"xml"))
+        report_node(st, SP_D_INCLUDE, n,
+                    "xi:include parse=\"%s\" is not supported; only XML "
+                    "banks can be included", (const char *)parse);
+    else if (xp)
+        report_node(st, SP_D_INCLUDE, n,
+                    "xi:include xpointer is not supported");
+    xmlFree(href);
+    xmlFree(parse);
+    xmlFree(xp);
+    return sp_diags_errors(st->cls[C_TREE]) > before ? -1 : 0;
+}
+
+/* Follows the checked xi:include XI (at nesting DEPTH) of the file being
+ * read: its bank is streamed in its place, or the reason it cannot be is
+ * reported. */
+static void include_here(load_state *st, builder *b, xmlNodePtr xi,
+                         int depth, const frame *up)
+{
+    xmlChar *href = xmlGetProp(xi, (const xmlChar *)"href");
+    if (!href)
+        return;
+    const char *file = st->cur;
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
+    size_t hl = strlen((const char *)href);
+    char *path = malloc(dl + hl + 1);
+    if (!path) {
+        xmlFree(href);
+        b->nomem = 1;
         return;
     }
-    p->id = attr(b, root, "id");
-    xmlChar *lang = xmlGetNsProp(root, (const xmlChar *)"lang",
-                                 XML_XML_NAMESPACE);
-    if (lang) {
-        p->lang = sp_arena_strdup(b->a, (const char *)lang);
-        xmlFree(lang);
+    memcpy(path, file, dl);
+    memcpy(path + dl, href, hl + 1);
+    xmlFree(href);
+    char *real = realpath(path, NULL);
+    size_t rl = strlen(st->root_dir);
+    int cycle = 0;
+    for (const frame *f = up; real && f; f = f->up)
+        cycle |= strcmp(f->real, real) == 0;
+    if (!real) {
+        report_node(st, SP_D_INCLUDE, xi, "cannot include '%s': %s", path,
+                    strerror(errno));
+    } else if (strncmp(real, st->root_dir, rl) != 0 || real[rl] != '/') {
+        report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: it "
+                    "leads outside the source's folder (through a symbolic "
+                    "link?)", path);
+    } else if (st->bank_level >= SP_MAX_INCLUDE_DEPTH) {
+        report_node(st, SP_D_LIMIT, xi, "include of '%s' refused: includes "
+                    "nested deeper than %d levels", path,
+                    SP_MAX_INCLUDE_DEPTH);
+    } else if (++st->n_includes > SP_MAX_INCLUDES) {
+        report_node(st, SP_D_LIMIT, xi, "include of '%s' refused: more than "
+                    "%d included files", path, SP_MAX_INCLUDES);
+    } else if (cycle) {
+        report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: include "
+                    "cycle (the file includes itself through this include)",
+                    path);
+    } else {
+        size_t len = 0;
+        const char *name = keep_name(st, path);
+        char *data = name ? read_file(st->cls[C_TREE], name, &len) : NULL;
+        if (!name)
+            b->nomem = 1;
+        if (data && check_bytes(st->cls[C_TREE], name, data, len) == 0) {
+            const char *name_a = sp_arena_strdup(b->a, name);
+            if (name_a) {
+                add_input(b, name_a);
+                const char *saved = st->cur, *saved_a = st->cur_a;
+                const char *saved_up = st->cur_up;
+                st->cur_up = st->cur;
+                st->cur = name;
+                st->cur_a = name_a;
+                st->bank_level++;
+                frame me = {real, up};
+                stream(st, b, data, len, depth, &me, xi);
+                st->bank_level--;
+                st->cur = saved;
+                st->cur_a = saved_a;
+                st->cur_up = saved_up;
+            } else {
+                b->nomem = 1;
+            }
+        }
+        free(data);
     }
-    for (xmlNodePtr c = root->children; c; c = c->next) {
-        if (is_el(c, "meta"))
-            build_meta(b, c);
-        else if (is_el(c, "process"))
-            build_process(b, c);
-        else if (is_el(c, "questions"))
-            build_questions(b, c, p->file);
-        else if (is_el(c, "tips"))
-            build_tips(b, c);
-        else if (is_el(c, "timeline"))
-            build_timeline(b, c);
-    }
+    free(real);
+    free(path);
 }
+
+/* One question, complete in the tree N. */
+static void add_question(load_state *st, builder *b, xmlNodePtr n)
+{
+    if (st->n_qs == st->cap_qs) {
+        size_t nc = st->cap_qs ? st->cap_qs * 2 : 64;
+        sp_question *q = realloc(st->qs, nc * sizeof *q);
+        if (!q) {
+            b->nomem = 1;
+            return;
+        }
+        st->qs = q;
+        st->cap_qs = nc;
+    }
+    sp_question *q = &st->qs[st->n_qs++];
+    memset(q, 0, sizeof *q);
+    q->number = (int)st->n_qs;
+    build_question(b, n, q, st->cur_a);
+}
+
+/* The root element N of a file: a pack or a bank.  Returns its kind, or
+ * -1 when a bank's root is something else (reported at VIA). */
+static int on_root(load_state *st, builder *b, xmlNodePtr n, xmlNodePtr via)
+{
+    int kind = is_el(n, "studypack")   ? K_PACK
+               : is_el(n, "questions") ? K_QUESTIONS
+                                       : K_OTHER;
+    if (st->bank_level) {
+        if (kind == K_QUESTIONS)
+            return kind;
+        const char *saved = st->cur;
+        st->cur = st->cur_up;
+        report_node(st, SP_D_INCLUDE, via, "'%s' is not a question bank: "
+                    "its root element is <%s>, not <questions>", saved,
+                    (const char *)n->name);
+        st->cur = saved;
+        return -1;
+    }
+    sp_pack *p = st->pack;
+    if (kind == K_QUESTIONS) {
+        p->is_bank = 1;
+    } else if (kind == K_PACK) {
+        p->id = attr(b, n, "id");
+        xmlChar *lang = xmlGetNsProp(n, (const xmlChar *)"lang",
+                                     XML_XML_NAMESPACE);
+        if (lang) {
+            p->lang = sp_arena_strdup(b->a, (const char *)lang);
+            xmlFree(lang);
+        }
+    }
+    return kind;
+}
+
+/* Streams one file (DATA, LEN; named st->cur) whose root element stands
+ * at nesting BASE.  VIA is the xi:include that brought a bank in. */
+static void stream(load_state *st, builder *b, const char *data, size_t len,
+                   int base, const frame *up, xmlNodePtr via)
+{
+    xmlTextReaderPtr r = xmlReaderForMemory(data, (int)len, st->cur, NULL,
+                                            PARSE_OPTIONS);
+    xmlSchemaPtr s = get_schema(st);
+    xmlSchemaValidCtxtPtr vc = s ? xmlSchemaNewValidCtxt(s) : NULL;
+    if (!s) {
+        sp_diag_add(st->cls[C_SCHEMA], SP_D_SCHEMA, st->cur, 0, 0,
+                    "internal error: the embedded schema does not load");
+        goto done;
+    }
+    if (!r || !vc) {
+        b->nomem = 1;
+        goto done;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, on_xml_error, st);
+    if (xmlTextReaderSchemaValidateCtxt(r, vc, 0) != 0) {
+        sp_diag_add(st->cls[C_SCHEMA], SP_D_SCHEMA, st->cur, 0, 0,
+                    "internal error: cannot validate while reading");
+        goto done;
+    }
+    int kinds[SP_MAX_DEPTH + 2];
+    int first = 1, ret;
+    for (ret = xmlTextReaderRead(r); ret == 1;) {
+        int skip = 0;
+        if (first) {
+            first = 0;
+            const xmlChar *enc = xmlTextReaderConstEncoding(r);
+            if (enc && xmlStrcasecmp(enc, (const xmlChar *)"UTF-8") != 0) {
+                sp_diag_add(parse_class(st), SP_D_XML, st->cur, 1, 0,
+                            "the file declares encoding '%s'; sources must "
+                            "be UTF-8", (const char *)enc);
+                break;
+            }
+        }
+        int type = xmlTextReaderNodeType(r);
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+            sp_diag_add(parse_class(st), SP_D_DOCTYPE, st->cur, 1, 0,
+                        "DOCTYPE is not allowed in a studypack source");
+            break;
+        }
+        if (type != XML_READER_TYPE_ELEMENT) {
+            ret = xmlTextReaderRead(r);
+            continue;
+        }
+        xmlNodePtr n = xmlTextReaderCurrentNode(r);
+        int d = xmlTextReaderDepth(r);
+        int depth = base + d;
+        int parent = d > 0 ? kinds[d - 1] : K_OTHER;
+        int build = !blocking_errors(st) && !b->nomem;
+        if (!n || d < 0) {
+            b->nomem = 1;
+            break;
+        }
+        if (depth > SP_MAX_DEPTH) {
+            if (!st->depth_reported)
+                report_node(st, SP_D_LIMIT, n,
+                            "elements nested deeper than %d levels",
+                            SP_MAX_DEPTH);
+            st->depth_reported = 1;
+            skip = 1;
+        } else if (d == 0) {
+            kinds[0] = on_root(st, b, n, via);
+            if (kinds[0] < 0)
+                break;
+            skip = kinds[0] == K_OTHER;
+        } else if (is_xi(n)) {
+            skip = 1;
+            if (!xmlStrEqual(n->name, (const xmlChar *)"include"))
+                report_node(st, SP_D_INCLUDE, n, "<xi:%s> is not supported; "
+                            "only xi:include is", (const char *)n->name);
+            else if (check_include(st, n) == 0 &&
+                     (parent == K_PACK || parent == K_QUESTIONS))
+                include_here(st, b, n, depth, up);
+        } else if ((parent == K_PACK || parent == K_QUESTIONS) &&
+                   is_el(n, "questions")) {
+            kinds[d] = K_QUESTIONS;     /* read on into it */
+        } else if (parent == K_QUESTIONS && is_el(n, "question")) {
+            skip = 1;
+            if (++st->seen > SP_MAX_QUESTIONS)
+                build = 0;
+            xmlNodePtr t = build ? xmlTextReaderExpand(r) : NULL;
+            if (t) {
+                check_depth(st, t->children, depth + 1);
+                if (!blocking_errors(st))
+                    add_question(st, b, t);
+            }
+        } else if (parent == K_PACK &&
+                   (is_el(n, "meta") || is_el(n, "process") ||
+                    is_el(n, "tips") || is_el(n, "timeline"))) {
+            skip = 1;
+            xmlNodePtr t = build ? xmlTextReaderExpand(r) : NULL;
+            if (t) {
+                check_depth(st, t->children, depth + 1);
+                if (blocking_errors(st))
+                    ;
+                else if (is_el(t, "meta"))
+                    build_meta(b, t);
+                else if (is_el(t, "process"))
+                    build_process(b, t);
+                else if (is_el(t, "tips"))
+                    build_tips(b, t);
+                else
+                    build_timeline(b, t);
+            }
+        } else {
+            skip = 1;   /* not ours: the schema says what is wrong */
+        }
+        ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r);
+    }
+    if (ret < 0 && sp_diags_errors(parse_class(st)) == 0)
+        sp_diag_add(parse_class(st), SP_D_XML, st->cur, 0, 0,
+                    "cannot parse");
+done:
+    xmlFreeTextReader(r);
+    xmlSchemaFreeValidCtxt(vc);
+}
+
 
 /* ---- the entry points -------------------------------------------------- */
 
@@ -1217,124 +1306,107 @@ static char *dir_of(const char *path)
     return real;
 }
 
+/* The classes of diagnostics in order into the caller's list, up to and
+ * including the first that holds an error. */
+static void report_classes(load_state *st)
+{
+    for (int c = 0; c < C_COUNT; c++) {
+        int stop = sp_diags_errors(st->cls[c]) > 0;
+        sp_diags_move(st->diags, st->cls[c]);
+        if (stop)
+            break;
+    }
+}
+
 static sp_pack *load(const char *name, const char *data, size_t len,
                      sp_diags *diags)
 {
     if (check_bytes(diags, name, data, len) != 0)
         return NULL;
+    size_t errors_before = sp_diags_errors(diags);
     xmlInitParser();
     load_state st;
     memset(&st, 0, sizeof st);
     st.diags = diags;
-    st.file = name;
+    st.file = st.cur = name;
+    for (int c = 0; c < C_COUNT; c++)
+        if (!(st.cls[c] = sp_diags_new())) {
+            sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+            goto cleanup;
+        }
     st.root_dir = dir_of(name);
     if (!st.root_dir) {
         sp_diag_add(diags, SP_D_IO, name, 0, 0,
                     "cannot resolve the source's folder: %s",
                     strerror(errno));
-        return NULL;
+        goto cleanup;
     }
+    sp_arena *a = sp_arena_new();
+    sp_pack *pack = a ? sp_arena_alloc(a, sizeof *pack) : NULL;
+    if (!pack) {
+        sp_arena_free(a);
+        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
+        goto cleanup;
+    }
+    pack->arena = a;
+    pack->file = st.cur_a = sp_arena_strdup(a, name);
+    st.pack = pack;
+    builder b = {&st, a, NULL, 0, 0, 0, 0};
+    if (pack->file)
+        add_input(&b, pack->file);
+    else
+        b.nomem = 1;
+
     load_state *saved = current;
     current = &st;
     if (!default_loader)
         default_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(refusing_loader);
     xmlSetStructuredErrorFunc(&st, on_xml_error);
-
-    sp_pack *pack = NULL;
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    st.ctxt = ctxt;
-    xmlDocPtr doc = NULL;
-    if (!ctxt) {
-        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
-        goto done;
-    }
-    doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL, PARSE_OPTIONS);
-    if (!doc || st.errors) {
-        if (!st.errors)
-            sp_diag_add(diags, SP_D_XML, name, 0, 0, "cannot parse");
-        goto done;
-    }
-    if (doc->intSubset || doc->extSubset) {
-        sp_diag_add(diags, SP_D_DOCTYPE, name, 1, 0,
-                    "DOCTYPE is not allowed in a studypack source");
-        goto done;
-    }
-    if (doc->encoding && xmlStrcasecmp(doc->encoding,
-                                       (const xmlChar *)"UTF-8") != 0) {
-        sp_diag_add(diags, SP_D_XML, name, 1, 0,
-                    "the file declares encoding '%s'; sources must be UTF-8",
-                    (const char *)doc->encoding);
-        goto done;
-    }
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    check_tree(&st, root, 1);
-    if (st.errors)
-        goto done;
     char *real = realpath(name, NULL);
     frame top = {real ? real : name, NULL};
-    expand_includes(&st, doc, root, name, 0, &top);
+    if (!b.nomem)
+        stream(&st, &b, data, len, 1, &top, NULL);
     free(real);
-    if (!st.errors)
-        check_tree(&st, root, 1);   /* nesting of the expanded tree */
-    if (st.errors)
-        goto done;
-    xmlSchemaPtr s = get_schema(&st);
-    if (!s) {
-        sp_diag_add(diags, SP_D_SCHEMA, name, 0, 0,
-                    "internal error: the embedded schema does not load");
-        goto done;
-    }
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(s);
-    if (!vc) {
-        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
-        goto done;
-    }
-    xmlSchemaSetValidStructuredErrors(vc, on_xml_error, &st);
-    int rc = xmlSchemaValidateDoc(vc, doc);
-    xmlSchemaFreeValidCtxt(vc);
-    if (rc != 0 || st.errors) {
-        if (!st.errors)
-            sp_diag_add(diags, SP_D_SCHEMA, name, 0, 0,
-                        "the document is not valid");
-        goto done;
-    }
-
-    sp_arena *a = sp_arena_new();
-    pack = a ? sp_arena_alloc(a, sizeof *pack) : NULL;
-    if (!pack) {
-        sp_arena_free(a);
-        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
-        goto done;
-    }
-    pack->arena = a;
-    pack->file = sp_arena_strdup(a, name);
-    pack->inputs = sp_arena_array(a, 1, sizeof *pack->inputs);
-    if (pack->inputs) {
-        pack->inputs[0] = pack->file;
-        pack->n_inputs = 1;
-    }
-    st.pack = pack;
-    builder b = {&st, a, NULL, 0, 0, 0, 0};
-    build_model(&b, root);
-    free(b.spans);
-    if (b.nomem)
-        sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
-    if (b.nomem || st.errors || sp_rules_check(pack, diags) > 0) {
-        sp_pack_free(pack);
-        pack = NULL;
-    }
-done:
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetExternalEntityLoader(default_loader);
     current = saved;
+
+    if (!blocking_errors(&st) && st.seen > SP_MAX_QUESTIONS)
+        sp_diag_add(st.cls[C_MODEL], SP_D_LIMIT, name, 0, 0,
+                    "%zu questions; the limit is %d per pack", st.seen,
+                    SP_MAX_QUESTIONS);
+    if (!blocking_errors(&st) && !b.nomem) {
+        pack->questions = sp_arena_array(a, st.n_qs ? st.n_qs : 1,
+                                         sizeof *pack->questions);
+        if (pack->questions) {
+            if (st.n_qs)
+                memcpy(pack->questions, st.qs, st.n_qs * sizeof *st.qs);
+            pack->n_questions = st.n_qs;
+        } else {
+            b.nomem = 1;
+        }
+    }
+    free(b.spans);
+    if (b.nomem)
+        sp_diag_add(st.cls[C_PARSE], SP_D_NOMEM, name, 0, 0,
+                    "out of memory");
+    report_classes(&st);
+    if (b.nomem || sp_diags_errors(diags) > errors_before ||
+        sp_rules_check(pack, diags) > 0) {
+        sp_pack_free(pack);
+        pack = NULL;
+    }
+    st.pack = pack;
+cleanup:
+    for (int c = 0; c < C_COUNT; c++)
+        sp_diags_free(st.cls[c]);
     free(st.root_dir);
+    free(st.qs);
     for (size_t i = 0; i < st.n_names; i++)
         free(st.names[i]);
     free(st.names);
-    return pack;
+    return st.pack;
 }
 
 sp_pack *sp_load_memory(const char *name, const char *data, size_t len,
