@@ -60,4 +60,17 @@ void sp_fsutil_cleanup_tempfiles(void);
  * Returns 0, or -1 if sigaction failed. */
 int sp_fsutil_install_signal_cleanup(void);
 
+/* Input files read whole (fonts).  sp_map_file maps PATH read-only when it
+ * is a non-empty regular file (pages are read as they are touched, with no
+ * copy) and otherwise reads it into malloc'd memory; files larger than MAX
+ * bytes are refused with errno EFBIG.  Returns the bytes and sets *SIZE and
+ * *MAPPED, or NULL with errno set.  The bytes are read-only.  The caller
+ * owns them until sp_unmap_file (with the same SIZE and MAPPED).  Like any
+ * mapping, a file truncated by another process while mapped would fault
+ * (SIGBUS) when its lost pages are touched: use it for inputs that do not
+ * change under a running build (the fonts), not for sources. */
+const unsigned char *sp_map_file(const char *path, size_t max, size_t *size,
+                                 int *mapped);
+void sp_unmap_file(const unsigned char *data, size_t size, int mapped);
+
 #endif

@@ -10,6 +10,8 @@
  * PDF writer (libharu) drops them.
  */
 #include "fonts.h"
+
+#include "fsutil.h"
 #include "text.h"
 
 #include <ft2build.h>
@@ -33,8 +35,10 @@
 typedef struct {
     char *path;              /* as resolved (DIR/FILE or absolute) */
     int index;
-    unsigned char *data;     /* the file's bytes; FreeType reads them */
+    const unsigned char *data; /* the file's bytes (mapped or read; see
+                                  sp_map_file); FreeType reads them */
     long size;
+    int mapped;
     FT_Face ft;
     double ascent, descent;  /* 1/1000 em, both positive */
     /* advance of each BMP code point in 1/1000 em, -1 if missing, in
@@ -93,48 +97,27 @@ static int check_tables(const unsigned char *d, long size, int index)
     return 0;
 }
 
-/* Reads PATH whole into *data; 0, or -1 with a diagnostic. */
-static int read_file(const char *path, unsigned char **data, long *size,
-                     sp_diags *d)
+/* Maps (or reads) PATH whole into *data; 0, or -1 with a diagnostic. */
+static int read_file(const char *path, const unsigned char **data,
+                     long *size, int *mapped, sp_diags *d)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot open font: %s",
-                    strerror(errno));
-        return -1;
-    }
-    long n = -1;
-    if (fseek(fp, 0, SEEK_END) == 0)
-        n = ftell(fp);
-    if (n < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot read font: %s",
-                    strerror(errno));
-        fclose(fp);
-        return -1;
-    }
-    if (n > MAX_FONT_BYTES) {
-        sp_diag_add(d, SP_D_FONT, path, 0, 0,
-                    "font file is larger than %ld MiB",
-                    MAX_FONT_BYTES / (1024 * 1024));
-        fclose(fp);
-        return -1;
-    }
-    unsigned char *buf = malloc(n ? (size_t)n : 1);
+    size_t n = 0;
+    const unsigned char *buf = sp_map_file(path, MAX_FONT_BYTES, &n, mapped);
     if (!buf) {
-        sp_diag_add(d, SP_D_NOMEM, path, 0, 0, "out of memory reading font");
-        fclose(fp);
+        if (errno == EFBIG)
+            sp_diag_add(d, SP_D_FONT, path, 0, 0,
+                        "font file is larger than %ld MiB",
+                        MAX_FONT_BYTES / (1024 * 1024));
+        else if (errno == ENOMEM)
+            sp_diag_add(d, SP_D_NOMEM, path, 0, 0,
+                        "out of memory reading font");
+        else
+            sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot open font: %s",
+                        strerror(errno));
         return -1;
     }
-    if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        sp_diag_add(d, SP_D_FONT, path, 0, 0, "cannot read font: %s",
-                    ferror(fp) ? strerror(errno) : "file shrank");
-        free(buf);
-        fclose(fp);
-        return -1;
-    }
-    fclose(fp);
     *data = buf;
-    *size = n;
+    *size = (long)n;
     return 0;
 }
 
@@ -194,7 +177,7 @@ static int fill_advances(face_t *fc)
 /* Opens one face from PATH at INDEX into FC; 0, or -1 with diagnostics. */
 static int open_face(sp_fonts *f, face_t *fc, sp_diags *d)
 {
-    if (read_file(fc->path, &fc->data, &fc->size, d))
+    if (read_file(fc->path, &fc->data, &fc->size, &fc->mapped, d))
         return -1;
 
     if (check_tables(fc->data, fc->size, fc->index)) {
@@ -424,7 +407,7 @@ void sp_fonts_free(sp_fonts *f)
             if (fc->adv[b] != fc->missing)
                 free(fc->adv[b]);
         free(fc->missing);
-        free(fc->data);
+        sp_unmap_file(fc->data, (size_t)fc->size, fc->mapped);
         free(fc->path);
     }
     if (f->lib)

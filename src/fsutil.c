@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -322,4 +323,87 @@ int sp_mkdir_p(const char *path, sp_diags *d)
         report(d, path, "cannot create folder", err);
     free(p);
     return err ? -1 : 0;
+}
+
+/* ---- input files -------------------------------------------------------- */
+
+const unsigned char *sp_map_file(const char *path, size_t max, size_t *size,
+                                 int *mapped)
+{
+    *size = 0;
+    *mapped = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        if ((unsigned long long)st.st_size > max) {
+            close(fd);
+            errno = EFBIG;
+            return NULL;
+        }
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+                       0);
+        if (p != MAP_FAILED) {
+            close(fd);
+            *size = (size_t)st.st_size;
+            *mapped = 1;
+            return p;
+        }
+    }
+    /* not mappable (a pipe, an empty file...): read it */
+    size_t cap = 65536, len = 0;
+    unsigned char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            close(fd);
+            errno = ENOMEM;
+            return NULL;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > max) {
+            free(buf);
+            close(fd);
+            errno = EFBIG;
+            return NULL;
+        }
+        if (len == cap) {
+            unsigned char *nb = realloc(buf, cap * 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    close(fd);
+    *size = len;
+    return buf;
+}
+
+void sp_unmap_file(const unsigned char *data, size_t size, int mapped)
+{
+    if (!data)
+        return;
+    if (mapped)
+        munmap((void *)data, size);
+    else
+        free((void *)data);
 }

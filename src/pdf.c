@@ -50,6 +50,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,8 +82,9 @@ typedef struct {
 typedef struct {
     const char *path;               /* sp_fonts' string */
     int index;                      /* face in a collection */
-    unsigned char *data;            /* the file */
+    const unsigned char *data;      /* the file (see sp_map_file) */
     size_t size;
+    int mapped;
     int borrowed;                   /* data belongs to another efont */
     FT_Face ft;
     sfnt_tab head, hhea, maxp, loca, glyf, hmtx, cvt, fpgm, prep, os2, post,
@@ -324,32 +326,17 @@ static void put32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-/* Reads PATH whole into a malloc'd buffer; NULL with *WHY set. */
-static unsigned char *read_font_file(const char *path, size_t *size,
-                                     const char **why)
+/* Maps (or reads) PATH whole; NULL with *WHY set (NULL: out of memory). */
+static const unsigned char *read_font_file(const char *path, size_t *size,
+                                           int *mapped, const char **why)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        *why = "cannot open the file";
-        return NULL;
-    }
-    unsigned char *buf = NULL;
-    long n = -1;
-    if (fseek(fp, 0, SEEK_END) == 0)
-        n = ftell(fp);
-    if (n < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        *why = "cannot read the file";
-    } else if (n > MAX_FONT_FILE) {
-        *why = "the file is larger than 256 MiB";
-    } else if (!(buf = malloc(n ? (size_t)n : 1))) {
-        *why = NULL;            /* out of memory */
-    } else if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        *why = "cannot read the file";
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    *size = buf ? (size_t)n : 0;
+    const unsigned char *buf = sp_map_file(path, MAX_FONT_FILE, size, mapped);
+    if (!buf)
+        *why = errno == EFBIG    ? "the file is larger than 256 MiB"
+               : errno == ENOMEM ? NULL
+               : errno == ENOENT || errno == EACCES
+                   ? "cannot open the file"
+                   : "cannot read the file";
     return buf;
 }
 
@@ -358,7 +345,7 @@ static void efont_free(efont *f)
     if (f->ft)
         FT_Done_Face(f->ft);
     if (!f->borrowed)
-        free(f->data);
+        sp_unmap_file(f->data, f->size, f->mapped);
     free(f->cid_of);
     free(f->cid_cp);
     free(f->cid_gid);
@@ -529,7 +516,7 @@ static int load_efont(pdf_ctx *c, efont *f, const efont *other)
         f->size = other->size;
         f->borrowed = 1;
     } else {
-        f->data = read_font_file(f->path, &f->size, &why);
+        f->data = read_font_file(f->path, &f->size, &f->mapped, &why);
     }
     if (!f->data) {
         if (why)
