@@ -59,6 +59,16 @@ static const char usage_validate[] =
     "  --strict     treat warnings as errors\n"
     "  -h, --help   show this help\n";
 
+/* A diagnostics list, or NULL after saying that there is no memory for
+ * one (the one message that cannot be data). */
+static sp_diags *new_diags(void)
+{
+    sp_diags *d = sp_diags_new();
+    if (!d)
+        fputs("studypack: error: out of memory\n", stderr);
+    return d;
+}
+
 static int usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int usage_error(const char *usage, const char *fmt, ...)
@@ -275,11 +285,9 @@ static int cmd_validate(int argc, char **argv)
     }
     if (optind >= argc)
         return usage_error(usage_validate, "%s", "no FILE given");
-    sp_diags *d = sp_diags_new();
-    if (!d) {
-        fputs("studypack: error: out of memory\n", stderr);
+    sp_diags *d = new_diags();
+    if (!d)
         return EXIT_SYSTEM;
-    }
     for (int i = optind; i < argc; i++)
         sp_pack_free(sp_load_file(argv[i], d));
     int status = finish(d, strict);
@@ -352,7 +360,7 @@ static int cmd_plan(int argc, char **argv)
         return usage_error(usage_plan, "%s", first >= argc
                                                  ? "no FILE given"
                                                  : "plan takes one FILE");
-    sp_diags *d = sp_diags_new();
+    sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
     sp_pack *pack = sp_load_file(argv[first], d);
@@ -436,7 +444,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
     if (sp_grid_compute(&go, &grid) != 0)
         return usage_error(usage_calibrate, "%s", "the card does not fit on "
                            "the paper");
-    sp_diags *d = sp_diags_new();
+    sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
     sp_fsutil_install_signal_cleanup();
@@ -487,7 +495,7 @@ static int cmd_build(int argc, char **argv, const char *argv0)
         return EXIT_USAGE;
     if (first >= argc)
         return usage_error(usage_build, "%s", "no FILE given");
-    sp_diags *d = sp_diags_new();
+    sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
     /* Ctrl-C while a PDF is being written removes its temporary file */
@@ -495,9 +503,11 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     int status = EXIT_OK;
     for (int i = first; fonts && i < argc; i++) {
-        sp_diags *pd = sp_diags_new();
-        if (!pd)
+        sp_diags *pd = new_diags();
+        if (!pd) {
+            status = EXIT_SYSTEM;
             break;
+        }
         sp_pack *pack = sp_load_file(argv[i], pd);
         sp_build_result r;
         if (pack && !(co.strict && sp_diags_warnings(pd)))
@@ -550,7 +560,7 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         return EXIT_OK;
     if (first < 0)
         return EXIT_USAGE;
-    sp_diags *d = sp_diags_new();
+    sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
     sp_fonts *fonts = open_fonts(&co, argv0, d);

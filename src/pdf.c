@@ -51,6 +51,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,25 @@ static const char *hpdf_error_text(HPDF_STATUS e)
     }
 }
 
+/* libharu's allocations: when one fails libharu may go on and report a
+ * later symptom (an invalid object...) instead, so the failure is noted
+ * here.  The allocator has no user pointer, and the deflate thread
+ * allocates too: a process-wide flag, reset when a document starts. */
+static atomic_int hpdf_alloc_failed;
+
+static void *HPDF_STDCALL hpdf_alloc(HPDF_UINT size)
+{
+    void *p = malloc(size);
+    if (!p)
+        atomic_store(&hpdf_alloc_failed, 1);
+    return p;
+}
+
+static void HPDF_STDCALL hpdf_free(void *p)
+{
+    free(p);
+}
+
 /* Records a failure once: the first error explains the rest. */
 static void report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
                    const char *what)
@@ -147,8 +167,16 @@ static void report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
     if (c->reported)
         return;
     c->reported = 1;
-    if (err == HPDF_FAILD_TO_ALLOC_MEM) {
+    if (atomic_load(&hpdf_alloc_failed)) {
+        sp_diag_add(c->d, SP_D_NOMEM, c->name, 0, 0,
+                    "out of memory (while %s)", what);
+    } else if (err == HPDF_FAILD_TO_ALLOC_MEM) {
         sp_diag_add(c->d, SP_D_NOMEM, c->name, 0, 0, "out of memory");
+    } else if (err == HPDF_ZLIB_ERROR) {
+        /* zlib fails on our well-formed streams only when it cannot get
+         * memory (Z_MEM_ERROR); libharu does not always pass the code on */
+        sp_diag_add(c->d, SP_D_NOMEM, c->name, 0, 0,
+                    "out of memory (compression failed while %s)", what);
     } else if (err) {
         sp_diag_add(c->d, SP_D_PDF, c->name, 0, 0,
                     "cannot write the PDF: %s while %s (libharu error "
@@ -2123,7 +2151,8 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
         free(p);
         return NULL;
     }
-    c->pdf = HPDF_New(on_error, c);
+    atomic_store(&hpdf_alloc_failed, 0);
+    c->pdf = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, c);
     if (!c->pdf) {
         report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
         goto fail;
