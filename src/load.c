@@ -56,7 +56,6 @@ enum { C_PARSE, C_TREE, C_SCHEMA, C_MODEL, C_COUNT };
 typedef struct {
     sp_diags *diags;         /* the caller's */
     sp_diags *cls[C_COUNT];  /* collected here first (owned) */
-    const char *file;        /* the top-level source, as named */
     const char *cur;         /* the file being read, as named */
     const char *cur_a;       /* the same, in the pack's arena */
     const char *cur_up;      /* the file that included it */
@@ -1414,7 +1413,7 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     load_state st;
     memset(&st, 0, sizeof st);
     st.diags = diags;
-    st.file = st.cur = name;
+    st.cur = name;
     for (int c = 0; c < C_COUNT; c++)
         if (!(st.cls[c] = sp_diags_new())) {
             sp_diag_add(diags, SP_D_NOMEM, name, 0, 0, "out of memory");
