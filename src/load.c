@@ -35,7 +35,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
-#include "fsutil.h"
+#include "reserve.h"
 #include "rules.h"
 
 /* the schema, embedded by the build (xxd -i sources/studypack.xsd) */
@@ -295,54 +295,33 @@ static char *read_file(sp_diags *d, const char *path, size_t *len_out)
 /* ---- libxml2's memory ---------------------------------------------------
  *
  * libxml2 2.9.14 does not survive every failed allocation (its push parser,
- * which the reader uses, dereferences some results unchecked).  So its
- * allocations go through these wrappers: when one fails, a reserve of
- * RESERVE_BYTES is released and the allocation retried, and the loader,
- * which checks the flag after every step of the reader, stops with "out of
- * memory" and lets the caller report it.  Should even the retry fail, there
- * is no safe way back into libxml2: the process says so, removes its
- * temporary files and exits with status 3 (a system error) rather than
- * crash.  Loading happens before any output is opened, so no partial PDF
- * is left either way.
+ * which the reader uses, dereferences some results unchecked), so its
+ * allocations go through these wrappers and a reserve (reserve.h); the
+ * loader checks for a failure after every step of the reader.  Loading
+ * happens before any output is opened.
  */
-#define RESERVE_BYTES (4u * 1024 * 1024)
-static void *reserve;
-static volatile int xml_oom;
+static sp_reserve xml_reserve;
 
-static void *on_xml_oom(void *(*retry)(void *, size_t), void *p, size_t n)
+static void *malloc_again(void *old, size_t n)
 {
-    xml_oom = 1;
-    if (reserve) {
-        free(reserve);
-        reserve = NULL;
-        void *r = retry(p, n);
-        if (r)
-            return r;
-    }
-    static const char msg[] = "studypack: error: out of memory while reading "
-                              "a source\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-    sp_fsutil_cleanup_tempfiles();
-    _exit(3);
-}
-
-static void *retry_malloc(void *p, size_t n)
-{
-    (void)p;
+    (void)old;
     return malloc(n);
 }
 
 static void *xml_malloc(size_t n)
 {
     void *r = malloc(n);
-    return r || !n ? r : on_xml_oom(retry_malloc, NULL, n);
+    return r || !n ? r
+                   : sp_reserve_retry(&xml_reserve, malloc_again, NULL, n,
+                                      "reading a source");
 }
 
 static void *xml_realloc(void *p, size_t n)
 {
     void *r = realloc(p, n);
-    return r || !n ? r : on_xml_oom(realloc, p, n);
+    return r || !n ? r
+                   : sp_reserve_retry(&xml_reserve, realloc, p, n,
+                                      "reading a source");
 }
 
 static char *xml_strdup(const char *s)
@@ -353,8 +332,8 @@ static char *xml_strdup(const char *s)
     return r;
 }
 
-/* Installs the wrappers (once, before libxml2's first use) and keeps a
- * reserve for the next load; -1 when not even the reserve can be had. */
+/* Installs the wrappers (once, before libxml2's first use) and fills the
+ * reserve for this load; -1 when not even the reserve can be had. */
 static int xml_memory_setup(void)
 {
     static int done;
@@ -362,10 +341,7 @@ static int xml_memory_setup(void)
         xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
         done = 1;
     }
-    xml_oom = 0;
-    if (!reserve)
-        reserve = malloc(RESERVE_BYTES);
-    return reserve ? 0 : -1;
+    return sp_reserve_fill(&xml_reserve);
 }
 
 /* ---- libxml2 errors ---------------------------------------------------- */
@@ -1359,12 +1335,12 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
             skip = 1;   /* not ours: the schema says what is wrong */
         }
         ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r);
-        if (xml_oom) {
+        if (sp_reserve_failed(&xml_reserve)) {
             b->nomem = 1;
             break;
         }
     }
-    if (ret < 0 && !xml_oom && sp_diags_errors(parse_class(st)) == 0)
+    if (ret < 0 && !sp_reserve_failed(&xml_reserve) && sp_diags_errors(parse_class(st)) == 0)
         sp_diag_add(parse_class(st), SP_D_XML, st->cur, 0, 0,
                     "cannot parse");
 done:
@@ -1453,7 +1429,7 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     if (!b.nomem)
         stream(&st, &b, data, len, 1, &top, NULL);
     free(real);
-    if (xml_oom)
+    if (sp_reserve_failed(&xml_reserve))
         b.nomem = 1;
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetExternalEntityLoader(default_loader);
@@ -1520,6 +1496,5 @@ void sp_load_cleanup(void)
         schema = NULL;
     }
     xmlCleanupParser();
-    free(reserve);
-    reserve = NULL;
+    sp_reserve_drop(&xml_reserve);
 }

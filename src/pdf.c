@@ -70,6 +70,7 @@
 #include FT_FREETYPE_H
 
 #include "fsutil.h"
+#include "reserve.h"
 
 #define MAX_CIDS 0xFFFF           /* CIDs and subset glyphs are 16-bit */
 
@@ -143,36 +144,24 @@ static const char *hpdf_error_text(HPDF_STATUS e)
 }
 
 /* libharu's allocations.  libharu 2.3.0 does not survive every failed
- * allocation (HPDF_Page_New adds a NULL MediaBox unchecked, for one), so:
- * when one fails a reserve of HPDF_RESERVE_BYTES is released and the
- * allocation retried, the failure is noted, and every libharu call we make
- * (TRY, begin_page) checks the note and stops with "out of memory".  If
- * even the retry fails there is no safe way on: the process says so,
- * removes its temporary files (the previous PDF stays) and exits with 3.
- * The allocator has no user pointer and the deflate thread allocates too:
- * process-wide atomics, reset when a document starts. */
-#define HPDF_RESERVE_BYTES (4u * 1024 * 1024)
-static atomic_int hpdf_alloc_failed;
-static _Atomic(void *) hpdf_reserve;
+ * allocation (HPDF_Page_New adds a NULL MediaBox unchecked, for one), so
+ * they go through a reserve (reserve.h), and every libharu call we make
+ * (TRY, begin_page) checks for a failure and stops with "out of memory".
+ * The reserve is filled when a document starts and dropped at its end. */
+static sp_reserve hpdf_reserve;
+
+static void *malloc_again(void *old, size_t n)
+{
+    (void)old;
+    return malloc(n);
+}
 
 static void *HPDF_STDCALL hpdf_alloc(HPDF_UINT size)
 {
     void *p = malloc(size);
-    if (p)
-        return p;
-    atomic_store(&hpdf_alloc_failed, 1);
-    void *r = atomic_exchange(&hpdf_reserve, NULL);
-    if (r) {
-        free(r);
-        if ((p = malloc(size)))
-            return p;
-    }
-    static const char msg[] = "studypack: error: out of memory while "
-                              "writing a PDF\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-    sp_fsutil_cleanup_tempfiles();
-    _exit(3);
+    return p ? p
+             : sp_reserve_retry(&hpdf_reserve, malloc_again, NULL, size,
+                                "writing a PDF");
 }
 
 static void HPDF_STDCALL hpdf_free(void *p)
@@ -187,7 +176,7 @@ static void report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
     if (c->reported)
         return;
     c->reported = 1;
-    if (atomic_load(&hpdf_alloc_failed)) {
+    if (sp_reserve_failed(&hpdf_reserve)) {
         sp_diag_add(c->d, SP_D_NOMEM, c->name, 0, 0,
                     "out of memory (while %s)", what);
     } else if (err == HPDF_FAILD_TO_ALLOC_MEM) {
@@ -225,7 +214,7 @@ static int fail(pdf_ctx *c, const char *what)
 
 #define TRY(c, call, what)                                                    \
     do {                                                                      \
-        if ((call) != HPDF_OK || atomic_load(&hpdf_alloc_failed))             \
+        if ((call) != HPDF_OK || sp_reserve_failed(&hpdf_reserve))             \
             return fail((c), (what));                                         \
     } while (0)
 
@@ -1585,7 +1574,7 @@ static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
         return -1;
     }
     pc->page = HPDF_AddPage(c->pdf);
-    if (!pc->page || atomic_load(&hpdf_alloc_failed))
+    if (!pc->page || sp_reserve_failed(&hpdf_reserve))
         return fail(c, "adding a page");
     TRY(c, HPDF_Page_SetWidth(pc->page, (HPDF_REAL)w), "sizing a page");
     TRY(c, HPDF_Page_SetHeight(pc->page, (HPDF_REAL)h), "sizing a page");
@@ -2153,7 +2142,7 @@ static void pdf_free(sp_pdf *p)
         FT_Done_FreeType(p->c.ft);
     free(p->c.name_copy);
     free(p);
-    free(atomic_exchange(&hpdf_reserve, NULL));   /* until the next one */
+    sp_reserve_drop(&hpdf_reserve);   /* until the next document */
 }
 
 sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
@@ -2172,14 +2161,9 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
         free(p);
         return NULL;
     }
-    atomic_store(&hpdf_alloc_failed, 0);
-    if (!atomic_load(&hpdf_reserve)) {
-        void *r = malloc(HPDF_RESERVE_BYTES);
-        if (!r) {
-            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
-            goto fail;
-        }
-        atomic_store(&hpdf_reserve, r);
+    if (sp_reserve_fill(&hpdf_reserve) != 0) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
+        goto fail;
     }
     c->pdf = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, c);
     if (!c->pdf) {
