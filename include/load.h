@@ -34,6 +34,13 @@ sp_pack *sp_load_file(const char *path, sp_diags *diags);
 sp_pack *sp_load_memory(const char *name, const char *data, size_t len,
                         sp_diags *diags);
 
+/* Reads PATH only up to its root element, without validating or
+ * reporting anything: sets *IS_BANK for <questions> and returns the root's
+ * id attribute (malloc'd; the caller frees it), or NULL (no id, or a file
+ * that cannot be read or parsed that far, or no memory: loading the file
+ * then says what is wrong).  Batch uses it to tell packs from banks. */
+char *sp_load_peek_root(const char *path, int *is_bank);
+
 /* Frees the cached schema and libxml2's global state (at exit). */
 void sp_load_cleanup(void);
 

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include <sha2.h>
-#include <libxml/xmlreader.h>
 
 #include "fsutil.h"
 #include "load.h"
@@ -119,41 +118,6 @@ static int scan_dir(const char *dir, char ***list, size_t *n, sp_diags *d,
         free(names[i]);
     free(names);
     return rc;
-}
-
-static void quiet_errors(void *ctx, xmlErrorPtr e)
-{
-    (void)ctx;
-    (void)e;
-}
-
-/* The root element's name and id attribute, read with a streaming reader
- * that stops at the first element.  *is_bank is set for <questions>. */
-static char *peek_root(const char *path, int *is_bank)
-{
-    *is_bank = 0;
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
-    if (!r)
-        return NULL;
-    xmlTextReaderSetStructuredErrorHandler(r, quiet_errors, NULL);
-    char *id = NULL;
-    while (xmlTextReaderRead(r) == 1) {
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
-            continue;
-        const xmlChar *name = xmlTextReaderConstLocalName(r);
-        if (name && xmlStrEqual(name, (const xmlChar *)"questions")) {
-            *is_bank = 1;
-        } else {
-            xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)"id");
-            if (v) {
-                id = strdup((const char *)v);
-                xmlFree(v);
-            }
-        }
-        break;
-    }
-    xmlFreeTextReader(r);
-    return id;
 }
 
 /* Ids become folder names only when they match the checked pattern. */
@@ -742,7 +706,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
     size_t n = 0;
     for (size_t i = 0; i < n_files; i++) {
         int bank;
-        char *id = peek_root(files[i], &bank);
+        char *id = sp_load_peek_root(files[i], &bank);
         if (bank) {
             free(id);
             continue;

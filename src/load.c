@@ -1489,6 +1489,51 @@ sp_pack *sp_load_file(const char *path, sp_diags *diags)
     return p;
 }
 
+static void quiet_errors(void *ctx, xmlErrorPtr e)
+{
+    (void)ctx;
+    (void)e;
+}
+
+char *sp_load_peek_root(const char *path, int *is_bank)
+{
+    *is_bank = 0;
+    if (xml_memory_setup() != 0)
+        return NULL;
+    if (!default_loader)
+        default_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(refusing_loader);
+    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, PARSE_OPTIONS);
+    char *id = NULL;
+    if (r) {
+        xmlTextReaderSetStructuredErrorHandler(r, quiet_errors, NULL);
+        while (xmlTextReaderRead(r) == 1) {
+            if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
+                continue;
+            const xmlChar *name = xmlTextReaderConstLocalName(r);
+            if (name && xmlStrEqual(name, (const xmlChar *)"questions")) {
+                *is_bank = 1;
+            } else {
+                xmlChar *v = xmlTextReaderGetAttribute(
+                    r, (const xmlChar *)"id");
+                if (v) {
+                    id = strdup((const char *)v);
+                    xmlFree(v);
+                }
+            }
+            break;
+        }
+        xmlFreeTextReader(r);
+    }
+    xmlSetExternalEntityLoader(default_loader);
+    if (sp_reserve_failed(&xml_reserve)) {
+        free(id);
+        id = NULL;
+        *is_bank = 0;
+    }
+    return id;
+}
+
 void sp_load_cleanup(void)
 {
     if (schema) {
