@@ -1267,19 +1267,19 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
                         "DOCTYPE is not allowed in a studypack source");
             break;
         }
-        if (type != XML_READER_TYPE_ELEMENT) {
-            ret = xmlTextReaderRead(r);
-            continue;
-        }
+        if (type != XML_READER_TYPE_ELEMENT)
+            goto next;
         xmlNodePtr n = xmlTextReaderCurrentNode(r);
         int d = xmlTextReaderDepth(r);
         int depth = base + d;
-        int parent = d > 0 ? kinds[d - 1] : K_OTHER;
-        int build = !blocking_errors(st) && !b->nomem;
         if (!n || d < 0) {
             b->nomem = 1;
             break;
         }
+        /* elements deeper than the limit are skipped, never entered, so
+         * below it d - 1 indexes kinds[] */
+        int parent = d > 0 && depth <= SP_MAX_DEPTH ? kinds[d - 1] : K_OTHER;
+        int build = !blocking_errors(st) && !b->nomem;
         if (depth > SP_MAX_DEPTH) {
             if (!st->depth_reported)
                 report_node(st, SP_D_LIMIT, n,
@@ -1334,6 +1334,7 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
         } else {
             skip = 1;   /* not ours: the schema says what is wrong */
         }
+    next:
         ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r);
         if (sp_reserve_failed(&xml_reserve)) {
             b->nomem = 1;
