@@ -10,7 +10,12 @@
  *     n_days is the sum of the phases' days; the interview is the day after
  *     the last day.  With an interview date D, day k falls on
  *     D - n_days + (k - 1); without one, days are only numbered.
- *   - In a phase of D days with T tasks, task k (0-based) covers days
+ *   - A phase's tasks cover its days in order.  A rest task is one day
+ *     off: in a phase of D days with R rest tasks among T (0 < R < T and
+ *     D >= T), each rest task gets one day and the other tasks, numbered
+ *     j = 0..T-R-1 among themselves, get floor((j+1)*W/N) - floor(j*W/N)
+ *     days each (W = D - R, N = T - R).  Otherwise (only rest tasks, or
+ *     fewer days than tasks) task k (0-based) covers days
  *     [floor(k*D/T), floor((k+1)*D/T)) of the phase, and at least its first
  *     day (when T > D several tasks share a day).
  *   - A rest day is a day all of whose tasks are of kind rest; a study day

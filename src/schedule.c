@@ -215,11 +215,31 @@ static int lay_out_days(sp_schedule *s, const sp_pack *pack)
             dd->phase = p;
             dd->day_in_phase = k;
         }
+        /* A rest task is one day off and the other tasks share the rest
+         * of the phase evenly, in order.  A phase of rest tasks only, or
+         * too short for that, shares its days evenly among all tasks. */
+        size_t R = 0;
+        for (size_t t = 0; t < T; t++)
+            R += ph->tasks[t].kind == SP_TASK_REST;
+        int one_day_rest = R > 0 && R < T && (size_t)D >= T;
+        long long W = D - (long long)R, N = (long long)(T - R);
+        long long next = 0, i = 0;
         for (size_t t = 0; t < T && D > 0; t++) {
-            long long a = (long long)t * D / (long long)T;
-            long long b = (long long)(t + 1) * D / (long long)T;
-            if (b <= a)
+            long long a, b;
+            if (!one_day_rest) {
+                a = (long long)t * D / (long long)T;
+                b = (long long)(t + 1) * D / (long long)T;
+                if (b <= a)
+                    b = a + 1;
+            } else if (ph->tasks[t].kind == SP_TASK_REST) {
+                a = next;
                 b = a + 1;
+            } else {
+                a = next;
+                b = a + (i + 1) * W / N - i * W / N;
+                i++;
+            }
+            next = b;
             span->task_first[t] = day + (int)a;
             span->task_last[t] = day + (int)b - 1;
             for (long long k = a; k < b; k++) {

@@ -225,8 +225,9 @@ static void schedule_days(void **state)
     assert_int_equal(s->phases[0].first_day, 1);
     assert_int_equal(s->phases[1].first_day, 8);
     assert_int_equal(s->phases[2].first_day, 13);
-    static const int first[][3] = {{1, 4, 0}, {8, 9, 11}, {13, 15, 0}};
-    static const int last[][3] = {{3, 7, 0}, {8, 10, 12}, {14, 16, 0}};
+    /* a rest task is one day; the other tasks share the rest evenly */
+    static const int first[][3] = {{1, 4, 0}, {8, 10, 11}, {13, 16, 0}};
+    static const int last[][3] = {{3, 7, 0}, {9, 10, 12}, {15, 16, 0}};
     for (size_t p = 0; p < 3; p++) {
         for (size_t t = 0; t < phases[p].n_tasks; t++) {
             assert_int_equal(s->phases[p].task_first[t], first[p][t]);
@@ -239,13 +240,14 @@ static void schedule_days(void **state)
         assert_int_equal(d->number, k);
         assert_int_equal(d->n_tasks, 1);
         assert_int_equal(d->phase, k <= 7 ? 0 : k <= 12 ? 1 : 2);
-        int rest = k == 9 || k == 10 || k == 15 || k == 16;
-        int study = (k >= 1 && k <= 3) || k == 8 || k == 11 || k == 12;
+        int rest = k == 10 || k == 16;
+        int study = (k >= 1 && k <= 3) || k == 8 || k == 9 || k == 11 ||
+                    k == 12;
         assert_int_equal(d->is_rest, rest);
         assert_int_equal(d->is_study, study);
     }
-    assert_int_equal(s->days[8].tasks[0].phase, 1);
-    assert_int_equal(s->days[8].tasks[0].task, 1);
+    assert_int_equal(s->days[9].tasks[0].phase, 1);
+    assert_int_equal(s->days[9].tasks[0].task, 1);
     sp_schedule_free(s);
 }
 
@@ -256,8 +258,8 @@ static void schedule_cards(void **state)
     sp_schedule *s = sp_schedule_new(&pack, NULL);
     assert_non_null(s);
     /* named: q3, q1 on day 1 (task order), q0 on day 8, q6 on day 11;
-     * the rest (q2, q4, q5, q7) spread over study days 1 2 3 8 11 12 at
-     * j * 6 / 4 = 0, 1, 3, 4 -> days 1, 2, 8, 11 */
+     * the rest (q2, q4, q5, q7) spread over study days 1 2 3 8 9 11 12
+     * at j * 7 / 4 = 0, 1, 3, 5 -> days 1, 2, 8, 11 */
     static const int intro[8] = {8, 1, 1, 1, 2, 8, 11, 11};
     for (size_t q = 0; q < 8; q++)
         assert_int_equal(s->intro_day[q], intro[q]);
@@ -268,19 +270,22 @@ static void schedule_cards(void **state)
     check_list(s->days[7].intro, s->days[7].n_intro, d8, 2, 8, "intro");
     check_list(s->days[10].intro, s->days[10].n_intro, d11, 2, 11, "intro");
 
-    /* reviews: +1 +3 +7 +14, rest days 9 10 15 16 push forward, past
-     * the interview dropped; the final review (day 14, since 15 and 16
-     * are rest days) adds the hard cards q0 and q2 */
+    /* reviews: +1 +3 +7 +14, rest days 10 and 16 push forward, past
+     * the interview dropped (q4's day-16 review, q0 and q5's day 22, q6
+     * and q7's day 18); the final review (day 15, since 16 is a rest day)
+     * adds the hard cards q0 and q2 */
     static const size_t r2[] = {1, 2, 3}, r3[] = {4}, r4[] = {1, 2, 3},
-                        r5[] = {4}, r8[] = {1, 2, 3}, r11[] = {0, 4, 5},
-                        r12[] = {6, 7}, r14[] = {0, 2, 6, 7};
+                        r5[] = {4}, r8[] = {1, 2, 3}, r9[] = {0, 4, 5},
+                        r11[] = {0, 5}, r12[] = {6, 7}, r14[] = {6, 7},
+                        r15[] = {0, 1, 2, 3, 5};
     static const struct {
         int day;
         const size_t *q;
         size_t n;
     } rev[] = {
-        {2, r2, 3}, {3, r3, 1}, {4, r4, 3}, {5, r5, 1}, {8, r8, 3},
-        {11, r11, 3}, {12, r12, 2}, {14, r14, 4},
+        {2, r2, 3},   {3, r3, 1},   {4, r4, 3},   {5, r5, 1},
+        {8, r8, 3},   {9, r9, 3},   {11, r11, 2}, {12, r12, 2},
+        {14, r14, 2}, {15, r15, 5},
     };
     for (int k = 1; k <= 16; k++) {
         const sp_day *d = &s->days[k - 1];
@@ -293,9 +298,9 @@ static void schedule_cards(void **state)
         else
             check_list(d->review, d->n_review, NULL, 0, k, "review");
     }
-    assert_int_equal(s->final_day, 14);
+    assert_int_equal(s->final_day, 15);
     assert_int_equal(s->final_level, SP_DIFF_HARD);
-    assert_true(s->days[13].is_final);
+    assert_true(s->days[14].is_final);
     sp_schedule_free(s);
 }
 
@@ -467,6 +472,63 @@ static void schedule_crowded(void **state)
     sp_schedule_free(s);
 }
 
+/* A rest task is one day off wherever it stands; the other tasks share
+ * the remaining days evenly, in order.  Only rest tasks: they share. */
+static void schedule_rest_one_day(void **state)
+{
+    (void)state;
+    static sp_task three[3];
+    static const sp_task_kind kinds[3] = {SP_TASK_STUDY, SP_TASK_PRACTICE,
+                                          SP_TASK_REST};
+    for (int i = 0; i < 3; i++) {
+        three[i].kind = kinds[i];
+        three[i].text.spans = &s_more;
+        three[i].text.n_spans = 1;
+    }
+    sp_phase one = {"p", "Week", 7, three, 3, {NULL, 0}};
+    sp_pack pack = make_pack();
+    pack.phases = &one;
+    pack.n_phases = 1;
+    sp_schedule *s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    static const int first[3] = {1, 4, 7}, last[3] = {3, 6, 7};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s->phases[0].task_first[i], first[i]);
+        assert_int_equal(s->phases[0].task_last[i], last[i]);
+    }
+    for (int k = 1; k <= 7; k++)
+        assert_int_equal(s->days[k - 1].is_rest, k == 7);
+    check_properties(&pack, s);
+    sp_schedule_free(s);
+
+    /* the rest day first, in a 4-day phase: 1 | 2 | 3-4 (as in an even
+     * split, the later task gets the day left over) */
+    three[0].kind = SP_TASK_REST;
+    three[2].kind = SP_TASK_STUDY;
+    one.days = 4;
+    s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    static const int first2[3] = {1, 2, 3}, last2[3] = {1, 2, 4};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s->phases[0].task_first[i], first2[i]);
+        assert_int_equal(s->phases[0].task_last[i], last2[i]);
+    }
+    sp_schedule_free(s);
+
+    /* only rest tasks: they share the phase (a rest week) */
+    for (int i = 0; i < 3; i++)
+        three[i].kind = SP_TASK_REST;
+    one.days = 6;
+    s = sp_schedule_new(&pack, NULL);
+    assert_non_null(s);
+    static const int first3[3] = {1, 3, 5}, last3[3] = {2, 4, 6};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s->phases[0].task_first[i], first3[i]);
+        assert_int_equal(s->phases[0].task_last[i], last3[i]);
+    }
+    sp_schedule_free(s);
+}
+
 static void schedule_dates(void **state)
 {
     (void)state;
@@ -525,7 +587,8 @@ static const char golden_dated[] =
     "  review: #2 rest-vs-graphql, #3 db-migrations, #4 cap-theorem\n"
     "\n"
     "Day 9  Wed 2026-12-16  System design\n"
-    "  [ ] rest: Rest\n"
+    "  [ ] study: Design drills\n"
+    "  review: #1 rate-limiting, #5 authn-authz, #6 scaling\n"
     "\n"
     "Day 10  Thu 2026-12-17  System design\n"
     "  [ ] rest: Rest\n"
@@ -533,7 +596,7 @@ static const char golden_dated[] =
     "Day 11  Fri 2026-12-18  System design\n"
     "  [ ] study: More drills\n"
     "  new:    #7 message-queues, #8 caching-strategies\n"
-    "  review: #1 rate-limiting, #5 authn-authz, #6 scaling\n"
+    "  review: #1 rate-limiting, #6 scaling\n"
     "\n"
     "Day 12  Sat 2026-12-19  System design\n"
     "  [ ] study: More drills\n"
@@ -544,12 +607,13 @@ static const char golden_dated[] =
     "\n"
     "Day 14  Mon 2026-12-21  Mock interviews\n"
     "  [ ] mock: Two timed mock interviews\n"
-    "  review: #1 rate-limiting, #3 db-migrations, #7 message-queues,\n"
-    "          #8 caching-strategies\n"
-    "  final review: every hard card\n"
+    "  review: #7 message-queues, #8 caching-strategies\n"
     "\n"
     "Day 15  Tue 2026-12-22  Mock interviews\n"
-    "  [ ] rest: Rest before the interview\n"
+    "  [ ] mock: Two timed mock interviews\n"
+    "  review: #1 rate-limiting, #2 rest-vs-graphql, #3 db-migrations,\n"
+    "          #4 cap-theorem, #6 scaling\n"
+    "  final review: every hard card\n"
     "\n"
     "Day 16  Wed 2026-12-23  Mock interviews\n"
     "  [ ] rest: Rest before the interview\n";
@@ -598,6 +662,7 @@ int main(void)
         cmocka_unit_test(schedule_cards),
         cmocka_unit_test(schedule_properties),
         cmocka_unit_test(schedule_crowded),
+        cmocka_unit_test(schedule_rest_one_day),
         cmocka_unit_test(schedule_dates),
         cmocka_unit_test(plan_golden),
     };
