@@ -34,28 +34,7 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Inline content from markup: *bold*, _italic_, `mono`. */
-static sp_text mk(const char *m)
-{
-    sp_text t = {palloc(64 * sizeof(sp_span)), 0};
-    unsigned style = 0;
-    const char *start = m;
-    for (const char *p = m;; p++) {
-        unsigned bit = *p == '*' ? SP_STYLE_BOLD : *p == '_' ? SP_STYLE_ITALIC
-                     : *p == '`' ? SP_STYLE_MONO : 0;
-        if (!bit && *p)
-            continue;
-        if (p > start) {
-            t.spans[t.n_spans].style = style;
-            t.spans[t.n_spans++].text = pstrndup(start, (size_t)(p - start));
-        }
-        if (!*p)
-            break;
-        style ^= bit;
-        start = p + 1;
-    }
-    return t;
-}
+#define mk sp_test_markup
 
 static sp_para_opts opts(void)
 {

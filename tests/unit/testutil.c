@@ -113,3 +113,29 @@ void sp_test_check_golden(const char *root, const char *name,
     }
     free(exp);
 }
+
+sp_text sp_test_markup(const char *m)
+{
+    size_t cap = 2;
+    for (const char *p = m; *p; p++)
+        cap += *p == '*' || *p == '_' || *p == '`';
+    sp_text t = {sp_test_alloc(cap * sizeof(sp_span)), 0};
+    unsigned style = 0;
+    const char *start = m;
+    for (const char *p = m;; p++) {
+        unsigned bit = *p == '*' ? SP_STYLE_BOLD : *p == '_' ? SP_STYLE_ITALIC
+                     : *p == '`' ? SP_STYLE_MONO : 0;
+        if (!bit && *p)
+            continue;
+        if (p > start) {
+            t.spans[t.n_spans].style = style;
+            t.spans[t.n_spans++].text =
+                sp_test_strndup(start, (size_t)(p - start));
+        }
+        if (!*p)
+            break;
+        style ^= bit;
+        start = p + 1;
+    }
+    return t;
+}

@@ -11,12 +11,17 @@ void sp_test_check_golden(const char *root, const char *name,
 #include <stddef.h>
 
 #include "fonts.h"
+#include "model.h"
 
 /* Zeroed memory that lives until sp_test_pool_free (call it in each
  * test's teardown); fails the test when out of memory. */
 void *sp_test_alloc(size_t n);
 char *sp_test_strndup(const char *s, size_t n);
 void sp_test_pool_free(void);
+
+/* Inline content from markup: *bold*, _italic_, `mono` toggle a style;
+ * the spans live in the test pool (sp_test_alloc). */
+sp_text sp_test_markup(const char *m);
 
 /* Sets ROOT to $SP_ROOT (or ".") and opens ROOT/fonts, printing the
  * reasons when it cannot (run `make fonts` first). */
