@@ -30,6 +30,7 @@ typedef struct {
     sp_duplex duplex;
     double back_dx_pt, back_dy_pt;
     double back_sx, back_sy;        /* --back-scale as factors (1 = none) */
+    double min_size_pt;             /* --min-size: card reading size */
     int crop_marks, cut_lines;
     int has_interview_date;
     int interview_y, interview_m, interview_d;
@@ -49,6 +50,8 @@ int sp_parse_paper(const char *value, double *w_pt, double *h_pt);
 /* a7, a6, 3x5in, 4x6in, business, or WxH with unit mm or in
  * ("90x60mm", "3.5x2in"). */
 int sp_parse_card(const char *value, double *w_pt, double *h_pt);
+/* The card reading size, 6-14 pt ("8", "8pt"). */
+int sp_parse_min_size(const char *value, double *pt);
 /* A length in mm ("5", "5mm", "0.2in"). */
 int sp_parse_length(const char *value, double *pt);
 /* "X,Y" in mm. */

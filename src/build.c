@@ -30,6 +30,7 @@ void sp_build_opts_default(sp_build_opts *o)
     o->gap_pt = SP_MM_TO_PT(4);
     o->duplex = SP_DUPLEX_LONG;
     o->back_sx = o->back_sy = 1;
+    o->min_size_pt = 8;
     o->crop_marks = 1;
 }
 
@@ -147,6 +148,18 @@ int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
     return 0;
 }
 
+int sp_parse_min_size(const char *v, double *pt)
+{
+    char *e;
+    double x = strtod(v, &e);
+    if (e == v || !isfinite(x) || (*e && strcmp(e, "pt") != 0))
+        return -1;
+    if (!(x >= 6 && x <= 14))
+        return -1;
+    *pt = x;
+    return 0;
+}
+
 int sp_parse_scale(const char *v, double *sx, double *sy)
 {
     char *e;
@@ -174,13 +187,14 @@ char *sp_build_opts_key(const sp_build_opts *o)
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
-                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f "
                      "crop=%d cut=%d "
                      "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
-                     o->back_sx, o->back_sy, o->crop_marks, o->cut_lines,
+                     o->back_sx, o->back_sy, o->min_size_pt, o->crop_marks,
+                     o->cut_lines,
                      o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
                      o->booklet_flip_long, o->creep_pt, o->dump);
@@ -386,6 +400,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
+    co.min_pt = o->min_size_pt;
     if (!o->dump)
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
     /* the dump device writes the whole document at once */

@@ -91,6 +91,9 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
     "                          or WxH in mm or in, e.g. 90x60mm\n"          \
     "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "      --min-size PT       smallest answer text on a card, 6-14\n"    \
+    "                          (default: 8); longer answers continue on\n" \
+    "                          follow-on cards\n"                          \
     "      --gap LEN           gap between cards (default: 4mm)\n"           \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
@@ -135,7 +138,7 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_LAST
+    OPT_MIN_SIZE, OPT_LAST
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -149,6 +152,7 @@ enum {
     {"back-offset", required_argument, NULL, OPT_BACK},                     \
     {"back-scale", required_argument, NULL, OPT_BACK_SCALE},                \
     {"printer", required_argument, NULL, OPT_PRINTER},                      \
+    {"min-size", required_argument, NULL, OPT_MIN_SIZE},                    \
     {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
     {"cut-lines", no_argument, NULL, OPT_CUT},                              \
     {"interview-date", required_argument, NULL, OPT_DATE},                  \
@@ -219,6 +223,8 @@ static int build_option(common_opts *co, int c, const char *arg,
             break;
         return 1;
     case OPT_PRINTER: co->printer = arg; return 1;
+    case OPT_MIN_SIZE:
+        return sp_parse_min_size(arg, &o->min_size_pt) == 0 ? 1 : -2;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
     case OPT_DATE: {

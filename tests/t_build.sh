@@ -72,7 +72,7 @@ for mode in long short fold; do
     "$TMP/d-$mode/long-answer/flashcards.dump"
 done
 expect_eq "continuation is a warning naming the question's line" \
-  "tests/build/long-answer.xml:10: warning: question 'huge' does not fit on one card at 6.5pt; continued on 5 cards" \
+  "tests/build/long-answer.xml:10: warning: question 'huge' does not fit on one card at 8pt; continued on 8 cards at 8pt" \
   "$(cat "$TMP/err")"
 $SP build --strict tests/build/long-answer.xml -o "$TMP/st" >/dev/null 2>&1
 expect_eq "--strict: warnings fail the build" 1 "$?"
