@@ -31,6 +31,7 @@ typedef struct {
     double back_dx_pt, back_dy_pt;
     double back_sx, back_sy;        /* --back-scale as factors (1 = none) */
     double min_size_pt;             /* --min-size: card reading size */
+    int first_fit;                  /* --line-breaking first-fit */
     int crop_marks, cut_lines;
     int has_interview_date;
     int interview_y, interview_m, interview_d;

@@ -50,6 +50,8 @@ typedef struct {
                                             0.8) (the cue is 0.8 of it) */
     double back_max_pt, back_min_pt;     /* 0: 14 and min_pt */
     double step_pt;                      /* 0: 0.5 */
+    int first_fit;                 /* break lines first fit, not total
+                                      fit (faster, less even) */
     double small_pt;               /* corner, round line: 0: 7 */
     double footer_pt;              /* footer: 0: 6 */
 } sp_card_opts;

@@ -4,7 +4,9 @@
  * line long and the next short.  Total fit looks at the whole paragraph:
  * among the ways to break it into the fewest lines, it takes the one with
  * the least sum of squared slack (unused width) over every line but the
- * last, so lines come out even.  Pure arithmetic over widths: the text
+ * last, so lines come out even; the last line may be short, but one
+ * shorter than SP_LINEBREAK_STUB of the line costs its shortfall squared
+ * (no lone word on the last line when a word can join it).  Pure arithmetic over widths: the text
  * engine measures, this module only chooses.
  * Who may include: text (the line breaker), tests.
  * Ownership: an sp_linebreak workspace is caller-owned
@@ -14,6 +16,8 @@
 #define SP_LINEBREAK_H
 
 #include <stddef.h>
+
+#define SP_LINEBREAK_STUB 0.25
 
 typedef struct {
     double *cost;

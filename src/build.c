@@ -187,13 +187,14 @@ char *sp_build_opts_key(const sp_build_opts *o)
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
-                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f ff=%d "
                      "crop=%d cut=%d "
                      "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
-                     o->back_sx, o->back_sy, o->min_size_pt, o->crop_marks,
+                     o->back_sx, o->back_sy, o->min_size_pt, o->first_fit,
+                     o->crop_marks,
                      o->cut_lines,
                      o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
@@ -401,6 +402,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
     co.min_pt = o->min_size_pt;
+    co.first_fit = o->first_fit;
     if (!o->dump)
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
     /* the dump device writes the whole document at once */

@@ -127,8 +127,8 @@ static char *itoa_buf(char *b, long v)
     return b;
 }
 
-static sp_para_opts popts(double scale, double size_pt, unsigned style,
-                          sp_align align, double gap)
+static sp_para_opts popts(const ctx *c, double scale, double size_pt,
+                          unsigned style, sp_align align, double gap)
 {
     sp_para_opts o;
     memset(&o, 0, sizeof o);
@@ -137,7 +137,7 @@ static sp_para_opts popts(double scale, double size_pt, unsigned style,
     o.style = style;
     o.align = align;
     o.gap_before = gap;
-    o.total_fit = 1;   /* card text: even lines (linebreak.h) */
+    o.total_fit = !c->o.first_fit;   /* card text: even lines */
     return o;
 }
 
@@ -147,7 +147,7 @@ static int small_text(ctx *c, sp_flow *flow, sp_lines *l, const char *text,
 {
     sp_flow_clear(flow);
     if (text && *text) {
-        sp_para_opts o = popts(1, size_pt, style, align, 0);
+        sp_para_opts o = popts(c, 1, size_pt, style, align, 0);
         if (sp_flow_plain(flow, text, &o))
             return -1;
     }
@@ -252,12 +252,12 @@ static int front_flow(ctx *c, const sp_question *q)
 {
     sp_flow_clear(c->front);
     if (q->cue.n_spans > 0) {
-        sp_para_opts o = popts(CUE_SCALE, 0, SP_STYLE_ITALIC,
+        sp_para_opts o = popts(c, CUE_SCALE, 0, SP_STYLE_ITALIC,
                                SP_ALIGN_CENTER, 0);
         if (sp_flow_text(c->front, &q->cue, &o))
             return -1;
     }
-    sp_para_opts o = popts(1, 0, 0, SP_ALIGN_CENTER, 0.35);
+    sp_para_opts o = popts(c, 1, 0, 0, SP_ALIGN_CENTER, 0.35);
     return sp_flow_text(c->front, &q->prompt, &o);
 }
 
@@ -265,7 +265,7 @@ static int front_flow(ctx *c, const sp_question *q)
 static int back_flow(ctx *c, const sp_question *q)
 {
     sp_flow_clear(c->back);
-    sp_para_opts o = popts(1, 0, 0, SP_ALIGN_LEFT, 0);
+    sp_para_opts o = popts(c, 1, 0, 0, SP_ALIGN_LEFT, 0);
     o.block_gap = 0.5;
     o.item_gap = 0.2;
     if (sp_flow_blocks(c->back, &q->answer, &o))
@@ -274,7 +274,7 @@ static int back_flow(ctx *c, const sp_question *q)
         return 0;
     /* the heading at the body's size (bold), so it never drops below the
      * reading size and keeps its proportion at every size */
-    sp_para_opts h = popts(1, 0, SP_STYLE_BOLD, SP_ALIGN_LEFT,
+    sp_para_opts h = popts(c, 1, 0, SP_STYLE_BOLD, SP_ALIGN_LEFT,
                            q->answer.n_blocks ? 0.8 : 0);
     h.keep_with_next = 1;
     if (sp_flow_plain(c->back, "Follow-ups", &h))
@@ -291,11 +291,11 @@ static int cont_flow(ctx *c, const sp_question *q, int number, double h)
     snprintf(note, sizeof note, "Question #%d, continued", number);
     for (int with_prompt = 1; with_prompt >= 0; with_prompt--) {
         sp_flow_clear(c->cont);
-        sp_para_opts o = popts(1, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
+        sp_para_opts o = popts(c, 1, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
         if (sp_flow_plain(c->cont, note, &o))
             return -1;
         if (with_prompt) {
-            o = popts(1, 0, 0, SP_ALIGN_CENTER, 0.6);
+            o = popts(c, 1, 0, 0, SP_ALIGN_CENTER, 0.6);
             if (sp_flow_text(c->cont, &q->prompt, &o))
                 return -1;
         }

@@ -50,7 +50,11 @@ long sp_linebreak_total_fit(const double *w_pt, const double *g_pt, size_t n,
             if (width > avail_pt)
                 break;
             double slack = avail_pt - width;
-            double c = cost[i] + line + (j == n ? 0 : slack * slack);
+            /* the last line may be short, but not a lone stub: below a
+             * quarter of the line it costs like slack */
+            double stub = SP_LINEBREAK_STUB * avail_pt - width;
+            double c = cost[i] + line
+                       + (j < n ? slack * slack : stub > 0 ? stub * stub : 0);
             if (c < best) {
                 best = c;
                 arg = i;

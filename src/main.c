@@ -94,6 +94,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "      --min-size PT       smallest answer text on a card, 6-14\n"    \
     "                          (default: 8); longer answers continue on\n" \
     "                          follow-on cards\n"                          \
+    "      --line-breaking M   total-fit (default: even lines) or\n"      \
+    "                          first-fit (faster) for card text\n"       \
     "      --gap LEN           gap between cards (default: 4mm)\n"           \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
@@ -138,7 +140,7 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_MIN_SIZE, OPT_LAST
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_LAST
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -153,6 +155,7 @@ enum {
     {"back-scale", required_argument, NULL, OPT_BACK_SCALE},                \
     {"printer", required_argument, NULL, OPT_PRINTER},                      \
     {"min-size", required_argument, NULL, OPT_MIN_SIZE},                    \
+    {"line-breaking", required_argument, NULL, OPT_BREAKING},               \
     {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
     {"cut-lines", no_argument, NULL, OPT_CUT},                              \
     {"interview-date", required_argument, NULL, OPT_DATE},                  \
@@ -225,6 +228,14 @@ static int build_option(common_opts *co, int c, const char *arg,
     case OPT_PRINTER: co->printer = arg; return 1;
     case OPT_MIN_SIZE:
         return sp_parse_min_size(arg, &o->min_size_pt) == 0 ? 1 : -2;
+    case OPT_BREAKING:
+        if (strcmp(arg, "total-fit") == 0)
+            o->first_fit = 0;
+        else if (strcmp(arg, "first-fit") == 0)
+            o->first_fit = 1;
+        else
+            break;
+        return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
     case OPT_DATE: {

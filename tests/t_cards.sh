@@ -55,3 +55,16 @@ page_text "$D3" "$b2" | grep -q 'put(key' && page_text "$D3" "$b2" | grep -q 'wa
 last1=$(page_text "$D3" "$b1" | awk '$3 + 0 >= 8' | tail -1)
 case "$last1" in *"downtime."*|*"access."*|*"zones."*|*"afterwards."*|*"behind."*|*"spread."*) ok "part 1 ends at the end of a list item" ;;
   *) not_ok "part 1 ends at the end of a list item" "$last1" ;; esac
+
+# --line-breaking: first fit sets the same words in as many lines, less
+# evenly; total fit (the default) changes where some lines break
+$SP build "$PACK" --dump --only flashcards --line-breaking first-fit -o "$TMP/ff" 2>/dev/null
+expect_eq "first-fit: exit 0" 0 "$?"
+words() { awk '/^  text / {sub(/^[^"]*"/, ""); sub(/"$/, ""); print}' "$1" | tr ' ' '\n' | grep -v '^$'; }
+lines_of() { grep -c '^  text ' "$1"; }
+check "first-fit and total-fit set the same words in the same order" \
+  cmp <(words "$TMP/ff/reading/flashcards.dump") <(words "$D3")
+cmp -s "$TMP/ff/reading/flashcards.dump" "$D3" && not_ok "total fit breaks some lines elsewhere" \
+  || ok "total fit breaks some lines elsewhere"
+$SP build "$PACK" --only flashcards --line-breaking best -o "$TMP/x" >/dev/null 2>&1
+expect_eq "--line-breaking 'best' refused" 2 "$?"

@@ -41,6 +41,9 @@ static double badness(const double *w, const double *g, size_t n,
             assert_true(x <= avail + 1e-9);
             if (i < n)
                 sum += (avail - x) * (avail - x);
+            else if (x < SP_LINEBREAK_STUB * avail)
+                sum += (SP_LINEBREAK_STUB * avail - x)
+                       * (SP_LINEBREAK_STUB * avail - x);
             x = i < n ? w[i] : 0;
         } else {
             x += (i > 0 ? g[i] : 0) + w[i];
