@@ -1,8 +1,8 @@
 /* build.h - building one pack: layout, imposition and devices in order.
  *
  * sp_build_pack turns a loaded pack into OUT/<pack-id>/flashcards.pdf,
- * timeline.pdf and timeline-booklet.pdf (or .dump text files for golden
- * tests).  Every file is written atomically: a failed build leaves the
+ * timeline.pdf, timeline-booklet.pdf, mock-interview.pdf and pocket.pdf
+ * (or .dump text files for golden tests).  Every file is written atomically: a failed build leaves the
  * previous output untouched.
  * Who may include: main, batch, tests, the fuzzer.
  */
@@ -17,7 +17,10 @@
 #include "impose.h"
 #include "model.h"
 
-enum { SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_ALL = 3 };
+enum {
+    SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
+    SP_OUT_POCKET = 8, SP_OUT_ALL = 15
+};
 
 typedef struct {
     const char *out_dir;            /* default "out" */
@@ -71,6 +74,8 @@ typedef struct {
     int n_flashcard_pages;
     int n_timeline_pages;
     int n_booklet_pages;
+    int n_mock_pages;
+    int n_pocket_pages;          /* sheets of four */
     int n_days;
     size_t bytes_written;
 } sp_build_result;

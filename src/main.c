@@ -86,7 +86,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
 
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
-    "      --only KIND         flashcards or timeline (default: both)\n"     \
+    "      --only KIND         flashcards, timeline, mock or pocket\n"      \
+    "                          (default: all)\n"                          \
     "      --paper NAME        a4 (default), letter, a3, legal\n"            \
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
     "                          or WxH in mm or in, e.g. 90x60mm\n"          \
@@ -117,8 +118,10 @@ static const char usage_build[] =
     "usage: studypack build [OPTIONS] FILE...\n"
     "\n"
     "Builds each pack into OUT/<pack-id>/: flashcards.pdf (double-sided\n"
-    "cards), timeline.pdf (the prep booklet in reading order) and\n"
-    "timeline-booklet.pdf (imposed for saddle stitching).\n"
+    "cards), timeline.pdf (the prep booklet in reading order),\n"
+    "timeline-booklet.pdf (imposed for saddle stitching),\n"
+    "mock-interview.pdf (the interviewer's kit) and pocket.pdf (a day-of\n"
+    "sheet per round, four to a page).\n"
     "\n" BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -188,6 +191,10 @@ static int build_option(common_opts *co, int c, const char *arg,
             o->outputs = SP_OUT_FLASHCARDS;
         else if (strcmp(arg, "timeline") == 0)
             o->outputs = SP_OUT_TIMELINE;
+        else if (strcmp(arg, "mock") == 0)
+            o->outputs = SP_OUT_MOCK;
+        else if (strcmp(arg, "pocket") == 0)
+            o->outputs = SP_OUT_POCKET;
         else
             break;
         return 1;

@@ -94,7 +94,7 @@ cp "$TMP/l1.xml" "$TMP/src/banks/level1.xml"; cp tests/good/banks/level2.xml "$T
 $SP build "$TMP/src/nested-include.xml" -o "$TMP/keep" >/dev/null 2>&1
 expect_eq "failed build exits 1" 1 "$?"
 check "failed build: previous PDF untouched" cmp "$TMP/before.pdf" "$TMP/keep/nested-include/flashcards.pdf"
-expect_eq "failed build: no temporary files" "" "$(ls -A "$TMP/keep/nested-include" | grep -v -x -e flashcards.pdf -e timeline.pdf -e timeline-booklet.pdf)"
+expect_eq "failed build: no temporary files" "" "$(ls -A "$TMP/keep/nested-include" | grep -v -x -e flashcards.pdf -e timeline.pdf -e timeline-booklet.pdf -e mock-interview.pdf -e pocket.pdf)"
 
 # usage errors
 $SP build --paper b5 "$PACK" >/dev/null 2>&1; expect_eq "unknown paper is a usage error" 2 $?
