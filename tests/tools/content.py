@@ -13,6 +13,11 @@ that rest.  Prints one line per problem; exits 1 if there is any.
       the last phase is a rest task.  Packs for roles with their own
       designs (ML, frontend, mobile) practise only system designs of their
       own file, not shared backend ones.
+  content.py fit SOURCE < DIAGNOSTICS
+      DIAGNOSTICS is what `studypack build SOURCE` wrote to stderr: nothing
+      but warnings that a card continues, and only for answers holding a
+      <pre> of at least 8 lines, continued onto at most 2 cards (the code
+      on a card of its own); every other answer fits on one card.
   content.py plan NAME < PLAN
       PLAN is `studypack plan` output: the last day (the eve of the
       interview) is a rest day, no more than 6 days in a row go without
@@ -130,6 +135,26 @@ def check_timeline(srcs):
                                 % (src, i))
 
 
+def check_fit(src, text):
+    code_lines = {}
+    for q in load(src).iter("question"):
+        n = max([len((p.text or "").strip("\n").splitlines())
+                 for p in q.find("answer").iter("pre")] or [0])
+        code_lines[q.get("id")] = n
+    for line in text.splitlines():
+        m = re.search(r": warning: question '([a-z0-9-]+)' does not fit on one "
+                      r"card at [0-9.]+pt; continued on (\d+) cards", line)
+        if not m:
+            problem("%s: unexpected diagnostic: %s" % (src, line))
+            continue
+        qid, cards = m.group(1), int(m.group(2))
+        if code_lines.get(qid, 0) < 8:
+            problem("%s: '%s' does not fit on one card and has no long code block"
+                    % (src, qid))
+        elif cards > 2:
+            problem("%s: '%s' takes %d cards (at most 2)" % (src, qid, cards))
+
+
 def check_plan(name, text):
     days = []   # (number, [kinds])
     for line in text.splitlines():
@@ -174,6 +199,8 @@ def main(argv):
         check_words(args, cap, med)
     elif mode == "timeline":
         check_timeline(args)
+    elif mode == "fit":
+        check_fit(args[0], sys.stdin.read())
     elif mode == "plan":
         check_plan(args[0], sys.stdin.read())
     else:
