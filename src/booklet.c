@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define DEF_MARGIN_MM 12.0
-#define DEF_GUTTER_MM 5.0
+#define DEF_GUTTER_MM SP_BOOKLET_GUTTER_MM
 #define EPS 1e-6
 #define MIN_BOX_PT 144.0       /* smallest content width and body height */
 #define RULE_PT 0.4

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -311,6 +312,15 @@ static int parse_common(int argc, char **argv, common_opts *co,
             fputs(usage, stdout);
             return -2;
         }
+        const char *cl = optind < argc ? argv[optind] : NULL;
+        if (c == '?' && optopt > 0 && optopt != ':' && cl && cl[0] == '-'
+            && cl[1] != '-' && strlen(cl) > 2 && strchr(cl + 1, optopt)) {
+            /* inside a group of short options: '-dash.xml' */
+            usage_error(usage, "unknown option '-%c' in '%s' (to name a "
+                        "file that starts with '-', write ./%s or put -- "
+                        "before it)", optopt, cl, cl);
+            return -1;
+        }
         if (c == '?' || c == ':') {
             usage_error(usage, "%s '%s'",
                         c == ':' ? "missing value for" : "unknown option",
@@ -465,7 +475,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         else if (sp_calibrate_build(&doc, fonts, grid.sheet_w_pt,
                                     grid.sheet_h_pt, o->duplex) != 0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        else if (!slash || sp_mkdir_p(dir, d) == 0) {
+        else if (!slash || slash == dir || sp_mkdir_p(dir, d) == 0) {
             size_t len;
             sp_pdf_write(&doc, fonts, path, &len, d);
         }
@@ -502,13 +512,41 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     int status = EXIT_OK;
-    for (int i = first; fonts && i < argc; i++) {
+    /* two sources with one id would overwrite each other: like batch,
+     * neither is built (ids peeked from regular files; a pipe is read
+     * once, so its id is checked when it is loaded) */
+    size_t nf = (size_t)(argc - first);
+    char **ids = calloc(nf, sizeof *ids);
+    unsigned char *dup = calloc(nf, 1);
+    if (!ids || !dup)
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; fonts && ids && dup && i < nf; i++) {
+        struct stat st;
+        int bank;
+        if (stat(argv[first + (int)i], &st) == 0 && S_ISREG(st.st_mode))
+            ids[i] = sp_load_peek_root(argv[first + (int)i], &bank);
+    }
+    if (fonts && ids && dup
+        && sp_report_duplicate_ids(argv + first, ids, nf, dup, d) < 0)
+        fonts = (sp_fonts_free(fonts), NULL);
+    for (int i = first; fonts && ids && dup && i < argc; i++) {
         sp_diags *pd = new_diags();
         if (!pd) {
             status = EXIT_SYSTEM;
             break;
         }
-        sp_pack *pack = sp_load_file(argv[i], pd);
+        sp_pack *pack = dup[i - first] ? NULL : sp_load_file(argv[i], pd);
+        for (int k = first; pack && k < i; k++)
+            if (ids[k - first] && strcmp(ids[k - first], pack->id) == 0) {
+                sp_diag_add(pd, SP_D_DUPLICATE, argv[i], 0, 0, "pack id "
+                            "'%s' is also the id of %s, given before it; "
+                            "this one is not built: give each pack its own "
+                            "id", pack->id, argv[k]);
+                sp_pack_free(pack);
+                pack = NULL;
+            }
+        if (pack && !ids[i - first])
+            ids[i - first] = strdup(pack->id);
         sp_build_result r;
         if (pack && !(co.strict && sp_diags_warnings(pd)))
             sp_build_pack(pack, fonts, &co.build, &r, pd);
@@ -516,6 +554,10 @@ static int cmd_build(int argc, char **argv, const char *argv0)
         sp_diags_move(d, pd);
         sp_diags_free(pd);
     }
+    for (size_t i = 0; ids && i < nf; i++)
+        free(ids[i]);
+    free(ids);
+    free(dup);
     status = finish(d, co.strict);
     if (!fonts && status == EXIT_OK)
         status = EXIT_SYSTEM;
