@@ -1,6 +1,7 @@
 /* main.c - the command line: parses options, calls the stages in order,
  * prints the diagnostics they collected and chooses the exit status:
  * 0 success, 1 invalid input, 2 usage error, 3 system error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -339,6 +340,11 @@ static int parse_common(int argc, char **argv, common_opts *co,
         if (r < 0)
             return -1;
     }
+    const char *why = sp_build_opts_problem(&co->build);
+    if (why) {
+        usage_error(usage, "%s", why);
+        return -1;
+    }
     return optind;
 }
 
@@ -383,18 +389,19 @@ static int cmd_plan(int argc, char **argv)
         sp_schedule *sched = sp_schedule_new(
             pack, co.build.has_interview_date ? &date : NULL);
         char *text = sched ? sp_plan_text(pack, sched) : NULL;
-        if (text)
-            fputs(text, stdout);
-        else
+        errno = 0;
+        if (!text)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
+            sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot write the plan to "
+                        "standard output: %s",
+                        strerror(errno ? errno : EIO));
         free(text);
         sp_schedule_free(sched);
     }
     sp_pack_free(pack);
     int status = finish(d, 0);
     sp_diags_free(d);
-    if (fflush(stdout) != 0 && status == EXIT_OK)
-        status = EXIT_SYSTEM;
     return status;
 }
 
@@ -634,7 +641,37 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     return status;
 }
 
+/* Every output stream is checked: output lost (a full disk, a closed
+ * pipe, /dev/full) is a system error, never exit 0.  STATUS is kept if it
+ * already says worse. */
+static int close_streams(int status)
+{
+    int err = 0, reported = ferror(stdout);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        err = errno ? errno : EIO;
+    errno = 0;
+    if (fclose(stdout) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (err && !(reported && status == EXIT_SYSTEM)) {
+        fprintf(stderr, "studypack: error: cannot write to standard "
+                "output: %s\n", strerror(err));
+        if (status == EXIT_OK || status == EXIT_INVALID)
+            status = EXIT_SYSTEM;
+    }
+    if ((ferror(stderr) || fflush(stderr) != 0) && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    return status;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return close_streams(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_main, stderr);
