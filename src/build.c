@@ -281,19 +281,40 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
     res->bytes_written += len;
     return stage_keep(st, f, name, res);
 }
+/* After a truncating snprintf into BUF (SIZE bytes): drops a UTF-8
+ * sequence cut in half at the end. */
+static void trim_utf8(char *buf, size_t size)
+{
+    size_t n = strlen(buf);
+    if (n + 1 < size)
+        return;
+    size_t k = n;
+    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k > 0 && (unsigned char)buf[k - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)buf[k - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < need)
+            buf[k - 1] = '\0';
+    }
+}
+
 static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
 {
     const sp_meta *m = &pack->meta;
     char buf[1024];
     snprintf(buf, sizeof buf, "%s: %s", m->title, what);
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->title, buf);
     snprintf(buf, sizeof buf, "%s for %s%s%s%s%s", what,
              m->company ? m->company : "", m->company ? " " : "", m->role,
              m->edition ? " " : "", m->edition ? m->edition : "");
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->subject, buf);
     snprintf(buf, sizeof buf, "interview preparation, %s, %s%s%s",
              what, m->role, m->company ? ", " : "",
              m->company ? m->company : "");
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->keywords, buf);
     if (m->company)
         sp_doc_set(&doc->author, m->company);
