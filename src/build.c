@@ -570,7 +570,14 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
     if ((o->outputs & SP_OUT_TIMELINE) &&
         build_timeline(pack, fonts, o, &st, res, d) != 0)
         goto out;
-    /* every file written: the stamp (if any) last */
+    /* every file written.  An old stamp goes first (whatever it is: a
+     * link or a FIFO there is removed, never followed): it must never
+     * describe a mixture of old and new files.  The new one comes last. */
+    if (unlinkat(st.dirfd, SP_STAMP_NAME, 0) != 0 && errno != ENOENT) {
+        sp_diag_add(d, SP_D_IO, st.dir_path, 0, 0, "cannot remove the old "
+                    "%s: %s", SP_STAMP_NAME, strerror(errno));
+        goto out;
+    }
     if (o->stamp) {
         size_t len = 0;
         int failed = 0;
@@ -584,12 +591,6 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         }
         if (f && stage_keep(&st, f, NULL, res) != 0)
             goto out;
-    }
-    /* an old stamp goes first: it must never describe a mixture */
-    if (unlinkat(st.dirfd, SP_STAMP_NAME, 0) != 0 && errno != ENOENT) {
-        sp_diag_add(d, SP_D_IO, st.dir_path, 0, 0, "cannot remove the old "
-                    "%s: %s", SP_STAMP_NAME, strerror(errno));
-        goto out;
     }
     rc = sp_afile_commit_all(st.files, st.n);
     st.n = 0;
