@@ -469,6 +469,12 @@ int sp_afile_commit_all(sp_afile **files, size_t n)
     for (size_t i = 0; i < n && rc == 0; i++)
         if (files[i] && sp_afile_close(files[i]) != 0)
             rc = -1;
+    /* every target checked first, so that a refusal renames nothing */
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (files[i] && files[i]->dirfd >= 0
+            && replaceable(files[i]->dirfd, files[i]->name, files[i]->path,
+                           files[i]->d) != 0)
+            rc = -1;
     for (size_t i = 0; i < n && rc == 0; i++)
         if (files[i] && afile_rename(files[i]) != 0)
             rc = -1;
