@@ -215,6 +215,16 @@ static sp_afile *stage_open(stage *st, const char *name, sp_diags *d)
     return sp_afile_openat(st->dirfd, st->dir_path, name, d);
 }
 
+/* OUT/ID/NAME for messages, malloc'd (NULL when out of memory). */
+static char *stage_path(const stage *st, const char *name)
+{
+    size_t len = strlen(st->dir_path) + strlen(name) + 2;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s", st->dir_path, name);
+    return p;
+}
+
 /* Keeps F (written) for the renames at the end and notes NAME in RES.
  * 0, or -1 (F aborted). */
 static int stage_keep(stage *st, sp_afile *f, const char *name,
@@ -266,7 +276,9 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
         res->bytes_written += len;
         return stage_keep(st, f, name, res);
     }
-    sp_pdf *pdf = sp_pdf_begin(fonts, doc, name, d);
+    char *path = stage_path(st, name);
+    sp_pdf *pdf = sp_pdf_begin(fonts, doc, path ? path : name, d);
+    free(path);
     if (!pdf)
         return -1;
     if (sp_pdf_add(pdf, doc) != 0) {
@@ -371,7 +383,10 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc_init(&part);
     set_meta(&meta, pack, "Flashcards");
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
-    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, name, d) : NULL;
+    char *path = stage_path(st, name);
+    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path ? path : name, d)
+                        : NULL;
+    free(path);
     size_t per = (size_t)grid->per_sheet;
     long total = 0;
     int rc = -1;
