@@ -24,8 +24,9 @@
  *
  * Several files that change together: write each to its sp_afile, then
  * sp_afile_commit_all renames them only if every one was written and
- * flushed (otherwise none is renamed).  A crash between two of its renames
- * leaves the earlier files new and the later ones old.
+ * flushed (otherwise none is renamed).  SIGINT, SIGTERM and SIGHUP are
+ * held back while it renames; only a crash (or SIGKILL) between two of its
+ * renames can leave the earlier files new and the later ones old.
  *
  * Interrupts: the temporary files being written are kept in a fixed-size,
  * lock-free registry so that a signal handler can remove them; call

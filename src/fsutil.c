@@ -469,6 +469,15 @@ int sp_afile_commit_all(sp_afile **files, size_t n)
     for (size_t i = 0; i < n && rc == 0; i++)
         if (files[i] && sp_afile_close(files[i]) != 0)
             rc = -1;
+    /* an interrupt (SIGINT, SIGTERM, SIGHUP) waits until every rename is
+     * done, so that it cannot leave some files new and others old; only
+     * a crash or SIGKILL can land between two renames */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    int masked = rc == 0 && sigprocmask(SIG_BLOCK, &block, &old) == 0;
     /* every target checked first, so that a refusal renames nothing */
     for (size_t i = 0; i < n && rc == 0; i++)
         if (files[i] && files[i]->dirfd >= 0
@@ -491,6 +500,8 @@ int sp_afile_commit_all(sp_afile **files, size_t n)
         sp_afile_abort(files[i]);       /* removes what was not renamed */
         files[i] = NULL;
     }
+    if (masked)
+        sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
 
