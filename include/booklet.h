@@ -52,6 +52,9 @@
 #include "schedule.h"
 
 /* A5 portrait (for A4 paper) and half-letter portrait (for Letter). */
+/* The default gutter (added to the inner margin), which also bounds
+ * --creep (see impose.h). */
+#define SP_BOOKLET_GUTTER_MM 5.0
 #define SP_BOOKLET_A5_W_PT SP_MM_TO_PT(148.0)
 #define SP_BOOKLET_A5_H_PT SP_MM_TO_PT(210.0)
 #define SP_BOOKLET_HALF_LETTER_W_PT SP_IN_TO_PT(5.5)

@@ -83,6 +83,10 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
                      const char *name, sp_diags *diags);
 int sp_pdf_add(sp_pdf *p, const sp_doc *part);
 int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written);
+/* The same into F, an sp_afile the caller opened (fsutil.h) and commits
+ * or aborts afterwards (F may be NULL: the document is only freed). */
+typedef struct sp_afile sp_afile;
+int sp_pdf_finish_to(sp_pdf *p, sp_afile *f, size_t *bytes_written);
 int sp_pdf_finish_mem(sp_pdf *p, unsigned char **out, size_t *len);
 void sp_pdf_abort(sp_pdf *p);
 

@@ -237,6 +237,12 @@ static int check_bytes(sp_diags *d, const char *name, const char *data,
     return 0;
 }
 
+static int is_regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static char *read_file(sp_diags *d, const char *path, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
@@ -1160,6 +1166,10 @@ static void include_here(load_state *st, builder *b, xmlNodePtr xi,
         report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: include "
                     "cycle (the file includes itself through this include)",
                     path);
+    } else if (!is_regular(real)) {
+        /* a FIFO would hang the build; a bank is always a plain file */
+        report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: not a "
+                    "regular file", path);
     } else {
         size_t len = 0;
         const char *name = keep_name(st, path);

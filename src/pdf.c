@@ -2309,28 +2309,38 @@ static int finish_doc(sp_pdf *p, sink *k)
     return 0;
 }
 
-int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written)
+int sp_pdf_finish_to(sp_pdf *p, sp_afile *f, size_t *bytes_written)
 {
     if (bytes_written)
         *bytes_written = 0;
     sink k;
     memset(&k, 0, sizeof k);
     k.c = &p->c;
+    k.file = f;
     int rc = -1;
-    if (!p->failed && (k.file = sp_afile_open(path, p->c.d))
-        && finish_doc(p, &k) == 0) {
-        sp_afile *f = k.file;
-        k.file = NULL;
-        if (sp_afile_commit(f) == 0) {
-            rc = 0;
-            if (bytes_written)
-                *bytes_written = k.size;
-        }
+    if (f && finish_doc(p, &k) == 0) {
+        rc = 0;
+        if (bytes_written)
+            *bytes_written = k.size;
     }
-    if (k.file)
-        sp_afile_abort(k.file);
     free(k.buf.p);
     pdf_free(p);
+    return rc;
+}
+
+int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written)
+{
+    if (bytes_written)
+        *bytes_written = 0;
+    sp_afile *f = p->failed ? NULL : sp_afile_open(path, p->c.d);
+    size_t len = 0;
+    int rc = sp_pdf_finish_to(p, f, &len);
+    if (rc == 0)
+        rc = sp_afile_commit(f);
+    else
+        sp_afile_abort(f);
+    if (rc == 0 && bytes_written)
+        *bytes_written = len;
     return rc;
 }
 

@@ -1,13 +1,16 @@
 /* libFuzzer target over the whole pipeline: bytes -> parse -> validate ->
  * rules -> glyph check -> schedule -> card layout -> imposition -> dump
- * device (and the booklet when it exists).  Run from the repository root
- * (make fuzz) so that includes resolve under tests/good/ and the fonts
- * folder is found. */
+ * device, and the booklet -> saddle-stitch imposition (with creep, either
+ * flip) -> dump; every fourth input also goes through the in-memory PDF
+ * writer (cards and imposed booklet).  Run from the repository root (make
+ * fuzz) so that includes resolve under tests/good/ and the fonts folder is
+ * found. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "booklet.h"
 #include "build.h"
 #include "cards.h"
 #include "diag.h"
@@ -16,6 +19,7 @@
 #include "fonts.h"
 #include "impose.h"
 #include "load.h"
+#include "pdf.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -40,6 +44,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_schedule *s = sp_schedule_new(pack, size % 2 ? &date : NULL);
         char *plan = s ? sp_plan_text(pack, s) : NULL;
         free(plan);
+        int to_pdf = size % 4 == 0;
+        if (s) {
+            /* the booklet, imposed for saddle stitching */
+            sp_doc bk;
+            sp_doc_init(&bk);
+            sp_booklet_layout lay;
+            memset(&lay, 0, sizeof lay);
+            if (size % 5 == 0) {        /* half-letter pages */
+                lay.page_w_pt = SP_BOOKLET_HALF_LETTER_W_PT;
+                lay.page_h_pt = SP_BOOKLET_HALF_LETTER_H_PT;
+            } else {
+                lay.page_w_pt = SP_BOOKLET_A5_W_PT;
+                lay.page_h_pt = SP_BOOKLET_A5_H_PT;
+            }
+            if (sp_booklet_build(pack, s, fonts, &lay, &bk, d) >= 0) {
+                size_t len;
+                free(sp_dump_string(&bk, &len));
+                /* a sheet holds two pages side by side; creep 0-5 mm */
+                sp_booklet_opts bo = {2 * lay.page_w_pt, lay.page_h_pt,
+                                      lay.page_w_pt, lay.page_h_pt,
+                                      (int)(size % 2),
+                                      SP_MM_TO_PT((double)(size % 6))};
+                if (sp_impose_booklet(&bk, &bo) == 0) {
+                    free(sp_dump_string(&bk, &len));
+                    if (to_pdf) {
+                        unsigned char *out = NULL;
+                        size_t n_out = 0;
+                        sp_pdf_render(&bk, fonts, "booklet", &out, &n_out,
+                                      d);
+                        free(out);
+                    }
+                }
+            }
+            sp_doc_release(&bk);
+        }
         sp_schedule_free(s);
 
         sp_doc doc;
@@ -59,6 +98,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sp_impose_cards(&doc, &g, (size_t)n) == 0) {
                 size_t len;
                 free(sp_dump_string(&doc, &len));
+                if (to_pdf) {
+                    unsigned char *out = NULL;
+                    size_t n_out = 0;
+                    sp_pdf_render(&doc, fonts, "cards", &out, &n_out, d);
+                    free(out);
+                }
             }
         }
         sp_doc_release(&doc);
