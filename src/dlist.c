@@ -121,6 +121,29 @@ int sp_dl_checkbox(sp_dlist *dl, double x_pt, double y_pt, double size_pt,
     return 0;
 }
 
+int sp_dl_image(sp_dlist *dl, const char *path, int px_w, int px_h,
+                double x_pt, double y_pt, double w_pt, double h_pt)
+{
+    const char *p = path ? path : "";
+    char *copy = dup_n(p, strlen(p));
+    if (!copy)
+        return -1;
+    sp_dl_item *it = push(dl, SP_DL_IMAGE);
+    if (!it) {
+        free(copy);
+        return -1;
+    }
+    it->x_pt = x_pt;
+    it->y_pt = y_pt;
+    it->w_pt = w_pt;
+    it->h_pt = h_pt;
+    it->text = copy;
+    it->text_len = strlen(p);
+    it->px_w = px_w;
+    it->px_h = px_h;
+    return 0;
+}
+
 void sp_doc_init(sp_doc *doc)
 {
     memset(doc, 0, sizeof *doc);
