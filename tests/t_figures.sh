@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Figures: a pack with one image of each kind studypack reads (made by
+# tests/tools/mkimages.c, each in its own solid colour), built to PDF and
+# to a dump: the geometry is a golden file, the rendered pages show each
+# colour where the dump places it, pdfimages lists every image once,
+# qpdf --check passes.  Then the limits that only a big file can show.
+. "$(dirname "$0")/lib.sh"
+
+cc -std=c11 -O1 -o "$TMP/mkimages" tests/tools/mkimages.c -lpng -ljpeg -lz \
+  || { not_ok "mkimages builds"; exit 0; }
+P="$TMP/fig"
+mkdir -p "$P/img" "$P/banks/img"
+"$TMP/mkimages" fixtures "$P/img"
+cp "$P/img/interlaced.png" "$P/banks/img/bank.png"
+
+KINDS="gray.png gray-alpha.png rgb.png rgba.png palette.png palette-trns.png
+rgb16.png interlaced.png baseline.jpg progressive.jpg gray.jpg rgb.jpg
+cmyk.jpg cmyk-adobe.jpg"
+{
+  cat <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<studypack version="1" id="figures" xmlns:xi="http://www.w3.org/2001/XInclude">
+  <meta>
+    <role>Figures</role>
+    <summary>
+      <p>Every kind of image.</p>
+      <figure src="img/rgb.png" alt="a red box" width="50"><caption>Red, in the summary</caption></figure>
+    </summary>
+  </meta>
+  <process>
+    <round id="design" name="Design">
+      <p>A round with a figure.</p>
+      <figure src="img/palette.png" alt="a blue box" width="40"/>
+    </round>
+  </process>
+  <questions>
+EOF
+  for k in $KINDS; do
+    id=$(echo "$k" | tr '.' '-')
+    echo "    <question id=\"$id\" round=\"design\"><prompt>What colour is $k?</prompt>"
+    echo "      <answer><p>The image $k:</p><figure src=\"img/$k\" alt=\"$k\" width=\"30\"><caption>$k</caption></figure></answer></question>"
+  done
+  cat <<'EOF'
+    <question id="long" round="design"><prompt>A long answer and a figure</prompt>
+      <answer>
+        <p>Token bucket: a bucket holds up to B tokens and is refilled at rate R; each request takes one token, or is refused when the bucket is empty. Bursts of up to B requests pass, and the long-run rate is R.</p>
+        <ul><li>Leaky bucket: a queue drained at a fixed rate.</li><li>Fixed window: a counter per window, reset at its end.</li><li>Sliding window: the weighted sum of two windows.</li></ul>
+        <figure src="img/rgb.png" alt="the same red box again"><caption>The figure does not fit after the text, so it moves to the next card whole.</caption></figure>
+      </answer></question>
+  </questions>
+  <xi:include href="banks/bank.xml"/>
+</studypack>
+EOF
+} >"$P/pack.xml"
+cat >"$P/banks/bank.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<questions>
+  <question id="from-bank"><prompt>A bank's figure</prompt>
+    <answer><figure src="img/bank.png" alt="relative to the bank's folder" width="30"/></answer></question>
+</questions>
+EOF
+
+cd "$P" || exit 1
+$SP validate pack.xml >"$TMP/out" 2>&1
+expect_eq "figures: the fixture pack validates silently" "0:" "$?:$(cat "$TMP/out")"
+$SP validate banks/bank.xml >"$TMP/out" 2>&1
+expect_eq "figures: a bank's figures resolve against the bank's folder" "0:" "$?:$(cat "$TMP/out")"
+$SP build pack.xml -o dump --dump --interview-date 2027-01-15 2>"$TMP/warn"
+expect_eq "figures: dump builds" 0 $?
+$SP build pack.xml -o pdf --interview-date 2027-01-15 2>/dev/null
+expect_eq "figures: PDF builds" 0 $?
+cd "$SP_ROOT" || exit 1
+expect_file "figures: flashcards dump (one line per figure)" tests/golden/figures-flashcards.dump "$P/dump/figures/flashcards.dump"
+expect_file "figures: timeline dump" tests/golden/figures-timeline.dump "$P/dump/figures/timeline.dump"
+grep -q "question 'long' does not fit on one card" "$TMP/warn" \
+  && ok "figures: a figure that does not fit continues on a follow-on card" \
+  || not_ok "figures: a figure that does not fit continues on a follow-on card" "$(cat "$TMP/warn")"
+
+for f in flashcards timeline timeline-booklet; do
+  check "figures: qpdf --check $f.pdf" qpdf --check "$P/pdf/figures/$f.pdf"
+done
+
+# every image file once per PDF (the red box is on two cards, the summary
+# and the round are in both booklet PDFs), alpha as a soft mask
+pdfimages -list "$P/pdf/figures/flashcards.pdf" >"$TMP/list"
+expect_eq "figures: pdfimages lists 16 uses of images on the card sheets" 16 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
+expect_eq "figures: ... of 15 image objects (the red box is embedded once)" 15 "$(awk 'NR > 2 && $3 == "image" { print $11 }' "$TMP/list" | sort -u | wc -l)"
+expect_eq "figures: PNG alpha becomes a soft mask" 3 "$(awk 'NR > 2 && $3 == "smask"' "$TMP/list" | wc -l)"
+expect_eq "figures: JPEGs pass through as DCT" 6 "$(awk 'NR > 2 && $9 == "jpeg"' "$TMP/list" | wc -l)"
+expect_eq "figures: CMYK JPEGs stay CMYK" 2 "$(awk 'NR > 2 && $6 == "cmyk"' "$TMP/list" | wc -l)"
+pdfimages -list "$P/pdf/figures/timeline.pdf" >"$TMP/list"
+expect_eq "figures: the booklet lists its two images" 2 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
+
+# true colours where the dump puts them (the CMYK ones as poppler converts
+# process cyan and process magenta)
+COLOURS="gray.png=96,96,96 gray-alpha.png=40,40,40,half rgb.png=220,30,30
+rgba.png=30,160,60,half palette.png=30,60,200 palette-trns.png=240,140,20,half
+rgb16.png=128,40,160 interlaced.png=20,160,170 bank.png=20,160,170
+baseline.jpg=230,200,30 progressive.jpg=30,30,110 gray.jpg=180,180,180
+rgb.jpg=140,90,40 cmyk.jpg=0,173,238 cmyk-adobe.jpg=236,0,139"
+# shellcheck disable=SC2086
+check "figures: card colours where the dump places them" \
+  python3 tests/tools/figcolors.py "$P/dump/figures/flashcards.dump" "$P/pdf/figures/flashcards.pdf" $COLOURS
+# shellcheck disable=SC2086
+check "figures: booklet colours where the dump places them" \
+  python3 tests/tools/figcolors.py "$P/dump/figures/timeline.dump" "$P/pdf/figures/timeline.pdf" $COLOURS
+# shellcheck disable=SC2086
+check "figures: saddle-stitched booklet colours" \
+  python3 tests/tools/figcolors.py "$P/dump/figures/timeline-booklet.dump" "$P/pdf/figures/timeline-booklet.pdf" $COLOURS
+
+# limits a committed file would be too big for: 8 MiB per file, checked
+# from the size before anything is read; and no PDF is written
+B="$TMP/big"
+mkdir -p "$B"
+cat >"$B/pack.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<studypack version="1" id="big">
+  <meta><role>Big</role></meta>
+  <questions>
+    <question id="q"><prompt>Big?</prompt><answer>
+      <figure src="huge.png" alt="nine MiB"/></answer></question>
+  </questions>
+</studypack>
+EOF
+printf '\211PNG\r\n\032\n' >"$B/huge.png"
+truncate -s 9M "$B/huge.png"
+start=$(date +%s%N)
+( cd "$B" && $SP validate pack.xml ) >"$TMP/out" 2>"$TMP/err"
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_eq "figures: a 9 MiB image is refused" "1:pack.xml:6: error: figure 'huge.png': the file is 9437184 bytes; the limit is 8388608 bytes (8 MiB)" "$rc:$(cat "$TMP/err")"
+( cd "$B" && $SP build pack.xml -o out ) >/dev/null 2>&1
+expect_eq "figures: no PDF is written for a refused image" "1:" "$?:$(ls "$B/out" 2>/dev/null)"
+# the hostile corpus answers fast (each well under a second)
+for f in tests/bad/figure-bomb.xml tests/bad/figure-truncated.xml tests/bad/figure-text.xml; do
+  start=$(date +%s%N)
+  $SP build "$f" -o "$TMP/hostile" >/dev/null 2>&1
+  rc=$?
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  if [ -n "${SP_WRAP:-}" ] || [ "$ms" -lt 500 ]; then ok "figures: $f refused by build in under 0.5 s (${ms} ms)"
+  else not_ok "figures: $f refused by build in under 0.5 s" "took ${ms} ms"; fi
+  expect_eq "figures: $f: exit 1 and no PDF" "1:" "$rc:$(ls "$TMP/hostile" 2>/dev/null)"
+done
