@@ -128,6 +128,8 @@ int sp_figures_check(sp_pack *pack, sp_diags *d)
     for (size_t i = 0; i < pack->n_questions; i++)
         collect(&l, &pack->questions[i].answer);
     int errors = 0;
+    if (l.n == 0 && !l.nomem)
+        return 0;
     result *res = l.n ? calloc(l.n, sizeof *res) : NULL;
     if (l.nomem || (l.n && !res)) {
         sp_diag_add(d, SP_D_NOMEM, pack->file, 0, 0, "out of memory");

@@ -110,6 +110,17 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
                                 int keep, sp_image *img, char *why,
                                 size_t cap)
 {
+    /* the size from IHDR (always the first chunk) before libpng reads
+     * anything more: a bomb is refused even without image data */
+    if (len >= 24 && memcmp(data + 12, "IHDR", 4) == 0) {
+        unsigned long w = (unsigned long)data[16] << 24 | data[17] << 16 |
+                          data[18] << 8 | data[19];
+        unsigned long h = (unsigned long)data[20] << 24 | data[21] << 16 |
+                          data[22] << 8 | data[23];
+        sp_image_status ps = check_pixels("PNG", w, h, why, cap);
+        if (ps == SP_IMAGE_ELIMIT)
+            return ps;
+    }
     png_state st;
     memset(&st, 0, sizeof st);
     st.data = data;
