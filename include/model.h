@@ -152,7 +152,8 @@ typedef struct {
     size_t n_tips;
     sp_phase *phases;
     size_t n_phases;
-    const char **inputs;     /* every file read: the source, then banks */
+    const char **inputs;     /* every file read: the source, then banks,
+                                then the figures' images */
     size_t n_inputs;
     int is_bank;             /* root was <questions>: only questions set */
     sp_arena *arena;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "image.h"
 
 typedef struct {
@@ -119,6 +120,28 @@ static void check_one(const sp_figure *f, sp_loc loc, result *r)
     free(dir);
 }
 
+/* Adds the N good files (the first of each group of L, sorted by path)
+ * to the files the pack was made from (batch hashes them to tell whether
+ * a pack is up to date); 0 or -1. */
+static int add_inputs(sp_pack *pack, const list *l, const result *res,
+                      size_t n)
+{
+    if (n == 0)
+        return 0;
+    const char **in = sp_arena_array(pack->arena, pack->n_inputs + n,
+                                     sizeof *in);
+    if (!in)
+        return -1;
+    if (pack->n_inputs)
+        memcpy(in, pack->inputs, pack->n_inputs * sizeof *in);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->e[i].group == l->e[i].order &&
+            res[l->e[i].order].code == SP_D_COUNT)
+            in[pack->n_inputs++] = l->e[i].fig->path;
+    pack->inputs = in;
+    return 0;
+}
+
 int sp_figures_check(sp_pack *pack, sp_diags *d)
 {
     list l = {NULL, 0, 0, 0};
@@ -138,6 +161,7 @@ int sp_figures_check(sp_pack *pack, sp_diags *d)
         return 1;
     }
     /* each distinct file once: group equal paths, check the first */
+    size_t n_files = 0;
     qsort(l.e, l.n, sizeof *l.e, by_path);
     for (size_t i = 0; i < l.n; i++) {
         if (i > 0 && strcmp(l.e[i].fig->path, l.e[i - 1].fig->path) == 0) {
@@ -146,6 +170,11 @@ int sp_figures_check(sp_pack *pack, sp_diags *d)
         }
         l.e[i].group = l.e[i].order;
         check_one(l.e[i].fig, l.e[i].loc, &res[l.e[i].order]);
+        n_files += res[l.e[i].order].code == SP_D_COUNT;
+    }
+    if (add_inputs(pack, &l, res, n_files) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, pack->file, 0, 0, "out of memory");
+        errors++;
     }
     qsort(l.e, l.n, sizeof *l.e, by_order);
     for (size_t i = 0; i < l.n; i++) {

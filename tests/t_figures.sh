@@ -141,3 +141,13 @@ for f in tests/bad/figure-bomb.xml tests/bad/figure-truncated.xml tests/bad/figu
   else not_ok "figures: $f refused by build in under 0.5 s" "took ${ms} ms"; fi
   expect_eq "figures: $f: exit 1 and no PDF" "1:" "$rc:$(ls "$TMP/hostile" 2>/dev/null)"
 done
+
+# a figure's image is an input of the pack: batch rebuilds when it changes
+cd "$P" || exit 1
+$SP batch -q pack.xml -o batch >/dev/null 2>"$TMP/b1"
+$SP batch pack.xml -o batch >/dev/null 2>"$TMP/b2"
+cp img/rgb.png img/gray.png
+$SP batch pack.xml -o batch >/dev/null 2>"$TMP/b3"
+cd "$SP_ROOT" || exit 1
+expect_eq "figures: batch: unchanged images, nothing rebuilt" "0 built, 1 up to date, 0 failed" "$(tail -n 1 "$TMP/b2")"
+expect_eq "figures: batch: a changed image rebuilds the pack" "1 built, 0 up to date, 0 failed" "$(tail -n 1 "$TMP/b3")"
