@@ -313,6 +313,13 @@ static sp_image_status read_jpeg(const unsigned char *data, size_t len,
     int ok = (nc == 1 && cs == JCS_GRAYSCALE) ||
              (nc == 3 && (cs == JCS_YCbCr || cs == JCS_RGB)) ||
              (nc == 4 && (cs == JCS_CMYK || cs == JCS_YCCK));
+    if (st.ci.arith_code) {
+        snprintf(err.msg, sizeof err.msg, "unsupported JPEG (arithmetic "
+                 "coding, which PDF readers need not show); save it with "
+                 "Huffman coding");
+        err.status = SP_IMAGE_EFORMAT;
+        longjmp(err.jmp, 1);
+    }
     if (!ok || st.ci.data_precision != 8) {
         snprintf(err.msg, sizeof err.msg, "unsupported JPEG (%d components, "
                  "%d bits per sample); figures take 8-bit gray, RGB or "

@@ -92,6 +92,37 @@ static void png(const char *name, int type, int depth, int interlace,
 
 static int left(int x) { return x < W / 2; }
 
+/* An 8-bit RGB PNG with a tRNS colour key. */
+static void png_key(const char *name, pixel_fn px, png_color_16 *key)
+{
+    FILE *f = fopen(at(name), "wb");
+    if (!f)
+        die("cannot write");
+    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+                                            NULL, NULL);
+    png_infop info = png_create_info_struct(p);
+    if (setjmp(png_jmpbuf(p)))
+        die("libpng failed");
+    png_init_io(p, f);
+    png_set_IHDR(p, info, W, H, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_tRNS(p, info, NULL, 0, key);
+    png_write_info(p, info);
+    png_byte row[W * 3];
+    for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+            unsigned v[4];
+            px(x, y, v);
+            for (int c = 0; c < 3; c++)
+                row[x * 3 + c] = (png_byte)v[c];
+        }
+        png_write_row(p, row);
+    }
+    png_write_end(p, NULL);
+    png_destroy_write_struct(&p, &info);
+    fclose(f);
+}
+
 static void px_gray(int x, int y, unsigned *v) { (void)x; (void)y; v[0] = 96; }
 static void px_gray_alpha(int x, int y, unsigned *v)
 {
@@ -111,6 +142,15 @@ static void px_rgba(int x, int y, unsigned *v)
 }
 static void px_pal(int x, int y, unsigned *v) { (void)x; (void)y; v[0] = 0; }
 static void px_pal_half(int x, int y, unsigned *v) { (void)y; v[0] = left(x) ? 0 : 1; }
+static void px_rgb_key(int x, int y, unsigned *v)
+{
+    (void)y;
+    if (left(x)) {
+        v[0] = 250; v[1] = 150; v[2] = 200;
+    } else {
+        v[0] = v[1] = v[2] = 7;   /* the tRNS colour key */
+    }
+}
 static void px_rgb16(int x, int y, unsigned *v)
 {
     (void)x; (void)y;
@@ -175,6 +215,10 @@ static void fixtures(void)
     png("palette-trns.png", PNG_COLOR_TYPE_PALETTE, 8, 0, px_pal_half,
         orange, 2, trns, 2);
     png("rgb16.png", PNG_COLOR_TYPE_RGB, 16, 0, px_rgb16, NULL, 0, NULL, 0);
+    png_color_16 key;
+    memset(&key, 0, sizeof key);
+    key.red = key.green = key.blue = 7;
+    png_key("rgb-key.png", px_rgb_key, &key);
     png("interlaced.png", PNG_COLOR_TYPE_RGB, 8, 1, px_teal, NULL, 0, NULL,
         0);
     unsigned yellow[3] = {230, 200, 30}, navy[3] = {30, 30, 110};
