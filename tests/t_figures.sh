@@ -142,6 +142,10 @@ for f in tests/bad/figure-bomb.xml tests/bad/figure-truncated.xml tests/bad/figu
   expect_eq "figures: $f: exit 1 and no PDF" "1:" "$rc:$(ls "$TMP/hostile" 2>/dev/null)"
 done
 
+# the same document gives the same bytes (image streams included)
+( cd "$P" && $SP build pack.xml -o again --interview-date 2027-01-15 ) >/dev/null 2>&1
+check "figures: flashcards.pdf is byte-identical between runs" cmp "$P/pdf/figures/flashcards.pdf" "$P/again/figures/flashcards.pdf"
+
 # a figure's image is an input of the pack: batch rebuilds when it changes
 cd "$P" || exit 1
 $SP batch -q pack.xml -o batch >/dev/null 2>"$TMP/b1"
