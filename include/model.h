@@ -61,8 +61,8 @@ typedef struct {
     sp_text text;       /* P: the paragraph; PRE: one mono span, raw text */
     sp_text *items;     /* UL, OL: one sp_text per li */
     size_t n_items;
-    sp_figure *figure;  /* FIGURE only */
     sp_loc loc;
+    sp_figure *figure;  /* FIGURE only */
 } sp_block;
 
 typedef struct {
