@@ -108,6 +108,14 @@ check "figures: booklet colours where the dump places them" \
 check "figures: saddle-stitched booklet colours" \
   python3 tests/tools/figcolors.py "$P/dump/figures/timeline-booklet.dump" "$P/pdf/figures/timeline-booklet.pdf" $COLOURS
 
+# pages turned 180 degrees (a booklet for long-edge flipping)
+( cd "$P" && $SP build pack.xml -o flip --dump --only timeline --booklet-flip long --interview-date 2027-01-15 \
+  && $SP build pack.xml -o flipp --only timeline --booklet-flip long --interview-date 2027-01-15 ) >/dev/null 2>&1
+expect_eq "figures: the long-flip booklet turns pages" yes "$(grep -q 'rotate=180' "$P/flip/figures/timeline-booklet.dump" && echo yes)"
+# shellcheck disable=SC2086
+check "figures: turned booklet pages keep their colours in place" \
+  python3 tests/tools/figcolors.py "$P/flip/figures/timeline-booklet.dump" "$P/flipp/figures/timeline-booklet.pdf" $COLOURS
+
 # limits a committed file would be too big for: 8 MiB per file, checked
 # from the size before anything is read; and no PDF is written
 B="$TMP/big"
