@@ -90,6 +90,19 @@ static sp_pdf_image_status embed_jpeg(HPDF_Doc pdf, const sp_image *img,
                 HPDF_Array_AddNumber(dec, 0) != HPDF_OK)
                 return SP_PDF_IMAGE_HPDF;
     }
+    /* the APP14 transform, said again for readers that do not look for
+     * the marker (without it, 3 components default to YCbCr and 4 to
+     * none): 0 keeps RGB or CMYK samples, 1 and 2 (YCCK) transform */
+    if (in->adobe && in->components >= 3) {
+        HPDF_Dict parms = HPDF_Dict_New(pdf->mmgr);
+        HPDF_Array arr = parms ? HPDF_Array_New(pdf->mmgr) : NULL;
+        if (!arr ||
+            HPDF_Dict_AddNumber(parms, "ColorTransform",
+                                in->adobe_transform ? 1 : 0) != HPDF_OK ||
+            HPDF_Array_Add(arr, parms) != HPDF_OK ||
+            HPDF_Dict_Add(im, "DecodeParms", arr) != HPDF_OK)
+            return SP_PDF_IMAGE_HPDF;
+    }
     if (HPDF_Stream_Write(im->stream, img->data, (HPDF_UINT)img->data_len)
         != HPDF_OK)
         return SP_PDF_IMAGE_HPDF;

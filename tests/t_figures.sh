@@ -88,6 +88,10 @@ expect_eq "figures: ... of 16 image objects (the red box is embedded once)" 16 "
 expect_eq "figures: PNG alpha and tRNS become soft masks" 4 "$(awk 'NR > 2 && $3 == "smask"' "$TMP/list" | wc -l)"
 expect_eq "figures: JPEGs pass through as DCT" 6 "$(awk 'NR > 2 && $9 == "jpeg"' "$TMP/list" | wc -l)"
 expect_eq "figures: CMYK JPEGs stay CMYK" 2 "$(awk 'NR > 2 && $6 == "cmyk"' "$TMP/list" | wc -l)"
+# /Decode inverts only the Adobe CMYK JPEG; its APP14 transform (and the
+# RGB-stored JPEG's) is repeated in /DecodeParms
+expect_eq "figures: one /Decode [1 0 ...] (the Adobe CMYK JPEG)" 1 "$(grep -a -c '/Decode \[ 1 0 1 0 1 0 1 0 \]' "$P/pdf/figures/flashcards.pdf")"
+expect_eq "figures: APP14 transforms in /DecodeParms" 2 "$(grep -a -o '/ColorTransform 0' "$P/pdf/figures/flashcards.pdf" | wc -l)"
 pdfimages -list "$P/pdf/figures/timeline.pdf" >"$TMP/list"
 expect_eq "figures: the booklet lists its two images" 2 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
 
