@@ -40,9 +40,9 @@ typedef struct {
     double gray;        /* 0 black .. 1 white */
     double fill_gray;   /* < 0: none */
     double dash_pt;     /* 0: solid */
+    int px_w, px_h;     /* SP_DL_IMAGE: the image's size in pixels */
     char *text;         /* UTF-8, SP_DL_TEXT; the file, SP_DL_IMAGE */
     size_t text_len;
-    int px_w, px_h;     /* SP_DL_IMAGE: the image's size in pixels */
 } sp_dl_item;
 
 typedef struct {

@@ -2218,9 +2218,9 @@ static void pdf_free(sp_pdf *p)
     free(p->pages);
     free(p->heights);
     sp_doc_release(&p->marks);
+    sp_pdf_images_free(p->c.images);   /* its images are the document's */
     if (p->c.pdf)
         HPDF_Free(p->c.pdf);
-    sp_pdf_images_free(p->c.images);
     for (int i = p->c.n_efonts - 1; i >= 0; i--)   /* borrowers first */
         efont_free(&p->c.efonts[i]);
     if (p->c.ft)

@@ -129,6 +129,8 @@ typedef struct {
 } tok;
 
 typedef struct {
+    const sp_figure *figure;   /* a figure paragraph (no tokens) */
+    uint8_t caption;           /* the caption of the figure before it */
     size_t first, n;           /* tokens */
     double scale, size_pt;     /* size rule: fixed size_pt, else base*scale */
     double leading, gap;       /* gap above, in multiples of the size */
@@ -138,11 +140,10 @@ typedef struct {
     uint8_t has_label, label_face;
     uint8_t face;              /* metrics of an empty line */
     uint8_t align, pre, keep_next;
-    uint8_t caption;           /* the caption of the figure before it */
-    const sp_figure *figure;   /* a figure paragraph (no tokens) */
 } para;
 
 struct sp_flow {
+    double figure_max_h;         /* sp_flow_figure_limit; 0: none */
     const sp_fonts *fonts;
     char *buf;
     size_t n_buf, cap_buf;
@@ -158,7 +159,6 @@ struct sp_flow {
     /* ASCII fast path: drawing face and its advance, per asked face */
     uint8_t ascii_face[SP_FACE_COUNT][128];
     float ascii_adv[SP_FACE_COUNT][128];
-    double figure_max_h;         /* sp_flow_figure_limit; 0: none */
 };
 
 /* Makes room for one more element in *items (cap doubling); 0 or -1. */
