@@ -110,8 +110,8 @@ int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o);
 
 /* Figures.  A figure block becomes one line of its own, centred, as wide
  * as its width_pct of the line width, as tall as its aspect ratio asks
- * (independent of the font size), with its caption under it (italic, 0.85
- * of the size, centred; a page never splits between the two).  No figure
+ * (independent of the font size), with its caption under it (italic at
+ * the text's size, centred; a page never splits between the two).  No figure
  * line is taller than MAX_H_PT: a taller figure is scaled down, aspect
  * kept, and one with a caption so that figure and caption together fit
  * (as long as the caption leaves the figure a quarter of it).  0 (the

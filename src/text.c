@@ -570,7 +570,6 @@ static int add_figure(sp_flow *f, const sp_figure *fig, const sp_para_opts *o,
     if (fig->caption.n_spans == 0)
         return 0;
     sp_para_opts co = *o;
-    co.scale = (o->scale > 0 ? o->scale : 1.0) * 0.85;
     co.align = SP_ALIGN_CENTER;
     co.style |= SP_STYLE_ITALIC;
     if (!(p = new_para(f, &co, 0.3)))
