@@ -9,7 +9,9 @@ dpi (one pixel per point) and the pixels at the figure's centre (or, for
 "half" images, opaque on the left half and transparent on the right, at
 one and three quarters of its width) are compared with the expected
 colour (the right half of a half image must show the white paper).  Also
-checks that every figure's box lies inside its logical page.  NAME is the
+checks that every figure's box lies inside its logical page and that no
+text line or rule of its page reaches into it (text taken from 0.75 of
+its size above the baseline to 0.2 below).  NAME is the
 image file's base name.  Prints one line per figure; exits 1 on any
 mismatch."""
 import os, re, subprocess, sys, tempfile
@@ -33,6 +35,16 @@ def parse_dump(path):
         if m and cur is not None:
             cur["figs"].append((m.group(1), float(m.group(4)), float(m.group(5)),
                                 float(m.group(6)), float(m.group(7))))
+            continue
+        m = re.match(r'\s+text \w+ ([\d.]+) at ([-\d.]+),([-\d.]+) ', line)
+        if m and cur is not None:
+            size, y = float(m.group(1)), float(m.group(3))
+            cur.setdefault("bands", []).append((y - 0.75 * size, y + 0.2 * size, line.strip()))
+            continue
+        m = re.match(r'\s+line ([-\d.]+),([-\d.]+) to ([-\d.]+),([-\d.]+) ', line)
+        if m and cur is not None:
+            y1, y2 = float(m.group(2)), float(m.group(4))
+            cur.setdefault("bands", []).append((min(y1, y2), max(y1, y2), line.strip()))
             continue
         m = re.match(r"\s+place page=(\d+) at ([-\d.]+),([-\d.]+) rotate=(\d+)", line)
         if m:
@@ -81,6 +93,10 @@ def main():
                 if fx < -0.01 or fy < -0.01 or fx + fw > page["w"] + 0.01 or fy + fh > page["h"] + 0.01:
                     print("not inside its page: %s on page %d" % (base, k + 1))
                     bad += 1
+                for top, bottom, what in page.get("bands", []):
+                    if bottom > fy + 0.01 and top < fy + fh - 0.01:
+                        print("overlaps %s: %s on page %d" % (what, base, k + 1))
+                        bad += 1
                 if base not in want:
                     print("no expected colour for %s" % base)
                     bad += 1
