@@ -39,9 +39,6 @@ sp_pdf_image_status sp_pdf_image_get(sp_pdf_images **cache, HPDF_Doc pdf,
                                      const char *path, HPDF_Image *out,
                                      char *why, size_t why_cap);
 
-/* How many distinct images the cache embedded. */
-size_t sp_pdf_images_count(const sp_pdf_images *cache);
-
 void sp_pdf_images_free(sp_pdf_images *cache);
 
 #endif

@@ -21,11 +21,6 @@ struct sp_pdf_images {
     size_t last;             /* the slot found last (cards repeat one) */
 };
 
-size_t sp_pdf_images_count(const sp_pdf_images *cache)
-{
-    return cache ? cache->n : 0;
-}
-
 void sp_pdf_images_free(sp_pdf_images *cache)
 {
     if (!cache)
