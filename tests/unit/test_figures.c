@@ -1,6 +1,7 @@
 /* test_figures.c - figures in the text engine (size, aspect, the limit,
- * captions, splitting before a figure) and the image reader's refusals
- * of bytes that are not images, from memory. */
+ * captions, splitting before a figure) and the image reader: refusals of
+ * bytes that are not images, and the decoded samples of the committed
+ * fixtures (tests/fuzz/corpus/figure_*, made by tests/tools/mkimages.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,7 +176,7 @@ static void test_emit_image_item(void **state)
 
 /* ---- the reader, from memory ---- */
 
-static sp_image_status read(const void *data, size_t len, char *why)
+static sp_image_status read_bytes(const void *data, size_t len, char *why)
 {
     sp_image img;
     sp_image_status st = sp_image_read_mem(data, len, 1, &img, why, 256);
@@ -190,15 +191,15 @@ static void test_not_images(void **state)
 {
     (void)state;
     char why[256];
-    assert_int_equal(read("", 0, why), SP_IMAGE_EFORMAT);
+    assert_int_equal(read_bytes("", 0, why), SP_IMAGE_EFORMAT);
     assert_non_null(strstr(why, "empty"));
-    assert_int_equal(read("hello", 5, why), SP_IMAGE_EFORMAT);
+    assert_int_equal(read_bytes("hello", 5, why), SP_IMAGE_EFORMAT);
     assert_non_null(strstr(why, "not a PNG or JPEG"));
     /* a PNG signature and nothing else */
-    assert_int_equal(read("\x89PNG\r\n\x1a\n", 8, why), SP_IMAGE_EFORMAT);
+    assert_int_equal(read_bytes("\x89PNG\r\n\x1a\n", 8, why), SP_IMAGE_EFORMAT);
     assert_non_null(strstr(why, "truncated"));
     /* a JPEG start of image and nothing else */
-    assert_int_equal(read("\xff\xd8\xff", 3, why), SP_IMAGE_EFORMAT);
+    assert_int_equal(read_bytes("\xff\xd8\xff", 3, why), SP_IMAGE_EFORMAT);
 }
 
 static void put32(unsigned char *p, unsigned long v)
@@ -232,7 +233,7 @@ static void test_bomb_header(void **state)
     }
     put32(png + 29, crc ^ 0xFFFFFFFFul);
     char why[256];
-    assert_int_equal(read(png, sizeof png, why), SP_IMAGE_ELIMIT);
+    assert_int_equal(read_bytes(png, sizeof png, why), SP_IMAGE_ELIMIT);
     assert_non_null(strstr(why, "50000 x 50000"));
 }
 
@@ -244,8 +245,117 @@ static void test_too_many_bytes(void **state)
     assert_non_null(big);
     memcpy(big, "\x89PNG\r\n\x1a\n", 8);
     char why[256];
-    assert_int_equal(read(big, n, why), SP_IMAGE_ELIMIT);
+    assert_int_equal(read_bytes(big, n, why), SP_IMAGE_ELIMIT);
     free(big);
+}
+
+/* ---- the reader, on the committed fixtures (tests/fuzz/corpus) ---- */
+
+static sp_image load(const char *name, int keep)
+{
+    char path[8192];
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus/%s", root, name);
+    sp_image img;
+    char why[256];
+    sp_image_status st = sp_image_read_file(path, keep, &img, why,
+                                            sizeof why);
+    if (st != SP_IMAGE_OK)
+        fail_msg("%s: %s", name, why);
+    assert_int_equal(img.info.width_px, 40);
+    assert_int_equal(img.info.height_px, 30);
+    return img;
+}
+
+/* Every pixel of IMG's colour samples is V (N components). */
+static void assert_solid(const sp_image *img, const unsigned *v, int n,
+                         size_t first, size_t count)
+{
+    const unsigned char *px = img->pixels;
+    for (size_t i = first; i < first + count; i++)
+        for (int c = 0; c < n; c++)
+            assert_int_equal(px[i * (size_t)n + (size_t)c], v[c]);
+}
+
+static void test_png_kinds(void **state)
+{
+    (void)state;
+    sp_image img = load("figure_interlaced.png", 1);
+    assert_int_equal(img.info.format, SP_IMAGE_PNG);
+    assert_true(img.info.interlaced);
+    assert_int_equal(img.info.components, 3);
+    assert_null(img.alpha);
+    unsigned teal[3] = {20, 160, 170};
+    assert_solid(&img, teal, 3, 0, 40 * 30);
+    sp_image_release(&img);
+
+    img = load("figure_rgb16.png", 1);
+    assert_int_equal(img.info.bit_depth, 16);
+    unsigned purple[3] = {128, 40, 160};   /* 16 bits stripped to 8 */
+    assert_solid(&img, purple, 3, 0, 40 * 30);
+    sp_image_release(&img);
+
+    /* a palette with tRNS: expanded to RGB, transparency as alpha */
+    img = load("figure_palette-trns.png", 1);
+    assert_int_equal(img.info.components, 3);
+    assert_true(img.info.has_alpha);
+    assert_non_null(img.alpha);
+    unsigned orange[3] = {240, 140, 20};
+    assert_solid(&img, orange, 3, 0, 20);          /* row 0, left half */
+    assert_int_equal(img.alpha[0], 255);
+    assert_int_equal(img.alpha[39], 0);
+    sp_image_release(&img);
+
+    /* gray + alpha: one colour sample, the alpha split off */
+    img = load("figure_gray-alpha.png", 1);
+    assert_int_equal(img.info.components, 1);
+    assert_non_null(img.alpha);
+    assert_int_equal(img.pixels[0], 40);
+    assert_int_equal(img.pixels[39], 40);
+    assert_int_equal(img.alpha[0], 255);
+    assert_int_equal(img.alpha[39], 0);
+    sp_image_release(&img);
+
+    /* checking only keeps nothing */
+    img = load("figure_interlaced.png", 0);
+    assert_null(img.pixels);
+    assert_null(img.data);
+    sp_image_release(&img);
+}
+
+static void test_jpeg_kinds(void **state)
+{
+    (void)state;
+    sp_image img = load("figure_progressive.jpg", 1);
+    assert_int_equal(img.info.format, SP_IMAGE_JPEG);
+    assert_true(img.info.progressive);
+    assert_int_equal(img.info.components, 3);
+    assert_false(img.info.adobe);
+    assert_non_null(img.data);            /* the bytes, for DCT */
+    assert_int_equal(img.data[0], 0xFF);
+    assert_int_equal(img.data[1], 0xD8);
+    sp_image_release(&img);
+
+    img = load("figure_cmyk-adobe.jpg", 1);
+    assert_int_equal(img.info.components, 4);
+    assert_true(img.info.adobe);
+    assert_int_equal(img.info.adobe_transform, 0);
+    sp_image_release(&img);
+
+    img = load("figure_gray.jpg", 0);
+    assert_int_equal(img.info.components, 1);
+    assert_null(img.data);
+    sp_image_release(&img);
+
+    char path[8192], why[256];
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus/figure_truncated.jpg",
+             root);
+    assert_int_equal(sp_image_read_file(path, 0, &img, why, sizeof why),
+                     SP_IMAGE_EFORMAT);
+    assert_non_null(strstr(why, "truncated"));
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus", root);
+    assert_int_equal(sp_image_read_file(path, 0, &img, why, sizeof why),
+                     SP_IMAGE_EFORMAT);
+    assert_string_equal(why, "not a regular file");
 }
 
 int main(void)
@@ -264,6 +374,8 @@ int main(void)
         cmocka_unit_test(test_not_images),
         cmocka_unit_test(test_bomb_header),
         cmocka_unit_test(test_too_many_bytes),
+        cmocka_unit_test(test_png_kinds),
+        cmocka_unit_test(test_jpeg_kinds),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sp_fonts_free(fonts);
