@@ -14,7 +14,7 @@ mkdir -p "$P/img" "$P/banks/img"
 cp "$P/img/interlaced.png" "$P/banks/img/bank.png"
 
 KINDS="gray.png gray-alpha.png rgb.png rgba.png palette.png palette-trns.png
-rgb16.png rgb-key.png interlaced.png baseline.jpg progressive.jpg gray.jpg rgb.jpg
+rgb16.png rgb-key.png gray1.png palette4.png interlaced.png baseline.jpg progressive.jpg gray.jpg rgb.jpg
 cmyk.jpg cmyk-adobe.jpg"
 {
   cat <<'EOF'
@@ -83,8 +83,8 @@ done
 # every image file once per PDF (the red box is on two cards, the summary
 # and the round are in both booklet PDFs), alpha as a soft mask
 pdfimages -list "$P/pdf/figures/flashcards.pdf" >"$TMP/list"
-expect_eq "figures: pdfimages lists 17 uses of images on the card sheets" 17 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
-expect_eq "figures: ... of 16 image objects (the red box is embedded once)" 16 "$(awk 'NR > 2 && $3 == "image" { print $11 }' "$TMP/list" | sort -u | wc -l)"
+expect_eq "figures: pdfimages lists 19 uses of images on the card sheets" 19 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
+expect_eq "figures: ... of 18 image objects (the red box is embedded once)" 18 "$(awk 'NR > 2 && $3 == "image" { print $11 }' "$TMP/list" | sort -u | wc -l)"
 expect_eq "figures: PNG alpha and tRNS become soft masks" 4 "$(awk 'NR > 2 && $3 == "smask"' "$TMP/list" | wc -l)"
 expect_eq "figures: JPEGs pass through as DCT" 6 "$(awk 'NR > 2 && $9 == "jpeg"' "$TMP/list" | wc -l)"
 expect_eq "figures: CMYK JPEGs stay CMYK" 2 "$(awk 'NR > 2 && $6 == "cmyk"' "$TMP/list" | wc -l)"
@@ -99,7 +99,8 @@ expect_eq "figures: the booklet lists its two images" 2 "$(awk 'NR > 2 && $3 == 
 # process cyan and process magenta)
 COLOURS="gray.png=96,96,96 gray-alpha.png=40,40,40,half rgb.png=220,30,30
 rgba.png=30,160,60,half palette.png=30,60,200 palette-trns.png=240,140,20,half
-rgb16.png=128,40,160 rgb-key.png=250,150,200,half interlaced.png=20,160,170 bank.png=20,160,170
+rgb16.png=128,40,160 rgb-key.png=250,150,200,half gray1.png=0,0,0
+palette4.png=200,200,120 interlaced.png=20,160,170 bank.png=20,160,170
 baseline.jpg=230,200,30 progressive.jpg=30,30,110 gray.jpg=180,180,180
 rgb.jpg=140,90,40 cmyk.jpg=0,173,238 cmyk-adobe.jpg=236,0,139"
 # shellcheck disable=SC2086

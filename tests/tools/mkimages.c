@@ -61,6 +61,8 @@ static void png(const char *name, int type, int depth, int interlace,
     if (trns)
         png_set_tRNS(p, info, trns, ntrns, NULL);
     png_write_info(p, info);
+    if (depth < 8)
+        png_set_packing(p);   /* one sample per byte in, packed out */
     int ch = type == PNG_COLOR_TYPE_GRAY ? 1
              : type == PNG_COLOR_TYPE_GRAY_ALPHA ? 2
              : type == PNG_COLOR_TYPE_RGB ? 3
@@ -141,6 +143,8 @@ static void px_rgba(int x, int y, unsigned *v)
     v[0] = 30; v[1] = 160; v[2] = 60; v[3] = left(x) ? 255 : 0;
 }
 static void px_pal(int x, int y, unsigned *v) { (void)x; (void)y; v[0] = 0; }
+static void px_black(int x, int y, unsigned *v) { (void)x; (void)y; v[0] = 0; }
+static void px_pal3(int x, int y, unsigned *v) { (void)x; (void)y; v[0] = 3; }
 static void px_pal_half(int x, int y, unsigned *v) { (void)y; v[0] = left(x) ? 0 : 1; }
 static void px_rgb_key(int x, int y, unsigned *v)
 {
@@ -215,6 +219,11 @@ static void fixtures(void)
     png("palette-trns.png", PNG_COLOR_TYPE_PALETTE, 8, 0, px_pal_half,
         orange, 2, trns, 2);
     png("rgb16.png", PNG_COLOR_TYPE_RGB, 16, 0, px_rgb16, NULL, 0, NULL, 0);
+    png("gray1.png", PNG_COLOR_TYPE_GRAY, 1, 0, px_black, NULL, 0, NULL, 0);
+    png_color pal4[4] = {{0, 0, 0}, {255, 255, 255}, {9, 9, 9},
+                         {200, 200, 120}};
+    png("palette4.png", PNG_COLOR_TYPE_PALETTE, 4, 0, px_pal3, pal4, 4, NULL,
+        0);
     png_color_16 key;
     memset(&key, 0, sizeof key);
     key.red = key.green = key.blue = 7;
