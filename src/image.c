@@ -121,25 +121,32 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
         if (ps == SP_IMAGE_ELIMIT)
             return ps;
     }
-    png_state st;
-    memset(&st, 0, sizeof st);
-    st.data = data;
-    st.len = len;
-    png_state *volatile s = &st;
+    /* on the heap: an automatic object changed after setjmp would be
+     * indeterminate after the longjmp */
+    png_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        say(why, cap, "out of memory");
+        return SP_IMAGE_ENOMEM;
+    }
+    s->data = data;
+    s->len = len;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, s,
                                              png_on_error, png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
+        free(s);
         say(why, cap, "out of memory");
         return SP_IMAGE_ENOMEM;
     }
-    if (setjmp(st.jmp)) {
+    if (setjmp(s->jmp)) {
         png_destroy_read_struct(&png, &info, NULL);
         free(s->rows);
         free(s->ptrs);
         say(why, cap, "%s", s->msg);
-        return s->status;
+        sp_image_status st = s->status;
+        free(s);
+        return st;
     }
     png_set_read_fn(png, s, png_read_mem);
     /* ancillary chunks may be as large as the file; the image is bounded
@@ -154,7 +161,7 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
     sp_image_status ps = check_pixels("PNG", w, h, s->msg, sizeof s->msg);
     if (ps != SP_IMAGE_OK) {
         s->status = ps;
-        longjmp(st.jmp, 1);
+        longjmp(s->jmp, 1);
     }
     img->info.format = SP_IMAGE_PNG;
     img->info.width_px = (int)w;
@@ -177,7 +184,7 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
     if (ch < 1 || ch > 4 || rowbytes != (size_t)w * (size_t)ch) {
         snprintf(s->msg, sizeof s->msg, "unsupported PNG layout");
         s->status = SP_IMAGE_EFORMAT;
-        longjmp(st.jmp, 1);
+        longjmp(s->jmp, 1);
     }
     int alpha = ch == 2 || ch == 4;
     img->info.components = alpha ? ch - 1 : ch;
@@ -189,7 +196,7 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
         if (!s->rows || !s->ptrs) {
             snprintf(s->msg, sizeof s->msg, "out of memory");
             s->status = SP_IMAGE_ENOMEM;
-            longjmp(st.jmp, 1);
+            longjmp(s->jmp, 1);
         }
         for (png_uint_32 y = 0; y < h; y++)
             s->ptrs[y] = s->rows + (size_t)y * rowbytes;
@@ -199,7 +206,7 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
         if (!(s->rows = malloc(rowbytes))) {
             snprintf(s->msg, sizeof s->msg, "out of memory");
             s->status = SP_IMAGE_ENOMEM;
-            longjmp(st.jmp, 1);
+            longjmp(s->jmp, 1);
         }
         for (int p = 0; p < passes; p++)
             for (png_uint_32 y = 0; y < h; y++)
@@ -207,9 +214,11 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
     }
     png_read_end(png, NULL);
     png_destroy_read_struct(&png, &info, NULL);
+    unsigned char *px = s->rows;
     free(s->ptrs);
+    free(s);
     if (!keep) {
-        free(s->rows);
+        free(px);
         return SP_IMAGE_OK;
     }
     /* split the alpha channel off the colour samples, in place */
@@ -217,11 +226,10 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
         size_t n = (size_t)w * h, cc = (size_t)ch - 1;
         unsigned char *a = malloc(n);
         if (!a) {
-            free(s->rows);
+            free(px);
             say(why, cap, "out of memory");
             return SP_IMAGE_ENOMEM;
         }
-        unsigned char *px = s->rows;
         for (size_t i = 0; i < n; i++) {
             const unsigned char *in = px + i * (size_t)ch;
             unsigned char *o = px + i * cc;
@@ -230,7 +238,7 @@ static sp_image_status read_png(const unsigned char *data, size_t len,
         }
         img->alpha = a;
     }
-    img->pixels = s->rows;
+    img->pixels = px;
     return SP_IMAGE_OK;
 }
 
@@ -273,92 +281,98 @@ static void jpeg_quiet(j_common_ptr ci)
     (void)ci;
 }
 
+/* on the heap, like png_state (changed after setjmp) */
 typedef struct {
     struct jpeg_decompress_struct ci;
+    jpeg_err err;
     unsigned char *row;
 } jpeg_state;
+
+/* Fails the decoding with STATUS and a message. */
+static void jpeg_refuse(jpeg_state *s, sp_image_status status,
+                        const char *msg)
+{
+    snprintf(s->err.msg, sizeof s->err.msg, "%s", msg);
+    s->err.status = status;
+    longjmp(s->err.jmp, 1);
+}
 
 static sp_image_status read_jpeg(const unsigned char *data, size_t len,
                                  int keep, sp_image *img, char *why,
                                  size_t cap)
 {
-    jpeg_state st;
-    jpeg_err err;
-    memset(&st, 0, sizeof st);
-    memset(&err, 0, sizeof err);
-    jpeg_state *volatile s = &st;
-    st.ci.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = jpeg_fail;
-    err.pub.emit_message = jpeg_message;
-    err.pub.output_message = jpeg_quiet;
-    if (setjmp(err.jmp)) {
-        jpeg_destroy_decompress(&s->ci);
+    jpeg_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        say(why, cap, "out of memory");
+        return SP_IMAGE_ENOMEM;
+    }
+    struct jpeg_decompress_struct *ci = &s->ci;
+    ci->err = jpeg_std_error(&s->err.pub);
+    s->err.pub.error_exit = jpeg_fail;
+    s->err.pub.emit_message = jpeg_message;
+    s->err.pub.output_message = jpeg_quiet;
+    if (setjmp(s->err.jmp)) {
+        jpeg_destroy_decompress(ci);
         free(s->row);
-        say(why, cap, "%s", err.msg);
-        return err.status;
+        say(why, cap, "%s", s->err.msg);
+        sp_image_status st = s->err.status;
+        free(s);
+        return st;
     }
-    jpeg_create_decompress(&st.ci);
+    jpeg_create_decompress(ci);
     /* the decoder's working memory is bounded by the pixel limit */
-    jpeg_mem_src(&st.ci, data, (unsigned long)len);
-    jpeg_read_header(&st.ci, TRUE);
-    sp_image_status ps = check_pixels("JPEG", st.ci.image_width,
-                                      st.ci.image_height, err.msg,
-                                      sizeof err.msg);
+    jpeg_mem_src(ci, data, (unsigned long)len);
+    jpeg_read_header(ci, TRUE);
+    sp_image_status ps = check_pixels("JPEG", ci->image_width,
+                                      ci->image_height, s->err.msg,
+                                      sizeof s->err.msg);
     if (ps != SP_IMAGE_OK) {
-        err.status = ps;
-        longjmp(err.jmp, 1);
+        s->err.status = ps;
+        longjmp(s->err.jmp, 1);
     }
-    int nc = st.ci.num_components;
-    J_COLOR_SPACE cs = st.ci.jpeg_color_space;
+    int nc = ci->num_components;
+    J_COLOR_SPACE cs = ci->jpeg_color_space;
     int ok = (nc == 1 && cs == JCS_GRAYSCALE) ||
              (nc == 3 && (cs == JCS_YCbCr || cs == JCS_RGB)) ||
              (nc == 4 && (cs == JCS_CMYK || cs == JCS_YCCK));
-    if (st.ci.arith_code) {
-        snprintf(err.msg, sizeof err.msg, "unsupported JPEG (arithmetic "
-                 "coding, which PDF readers need not show); save it with "
-                 "Huffman coding");
-        err.status = SP_IMAGE_EFORMAT;
-        longjmp(err.jmp, 1);
-    }
-    if (!ok || st.ci.data_precision != 8) {
-        snprintf(err.msg, sizeof err.msg, "unsupported JPEG (%d components, "
-                 "%d bits per sample); figures take 8-bit gray, RGB or "
-                 "CMYK JPEGs", nc, st.ci.data_precision);
-        err.status = SP_IMAGE_EFORMAT;
-        longjmp(err.jmp, 1);
+    if (ci->arith_code)
+        jpeg_refuse(s, SP_IMAGE_EFORMAT, "unsupported JPEG (arithmetic "
+                    "coding, which PDF readers need not show); save it "
+                    "with Huffman coding");
+    if (!ok || ci->data_precision != 8) {
+        char m[160];
+        snprintf(m, sizeof m, "unsupported JPEG (%d components, %d bits "
+                 "per sample); figures take 8-bit gray, RGB or CMYK JPEGs",
+                 nc, ci->data_precision);
+        jpeg_refuse(s, SP_IMAGE_EFORMAT, m);
     }
     img->info.format = SP_IMAGE_JPEG;
-    img->info.width_px = (int)st.ci.image_width;
-    img->info.height_px = (int)st.ci.image_height;
+    img->info.width_px = (int)ci->image_width;
+    img->info.height_px = (int)ci->image_height;
     img->info.components = nc;
     img->info.bit_depth = 8;
-    img->info.progressive = st.ci.progressive_mode != 0;
-    img->info.adobe = st.ci.saw_Adobe_marker != 0;
-    img->info.adobe_transform = st.ci.saw_Adobe_marker
-                                    ? st.ci.Adobe_transform : 0;
+    img->info.progressive = ci->progressive_mode != 0;
+    img->info.adobe = ci->saw_Adobe_marker != 0;
+    img->info.adobe_transform = ci->saw_Adobe_marker ? ci->Adobe_transform
+                                                     : 0;
     /* decode every row once, so a damaged file is found now */
-    st.ci.out_color_space = nc == 1 ? JCS_GRAYSCALE
-                            : nc == 3 ? JCS_RGB : JCS_CMYK;
-    st.ci.dct_method = JDCT_ISLOW;
-    jpeg_start_decompress(&st.ci);
-    size_t stride = (size_t)st.ci.output_width * st.ci.output_components;
-    if (!(s->row = malloc(stride))) {
-        snprintf(err.msg, sizeof err.msg, "out of memory");
-        err.status = SP_IMAGE_ENOMEM;
-        longjmp(err.jmp, 1);
-    }
-    while (st.ci.output_scanline < st.ci.output_height) {
+    ci->out_color_space = nc == 1 ? JCS_GRAYSCALE
+                          : nc == 3 ? JCS_RGB : JCS_CMYK;
+    ci->dct_method = JDCT_ISLOW;
+    jpeg_start_decompress(ci);
+    size_t stride = (size_t)ci->output_width * ci->output_components;
+    if (!(s->row = malloc(stride)))
+        jpeg_refuse(s, SP_IMAGE_ENOMEM, "out of memory");
+    while (ci->output_scanline < ci->output_height) {
         JSAMPROW r = s->row;
-        if (jpeg_read_scanlines(&st.ci, &r, 1) != 1) {
-            snprintf(err.msg, sizeof err.msg,
-                     "the JPEG ends early (the file is truncated)");
-            err.status = SP_IMAGE_EFORMAT;
-            longjmp(err.jmp, 1);
-        }
+        if (jpeg_read_scanlines(ci, &r, 1) != 1)
+            jpeg_refuse(s, SP_IMAGE_EFORMAT,
+                        "the JPEG ends early (the file is truncated)");
     }
-    jpeg_finish_decompress(&st.ci);
-    jpeg_destroy_decompress(&st.ci);
+    jpeg_finish_decompress(ci);
+    jpeg_destroy_decompress(ci);
     free(s->row);
+    free(s);
     if (keep) {
         if (!(img->data = malloc(len))) {
             say(why, cap, "out of memory");
