@@ -34,7 +34,8 @@ typedef enum {
 } sp_pdf_image_status;
 
 /* The image XObject of file PATH in document PDF, embedded at its first
- * use (*CACHE is created when NULL).  Sets *OUT; returns a status. */
+ * use (*CACHE is created when NULL; another path to the same file, by
+ * device and inode, shares the image).  Sets *OUT; returns a status. */
 sp_pdf_image_status sp_pdf_image_get(sp_pdf_images **cache, HPDF_Doc pdf,
                                      const char *path, HPDF_Image *out,
                                      char *why, size_t why_cap);

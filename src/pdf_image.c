@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -12,6 +13,9 @@
 
 typedef struct {
     char *path;
+    dev_t dev;               /* the file, so that two spellings of one */
+    ino_t ino;               /* path share its image */
+    int has_id;              /* dev and ino are known */
     HPDF_Image image;
 } slot;
 
@@ -134,6 +138,18 @@ sp_pdf_image_status sp_pdf_image_get(sp_pdf_images **cache, HPDF_Doc pdf,
     char *copy = strdup(path);
     if (!copy)
         return SP_PDF_IMAGE_NOMEM;
+    struct stat sb;
+    int known = stat(path, &sb) == 0;
+    for (size_t i = 0; known && i < c->n; i++)
+        if (c->s[i].has_id && c->s[i].dev == sb.st_dev &&
+            c->s[i].ino == sb.st_ino) {
+            /* the same file by another name ("./a.png", a link) */
+            c->s[c->n] = c->s[i];
+            c->s[c->n].path = copy;
+            c->last = c->n++;
+            *out = c->s[c->last].image;
+            return SP_PDF_IMAGE_OK;
+        }
     sp_image img;
     sp_image_status st = sp_image_read_file(path, 1, &img, why, why_cap);
     if (st != SP_IMAGE_OK) {
@@ -150,6 +166,9 @@ sp_pdf_image_status sp_pdf_image_get(sp_pdf_images **cache, HPDF_Doc pdf,
         return r;
     }
     c->s[c->n].path = copy;
+    c->s[c->n].has_id = known;
+    c->s[c->n].dev = known ? sb.st_dev : 0;
+    c->s[c->n].ino = known ? sb.st_ino : 0;
     c->s[c->n].image = im;
     c->last = c->n++;
     *out = im;

@@ -45,7 +45,7 @@ EOF
       <answer>
         <p>Token bucket: a bucket holds up to B tokens and is refilled at rate R; each request takes one token, or is refused when the bucket is empty. Bursts of up to B requests pass, and the long-run rate is R.</p>
         <ul><li>Leaky bucket: a queue drained at a fixed rate.</li><li>Fixed window: a counter per window, reset at its end.</li><li>Sliding window: the weighted sum of two windows.</li></ul>
-        <figure src="img/rgb.png" alt="the same red box again"><caption>The figure does not fit after the text, so it moves to the next card whole.</caption></figure>
+        <figure src="./img/rgb.png" alt="the same red box again"><caption>The figure does not fit after the text, so it moves to the next card whole.</caption></figure>
       </answer></question>
   </questions>
   <xi:include href="banks/bank.xml"/>
@@ -84,7 +84,7 @@ done
 # and the round are in both booklet PDFs), alpha as a soft mask
 pdfimages -list "$P/pdf/figures/flashcards.pdf" >"$TMP/list"
 expect_eq "figures: pdfimages lists 19 uses of images on the card sheets" 19 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
-expect_eq "figures: ... of 18 image objects (the red box is embedded once)" 18 "$(awk 'NR > 2 && $3 == "image" { print $11 }' "$TMP/list" | sort -u | wc -l)"
+expect_eq "figures: ... of 18 image objects (the red box, also named ./img/rgb.png, is embedded once)" 18 "$(awk 'NR > 2 && $3 == "image" { print $11 }' "$TMP/list" | sort -u | wc -l)"
 expect_eq "figures: PNG alpha and tRNS become soft masks" 4 "$(awk 'NR > 2 && $3 == "smask"' "$TMP/list" | wc -l)"
 expect_eq "figures: JPEGs pass through as DCT" 6 "$(awk 'NR > 2 && $9 == "jpeg"' "$TMP/list" | wc -l)"
 expect_eq "figures: CMYK JPEGs stay CMYK" 2 "$(awk 'NR > 2 && $6 == "cmyk"' "$TMP/list" | wc -l)"
