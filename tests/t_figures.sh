@@ -41,6 +41,9 @@ EOF
     echo "      <answer><p>The image $k:</p><figure src=\"img/$k\" alt=\"$k\" width=\"30\"><caption>$k</caption></figure></answer></question>"
   done
   cat <<'EOF'
+    <question id="shrinks" round="design"><prompt>Text and a figure that fit when the text shrinks</prompt>
+      <answer><p>The text shrinks from 9.5 pt towards 6.5 pt until the paragraph and the figure under it fit on one card; the figure keeps its size, because it does not depend on the font size.</p>
+        <figure src="img/palette4.png" alt="a khaki box" width="50"/></answer></question>
     <question id="long" round="design"><prompt>A long answer and a figure</prompt>
       <answer>
         <p>Token bucket: a bucket holds up to B tokens and is refilled at rate R; each request takes one token, or is refused when the bucket is empty. Bursts of up to B requests pass, and the long-run rate is R.</p>
@@ -76,6 +79,12 @@ grep -q "question 'long' does not fit on one card" "$TMP/warn" \
   && ok "figures: a figure that does not fit continues on a follow-on card" \
   || not_ok "figures: a figure that does not fit continues on a follow-on card" "$(cat "$TMP/warn")"
 
+# a figure takes part in fitting: the text beside it shrinks (9 pt here),
+# the card stays one card
+expect_eq "figures: the text beside a figure shrinks to 9 pt" \
+  "9.00" "$(awk '/"The text shrinks/ { print $3 }' "$P/dump/figures/flashcards.dump")"
+expect_eq "figures: ... and the question stays on one card (no K/M)" \
+  2 "$(grep -c '"#18 shrinks"$' "$P/dump/figures/flashcards.dump")"
 for f in flashcards timeline timeline-booklet; do
   check "figures: qpdf --check $f.pdf" qpdf --check "$P/pdf/figures/$f.pdf"
 done
@@ -83,7 +92,7 @@ done
 # every image file once per PDF (the red box is on two cards, the summary
 # and the round are in both booklet PDFs), alpha as a soft mask
 pdfimages -list "$P/pdf/figures/flashcards.pdf" >"$TMP/list"
-expect_eq "figures: pdfimages lists 19 uses of images on the card sheets" 19 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
+expect_eq "figures: pdfimages lists 20 uses of images on the card sheets" 20 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
 expect_eq "figures: ... of 18 image objects (the red box, also named ./img/rgb.png, is embedded once)" 18 "$(awk 'NR > 2 && $3 == "image" { print $11 }' "$TMP/list" | sort -u | wc -l)"
 expect_eq "figures: PNG alpha and tRNS become soft masks" 4 "$(awk 'NR > 2 && $3 == "smask"' "$TMP/list" | wc -l)"
 expect_eq "figures: JPEGs pass through as DCT" 6 "$(awk 'NR > 2 && $9 == "jpeg"' "$TMP/list" | wc -l)"
