@@ -19,8 +19,9 @@
  *     font lacks draws nothing: callers check coverage (glyphs) before
  *     layout.
  *   - Figures (SP_DL_IMAGE items) are drawn from their image files, each
- *     file embedded once per document at its first use (pdf_image.h); a
- *     file that cannot be read or decoded by then is an SP_D_IMAGE error.
+ *     file embedded once per document at its first use (pdf_image.h),
+ *     each use in marked content carrying the figure's alt text; a file
+ *     that cannot be read or decoded by then is an SP_D_IMAGE error.
  *   - Metadata (title, subject, keywords, author, creator; NULL fields are
  *     left out), outline entries (nested by level; a deeper level than the
  *     previous entry's + 1 hangs under the deepest open entry), page labels

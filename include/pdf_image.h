@@ -10,9 +10,12 @@
  * a /DCTDecode image XObject built here: /DeviceGray, /DeviceRGB or
  * /DeviceCMYK by the component count, and /Decode [1 0 1 0 1 0 1 0] for
  * CMYK only when an Adobe APP14 marker is present (Adobe's applications
- * write inverted CMYK; libharu's loader inverts every CMYK JPEG).
+ * write inverted CMYK; libharu's loader inverts every CMYK JPEG); with
+ * the marker, /DecodeParms [<< /ColorTransform T >>] repeats its transform.
+ * pdf.c draws each figure inside marked content /Span << /Alt (its alt
+ * text) >> for readers who cannot see it.
  *
- * Who may include: pdf.c only (it includes hpdf.h).
+ * Who may include: pdf.c (it includes hpdf.h), tests.
  * Ownership: an sp_pdf_images cache belongs to the document's device and
  * is freed with sp_pdf_images_free before or after HPDF_Free (the images
  * themselves belong to the libharu document).
@@ -41,5 +44,10 @@ sp_pdf_image_status sp_pdf_image_get(sp_pdf_images **cache, HPDF_Doc pdf,
                                      char *why, size_t why_cap);
 
 void sp_pdf_images_free(sp_pdf_images *cache);
+
+/* UTF-8 text as a PDF text string in hex, UTF-16BE with a byte order mark
+ * ("<FEFF0041...>"; invalid bytes as U+FFFD), for the /Alt of a figure's
+ * marked content.  Malloc'd; NULL when out of memory. */
+char *sp_pdf_text_string(const char *utf8);
 
 #endif

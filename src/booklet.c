@@ -316,8 +316,8 @@ static int copy_item(sp_dlist *dl, const sp_dl_item *it, double dx,
         return sp_dl_checkbox(dl, it->x_pt + dx, it->y_pt + dy, it->w_pt,
                               it->line_pt);
     case SP_DL_IMAGE:
-        return sp_dl_image(dl, it->text, it->px_w, it->px_h, it->x_pt + dx,
-                           it->y_pt + dy, it->w_pt, it->h_pt);
+        return sp_dl_image(dl, it->text, it->alt, it->px_w, it->px_h,
+                           it->x_pt + dx, it->y_pt + dy, it->w_pt, it->h_pt);
     }
     return -1;
 }

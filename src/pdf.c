@@ -1561,6 +1561,18 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     if (!name || sp_reserve_failed(&hpdf_reserve))
         return fail(c, "adding an image to a page");
     end_text(pc);
+    if (it->alt && it->alt[0]) {
+        /* the figure's text for readers who cannot see it */
+        char *alt = sp_pdf_text_string(it->alt);
+        if (!alt) {
+            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
+            return -1;
+        }
+        CB_LIT(&pc->cb, "/Span <</Alt ");
+        cb_put(&pc->cb, alt, strlen(alt));
+        CB_LIT(&pc->cb, " >> BDC\n");
+        free(alt);
+    }
     CB_LIT(&pc->cb, "q\n");
     cb_num(&pc->cb, it->w_pt);
     CB_LIT(&pc->cb, " 0 0 ");
@@ -1570,6 +1582,8 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     CB_LIT(&pc->cb, "cm\n/");
     cb_put(&pc->cb, name, strlen(name));
     CB_LIT(&pc->cb, " Do\nQ\n");
+    if (it->alt && it->alt[0])
+        CB_LIT(&pc->cb, "EMC\n");
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* pdf_image.c - figures' images in a PDF (see pdf_image.h). */
 #include "pdf_image.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <hpdf_streams.h>
 
 #include "image.h"
+#include "text.h"
 
 typedef struct {
     char *path;
@@ -173,4 +175,39 @@ sp_pdf_image_status sp_pdf_image_get(sp_pdf_images **cache, HPDF_Doc pdf,
     c->last = c->n++;
     *out = im;
     return SP_PDF_IMAGE_OK;
+}
+
+char *sp_pdf_text_string(const char *utf8)
+{
+    size_t len = strlen(utf8);
+    /* at most 2 UTF-16 units (8 hex digits) per byte of UTF-8 */
+    if (len > ((size_t)-1 - 8) / 8)
+        return NULL;
+    char *out = malloc(8 * len + 8);
+    if (!out)
+        return NULL;
+    static const char hex[] = "0123456789ABCDEF";
+    char *o = out;
+    *o++ = '<';
+    memcpy(o, "FEFF", 4);
+    o += 4;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += sp_utf8_next(utf8 + i, len - i, &cp);
+        unsigned units[2], n = 1;
+        if (cp > 0xFFFF) {
+            cp -= 0x10000;
+            units[0] = 0xD800 | (cp >> 10);
+            units[1] = 0xDC00 | (cp & 0x3FF);
+            n = 2;
+        } else {
+            units[0] = cp;
+        }
+        for (unsigned k = 0; k < n; k++)
+            for (int sh = 12; sh >= 0; sh -= 4)
+                *o++ = hex[(units[k] >> sh) & 0xF];
+    }
+    *o++ = '>';
+    *o = '\0';
+    return out;
 }

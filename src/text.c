@@ -1064,9 +1064,10 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
         const sp_line *ln = &l->lines[i];
         if (ln->figure) {
             const sp_figure *fg = ln->figure;
-            if (sp_dl_image(dl, fg->path, fg->width_px, fg->height_px,
-                            x_pt + ln->fig_x_pt, dy + ln->top_pt,
-                            ln->fig_w_pt, ln->bottom_pt - ln->top_pt))
+            if (sp_dl_image(dl, fg->path, fg->alt, fg->width_px,
+                            fg->height_px, x_pt + ln->fig_x_pt,
+                            dy + ln->top_pt, ln->fig_w_pt,
+                            ln->bottom_pt - ln->top_pt))
                 return -1;
             continue;
         }

@@ -101,6 +101,10 @@ expect_eq "figures: CMYK JPEGs stay CMYK" 2 "$(awk 'NR > 2 && $6 == "cmyk"' "$TM
 # RGB-stored JPEG's) is repeated in /DecodeParms
 expect_eq "figures: one /Decode [1 0 ...] (the Adobe CMYK JPEG)" 1 "$(grep -a -c '/Decode \[ 1 0 1 0 1 0 1 0 \]' "$P/pdf/figures/flashcards.pdf")"
 expect_eq "figures: APP14 transforms in /DecodeParms" 2 "$(grep -a -o '/ColorTransform 0' "$P/pdf/figures/flashcards.pdf" | wc -l)"
+# each figure is drawn inside /Span << /Alt (its alt text) >> BDC ... EMC
+qpdf --qdf --object-streams=disable "$P/pdf/figures/flashcards.pdf" "$TMP/qdf.pdf"
+expect_eq "figures: every figure drawn carries its alt text" 20 "$(grep -a -c '^/Span <</Alt <feff' "$TMP/qdf.pdf")"
+expect_eq "figures: ... as a UTF-16 text string" 1 "$(grep -a -c '^/Span <</Alt <feff0067007200610079002e0070006e0067> >> BDC$' "$TMP/qdf.pdf")"
 pdfimages -list "$P/pdf/figures/timeline.pdf" >"$TMP/list"
 expect_eq "figures: the booklet lists its two images" 2 "$(awk 'NR > 2 && $3 == "image"' "$TMP/list" | wc -l)"
 

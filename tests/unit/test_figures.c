@@ -18,6 +18,7 @@
 #include "dlist.h"
 #include "fonts.h"
 #include "image.h"
+#include "pdf_image.h"
 #include "text.h"
 
 #define EPS 1e-6
@@ -166,6 +167,7 @@ static void test_emit_image_item(void **state)
     const sp_dl_item *it = &dl.items[0];
     assert_int_equal(it->kind, SP_DL_IMAGE);
     assert_string_equal(it->text, "x.png");
+    assert_string_equal(it->alt, "x");
     assert_int_equal(it->px_w, 40);
     assert_int_equal(it->px_h, 30);
     assert_true(fabs(it->x_pt - 10) < EPS && fabs(it->y_pt - 20) < EPS);
@@ -358,6 +360,18 @@ static void test_jpeg_kinds(void **state)
     assert_string_equal(why, "not a regular file");
 }
 
+static void test_alt_text_string(void **state)
+{
+    (void)state;
+    char *s = sp_pdf_text_string("A\xc3\xa9\xf0\x9f\x98\x80");
+    assert_non_null(s);
+    assert_string_equal(s, "<FEFF004100E9D83DDE00>");
+    free(s);
+    s = sp_pdf_text_string("\xff");   /* invalid UTF-8 */
+    assert_string_equal(s, "<FEFFFFFD>");
+    free(s);
+}
+
 int main(void)
 {
     fonts = sp_test_open_fonts(root, sizeof root);
@@ -376,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_too_many_bytes),
         cmocka_unit_test(test_png_kinds),
         cmocka_unit_test(test_jpeg_kinds),
+        cmocka_unit_test(test_alt_text_string),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sp_fonts_free(fonts);
