@@ -42,7 +42,7 @@ EOF
   done
   cat <<'EOF'
     <question id="shrinks" round="design"><prompt>Text and a figure that fit when the text shrinks</prompt>
-      <answer><p>The text shrinks from 9.5 pt towards 6.5 pt until the paragraph and the figure under it fit on one card; the figure keeps its size, because it does not depend on the font size.</p>
+      <answer><p>The text shrinks step by step until the paragraph and the figure under it fit on one card; the figure keeps its size, because it does not depend on the font size.</p>
         <figure src="img/palette4.png" alt="a khaki box" width="50"/></answer></question>
     <question id="long" round="design"><prompt>A long answer and a figure</prompt>
       <answer>
@@ -125,6 +125,14 @@ check "figures: booklet colours where the dump places them" \
 # shellcheck disable=SC2086
 check "figures: saddle-stitched booklet colours" \
   python3 tests/tools/figcolors.py "$P/dump/figures/timeline-booklet.dump" "$P/pdf/figures/timeline-booklet.pdf" $COLOURS
+
+# the mock-interview kit draws the answers' figures too (no tick box)
+( cd "$P" && $SP build pack.xml -o mock --dump --only mock --interview-date 2027-01-15 \
+  && $SP build pack.xml -o mockp --only mock --interview-date 2027-01-15 ) >/dev/null 2>&1
+expect_eq "figures: the mock-interview kit draws every answer's figure" 20 "$(grep -c '^  figure ' "$P/mock/figures/mock-interview.dump")"
+# shellcheck disable=SC2086
+check "figures: mock-interview kit colours where the dump places them" \
+  python3 tests/tools/figcolors.py "$P/mock/figures/mock-interview.dump" "$P/mockp/figures/mock-interview.pdf" $COLOURS
 
 # pages turned 180 degrees (a booklet for long-edge flipping)
 ( cd "$P" && $SP build pack.xml -o flip --dump --only timeline --booklet-flip long --interview-date 2027-01-15 \
