@@ -3,8 +3,10 @@
  * device, and the booklet -> saddle-stitch imposition (with creep, either
  * flip) -> dump; every fourth input also goes through the in-memory PDF
  * writer (cards and imposed booklet).  Run from the repository root (make
- * fuzz) so that includes resolve under tests/good/ and the fonts folder is
- * found. */
+ * fuzz) so that includes and figures resolve under tests/good/ and the
+ * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
+ * image reader instead (both modes: check only, and decode to keep), as a
+ * figure's file would. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "dlist.h"
 #include "dump.h"
 #include "fonts.h"
+#include "image.h"
 #include "impose.h"
 #include "load.h"
 #include "pdf.h"
@@ -35,6 +38,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_diags_free(fd);
         if (!fonts)
             abort();
+    }
+    if ((size >= 4 && memcmp(data, "\x89PNG", 4) == 0) ||
+        (size >= 2 && data[0] == 0xFF && data[1] == 0xD8)) {
+        char why[512];
+        sp_image img;
+        for (int keep = 0; keep <= 1; keep++)
+            if (sp_image_read_mem(data, size, keep, &img, why, sizeof why) ==
+                SP_IMAGE_OK)
+                sp_image_release(&img);
+        return 0;
     }
     sp_diags *d = sp_diags_new();
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
