@@ -6,7 +6,8 @@
  * fuzz) so that includes and figures resolve under tests/good/ and the
  * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
  * image reader instead (both modes: check only, and decode to keep), as a
- * figure's file would. */
+ * figure's file would.  The mock-interview kit and the pocket sheets are
+ * laid out and dumped too. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 #include "image.h"
 #include "impose.h"
 #include "load.h"
+#include "mock.h"
+#include "pocket.h"
 #include "pdf.h"
 #include "schedule.h"
 #include "text.h"
@@ -91,6 +94,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
             sp_doc_release(&bk);
+            /* the mock-interview kit, and the pocket sheets 4-up */
+            sp_doc mk;
+            sp_doc_init(&mk);
+            if (sp_mock_build(pack, s, fonts, NULL, &mk, d) >= 0) {
+                size_t len;
+                free(sp_dump_string(&mk, &len));
+            }
+            sp_doc_release(&mk);
+            sp_doc_init(&mk);
+            long np = sp_pocket_build(pack, fonts, SP_MM_TO_PT(99),
+                                      SP_MM_TO_PT(141.5), &mk, d);
+            sp_grid_opts po = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
+                               SP_MM_TO_PT(99), SP_MM_TO_PT(141.5),
+                               SP_MM_TO_PT(5), SP_MM_TO_PT(4),
+                               SP_DUPLEX_LONG, 0, 0, 1, 0, 1, 1};
+            sp_grid pg;
+            if (np >= 0 && sp_grid_compute(&po, &pg) == 0
+                && sp_impose_simplex(&mk, &pg, (size_t)np) == 0) {
+                size_t len;
+                free(sp_dump_string(&mk, &len));
+            }
+            sp_doc_release(&mk);
         }
         sp_schedule_free(s);
 
