@@ -18,6 +18,7 @@
 #include "model.h"
 #include "pdf.h"
 #include "schedule.h"
+#include "text.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 
@@ -50,14 +51,18 @@ static const char usage_main[] =
     "error.\n";
 
 static const char usage_validate[] =
-    "usage: studypack validate [--strict] FILE...\n"
+    "usage: studypack validate [--strict] [--fonts DIR] [--no-system-fonts] "
+    "FILE...\n"
     "\n"
     "Validates each source (a pack, or a bank whose root is <questions>)\n"
     "against the schema and the rules of the format, and prints nothing but\n"
-    "diagnostics (FILE:LINE:COL: error: ...).\n"
+    "diagnostics (FILE:LINE:COL: error: ...).  Font coverage is checked as\n"
+    "build checks it, so a pack that validates builds.\n"
     "\n"
-    "  --strict     treat warnings as errors\n"
-    "  -h, --help   show this help\n";
+    "  --strict            treat warnings as errors\n"
+    "  --fonts DIR         fonts folder with a fonts.txt manifest\n"
+    "  --no-system-fonts   use only the fonts of fonts.txt (no fontconfig)\n"
+    "  -h, --help          show this help\n";
 
 /* A diagnostics list, or NULL after saying that there is no memory for
  * one (the one message that cannot be data). */
@@ -100,6 +105,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "                          turns the sheet in duplex\n"                 \
     "      --creep LEN         shift inner booklet pages toward the spine\n"\
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"     \
+    "      --no-system-fonts   use only the fonts of fonts.txt (no "           \
+    "fontconfig)\n"                                                          \
     "      --dump              write display-list text (.dump), not PDF\n"   \
     "      --strict            treat warnings as errors\n"
 
@@ -129,7 +136,8 @@ static const char usage_batch[] =
 enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
-    OPT_DUMP, OPT_STRICT, OPT_FORCE
+    OPT_DUMP, OPT_STRICT, OPT_FORCE,
+    OPT_NO_SYSTEM_FONTS
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -147,6 +155,7 @@ enum {
     {"booklet-flip", required_argument, NULL, OPT_FLIP},                    \
     {"creep", required_argument, NULL, OPT_CREEP},                          \
     {"fonts", required_argument, NULL, OPT_FONTS},                          \
+    {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},            \
     {"dump", no_argument, NULL, OPT_DUMP},                                  \
     {"strict", no_argument, NULL, OPT_STRICT},                              \
     {"help", no_argument, NULL, 'h'}
@@ -154,6 +163,7 @@ enum {
 typedef struct {
     sp_build_opts build;
     const char *fonts_dir;
+    int no_system_fonts;
     int strict;
 } common_opts;
 
@@ -228,6 +238,7 @@ static int build_option(common_opts *co, int c, const char *arg,
             break;
         return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
+    case OPT_NO_SYSTEM_FONTS: co->no_system_fonts = 1; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
     case OPT_STRICT: co->strict = o->strict = 1; return 1;
     default:
@@ -250,6 +261,8 @@ static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
     }
     sp_fonts *f = sp_fonts_open(dir, d);
     free(dir);
+    if (f && co->no_system_fonts)
+        sp_fonts_allow_system(f, 0);
     return f;
 }
 
@@ -265,18 +278,27 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
-static int cmd_validate(int argc, char **argv)
+static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
+                            sp_diags *d);
+
+static int cmd_validate(int argc, char **argv, const char *argv0)
 {
     static const struct option opts[] = {
         {"strict", no_argument, NULL, 's'},
+        {"fonts", required_argument, NULL, OPT_FONTS},
+        {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int strict = 0, c;
+    common_opts co;
+    memset(&co, 0, sizeof co);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 's': strict = 1; break;
+        case OPT_FONTS: co.fonts_dir = optarg; break;
+        case OPT_NO_SYSTEM_FONTS: co.no_system_fonts = 1; break;
         case 'h': fputs(usage_validate, stdout); return EXIT_OK;
         default:
             return usage_error(usage_validate, "unknown option '%s'",
@@ -288,8 +310,19 @@ static int cmd_validate(int argc, char **argv)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
-    for (int i = optind; i < argc; i++)
-        sp_pack_free(sp_load_file(argv[i], d));
+    sp_fonts *fonts = NULL;
+    int fonts_tried = 0;
+    for (int i = optind; i < argc; i++) {
+        sp_pack *pack = sp_load_file(argv[i], d);
+        if (pack && !fonts_tried) {
+            fonts = open_fonts(&co, argv0, d);
+            fonts_tried = 1;
+        }
+        if (pack && fonts)
+            sp_glyphs_check(pack, fonts, d);
+        sp_pack_free(pack);
+    }
+    sp_fonts_free(fonts);
     int status = finish(d, strict);
     sp_diags_free(d);
     return status;
@@ -610,7 +643,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "validate") == 0)
-        status = cmd_validate(argc - 1, argv + 1);
+        status = cmd_validate(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "calibrate") == 0)

@@ -1,11 +1,15 @@
-/* text.c - the text engine (see text.h).
+/* text.c - the text engine: flows and line breaking (see text.h).
  *
  * A flow is a list of paragraphs over a list of tokens; a token is a piece
- * of one word in one face (T_TEXT), a run of spaces (T_SPACE) or a hard
- * line break inside a code block (T_NEWLINE).  Widths are kept in 1/1000
- * em so one flow can be broken at any size.  Breaking is greedy over
- * "units": maximal sequences of glued T_TEXT tokens (a break is allowed
- * only before a token whose glue is 0, or at a space).
+ * of one word in one font slot and one bidi level (T_TEXT), a run of
+ * spaces (T_SPACE) or a hard line break inside a code block (T_NEWLINE).
+ * Tokens are shaped when their paragraph ends (once its bidi levels are
+ * known); their glyphs are kept in logical order in the flow's glyph pool
+ * and their widths in 1/1000 em, so one flow can be broken at any size.
+ * Breaking is greedy over "units": maximal sequences of glued T_TEXT
+ * tokens (a break is allowed only before a token whose glue is 0, or at a
+ * space).  The characters of the text engine (UTF-8, fonts per character,
+ * bidi, break opportunities, one-line shaping) are in textshape.c.
  */
 #include "text.h"
 
@@ -19,113 +23,19 @@
 #define DEFAULT_LEADING 1.2
 #define LABEL_GAP_EM 350.0f          /* 1/1000 em between label and text */
 #define BULLET_X_EM 150.0f
-
-size_t sp_utf8_next(const char *s, size_t len, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned char c = u[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (len < n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = v << 6 | (u[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
-    return n;
-}
-
-sp_face sp_style_face(unsigned style)
-{
-    if (style & SP_STYLE_MONO)
-        return SP_FACE_MONO;
-    if (style & SP_STYLE_BOLD)
-        return SP_FACE_BOLD;
-    if (style & SP_STYLE_ITALIC)
-        return SP_FACE_ITALIC;
-    return SP_FACE_REGULAR;
-}
-
-sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp)
-{
-    if (sp_fonts_has(fonts, face, cp))
-        return face;
-    for (int i = 0; i < SP_FACE_COUNT; i++)
-        if (sp_fonts_has(fonts, (sp_face)i, cp))
-            return (sp_face)i;
-    return face;
-}
-
-double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
-                        const char *utf8, size_t len)
-{
-    double w = 0;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        i += sp_utf8_next(utf8 + i, len - i, &cp);
-        w += sp_fonts_advance(fonts, sp_glyph_face(fonts, face, cp), cp);
-    }
-    return w * size_pt / 1000.0;
-}
-
-size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
-                          double size_pt, const char *utf8, size_t len,
-                          double max_pt)
-{
-    double w = 0, max = max_pt * 1000.0 / size_pt;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = sp_utf8_next(utf8 + i, len - i, &cp);
-        w += sp_fonts_advance(fonts, sp_glyph_face(fonts, face, cp), cp);
-        if (w > max + 1e-9)
-            break;
-        i += n;
-    }
-    return i;
-}
-
-/* ---------------------------------------------------------------- flow */
+#define LB_ALLOW 1                   /* sp_text_breaks: may break */
 
 enum { T_TEXT, T_SPACE, T_NEWLINE };
 
 typedef struct {
     uint32_t off, len;   /* bytes in flow->buf */
+    uint32_t g_first, g_n;  /* glyphs in flow->glyphs, logical order */
     float w;             /* advance, 1/1000 em */
-    uint8_t face;
+    uint8_t face;        /* the face asked for */
+    uint8_t slot;        /* the font drawing it */
     uint8_t kind;
     uint8_t glue;        /* T_TEXT: 1 = no break before this token */
+    uint8_t level;       /* bidi level */
 } tok;
 
 typedef struct {
@@ -135,9 +45,12 @@ typedef struct {
     float indent;              /* text left edge, 1/1000 em */
     float label_x, label_w;    /* label position and width, 1/1000 em */
     uint32_t label_off, label_len;
-    uint8_t has_label, label_face;
+    uint32_t label_g_first, label_g_n;
+    uint8_t has_label, label_face, label_slot;
     uint8_t face;              /* metrics of an empty line */
     uint8_t align, pre, keep_next;
+    uint8_t bidi;              /* some token has an odd level */
+    uint8_t rtl;               /* the paragraph's direction */
 } para;
 
 struct sp_flow {
@@ -148,14 +61,21 @@ struct sp_flow {
     size_t n_toks, cap_toks;
     para *paras;
     size_t n_paras, cap_paras;
-    float asc[SP_FACE_COUNT], desc[SP_FACE_COUNT];  /* 1/1000 em */
+    sp_glyph *glyphs;            /* clusters: offsets into buf */
+    size_t n_glyphs, cap_glyphs;
     const char *mark, *bullet;   /* CONT_MARK and BULLET, or ASCII stand-ins
                                     when no face has them */
     float mark_w;                /* 1/1000 em */
-    uint8_t mark_face, bullet_face;
-    /* ASCII fast path: drawing face and its advance, per asked face */
-    uint8_t ascii_face[SP_FACE_COUNT][128];
-    float ascii_adv[SP_FACE_COUNT][128];
+    uint8_t mark_face, bullet_face, mark_slot;
+    size_t mark_n;               /* the mark's glyphs: glyphs[0..mark_n),
+                                    clusters relative to mark */
+    /* ASCII fast path: drawing slot per asked face (-1: none) */
+    int16_t ascii_slot[SP_FACE_COUNT][128];
+    char *brks;                  /* scratch for UAX #14 */
+    size_t cap_brks;
+    uint32_t *cps;               /* scratch for bidi */
+    uint8_t *levels;
+    size_t cap_bidi;
 };
 
 /* Makes room for one more element in *items (cap doubling); 0 or -1. */
@@ -177,30 +97,53 @@ static int grow(void **items, size_t *cap, size_t n, size_t need, size_t sz)
     return 0;
 }
 
+/* The face to report for a run of SLOT asked as FACE: FACE if SLOT is
+ * its font, else the first primary face whose font SLOT is, else FACE. */
+static sp_face face_of_slot(const sp_fonts *fonts, sp_face face, int slot)
+{
+    if (sp_fonts_slot(fonts, face) == slot)
+        return face;
+    for (int i = 0; i < SP_FACE_COUNT; i++)
+        if (sp_fonts_slot(fonts, (sp_face)i) == slot)
+            return (sp_face)i;
+    return face;
+}
+
 sp_flow *sp_flow_new(const sp_fonts *fonts)
 {
     sp_flow *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
     f->fonts = fonts;
-    for (int i = 0; i < SP_FACE_COUNT; i++) {
-        f->asc[i] = (float)sp_fonts_ascent(fonts, (sp_face)i);
-        f->desc[i] = (float)sp_fonts_descent(fonts, (sp_face)i);
-    }
     for (int i = 0; i < SP_FACE_COUNT; i++)
-        for (uint32_t c = 0; c < 128; c++) {
-            sp_face g = sp_glyph_face(fonts, (sp_face)i, c);
-            f->ascii_face[i][c] = (uint8_t)g;
-            f->ascii_adv[i][c] = (float)sp_fonts_advance(fonts, g, c);
-        }
+        for (uint32_t c = 0; c < 128; c++)
+            f->ascii_slot[i][c] = (int16_t)sp_fonts_pick(fonts, (sp_face)i,
+                                                         c);
     sp_face g = sp_glyph_face(fonts, SP_FACE_MONO, 0x21AA);
-    int has = sp_fonts_has(fonts, g, 0x21AA);
+    int has = sp_fonts_has(fonts, SP_FACE_MONO, 0x21AA);
     f->mark = has ? CONT_MARK : ">";
-    f->mark_face = (uint8_t)(has ? g : SP_FACE_MONO);
-    f->mark_w = (float)sp_fonts_width_pt(fonts, (sp_face)f->mark_face, 1000.0,
-                                         f->mark, strlen(f->mark));
+    f->mark_slot = (uint8_t)sp_text_pick(fonts, SP_FACE_MONO,
+                                         has ? 0x21AA : '>', -1);
+    f->mark_face = (uint8_t)face_of_slot(fonts, has ? g : SP_FACE_MONO,
+                                         f->mark_slot);
+    size_t n;
+    double w;
+    const sp_glyph *mg = sp_fonts_shape(fonts, f->mark_slot, f->mark,
+                                        strlen(f->mark), 0, &n, &w);
+    if (!mg) {
+        free(f);
+        return NULL;
+    }
+    f->mark_n = n;
+    f->mark_w = (float)w;
+    if (grow((void **)&f->glyphs, &f->cap_glyphs, 0, n, sizeof(sp_glyph))) {
+        free(f);
+        return NULL;
+    }
+    memcpy(f->glyphs, mg, n * sizeof *mg);
+    f->n_glyphs = n;
     g = sp_glyph_face(fonts, SP_FACE_REGULAR, 0x2022);
-    has = sp_fonts_has(fonts, g, 0x2022);
+    has = sp_fonts_has(fonts, SP_FACE_REGULAR, 0x2022);
     f->bullet = has ? BULLET : "-";
     f->bullet_face = (uint8_t)(has ? g : SP_FACE_REGULAR);
     return f;
@@ -213,12 +156,17 @@ void sp_flow_free(sp_flow *f)
     free(f->buf);
     free(f->toks);
     free(f->paras);
+    free(f->glyphs);
+    free(f->brks);
+    free(f->cps);
+    free(f->levels);
     free(f);
 }
 
 void sp_flow_clear(sp_flow *f)
 {
     f->n_buf = f->n_toks = f->n_paras = 0;
+    f->n_glyphs = f->mark_n;        /* the mark's glyphs stay first */
 }
 
 int sp_flow_empty(const sp_flow *f)
@@ -245,16 +193,16 @@ static long put_bytes(sp_flow *f, const char *s, size_t n)
     return off;
 }
 
-static tok *new_tok(sp_flow *f, int kind, sp_face face, uint32_t off,
-                    int glue)
+static tok *new_tok(sp_flow *f, int kind, sp_face face, int slot,
+                    uint32_t off, int glue)
 {
     if (grow((void **)&f->toks, &f->cap_toks, f->n_toks, 1, sizeof(tok)))
         return NULL;
     tok *t = &f->toks[f->n_toks++];
+    memset(t, 0, sizeof *t);
     t->off = off;
-    t->len = 0;
-    t->w = 0;
     t->face = (uint8_t)face;
+    t->slot = (uint8_t)slot;
     t->kind = (uint8_t)kind;
     t->glue = (uint8_t)glue;
     return t;
@@ -277,27 +225,145 @@ static para *new_para(sp_flow *f, const sp_para_opts *o, double gap)
     return p;
 }
 
-static void end_para(sp_flow *f, para *p)
+/* Shapes text [off, off+len) of the flow in SLOT into the glyph pool in
+ * logical order (clusters made offsets into buf); sets *first, *n, *w. */
+static int shape_into(sp_flow *f, int slot, uint32_t off, uint32_t len,
+                      int rtl, uint32_t *first, uint32_t *n, float *w)
 {
-    p->n = f->n_toks - p->first;
+    size_t k;
+    double width;
+    const sp_glyph *g = sp_fonts_shape(f->fonts, slot, f->buf + off, len, rtl,
+                                       &k, &width);
+    if (!g || f->n_glyphs + k > UINT32_MAX
+        || grow((void **)&f->glyphs, &f->cap_glyphs, f->n_glyphs, k,
+                sizeof(sp_glyph)))
+        return -1;
+    sp_glyph *o = f->glyphs + f->n_glyphs;
+    for (size_t i = 0; i < k; i++) {
+        o[i] = g[rtl ? k - 1 - i : i];
+        o[i].cluster += off;
+    }
+    *first = (uint32_t)f->n_glyphs;
+    *n = (uint32_t)k;
+    *w = (float)width;
+    f->n_glyphs += k;
+    return 0;
 }
 
-/* Decodes the character at S[0..len) as drawn when FACE is asked for:
- * sets *cp, *g (the drawing face) and *adv (1/1000 em); returns its
- * length.  ASCII goes through the flow's tables. */
+/* Splits the paragraph's tokens where the bidi level changes and sets
+ * each token's level (FriBiDi over the paragraph's text).  0 or -1. */
+static int para_bidi(sp_flow *f, para *p)
+{
+    size_t n_cp = 0;
+    for (size_t t = p->first; t < f->n_toks; t++)
+        n_cp += f->toks[t].len;       /* bytes: at least the characters */
+    if (grow((void **)&f->cps, &f->cap_bidi, 0, n_cp + 1, sizeof(uint32_t)))
+        return -1;
+    uint8_t *lv = realloc(f->levels, f->cap_bidi);
+    if (!lv)
+        return -1;
+    f->levels = lv;
+    size_t k = 0;
+    for (size_t t = p->first; t < f->n_toks; t++) {
+        const tok *tk = &f->toks[t];
+        for (uint32_t i = tk->off; i < tk->off + tk->len;)
+            i += (uint32_t)sp_utf8_next(f->buf + i, tk->off + tk->len - i,
+                                        &f->cps[k++]);
+    }
+    int base = sp_bidi_levels(f->cps, k, f->levels);
+    if (base < 0)
+        return -1;
+    p->rtl = (uint8_t)base;
+    /* rebuild the paragraph's tokens, split at level changes */
+    size_t n_old = f->n_toks - p->first;
+    tok *old = malloc((n_old ? n_old : 1) * sizeof *old);
+    if (!old)
+        return -1;
+    memcpy(old, f->toks + p->first, n_old * sizeof *old);
+    f->n_toks = p->first;
+    k = 0;
+    int rc = 0;
+    for (size_t t = 0; t < n_old && rc == 0; t++) {
+        tok tk = old[t];
+        uint32_t end = tk.off + tk.len, i = tk.off, start = tk.off;
+        int lev = -1, glue = tk.glue;
+        while (i < end) {
+            uint32_t cp;
+            uint32_t step = (uint32_t)sp_utf8_next(f->buf + i, end - i, &cp);
+            int l = f->levels[k++];
+            if (lev >= 0 && l != lev) {
+                tok *nt = new_tok(f, tk.kind, (sp_face)tk.face, tk.slot, start,
+                                  glue);
+                if (!nt) {
+                    rc = -1;
+                    break;
+                }
+                nt->len = i - start;
+                nt->level = (uint8_t)lev;
+                glue = 1;
+                start = i;
+            }
+            lev = l;
+            i += step;
+        }
+        if (rc == 0 && (start < end || tk.kind == T_NEWLINE)) {
+            tok *nt = new_tok(f, tk.kind, (sp_face)tk.face, tk.slot, start,
+                              glue);
+            if (!nt) {
+                rc = -1;
+                break;
+            }
+            nt->len = end - start;
+            nt->level = (uint8_t)(lev < 0 ? base : lev);
+        }
+    }
+    free(old);
+    for (size_t t = p->first; t < f->n_toks; t++)
+        if (f->toks[t].level & 1)
+            p->bidi = 1;
+    if (p->rtl)
+        p->bidi = 1;
+    return rc;
+}
+
+/* Ends paragraph P: bidi levels if it has right-to-left text, then every
+ * token shaped.  0 or -1. */
+static int end_para(sp_flow *f, para *p)
+{
+    int rtl = 0;
+    for (size_t t = p->first; t < f->n_toks && !rtl; t++)
+        if (f->toks[t].kind == T_TEXT
+            && sp_text_has_rtl(f->buf + f->toks[t].off, f->toks[t].len))
+            rtl = 1;
+    if (rtl && para_bidi(f, p))
+        return -1;
+    for (size_t t = p->first; t < f->n_toks; t++) {
+        tok *tk = &f->toks[t];
+        if (tk->kind == T_NEWLINE)
+            continue;
+        if (shape_into(f, tk->slot, tk->off, tk->len, tk->level & 1,
+                       &tk->g_first, &tk->g_n, &tk->w))
+            return -1;
+    }
+    p->n = f->n_toks - p->first;
+    return 0;
+}
+
+/* Decodes the character at S[0..len) as drawn when FACE is asked for
+ * after a character in slot CUR: sets *cp and *slot; returns its length.
+ * ASCII goes through the flow's table. */
 static size_t next_char(const sp_flow *f, const char *s, size_t len,
-                        sp_face face, uint32_t *cp, sp_face *g, float *adv)
+                        sp_face face, int cur, uint32_t *cp, int *slot)
 {
     unsigned char c = (unsigned char)s[0];
     if (c < 0x80) {
         *cp = c;
-        *g = (sp_face)f->ascii_face[face][c];
-        *adv = f->ascii_adv[face][c];
+        int a = f->ascii_slot[face][c];
+        *slot = a >= 0 ? a : sp_fonts_slot(f->fonts, face);
         return 1;
     }
     size_t n = sp_utf8_next(s, len, cp);
-    *g = sp_glyph_face(f->fonts, face, *cp);
-    *adv = (float)sp_fonts_advance(f->fonts, *g, *cp);
+    *slot = sp_text_pick(f->fonts, face, *cp, cur);
     return n;
 }
 
@@ -314,47 +380,77 @@ static void copy_char(sp_flow *f, const char *s, size_t n, uint32_t cp)
     f->n_buf += n;
 }
 
+/* UAX #14 break opportunities of S (only computed when S holds East Asian
+ * text, else NULL): BRKS[i] tells whether a line may break after the
+ * character ending at byte i. */
+static const char *east_asian_breaks(sp_flow *f, const char *s, size_t len)
+{
+    int any = 0;
+    for (size_t i = 0; i < len && !any; i++)
+        if ((unsigned char)s[i] >= 0xE2) {
+            uint32_t cp;
+            sp_utf8_next(s + i, len - i, &cp);
+            any = sp_text_east_asian(cp);
+        }
+    if (!any || grow((void **)&f->brks, &f->cap_brks, 0, len, 1))
+        return NULL;
+    sp_text_breaks(s, len, f->brks);
+    return f->brks;
+}
+
 /* Tokenises ordinary inline text in FACE: spaces become T_SPACE tokens,
- * words T_TEXT tokens split where the drawing face changes (glued) and
- * after '-' or '/' inside a word (breakable).  The first token is glued to
- * whatever came before (spans meet without a space).  0 or -1. */
+ * words T_TEXT tokens split where the drawing font changes (glued), after
+ * '-' or '/' inside a word and where UAX #14 allows a break next to an
+ * East Asian character (breakable).  The first token is glued to whatever
+ * came before (spans meet without a space).  0 or -1. */
 static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
 {
     if (len > ((size_t)-1) / 3 || reserve(f, 3 * len))
         return -1;
+    const char *brks = east_asian_breaks(f, s, len);
     tok *t = NULL;              /* current token */
     int force_new = 1;          /* the next character starts a token */
     int glue = 1;               /* glue of the next T_TEXT token */
     size_t word_chars = 0;      /* characters so far in the current word */
+    uint32_t prev = 0;          /* the character before, in the word */
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        sp_face g;
-        float adv;
-        size_t n = next_char(f, s + i, len - i, face, &cp, &g, &adv);
+        int slot;
+        size_t n = next_char(f, s + i, len - i, face, t ? t->slot : -1, &cp,
+                             &slot);
         if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
-            if (!t || t->kind != T_SPACE)
-                if (!(t = new_tok(f, T_SPACE, face, (uint32_t)f->n_buf, 0)))
+            if (!t || t->kind != T_SPACE) {
+                int ss = f->ascii_slot[face][' '];
+                if (!(t = new_tok(f, T_SPACE, face,
+                                  ss >= 0 ? ss : sp_fonts_slot(f->fonts, face),
+                                  (uint32_t)f->n_buf, 0)))
                     return -1;
+            }
             f->buf[f->n_buf++] = ' ';
             t->len++;
-            t->w += f->ascii_adv[face][' '];
             force_new = 1;
             glue = 0;
             word_chars = 0;
             i += n;
             continue;
         }
-        if (force_new || t->face != g)
-            if (!(t = new_tok(f, T_TEXT, g, (uint32_t)f->n_buf, glue)))
+        if (brks && word_chars > 0 && i > 0 && brks[i - 1] == LB_ALLOW
+            && (sp_text_east_asian(cp) || sp_text_east_asian(prev))) {
+            force_new = 1;
+            glue = 0;
+        }
+        if (force_new || t->slot != slot)
+            if (!(t = new_tok(f, T_TEXT, face, slot, (uint32_t)f->n_buf,
+                              glue)))
                 return -1;
         force_new = 0;
         glue = 1;
         uint32_t before = (uint32_t)f->n_buf;
         copy_char(f, s + i, n, cp);
         t->len += (uint32_t)f->n_buf - before;
-        t->w += adv;
         word_chars++;
+        prev = cp;
         i += n;
         /* a break is allowed after an inner '-' or '/' */
         if ((cp == '-' || cp == '/') && word_chars > 1 && i < len
@@ -363,26 +459,24 @@ static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
             glue = 0;
             continue;
         }
-        /* fast path: the rest of an ASCII word in the same drawing face
-         * (what the loop above would do one character at a time; stops
-         * before white space, '-', '/' and anything else) */
-        const uint8_t *af = f->ascii_face[face];
-        const float *aa = f->ascii_adv[face];
+        /* fast path: the rest of an ASCII word in the same slot (what the
+         * loop above would do one character at a time; stops before white
+         * space, '-', '/' and anything else) */
+        const int16_t *as = f->ascii_slot[face];
         char *out = f->buf + f->n_buf;
-        float w = t->w;
         size_t start = i;
         while (i < len) {
             unsigned char c = (unsigned char)s[i];
             if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r'
-                || c == '-' || c == '/' || af[c] != t->face)
+                || c == '-' || c == '/' || as[c] != t->slot)
                 break;
             *out++ = (char)c;
-            w += aa[c];
             i++;
         }
+        if (i > start)
+            prev = (unsigned char)s[i - 1];
         f->n_buf += i - start;
         t->len += (uint32_t)(i - start);
-        t->w = w;
         word_chars += i - start;
     }
     return 0;
@@ -410,14 +504,15 @@ static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        sp_face g;
-        float adv;
-        size_t n = next_char(f, s + i, len - i, face, &cp, &g, &adv);
+        int slot;
+        size_t n = next_char(f, s + i, len - i, face, t ? t->slot : -1, &cp,
+                             &slot);
         i += n;
         if (cp == '\r')
             continue;
         if (cp == '\n') {
-            if (!new_tok(f, T_NEWLINE, face, (uint32_t)f->n_buf, 0))
+            if (!new_tok(f, T_NEWLINE, face, sp_fonts_slot(f->fonts, face),
+                         (uint32_t)f->n_buf, 0))
                 return -1;
             t = NULL;
             col = 0;
@@ -426,12 +521,12 @@ static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
         size_t reps = 1;
         if (cp == '\t') {
             cp = ' ';
-            g = (sp_face)f->ascii_face[face][' '];
-            adv = f->ascii_adv[face][' '];
+            int a = f->ascii_slot[face][' '];
+            slot = a >= 0 ? a : sp_fonts_slot(f->fonts, face);
             reps = TAB_COLS - col % TAB_COLS;
         }
-        if (!t || t->face != g)
-            if (!(t = new_tok(f, T_TEXT, g, (uint32_t)f->n_buf, 1)))
+        if (!t || t->slot != slot)
+            if (!(t = new_tok(f, T_TEXT, face, slot, (uint32_t)f->n_buf, 1)))
                 return -1;
         uint32_t before = (uint32_t)f->n_buf;
         if (reps > 1 || cp == ' ')
@@ -440,7 +535,6 @@ static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
         else
             copy_char(f, s + i - n, n, cp);
         t->len += (uint32_t)f->n_buf - before;
-        t->w += adv * (float)reps;
         col += reps;
     }
     return 0;
@@ -469,7 +563,8 @@ int sp_flow_text(sp_flow *f, const sp_text *t, const sp_para_opts *o)
     int rc = add_text(f, t, o->style);
     p = &f->paras[pi];
     p->keep_next = (uint8_t)(o->keep_with_next != 0);
-    end_para(f, p);
+    if (end_para(f, p))
+        return -1;
     return rc;
 }
 
@@ -492,8 +587,13 @@ static int set_label(sp_flow *f, size_t pi, const char *label,
     p->label_off = (uint32_t)off;
     p->label_len = (uint32_t)strlen(label);
     p->label_face = (uint8_t)face;
-    p->label_w = (float)sp_fonts_width_pt(f->fonts, face, 1000.0, label,
-                                          strlen(label));
+    uint32_t cp;
+    sp_utf8_next(label, strlen(label), &cp);
+    p->label_slot = (uint8_t)sp_text_pick(f->fonts, face, cp, -1);
+    if (shape_into(f, p->label_slot, p->label_off, p->label_len, 0,
+                   &p->label_g_first, &p->label_g_n, &p->label_w))
+        return -1;
+    p = &f->paras[pi];
     p->label_x = label_x;
     p->indent = indent;
     return 0;
@@ -510,14 +610,14 @@ static int add_list(sp_flow *f, const sp_text *items, size_t n,
     if (numbered) {
         for (size_t i = 0; i < n; i++) {
             snprintf(label, sizeof label, "%zu.", i + 1);
-            float w = (float)sp_fonts_width_pt(f->fonts, lface, 1000.0,
+            float w = (float)sp_text_width_pt(f->fonts, lface, 1000.0,
                                                label, strlen(label));
             if (w > col_w)
                 col_w = w;
         }
     } else {
         col_w = BULLET_X_EM
-                + (float)sp_fonts_width_pt(f->fonts, lface, 1000.0, f->bullet,
+                + (float)sp_text_width_pt(f->fonts, lface, 1000.0, f->bullet,
                                            strlen(f->bullet));
     }
     float indent = col_w + LABEL_GAP_EM;
@@ -528,7 +628,7 @@ static int add_list(sp_flow *f, const sp_text *items, size_t n,
         float lx;
         if (numbered) {
             snprintf(label, sizeof label, "%zu.", i + 1);
-            lx = col_w - (float)sp_fonts_width_pt(f->fonts, lface, 1000.0,
+            lx = col_w - (float)sp_text_width_pt(f->fonts, lface, 1000.0,
                                                   label, strlen(label));
         } else {
             snprintf(label, sizeof label, "%s", f->bullet);
@@ -537,7 +637,8 @@ static int add_list(sp_flow *f, const sp_text *items, size_t n,
         if (set_label(f, pi, label, lface, lx, indent)
             || add_text(f, &items[i], o->style))
             return -1;
-        end_para(f, &f->paras[pi]);
+        if (end_para(f, &f->paras[pi]))
+            return -1;
     }
     return 0;
 }
@@ -557,7 +658,8 @@ int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
         case SP_BLOCK_P:
             if (!new_para(f, o, gap) || add_text(f, &bl->text, o->style))
                 return -1;
-            end_para(f, &f->paras[f->n_paras - 1]);
+            if (end_para(f, &f->paras[f->n_paras - 1]))
+                return -1;
             break;
         case SP_BLOCK_UL:
         case SP_BLOCK_OL:
@@ -578,7 +680,8 @@ int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
                 if (txt && add_pre(f, txt, strlen(txt), SP_FACE_MONO))
                     return -1;
             }
-            end_para(f, &f->paras[pi]);
+            if (end_para(f, &f->paras[pi]))
+            return -1;
             break;
         }
         default:
@@ -611,10 +714,13 @@ typedef struct {
     double x0, avail;       /* text left edge and width of this line */
     double line_w;          /* end of placed text, from x0 */
     double pend;            /* width of spaces waiting before the next word */
-    int pend_face;          /* face of those spaces, -1 if mixed */
+    int pend_slot;          /* slot of those spaces, -1 if mixed */
+    int pend_level;         /* level of the first of them */
     uint32_t pend_off;      /* offset of the first waiting space */
     uint32_t pend_end;      /* offset after the last waiting space */
+    uint32_t pend_g0, pend_g1;  /* their glyphs */
     size_t first_run;       /* the line's first run */
+    size_t text_run;        /* its first run after label and mark */
     size_t merge_run;       /* run that text may extend, or SIZE_MAX */
     int has_text;
     int first_line;         /* the paragraph's first line */
@@ -623,65 +729,93 @@ typedef struct {
 } brk;
 
 /* Appends a run; -1 when out of memory. */
-static int push_run(brk *b, sp_face face, double x, double w,
-                    const char *text, size_t len)
+static int push_run(brk *b, sp_face face, int slot, int level, double x,
+                    double w, const char *text, size_t len, size_t g0,
+                    size_t gn)
 {
     sp_lines *o = b->out;
     if (grow((void **)&o->runs, &o->cap_runs, o->n_runs, 1, sizeof(sp_run)))
         return -1;
     sp_run *r = &o->runs[o->n_runs++];
-    r->face = face;
+    r->face = face_of_slot(b->f->fonts, face, slot);
+    r->slot = slot;
+    r->level = level;
     r->size_pt = b->size;
     r->x_pt = x;
     r->width_pt = w;
     r->text = text;
     r->len = len;
+    r->first_glyph = g0;
+    r->n_glyphs = gn;
     return 0;
 }
 
-/* Places bytes [off, off+len) of face FACE, W pt wide, after the waiting
- * spaces; extends the previous run when contiguous in the same face. */
-static int place(brk *b, sp_face face, uint32_t off, uint32_t len, double w)
+/* Places bytes [off, off+len) of token TK (glyphs [g0, g1)), W pt wide,
+ * after the waiting spaces; extends the previous run when contiguous in
+ * the same slot and level. */
+static int place(brk *b, const tok *tk, uint32_t off, uint32_t len,
+                 uint32_t g0, uint32_t g1, double w)
 {
     sp_lines *o = b->out;
     const char *buf = b->f->buf;
+    int slot = tk->slot, level = tk->level;
     double x = b->x0 + b->line_w + b->pend;
     if (b->merge_run != (size_t)-1) {
         sp_run *r = &o->runs[b->merge_run];
         uint32_t r_end = (uint32_t)(r->text + r->len - buf);
-        if (b->pend > 0 && b->pend_face == (int)r->face
-            && r_end == b->pend_off) {
+        if (b->pend > 0 && b->pend_slot == r->slot
+            && b->pend_level == r->level && r_end == b->pend_off) {
             /* the spaces join the previous run (copy-paste keeps them) */
             r->len = (size_t)(buf + b->pend_end - r->text);
             r->width_pt = x - r->x_pt;
+            r->n_glyphs = b->pend_g1 - r->first_glyph;
             r_end = b->pend_end;
-            if (r->face == face && r_end == off) {
+            if (r->slot == slot && r->level == level && r_end == off) {
                 r->len = (size_t)(buf + off + len - r->text);
                 r->width_pt = x + w - r->x_pt;
+                r->n_glyphs = g1 - r->first_glyph;
                 goto done;
             }
-        } else if (b->pend == 0 && r->face == face && r_end == off) {
+            b->pend = 0;    /* placed */
+        } else if (b->pend == 0 && r->slot == slot && r->level == level
+                   && r_end == off) {
             r->len = (size_t)(buf + off + len - r->text);
             r->width_pt = x + w - r->x_pt;
+            r->n_glyphs = g1 - r->first_glyph;
             goto done;
         }
     }
-    if (b->pend > 0 && b->pend_face == (int)face && b->pend_end == off
+    if (b->pend > 0 && b->pend_slot == slot && b->pend_level == level
+        && b->pend_end == off
         && (b->merge_run == (size_t)-1
             || o->runs[b->merge_run].text + o->runs[b->merge_run].len
                    != buf + b->pend_end)) {
         /* the spaces open the new run instead */
-        if (push_run(b, face, x - b->pend, w + b->pend, buf + b->pend_off,
-                     off + len - b->pend_off))
+        if (push_run(b, (sp_face)tk->face, slot, level, x - b->pend,
+                     w + b->pend, buf + b->pend_off, off + len - b->pend_off,
+                     b->pend_g0, g1 - b->pend_g0))
             return -1;
-    } else if (push_run(b, face, x, w, buf + off, len)) {
-        return -1;
+    } else {
+        if (b->pend > 0 && b->p->bidi && b->pend_slot >= 0
+            && (b->merge_run == (size_t)-1
+                || o->runs[b->merge_run].text + o->runs[b->merge_run].len
+                       != buf + b->pend_end)) {
+            /* reordered lines keep their spaces as runs of their own */
+            if (push_run(b, (sp_face)tk->face, b->pend_slot, b->pend_level,
+                         x - b->pend, b->pend, buf + b->pend_off,
+                         b->pend_end - b->pend_off, b->pend_g0,
+                         b->pend_g1 - b->pend_g0))
+                return -1;
+        }
+        if (push_run(b, (sp_face)tk->face, slot, level, x, w, buf + off, len,
+                     g0, g1 - g0))
+            return -1;
     }
     b->merge_run = o->n_runs - 1;
 done:
-    b->line_w += b->pend + w;
+    b->line_w = x + w - b->x0;
     b->pend = 0;
-    b->pend_face = -1;
+    b->pend_slot = -1;
     b->has_text = 1;
     return 0;
 }
@@ -696,47 +830,97 @@ static int start_line(brk *b, int cont)
     b->merge_run = (size_t)-1;
     b->line_w = 0;
     b->pend = 0;
-    b->pend_face = -1;
+    b->pend_slot = -1;
     b->has_text = 0;
     b->x0 = indent;
     b->avail = b->out->width_pt - indent;
     if (b->first_line && p->has_label) {
-        if (push_run(b, (sp_face)p->label_face, p->label_x * b->k,
-                     p->label_w * b->k, b->f->buf + p->label_off,
-                     p->label_len))
+        if (push_run(b, (sp_face)p->label_face, p->label_slot, 0,
+                     p->label_x * b->k, p->label_w * b->k,
+                     b->f->buf + p->label_off, p->label_len,
+                     p->label_g_first, p->label_g_n))
             return -1;
     }
     if (cont) {
         double mw = b->f->mark_w * b->k;
-        if (push_run(b, (sp_face)b->f->mark_face, indent, mw, b->f->mark,
-                     strlen(b->f->mark)))
+        if (push_run(b, (sp_face)b->f->mark_face, b->f->mark_slot, 0, indent,
+                     mw, b->f->mark, strlen(b->f->mark), 0, b->f->mark_n))
             return -1;
         b->x0 += mw;
         b->avail -= mw;
     }
+    b->text_run = b->out->n_runs;
     return 0;
 }
 
-/* Closes the current line: alignment, vertical metrics, split value. */
+/* Puts the text runs of a line holding right-to-left text in visual
+ * order (UAX #9 L2 over the runs' levels), left to right from x0. */
+static int reorder_line(brk *b)
+{
+    sp_lines *o = b->out;
+    size_t n = o->n_runs - b->text_run;
+    if (n == 0)
+        return 0;
+    sp_run *runs = o->runs + b->text_run;
+    uint8_t lv[64];
+    size_t ord_s[64];
+    uint8_t *levels = n <= 64 ? lv : malloc(n);
+    size_t *order = n <= 64 ? ord_s : malloc(n * sizeof *order);
+    if (!levels || !order) {
+        if (levels != lv)
+            free(levels);
+        if (order != ord_s)
+            free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        levels[i] = (uint8_t)runs[i].level;
+    sp_bidi_order(levels, n, order);
+    double x = b->x0;
+    for (size_t i = 0; i < n; i++) {
+        sp_run *r = &runs[order[i]];
+        r->x_pt = x;
+        x += r->width_pt;
+    }
+    b->line_w = x - b->x0;
+    if (levels != lv)
+        free(levels);
+    if (order != ord_s)
+        free(order);
+    return 0;
+}
+
+/* Closes the current line: bidi order, alignment, vertical metrics,
+ * split value. */
 static int finish_line(brk *b)
 {
     sp_lines *o = b->out;
     const para *p = b->p;
+    const sp_fonts *fonts = b->f->fonts;
     if (grow((void **)&o->lines, &o->cap_lines, o->n_lines, 1,
              sizeof(sp_line)))
+        return -1;
+    if (p->bidi && reorder_line(b))
         return -1;
     double asc = 0, desc = 0;
     size_t nr = o->n_runs - b->first_run;
     if (nr == 0) {
-        asc = b->f->asc[p->face];
-        desc = b->f->desc[p->face];
+        int s = sp_fonts_slot(fonts, (sp_face)p->face);
+        asc = sp_fonts_slot_ascent(fonts, s);
+        desc = sp_fonts_slot_descent(fonts, s);
     }
+    int last_slot = -1;
     for (size_t i = b->first_run; i < o->n_runs; i++) {
-        sp_face fc = o->runs[i].face;
-        if (b->f->asc[fc] > asc)
-            asc = b->f->asc[fc];
-        if (b->f->desc[fc] > desc)
-            desc = b->f->desc[fc];
+        int s = o->runs[i].slot;
+        if (s == last_slot)
+            continue;
+        last_slot = s;
+        double a = sp_fonts_slot_ascent(fonts, s);
+        double d = sp_fonts_slot_descent(fonts, s);
+        if (a > asc)
+            asc = a;
+        if (d > desc)
+            desc = d;
     }
     asc *= b->k;
     desc *= b->k;
@@ -744,12 +928,16 @@ static int finish_line(brk *b)
     if (lh < asc + desc)
         lh = asc + desc;
     double shift = 0;
-    if (p->align == SP_ALIGN_CENTER && b->line_w < b->avail)
+    int align = p->align;
+    if (p->rtl && align == SP_ALIGN_LEFT)
+        align = SP_ALIGN_RIGHT;     /* the start of a right-to-left line */
+    if (align == SP_ALIGN_CENTER && b->line_w < b->avail)
         shift = (b->avail - b->line_w) / 2;
-    else if (p->align == SP_ALIGN_RIGHT && b->line_w < b->avail)
+    else if (align == SP_ALIGN_RIGHT && b->line_w < b->avail)
         shift = b->avail - b->line_w;
     if (shift > 0)
-        for (size_t i = b->first_run; i < o->n_runs; i++)
+        for (size_t i = p->rtl ? b->text_run : b->first_run; i < o->n_runs;
+             i++)
             o->runs[i].x_pt += shift;
     sp_line *ln = &o->lines[o->n_lines];
     double top = b->cursor;
@@ -758,9 +946,11 @@ static int finish_line(brk *b)
     ln->top_pt = top;
     ln->baseline_pt = top + (lh - asc - desc) / 2 + asc;
     ln->bottom_pt = top + lh;
-    ln->width_pt = nr ? o->runs[o->n_runs - 1].x_pt
-                        + o->runs[o->n_runs - 1].width_pt
-                      : 0;
+    double right = 0;
+    for (size_t i = b->first_run; i < o->n_runs; i++)
+        if (o->runs[i].x_pt + o->runs[i].width_pt > right)
+            right = o->runs[i].x_pt + o->runs[i].width_pt;
+    ln->width_pt = nr ? right : 0;
     ln->first_run = b->first_run;
     ln->n_runs = nr;
     ln->split = o->n_lines == 0 ? SP_SPLIT_BLOCK : b->split_next;
@@ -771,37 +961,44 @@ static int finish_line(brk *b)
     return 0;
 }
 
-/* Places tokens [i, j) character by character, wrapping lines as they
- * fill (a word or code line wider than the box). */
+/* Places tokens [i, j) cluster by cluster, wrapping lines as they fill
+ * (a word or code line wider than the box). */
 static int place_chars(brk *b, size_t i, size_t j)
 {
     const sp_flow *f = b->f;
     for (size_t t = i; t < j; t++) {
         const tok *tk = &f->toks[t];
-        const char *s = f->buf;
-        uint32_t p = tk->off, end = tk->off + tk->len, seg = p;
+        const sp_glyph *g = f->glyphs;
+        uint32_t ge = tk->g_first + tk->g_n, gp = tk->g_first, seg_g = gp;
+        uint32_t seg = tk->off;
         double seg_w = 0;
-        while (p < end) {
-            uint32_t cp;
-            size_t n = sp_utf8_next(s + p, end - p, &cp);
-            double cw = sp_fonts_advance(f->fonts, (sp_face)tk->face, cp)
-                        * b->k;
+        while (gp < ge) {
+            /* one cluster: the glyphs sharing a cluster value */
+            uint32_t c = g[gp].cluster, gq = gp;
+            double cw = 0;
+            while (gq < ge && g[gq].cluster == c) {
+                cw += g[gq].adv;
+                gq++;
+            }
+            cw *= b->k;
+            uint32_t at = c < seg ? seg : c;
             if (b->line_w + b->pend + seg_w + cw > b->avail
                 && (b->has_text || seg_w > 0)) {
-                if (p > seg && place(b, (sp_face)tk->face, seg, p - seg,
-                                     seg_w))
+                if (at > seg && place(b, tk, seg, at - seg, seg_g, gp, seg_w))
                     return -1;
                 if (finish_line(b) || start_line(b, b->p->pre))
                     return -1;
-                seg = p;
+                seg = at;
+                seg_g = gp;
                 seg_w = 0;
             }
             if (!b->has_text && seg_w == 0 && cw > b->avail)
                 b->out->overflow = 1;
             seg_w += cw;
-            p += (uint32_t)n;
+            gp = gq;
         }
-        if (p > seg && place(b, (sp_face)tk->face, seg, p - seg, seg_w))
+        uint32_t end = tk->off + tk->len;
+        if (end > seg && place(b, tk, seg, end - seg, seg_g, ge, seg_w))
             return -1;
     }
     return 0;
@@ -832,12 +1029,16 @@ static int break_para(brk *b)
             if (b->has_text) {
                 if (b->pend == 0) {
                     b->pend_off = t->off;
-                    b->pend_face = t->face;
-                } else if (b->pend_face != t->face) {
-                    b->pend_face = -1;
+                    b->pend_slot = t->slot;
+                    b->pend_level = t->level;
+                    b->pend_g0 = t->g_first;
+                } else if (b->pend_slot != t->slot
+                           || b->pend_level != t->level) {
+                    b->pend_slot = -1;
                 }
                 b->pend += t->w * b->k;
                 b->pend_end = t->off + t->len;
+                b->pend_g1 = t->g_first + t->g_n;
             }
             i++;
             continue;
@@ -857,8 +1058,8 @@ static int break_para(brk *b)
         if (w <= b->avail - b->line_w - b->pend) {
             for (size_t t2 = i; t2 < j; t2++) {
                 const tok *tk = &f->toks[t2];
-                if (place(b, (sp_face)tk->face, tk->off, tk->len,
-                          tk->w * b->k))
+                if (place(b, tk, tk->off, tk->len, tk->g_first,
+                          tk->g_first + tk->g_n, tk->w * b->k))
                     return -1;
             }
         } else if (place_chars(b, i, j)) {
@@ -877,6 +1078,9 @@ int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
     out->width_pt = width_pt;
     out->height_pt = 0;
     out->overflow = 0;
+    out->glyphs = f->glyphs;
+    out->base = f->buf;
+    out->mark = f->mark;
     brk b;
     memset(&b, 0, sizeof b);
     b.f = f;
@@ -937,16 +1141,44 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
     if (first >= end)
         return 0;
     double dy = y_pt - l->lines[first].top_pt;
-    for (size_t i = first; i < end; i++) {
+    sp_glyph stack[128], *tmp = stack;
+    size_t cap = 128;
+    int rc = 0;
+    for (size_t i = first; i < end && rc == 0; i++) {
         const sp_line *ln = &l->lines[i];
         for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
             const sp_run *run = &l->runs[r];
-            if (sp_dl_text(dl, run->face, run->size_pt, x_pt + run->x_pt,
-                           dy + ln->baseline_pt, run->text, run->len))
-                return -1;
+            size_t n = run->n_glyphs;
+            if (n > cap) {
+                sp_glyph *p = malloc(n * sizeof *p);
+                if (!p) {
+                    rc = -1;
+                    break;
+                }
+                if (tmp != stack)
+                    free(tmp);
+                tmp = p;
+                cap = n;
+            }
+            /* visual order; clusters relative to the run's text */
+            uint32_t base = run->text == l->mark
+                ? 0 : (uint32_t)(run->text - l->base);
+            int rtl = run->level & 1;
+            for (size_t k = 0; k < n; k++) {
+                tmp[k] = l->glyphs[run->first_glyph + (rtl ? n - 1 - k : k)];
+                tmp[k].cluster -= base;
+            }
+            if (sp_dl_glyphs(dl, run->face, run->slot, run->size_pt,
+                             x_pt + run->x_pt, dy + ln->baseline_pt,
+                             run->text, run->len, tmp, n, rtl)) {
+                rc = -1;
+                break;
+            }
         }
     }
-    return 0;
+    if (tmp != stack)
+        free(tmp);
+    return rc;
 }
 
 /* Lays BLOCKS out into LINES with the default block spacing; the caller

@@ -20,6 +20,7 @@
 #include "booklet.h"
 #include "dump.h"
 #include "fonts.h"
+#include "text.h"
 #include "load.h"
 #include "schedule.h"
 
@@ -218,8 +219,7 @@ static void check_inside(const sp_doc *doc, double pw, double ph,
             case SP_DL_TEXT: {
                 double k = it->size_pt / 1000;
                 l = it->x_pt;
-                r = l + sp_fonts_width_pt(fonts, it->face, it->size_pt,
-                                          it->text, it->text_len);
+                r = l + sp_test_item_width(fonts, it);
                 t = it->y_pt - sp_fonts_ascent(fonts, it->face) * k;
                 b = it->y_pt + sp_fonts_descent(fonts, it->face) * k;
                 break;
@@ -343,10 +343,8 @@ static void check_frame(const sp_doc *doc, const char *title, double pw,
                         !n ? "page number" : "running head");
             fail();
         }
-        double nw = sp_fonts_width_pt(fonts, n->face, n->size_pt, n->text,
-                                      n->text_len);
-        double tw = sp_fonts_width_pt(fonts, t->face, t->size_pt, t->text,
-                                      t->text_len);
+        double nw = sp_test_item_width(fonts, n);
+        double tw = sp_test_item_width(fonts, t);
         if (recto) {
             assert_true(fabs(n->x_pt + nw - x1) < 0.01);
             assert_true(fabs(t->x_pt + tw - x1) < 0.01);
