@@ -73,6 +73,12 @@ int sp_dl_text(sp_dlist *dl, sp_face face, double size_pt, double x_pt,
 int sp_dl_glyphs(sp_dlist *dl, sp_face face, int slot, double size_pt,
                  double x_pt, double y_pt, const char *utf8, size_t len,
                  const sp_glyph *g, size_t n, int rtl);
+/* The same from glyphs in logical order, G reversed if RTL, CLUSTER_BASE
+ * subtracted from every cluster. */
+int sp_dl_glyphs_from(sp_dlist *dl, sp_face face, int slot, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const sp_glyph *g, size_t n, int rtl,
+                      uint32_t cluster_base);
 /* A copy of text item IT moved by (dx_pt, dy_pt). */
 int sp_dl_copy_text(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
                     double dy_pt);

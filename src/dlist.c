@@ -81,6 +81,16 @@ int sp_dl_glyphs(sp_dlist *dl, sp_face face, int slot, double size_pt,
                  double x_pt, double y_pt, const char *utf8, size_t len,
                  const sp_glyph *g, size_t n, int rtl)
 {
+    return sp_dl_glyphs_from(dl, face, slot, size_pt, x_pt, y_pt, utf8, len,
+                             g, n, -1 - (rtl != 0), 0);
+}
+
+int sp_dl_glyphs_from(sp_dlist *dl, sp_face face, int slot, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const sp_glyph *g, size_t n, int rtl,
+                      uint32_t cluster_base)
+{
+    /* rtl < 0: G is in visual order already, -1 - rtl the flag */
     if (n == 0)
         return sp_dl_text(dl, face, size_pt, x_pt, y_pt, utf8, len);
     if (n > ((size_t)-1 - len - 1) / sizeof *g)
@@ -89,7 +99,17 @@ int sp_dl_glyphs(sp_dlist *dl, sp_face face, int slot, double size_pt,
     sp_glyph *block = malloc(n * sizeof *g + len + 1);
     if (!block)
         return -1;
-    memcpy(block, g, n * sizeof *g);
+    int visual = rtl < 0;
+    if (visual)
+        rtl = -1 - rtl;
+    if (visual || !rtl)
+        memcpy(block, g, n * sizeof *g);
+    else
+        for (size_t i = 0; i < n; i++)
+            block[i] = g[n - 1 - i];
+    if (cluster_base)
+        for (size_t i = 0; i < n; i++)
+            block[i].cluster -= cluster_base;
     char *text = (char *)(block + n);
     memcpy(text, utf8, len);
     text[len] = '\0';

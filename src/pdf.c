@@ -81,6 +81,9 @@ typedef struct {
     unsigned long page;             /* ... number page (1 = first) */
     uint32_t *code_gid, *code_toff, *next_code;
     uint16_t *code_tlen;
+    float *code_adv;                /* the glyph's /W width, 1/1000 em */
+    uint16_t ascii_code[128];       /* code of a glyph standing for one
+                                       ASCII character, 0 if none yet */
     size_t n_codes, cap;
     uint32_t *gid_code;             /* [0x10000] first code of a glyph */
     char *texts;
@@ -294,8 +297,8 @@ static void cb_num(cbuf *b, double v)
  * CIDFontType2 with /FontFile2 for TrueType outlines, CIDFontType0 with
  * /FontFile3 /Subtype /CIDFontType0C (the bare CFF table) for CFF ones,
  * the font program a subset made by hb-subset (src/font/subset.c) once
- * every page is drawn.  Content streams use 2-byte codes given out in the
- * order glyphs are first drawn, one per (glyph, text it stands for), so
+ * every page is drawn.  Content streams use codes given out in the order
+ * glyphs are first drawn (the first 127 one byte long, the others two), one per (glyph, text it stands for), so
  * the ToUnicode map gives back every character exactly (even when a font
  * draws two characters with one glyph); the font's /Encoding is an
  * embedded CMap from those codes to the subset's CIDs (known only after
@@ -305,7 +308,8 @@ static void cb_num(cbuf *b, double v)
  * text, which pdftotext and copy-paste return instead of the glyphs'.
  */
 
-#define MAX_CODES 0xFFFF
+/* codes 1..0x7F are one byte, the rest two bytes 0x8000 + (k - 0x80) */
+#define MAX_CODES (0x80 + 0x8000)
 
 /* Records a font problem once, naming the file. */
 static void font_error(pdf_ctx *c, const char *path, const char *why)
@@ -327,6 +331,7 @@ static void pfont_free(pfont *f)
     free(f->code_gid);
     free(f->code_toff);
     free(f->code_tlen);
+    free(f->code_adv);
     free(f->next_code);
     free(f->gid_code);
     free(f->texts);
@@ -359,10 +364,11 @@ static pfont *get_pfont(pdf_ctx *c, int slot)
     f->code_gid = malloc(f->cap * sizeof *f->code_gid);
     f->code_toff = malloc(f->cap * sizeof *f->code_toff);
     f->code_tlen = malloc(f->cap * sizeof *f->code_tlen);
+    f->code_adv = malloc(f->cap * sizeof *f->code_adv);
     f->next_code = malloc(f->cap * sizeof *f->next_code);
     HPDF_Dict d = HPDF_Dict_New(c->pdf->mmgr);
     if (!f->gid_code || !f->code_gid || !f->code_toff || !f->code_tlen
-        || !f->next_code || !d) {
+        || !f->code_adv || !f->next_code || !d) {
         pfont_free(f);
         out_of_memory(c, "embedding a font");
         return NULL;
@@ -377,6 +383,7 @@ static pfont *get_pfont(pdf_ctx *c, int slot)
     f->code_gid[0] = 0;
     f->code_tlen[0] = 0;
     f->code_toff[0] = 0;
+    f->code_adv[0] = 0;
     c->n_pfonts++;
     return c->pf[slot] = f;
 }
@@ -388,6 +395,11 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
 {
     if (gid > 0xFFFF)
         gid = 0;
+    if (tlen == 1 && (unsigned char)t[0] < 0x80) {
+        unsigned k = f->ascii_code[(unsigned char)t[0]];
+        if (k && f->code_gid[k] == gid)
+            return k;
+    }
     if (tlen > 64)
         tlen = 64;   /* a ToUnicode entry holds a few characters at most */
     for (uint32_t k = f->gid_code[gid]; k; k = f->next_code[k])
@@ -396,7 +408,7 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
             return k;
     if (f->n_codes >= MAX_CODES) {
         font_error(c, sp_fonts_slot_path(c->fonts, f->slot),
-                   "more than 65,534 different glyphs drawn with one font");
+                   "more than 32,894 different glyphs drawn with one font");
         return 0;
     }
     if (f->n_codes == f->cap) {
@@ -410,7 +422,10 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
         uint16_t *l = b ? realloc(f->code_tlen, cap * sizeof *l) : NULL;
         if (l)
             f->code_tlen = l;
-        uint32_t *n = l ? realloc(f->next_code, cap * sizeof *n) : NULL;
+        float *ad = l ? realloc(f->code_adv, cap * sizeof *ad) : NULL;
+        if (ad)
+            f->code_adv = ad;
+        uint32_t *n = ad ? realloc(f->next_code, cap * sizeof *n) : NULL;
         if (n)
             f->next_code = n;
         if (!n) {
@@ -437,8 +452,12 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
     f->code_tlen[k] = (uint16_t)tlen;
     f->n_texts += tlen;
     f->code_gid[k] = gid;
+    f->code_adv[k] = (float)sp_fonts_glyph_advance(c->fonts, f->slot, gid);
     f->next_code[k] = f->gid_code[gid];
     f->gid_code[gid] = k;
+    if (tlen == 1 && (unsigned char)t[0] < 0x80
+        && !f->ascii_code[(unsigned char)t[0]])
+        f->ascii_code[(unsigned char)t[0]] = (uint16_t)k;
     return k;
 }
 
@@ -500,6 +519,17 @@ static void cb_utf16_hex(cbuf *b, const char *s, size_t len)
     }
 }
 
+/* Code K as hex digits in the content's byte form ("XX" or "XXXX"). */
+static int code_hex(char *out, size_t k)
+{
+    if (k < 0x80)
+        return snprintf(out, 8, "%02X", (unsigned)k);
+    return snprintf(out, 8, "%04X", (unsigned)(0x8000 + (k - 0x80)));
+}
+
+static const char codespace[] =
+    "2 begincodespacerange\n<00> <7F>\n<8000> <FFFF>\nendcodespacerange\n";
+
 static const char cmap_tail[] =
     "endcmap\n"
     "CMapName currentdict /CMap defineresource pop\n"
@@ -514,8 +544,8 @@ static void make_tounicode(const pfont *f, cbuf *b)
               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
               "/Supplement 0 >> def\n"
               "/CMapName /Adobe-Identity-UCS def\n"
-              "/CMapType 2 def\n"
-              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+              "/CMapType 2 def\n");
+    cb_put(b, codespace, sizeof codespace - 1);
     size_t k = 1;
     char line[32];
     while (k < f->n_codes) {
@@ -529,7 +559,9 @@ static void make_tounicode(const pfont *f, cbuf *b)
             for (size_t q = k; q < j; q++) {
                 if (f->code_tlen[q] == 0)
                     continue;
-                m = snprintf(line, sizeof line, "<%04X> <", (unsigned)q);
+                char hx[8];
+                code_hex(hx, q);
+                m = snprintf(line, sizeof line, "<%s> <", hx);
                 cb_put(b, line, (size_t)m);
                 cb_utf16_hex(b, f->texts + f->code_toff[q], f->code_tlen[q]);
                 CB_LIT(b, ">\n");
@@ -550,15 +582,17 @@ static void make_encoding(const pfont *f, const uint32_t *cid, cbuf *b)
               "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
               "/Supplement 0 >> def\n"
               "/CMapName /Studypack-Codes def\n"
-              "/CMapType 1 def\n"
-              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+              "/CMapType 1 def\n");
+    cb_put(b, codespace, sizeof codespace - 1);
     char line[48];
     for (size_t k = 1; k < f->n_codes; k += 100) {
         size_t n = f->n_codes - k < 100 ? f->n_codes - k : 100;
         int m = snprintf(line, sizeof line, "%zu begincidchar\n", n);
         cb_put(b, line, (size_t)m);
         for (size_t q = k; q < k + n; q++) {
-            m = snprintf(line, sizeof line, "<%04X> %u\n", (unsigned)q,
+            char hx[8];
+            code_hex(hx, q);
+            m = snprintf(line, sizeof line, "<%s> %u\n", hx,
                          (unsigned)cid[q - 1]);
             cb_put(b, line, (size_t)m);
         }
@@ -913,20 +947,57 @@ static size_t cluster_end(const sp_glyph *g, size_t n, size_t i, size_t len)
     return end;
 }
 
+/* Writes M thousandths at O (at most 24 bytes) as cb_milli does, without
+ * the trailing space; returns the end. */
+static char *put_milli(char *o, long long m)
+{
+    char tmp[32], *e = tmp + sizeof tmp, *q = e;
+    int neg = m < 0;
+    unsigned long long u = (unsigned long long)(neg ? -m : m);
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--q = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--q = '.';
+    }
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg)
+        *--q = '-';
+    memcpy(o, q, (size_t)(e - q));
+    return o + (e - q);
+}
+
 /* Glyphs G[0..n) of font F at SIZE, their text T (logical order), drawn
- * from the current text position: "[(...) adj (...)] TJ" with 2-byte
- * codes, Ts for vertical offsets, wrapped in /ActualText when the glyphs
- * are not the characters one to one in order.  0, or -1 on failure. */
+ * from the current text position: "(...)Tj", or "[(...) adj (...)]TJ"
+ * where positions differ from the fonts' widths (kerning, marks), with
+ * 1- or 2-byte codes and Ts for vertical offsets; wrapped in /ActualText
+ * when the glyphs are not the characters one to one in order.  0, or -1
+ * on failure. */
 static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
                       const sp_glyph *g, size_t n, const char *t, size_t len,
                       int rtl)
 {
     cbuf *b = &pc->cb;
-    int simple = !rtl;
-    for (size_t i = 1; i < n && simple; i++)
-        if (g[i].cluster <= g[i - 1].cluster)
+    int simple = !rtl && (n == 0 || g[0].cluster == 0);
+    int any_dy = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && g[i].cluster <= g[i - 1].cluster)
             simple = 0;
-    if (simple && n > 0 && g[0].cluster != 0)
+        if (g[i].dy != 0)
+            any_dy = 1;
+    }
+    if (simple && n > 0 && g[n - 1].cluster >= len)
         simple = 0;
     if (!simple) {
         CB_LIT(b, "/Span <</ActualText <FEFF");
@@ -934,50 +1005,92 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
         CB_LIT(b, ">>> BDC\n");
     }
     double pen = 0, cur = 0, rise = 0;
-    int open = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t ts = g[i].cluster < len ? g[i].cluster : len, te;
-        if (simple)
-            te = i + 1 < n ? g[i + 1].cluster : len;
-        else if (cluster_start(g, n, i, rtl))
-            te = cluster_end(g, n, i, len);
-        else
-            te = ts;
-        if (te < ts || te > len)
-            te = ts;
-        unsigned code = get_code(c, f, g[i].gid, t + ts, te - ts);
-        if (!code && g[i].gid != 0 && c->reported)
-            return -1;
+    size_t i = 0;
+    while (i < n) {
+        /* one show operator: up to the next change of vertical offset */
         double dy = g[i].dy * size / 1000.0;
         if (fabs(dy - rise) > 0.0005) {
-            if (open) {
-                CB_LIT(b, "]TJ\n");
-                open = 0;
-            }
             cb_num(b, dy);
             CB_LIT(b, "Ts\n");
             rise = dy;
         }
-        if (!open) {
-            CB_LIT(b, "[");
-            open = 1;
-        }
-        double adj = pen + g[i].dx - cur;     /* 1/1000 em */
-        if (fabs(adj) >= 0.0005) {
-            cb_num(b, -adj);
-        }
-        char s[8], *o = s;
+        size_t j = i + 1;
+        if (!any_dy)
+            j = n;
+        while (j < n && fabs(g[j].dy * size / 1000.0 - rise) <= 0.0005)
+            j++;
+        /* each glyph: at most 4 bytes of code, 2 brackets and a number */
+        cb_grow(b, 32 * (j - i) + 16);
+        if (b->oom)
+            return 0;               /* reported when the page ends */
+        char *o = b->p + b->n, *start = o;
         *o++ = '(';
-        o = put_byte(o, code >> 8);
-        o = put_byte(o, code & 0xFF);
-        *o++ = ')';
-        cb_put(b, s, (size_t)(o - s));
-        cur = pen + g[i].dx
-              + sp_fonts_glyph_advance(c->fonts, f->slot, g[i].gid);
-        pen += g[i].adv;
+        int array = 0;
+        for (size_t k = i; k < j; k++) {
+            const sp_glyph *gk = &g[k];
+            size_t ts, te;
+            if (simple) {
+                /* clusters increase from 0 and stay below len */
+                ts = gk->cluster;
+                te = k + 1 < n ? g[k + 1].cluster : len;
+            } else {
+                ts = gk->cluster < len ? gk->cluster : len;
+                te = cluster_start(g, n, k, rtl) ? cluster_end(g, n, k, len)
+                                                 : ts;
+                if (te < ts || te > len)
+                    te = ts;
+            }
+            unsigned code;
+            unsigned char c0 = ts < len ? (unsigned char)t[ts] : 0;
+            if (te - ts == 1 && c0 < 0x80 && f->ascii_code[c0]
+                && f->code_gid[f->ascii_code[c0]] == gk->gid) {
+                code = f->ascii_code[c0];
+            } else {
+                b->n = (size_t)(o - b->p);   /* get_code may report */
+                code = get_code(c, f, gk->gid, t + ts, te - ts);
+                if (!code && c->reported)
+                    return -1;
+            }
+            /* the move to this glyph, in whole 1/1000 em (finer is
+             * invisible; the rounding does not add up: cur is where the
+             * text position really is) */
+            double want = pen + gk->dx - cur;
+            long adj = want >= 0 ? (long)(want + 0.5) : -(long)(0.5 - want);
+            if (adj != 0) {
+                if (!array) {
+                    memmove(start + 1, start, (size_t)(o - start));
+                    *start = '[';
+                    o++;
+                    array = 1;
+                }
+                if (o - 1 == start + 1)
+                    o--;            /* nothing shown yet: no "()" */
+                else
+                    *o++ = ')';
+                o = put_milli(o, -1000LL * adj);
+                *o++ = '(';
+                cur += (double)adj;
+            }
+            if (code >= 0x80) {
+                unsigned v = 0x8000 + (code - 0x80);
+                o = put_byte(o, v >> 8);
+                o = put_byte(o, v & 0xFF);
+            } else {
+                o = put_byte(o, code);
+            }
+            cur += f->code_adv[code];
+            pen += gk->adv;
+        }
+        if (array) {
+            memcpy(o, ")]TJ\n", 5);
+            o += 5;
+        } else {
+            memcpy(o, ")Tj\n", 4);
+            o += 4;
+        }
+        b->n = (size_t)(o - b->p);
+        i = j;
     }
-    if (open)
-        CB_LIT(b, "]TJ\n");
     if (rise != 0)
         CB_LIT(b, "0 Ts\n");
     if (!simple)

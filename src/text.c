@@ -71,6 +71,8 @@ struct sp_flow {
                                     clusters relative to mark */
     /* ASCII fast path: drawing slot per asked face (-1: none) */
     int16_t ascii_slot[SP_FACE_COUNT][128];
+    sp_glyph space_g[SP_FONTS_MAX];  /* each slot's space glyph ... */
+    uint8_t space_ok[SP_FONTS_MAX];  /* ... once shaped */
     char *brks;                  /* scratch for UAX #14 */
     size_t cap_brks;
     uint32_t *cps;               /* scratch for bidi */
@@ -239,14 +241,56 @@ static int shape_into(sp_flow *f, int slot, uint32_t off, uint32_t len,
                 sizeof(sp_glyph)))
         return -1;
     sp_glyph *o = f->glyphs + f->n_glyphs;
-    for (size_t i = 0; i < k; i++) {
-        o[i] = g[rtl ? k - 1 - i : i];
-        o[i].cluster += off;
+    if (rtl) {
+        for (size_t i = 0; i < k; i++)
+            o[i] = g[k - 1 - i];
+    } else {
+        memcpy(o, g, k * sizeof *g);
     }
+    for (size_t i = 0; i < k; i++)
+        o[i].cluster += off;
     *first = (uint32_t)f->n_glyphs;
     *n = (uint32_t)k;
     *w = (float)width;
     f->n_glyphs += k;
+    return 0;
+}
+
+/* A run of spaces: the slot's space glyph once per space (shaped once
+ * per flow and slot).  0 or -1. */
+static int space_into(sp_flow *f, tok *tk)
+{
+    if (!f->space_ok[tk->slot]) {
+        size_t k;
+        double w;
+        const sp_glyph *g = sp_fonts_shape(f->fonts, tk->slot, " ", 1, 0, &k,
+                                           &w);
+        if (!g)
+            return -1;
+        if (k != 1) {
+            uint32_t a, b;
+            float fw;
+            return shape_into(f, tk->slot, tk->off, tk->len, tk->level & 1,
+                              &a, &b, &fw) == 0
+                       ? (tk->g_first = a, tk->g_n = b, tk->w = fw, 0)
+                       : -1;
+        }
+        f->space_g[tk->slot] = g[0];
+        f->space_ok[tk->slot] = 1;
+    }
+    if (grow((void **)&f->glyphs, &f->cap_glyphs, f->n_glyphs, tk->len,
+             sizeof(sp_glyph)))
+        return -1;
+    sp_glyph sg = f->space_g[tk->slot];
+    sp_glyph *o = f->glyphs + f->n_glyphs;
+    for (uint32_t i = 0; i < tk->len; i++) {
+        o[i] = sg;
+        o[i].cluster = tk->off + i;
+    }
+    tk->g_first = (uint32_t)f->n_glyphs;
+    tk->g_n = tk->len;
+    tk->w = sg.adv * (float)tk->len;
+    f->n_glyphs += tk->len;
     return 0;
 }
 
@@ -341,8 +385,11 @@ static int end_para(sp_flow *f, para *p)
         tok *tk = &f->toks[t];
         if (tk->kind == T_NEWLINE)
             continue;
-        if (shape_into(f, tk->slot, tk->off, tk->len, tk->level & 1,
-                       &tk->g_first, &tk->g_n, &tk->w))
+        if (tk->kind == T_SPACE && space_into(f, tk))
+            return -1;
+        if (tk->kind == T_TEXT
+            && shape_into(f, tk->slot, tk->off, tk->len, tk->level & 1,
+                          &tk->g_first, &tk->g_n, &tk->w))
             return -1;
     }
     p->n = f->n_toks - p->first;
@@ -1141,44 +1188,22 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
     if (first >= end)
         return 0;
     double dy = y_pt - l->lines[first].top_pt;
-    sp_glyph stack[128], *tmp = stack;
-    size_t cap = 128;
-    int rc = 0;
-    for (size_t i = first; i < end && rc == 0; i++) {
+    for (size_t i = first; i < end; i++) {
         const sp_line *ln = &l->lines[i];
         for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
             const sp_run *run = &l->runs[r];
-            size_t n = run->n_glyphs;
-            if (n > cap) {
-                sp_glyph *p = malloc(n * sizeof *p);
-                if (!p) {
-                    rc = -1;
-                    break;
-                }
-                if (tmp != stack)
-                    free(tmp);
-                tmp = p;
-                cap = n;
-            }
             /* visual order; clusters relative to the run's text */
             uint32_t base = run->text == l->mark
                 ? 0 : (uint32_t)(run->text - l->base);
-            int rtl = run->level & 1;
-            for (size_t k = 0; k < n; k++) {
-                tmp[k] = l->glyphs[run->first_glyph + (rtl ? n - 1 - k : k)];
-                tmp[k].cluster -= base;
-            }
-            if (sp_dl_glyphs(dl, run->face, run->slot, run->size_pt,
-                             x_pt + run->x_pt, dy + ln->baseline_pt,
-                             run->text, run->len, tmp, n, rtl)) {
-                rc = -1;
-                break;
-            }
+            if (sp_dl_glyphs_from(dl, run->face, run->slot, run->size_pt,
+                                  x_pt + run->x_pt, dy + ln->baseline_pt,
+                                  run->text, run->len,
+                                  l->glyphs + run->first_glyph,
+                                  run->n_glyphs, run->level & 1, base))
+                return -1;
         }
     }
-    if (tmp != stack)
-        free(tmp);
-    return rc;
+    return 0;
 }
 
 /* Lays BLOCKS out into LINES with the default block spacing; the caller

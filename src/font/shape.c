@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_MAX_LEN 64
+#define CACHE_MAX_LEN 256
 #define CACHE_MAX_ENTRIES (1u << 20)
 #define CACHE_MAX_GLYPHS (8u << 20)
 
@@ -105,11 +105,19 @@ static int grow(void **p, size_t *cap, size_t need, size_t sz)
 
 static uint64_t hash_key(int slot, int rtl, const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)slot << 1 | (unsigned)rtl);
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)slot << 1 | (unsigned)rtl)
+                 ^ ((uint64_t)len << 40);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
     }
+    uint64_t v = 0;
+    memcpy(&v, s + i, len - i);
+    h = (h ^ v) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 29;
     return h;
 }
 
