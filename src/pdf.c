@@ -388,11 +388,24 @@ static pfont *get_pfont(pdf_ctx *c, int slot)
     return c->pf[slot] = f;
 }
 
-/* The code drawing glyph GID for text T[0..tlen) with F; 0 on failure
- * (reported). */
+/* The code drawing glyph GID for text T[0..tlen) with F (RTL: T is
+ * logical order in a right-to-left run); 0 on failure (reported). */
 static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
-                         size_t tlen)
+                         size_t tlen, int rtl)
 {
+    char rev[64];
+    if (rtl && tlen > 1 && tlen <= sizeof rev) {
+        /* several characters in visual order: reversed by code point */
+        size_t i = 0, o = tlen;
+        while (i < tlen) {
+            uint32_t cp;
+            size_t k = sp_utf8_next(t + i, tlen - i, &cp);
+            o -= k;
+            memcpy(rev + o, t + i, k);
+            i += k;
+        }
+        t = rev;
+    }
     if (gid > 0xFFFF)
         gid = 0;
     if (tlen == 1 && (unsigned char)t[0] < 0x80) {
@@ -999,7 +1012,13 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
     }
     if (simple && n > 0 && g[n - 1].cluster >= len)
         simple = 0;
-    if (!simple) {
+    /* right-to-left runs go without /ActualText: readers (poppler) take
+     * glyphs as visual order and reverse right-to-left text themselves,
+     * and would reverse the logical /ActualText too; a glyph standing
+     * for several characters maps to them in visual order for the same
+     * reason (see get_code) */
+    int actual = !simple && !rtl;
+    if (actual) {
         CB_LIT(b, "/Span <</ActualText <FEFF");
         cb_utf16_hex(b, t, len);
         CB_LIT(b, ">>> BDC\n");
@@ -1047,7 +1066,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
                 code = f->ascii_code[c0];
             } else {
                 b->n = (size_t)(o - b->p);   /* get_code may report */
-                code = get_code(c, f, gk->gid, t + ts, te - ts);
+                code = get_code(c, f, gk->gid, t + ts, te - ts, rtl);
                 if (!code && c->reported)
                     return -1;
             }
@@ -1093,7 +1112,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
     }
     if (rise != 0)
         CB_LIT(b, "0 Ts\n");
-    if (!simple)
+    if (actual)
         CB_LIT(b, "EMC\n");
     return 0;
 }

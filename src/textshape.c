@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <fribidi.h>
+#include <hb.h>
 #include <linebreak.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -96,12 +97,25 @@ int sp_text_joins(uint32_t cp)
            || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
+/* 1 for punctuation and symbols every script uses (Unicode script Common
+ * or Inherited), beyond ASCII. */
+static int shared_punct(uint32_t cp)
+{
+    if (cp < 0x80)
+        return 0;
+    hb_script_t sc = hb_unicode_script(hb_unicode_funcs_get_default(), cp);
+    return sc == HB_SCRIPT_COMMON || sc == HB_SCRIPT_INHERITED;
+}
+
 int sp_text_pick(const sp_fonts *fonts, sp_face face, uint32_t cp, int cur)
 {
-    if (cur >= 0 && sp_text_joins(cp) && sp_fonts_slot_has(fonts, cur, cp))
-        return cur;
     if (cur >= 0 && sp_text_joins(cp))
-        return cur;     /* a mark the font lacks stays with its base */
+        return cur;     /* a mark stays with its base (even if it lacks it) */
+    /* shared punctuation (U+0964 DEVANAGARI DANDA, U+3001, U+2013 ...)
+     * stays in the font of the text before it when that has it */
+    if (cur >= 0 && cur != sp_fonts_slot(fonts, face) && shared_punct(cp)
+        && sp_fonts_slot_has(fonts, cur, cp))
+        return cur;
     int s = sp_fonts_pick(fonts, face, cp);
     return s >= 0 ? s : sp_fonts_slot(fonts, face);
 }

@@ -636,6 +636,13 @@ static char *fc_find(uint32_t cp, int bold, const char *lang, int *index)
     FcPatternAddCharSet(pat, FC_CHARSET, cs);
     FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
     FcPatternAddBool(pat, FC_OUTLINE, FcTrue);
+    /* Noto first (Debian's fonts-noto-cjk and fonts-noto-core), then
+     * whatever sans-serif font fontconfig prefers */
+    const char *family = !lang ? "Noto Sans"
+                         : strcmp(lang, "ja") == 0 ? "Noto Sans CJK JP"
+                         : strcmp(lang, "ko") == 0 ? "Noto Sans CJK KR"
+                                                   : "Noto Sans CJK SC";
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
     if (lang)
         FcPatternAddString(pat, FC_LANG, (const FcChar8 *)lang);
@@ -759,6 +766,12 @@ int sp_fonts_resolve(const sp_fonts *cf, sp_face face, uint32_t cp,
     if (group > 0 && f->group_slot[group] >= 0
         && sp_fonts_slot_has(f, f->group_slot[group], cp))
         slot = f->group_slot[group];
+    /* punctuation and symbols shared by scripts: a system font already
+     * chosen, in the order they were found */
+    for (int i = f->n_manifest_fb; group == 0 && slot < 0 && i < f->n_fallback;
+         i++)
+        if (sp_fonts_slot_has(f, f->fallback[i], cp))
+            slot = f->fallback[i];
     if (slot < 0 && !hb_set_has(f->tried, cp) && f->n_slots < SP_FONTS_MAX) {
         hb_set_add(f->tried, cp);
         int index = 0;
