@@ -31,6 +31,7 @@ static const char *const face_names[SP_FACE_COUNT] = {
 };
 
 static uint64_t next_gen = 1;      /* cache generations; under gen_lock */
+static int fc_users_inited;        /* fontconfig was started (FcFini) */
 static pthread_mutex_t gen_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Maps (or reads) PATH whole; 0, or -1 with a diagnostic. */
@@ -408,6 +409,12 @@ void sp_fonts_free(sp_fonts *f)
         hb_set_destroy(f->tried);
     if (f->sys_map)
         hb_map_destroy(f->sys_map);
+    if (f->tried && fc_users_inited) {
+        /* fontconfig's own state, so leak checkers see none (it starts
+         * again if another sp_fonts needs it) */
+        FcFini();
+        fc_users_inited = 0;
+    }
     if (f->lock_ok)
         pthread_mutex_destroy(&f->lock);
     free(f);
@@ -627,6 +634,7 @@ static char *fc_find(uint32_t cp, int bold, const char *lang, int *index)
 {
     if (!FcInit())
         return NULL;
+    fc_users_inited = 1;
     FcPattern *pat = FcPatternCreate();
     FcCharSet *cs = FcCharSetCreate();
     char *found = NULL;
