@@ -70,6 +70,8 @@ int sp_fonts_slot(const sp_fonts *f, sp_face face);
 const char *sp_fonts_slot_path(const sp_fonts *f, int slot);
 int sp_fonts_slot_index(const sp_fonts *f, int slot);
 int sp_fonts_slot_is_cff(const sp_fonts *f, int slot);
+/* 1 if SLOT was found through fontconfig (a batch stamp hashes it). */
+int sp_fonts_slot_is_system(const sp_fonts *f, int slot);
 int sp_fonts_slot_has(const sp_fonts *f, int slot, uint32_t cp);
 /* Ascender and descender (positive, below the baseline) in 1/1000 em. */
 double sp_fonts_slot_ascent(const sp_fonts *f, int slot);

@@ -264,8 +264,8 @@ static void one_line(char *s)
 }
 
 static int write_stamp(const char *dir, const char *source, const char *key,
-                       const sp_pack *pack, const sp_build_result *r,
-                       size_t warnings, sp_diags *d)
+                       const sp_pack *pack, const sp_fonts *fonts,
+                       const sp_build_result *r, size_t warnings, sp_diags *d)
 {
     sp_buf b = {0};
     sp_buf_printf(&b, "studypack-stamp 1\nkey %s\nsource %s\n", key, source);
@@ -278,6 +278,15 @@ static int write_stamp(const char *dir, const char *source, const char *key,
             return -1;
         }
         sp_buf_printf(&b, "input %s %s\n", hex, pack->inputs[i]);
+    }
+    /* the system fonts fontconfig chose for this pack are inputs too */
+    for (int s = 0; s < sp_fonts_count(fonts); s++) {
+        const char *fp = sp_fonts_slot_path(fonts, s);
+        char hex[SHA256_DIGEST_STRING_LENGTH];
+        if (!sp_fonts_slot_is_system(fonts, s) || strchr(fp, '\n')
+            || !SHA256File(fp, hex))
+            continue;
+        sp_buf_printf(&b, "input %s %s\n", hex, fp);
     }
     char *title = strdup(pack->meta.title ? pack->meta.title : "");
     char *role = strdup(pack->meta.role ? pack->meta.role : "");
@@ -404,7 +413,7 @@ static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
         rc = sp_build_pack(pack, fonts, o->build, &r, d) == 0 ? 0 : 1;
         if (rc == 0) {
             char *dir = pack_dir(o->build->out_dir, pack->id);
-            if (!dir || write_stamp(dir, j->path, key, pack, &r,
+            if (!dir || write_stamp(dir, j->path, key, pack, fonts, &r,
                                     sp_diags_warnings(d), d) != 0)
                 rc = 1;
             free(dir);

@@ -515,6 +515,11 @@ int sp_fonts_slot_is_cff(const sp_fonts *f, int slot)
     return f->slot[slot].cff;
 }
 
+int sp_fonts_slot_is_system(const sp_fonts *f, int slot)
+{
+    return f->slot[slot].system;
+}
+
 int sp_fonts_slot_has(const sp_fonts *f, int slot, uint32_t cp)
 {
     const font_slot *s = &f->slot[slot];
