@@ -67,7 +67,7 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/font/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/font/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

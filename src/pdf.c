@@ -1023,7 +1023,8 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
         cb_utf16_hex(b, t, len);
         CB_LIT(b, ">>> BDC\n");
     }
-    double pen = 0, cur = 0, rise = 0;
+    float pen = 0, cur = 0;
+    double rise = 0;
     size_t i = 0;
     while (i < n) {
         /* one show operator: up to the next change of vertical offset */
@@ -1073,8 +1074,8 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
             /* the move to this glyph, in whole 1/1000 em (finer is
              * invisible; the rounding does not add up: cur is where the
              * text position really is) */
-            double want = pen + gk->dx - cur;
-            long adj = want >= 0 ? (long)(want + 0.5) : -(long)(0.5 - want);
+            float want = pen + gk->dx - cur;
+            long adj = want >= 0 ? (long)(want + 0.5f) : -(long)(0.5f - want);
             if (adj != 0) {
                 if (!array) {
                     memmove(start + 1, start, (size_t)(o - start));
@@ -1088,7 +1089,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
                     *o++ = ')';
                 o = put_milli(o, -1000LL * adj);
                 *o++ = '(';
-                cur += (double)adj;
+                cur += (float)adj;
             }
             if (code >= 0x80) {
                 unsigned v = 0x8000 + (code - 0x80);
