@@ -361,6 +361,34 @@ out:
 double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
                         const char *utf8, size_t len)
 {
+    if (!sp_text_has_rtl(utf8, len)) {
+        /* left to right: the pieces' widths, shaped (cached), without
+         * building the line */
+        double w = 0;
+        size_t i = 0, start = 0;
+        int cur = -1;
+        while (i <= len) {
+            uint32_t cp = 0;
+            size_t step = 1;
+            int slot = cur;
+            if (i < len) {
+                step = sp_utf8_next(utf8 + i, len - i, &cp);
+                slot = sp_text_pick(fonts, face, cp, cur);
+            }
+            if (cur >= 0 && (slot != cur || i == len)) {
+                size_t n;
+                double pw;
+                if (!sp_fonts_shape(fonts, cur, utf8 + start, i - start, 0,
+                                    &n, &pw))
+                    return 0;
+                w += pw;
+                start = i;
+            }
+            cur = slot;
+            i += step;
+        }
+        return w * size_pt / 1000.0;
+    }
     sp_shaped sh;
     sp_shaped_init(&sh);
     double w = 0;
