@@ -39,7 +39,7 @@ DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
   libharfbuzz-dev libfribidi-dev libunibreak-dev libfontconfig-dev \
   fontconfig fonts-noto-cjk fonts-noto-core fonts-symbola \
-  fonts-urw-base35
+  fonts-urw-base35 python3-reportlab
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \

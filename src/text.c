@@ -141,6 +141,7 @@ static para *new_para(sp_flow *f, const sp_para_opts *o, double gap)
     p->gap = gap;
     p->face = (uint8_t)sp_style_face(o->style);
     p->align = (uint8_t)o->align;
+    p->total_fit = o->total_fit ? 1 : 0;
     return p;
 }
 

@@ -32,6 +32,7 @@ typedef struct {
     uint8_t has_label, label_face, label_slot;
     uint8_t face;              /* metrics of an empty line */
     uint8_t align, pre, keep_next;
+    uint8_t total_fit;         /* break by sp_linebreak_total_fit */
     uint8_t bidi;              /* some token has an odd level */
     uint8_t rtl;               /* the paragraph's direction */
 } para;

@@ -5,7 +5,12 @@
 
 #include <fribidi.h>
 #include <hb.h>
-#include <linebreak.h>
+/* libunibreak's <linebreak.h> is shadowed by include/linebreak.h (the
+ * total-fit breaker), so its two functions are declared here as Debian
+ * 12's libunibreak 5.1 defines them (utf8_t is unsigned char). */
+void init_linebreak(void);
+void set_linebreaks_utf8(const unsigned char *s, size_t len,
+                         const char *lang, char *brks);
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,7 +215,7 @@ static void lb_init(void)
 int sp_text_breaks(const char *s, size_t len, char *brks)
 {
     pthread_once(&lb_once, lb_init);
-    set_linebreaks_utf8((const utf8_t *)s, len, NULL, brks);
+    set_linebreaks_utf8((const unsigned char *)s, len, NULL, brks);
     return 0;
 }
 
