@@ -85,7 +85,7 @@ typedef struct {
     uint16_t ascii_code[128];       /* code of a glyph standing for one
                                        ASCII character, 0 if none yet */
     size_t n_codes, cap;
-    uint32_t *gid_code;             /* [0x10000] first code of a glyph */
+    uint16_t *gid_code;             /* [0x10000] first code of a glyph */
     char *texts;
     size_t n_texts, cap_texts;
     char *widths;                   /* "/W [...]" of the CIDFont */
@@ -467,7 +467,7 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
     f->code_gid[k] = gid;
     f->code_adv[k] = (float)sp_fonts_glyph_advance(c->fonts, f->slot, gid);
     f->next_code[k] = f->gid_code[gid];
-    f->gid_code[gid] = k;
+    f->gid_code[gid] = (uint16_t)k;
     if (tlen == 1 && (unsigned char)t[0] < 0x80
         && !f->ascii_code[(unsigned char)t[0]])
         f->ascii_code[(unsigned char)t[0]] = (uint16_t)k;

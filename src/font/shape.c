@@ -13,8 +13,8 @@
 #include <string.h>
 
 #define CACHE_MAX_LEN 256
-#define CACHE_MAX_ENTRIES (1u << 20)
-#define CACHE_MAX_GLYPHS (8u << 20)
+#define CACHE_MAX_ENTRIES (1u << 13)
+#define CACHE_MAX_GLYPHS (1u << 16)
 
 typedef struct {
     uint64_t hash;
