@@ -72,6 +72,11 @@ sp_face sp_style_face(unsigned style);
  * FACE if it has a glyph, else the first face that has one, else FACE. */
 sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp);
 
+/* Words longer than this many bytes are shaped in pieces of about this
+ * size (cut before a character that does not join the one before), so
+ * every piece is cached and a pathological word costs linear time. */
+#define SP_TEXT_CHUNK 128
+
 /* 1 if CP is drawn with the character before it (combining marks,
  * joiners, variation selectors, emoji modifiers). */
 int sp_text_joins(uint32_t cp);

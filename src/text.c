@@ -410,7 +410,8 @@ static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
             force_new = 1;
             glue = 0;
         }
-        if (force_new || t->slot != slot)
+        if (force_new || t->slot != slot
+            || (t->len >= SP_TEXT_CHUNK && !sp_text_joins(cp)))
             if (!(t = new_tok(f, T_TEXT, face, slot, (uint32_t)f->n_buf,
                               glue)))
                 return -1;
@@ -435,7 +436,7 @@ static int add_inline(sp_flow *f, const char *s, size_t len, sp_face face)
         const int16_t *as = f->ascii_slot[face];
         char *out = f->buf + f->n_buf;
         size_t start = i;
-        while (i < len) {
+        while (i < len && t->len + (i - start) < SP_TEXT_CHUNK) {
             unsigned char c = (unsigned char)s[i];
             if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r'
                 || c == '-' || c == '/' || as[c] != t->slot)
@@ -495,7 +496,8 @@ static int add_pre(sp_flow *f, const char *s, size_t len, sp_face face)
             slot = a >= 0 ? a : sp_fonts_slot(f->fonts, face);
             reps = TAB_COLS - col % TAB_COLS;
         }
-        if (!t || t->slot != slot)
+        if (!t || t->slot != slot
+            || (t->len >= SP_TEXT_CHUNK && !sp_text_joins(cp)))
             if (!(t = new_tok(f, T_TEXT, face, slot, (uint32_t)f->n_buf, 1)))
                 return -1;
         uint32_t before = (uint32_t)f->n_buf;

@@ -363,35 +363,64 @@ out:
     return rc;
 }
 
+/* Left-to-right text as the pieces the flow would shape it in (one slot
+ * each, at most about SP_TEXT_CHUNK bytes): calls FN for each piece in
+ * order with its offset, length and shaped glyphs.  Returns 0, or -1 when
+ * out of memory or FN says stop (its return value). */
+typedef int (*piece_fn)(void *ctx, size_t off, size_t len, const sp_glyph *g,
+                        size_t n, double w);
+
+static int ltr_pieces(const sp_fonts *fonts, sp_face face, const char *s,
+                      size_t len, piece_fn fn, void *ctx)
+{
+    size_t i = 0, start = 0;
+    int cur = -1;
+    while (i <= len) {
+        uint32_t cp = 0;
+        size_t step = 1;
+        int slot = cur;
+        if (i < len) {
+            step = sp_utf8_next(s + i, len - i, &cp);
+            slot = sp_text_pick(fonts, face, cp, cur);
+        }
+        if (cur >= 0 && (slot != cur || i == len
+                         || (i - start >= SP_TEXT_CHUNK
+                             && !sp_text_joins(cp)))) {
+            size_t n;
+            double pw;
+            const sp_glyph *g = sp_fonts_shape(fonts, cur, s + start,
+                                               i - start, 0, &n, &pw);
+            if (!g)
+                return -1;
+            int r = fn(ctx, start, i - start, g, n, pw);
+            if (r)
+                return r;
+            start = i;
+        }
+        cur = slot;
+        i += step;
+    }
+    return 0;
+}
+
+static int add_width(void *ctx, size_t off, size_t len, const sp_glyph *g,
+                     size_t n, double w)
+{
+    (void)off;
+    (void)len;
+    (void)g;
+    (void)n;
+    *(double *)ctx += w;
+    return 0;
+}
+
 double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
                         const char *utf8, size_t len)
 {
     if (!sp_text_has_rtl(utf8, len)) {
-        /* left to right: the pieces' widths, shaped (cached), without
-         * building the line */
         double w = 0;
-        size_t i = 0, start = 0;
-        int cur = -1;
-        while (i <= len) {
-            uint32_t cp = 0;
-            size_t step = 1;
-            int slot = cur;
-            if (i < len) {
-                step = sp_utf8_next(utf8 + i, len - i, &cp);
-                slot = sp_text_pick(fonts, face, cp, cur);
-            }
-            if (cur >= 0 && (slot != cur || i == len)) {
-                size_t n;
-                double pw;
-                if (!sp_fonts_shape(fonts, cur, utf8 + start, i - start, 0,
-                                    &n, &pw))
-                    return 0;
-                w += pw;
-                start = i;
-            }
-            cur = slot;
-            i += step;
-        }
+        if (ltr_pieces(fonts, face, utf8, len, add_width, &w) < 0)
+            return 0;
         return w * size_pt / 1000.0;
     }
     sp_shaped sh;
@@ -403,10 +432,48 @@ double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
     return w * size_pt / 1000.0;
 }
 
+typedef struct {
+    double max, w;      /* 1/1000 em */
+    size_t fit;         /* bytes that fit so far */
+} fit_ctx;
+
+/* Adds a piece's clusters while they fit; 1 (stop) at the first that
+ * does not. */
+static int fit_piece(void *ctx, size_t off, size_t len, const sp_glyph *g,
+                     size_t n, double w)
+{
+    fit_ctx *c = ctx;
+    if (c->w + w <= c->max) {
+        c->w += w;
+        c->fit = off + len;
+        return 0;
+    }
+    size_t k = 0;
+    while (k < n) {
+        uint32_t cl = g[k].cluster;
+        double cw = 0;
+        size_t j = k;
+        while (j < n && g[j].cluster == cl)
+            cw += g[j++].adv;
+        if (c->w + cw > c->max)
+            return 1;
+        c->w += cw;
+        c->fit = off + (j < n ? g[j].cluster : len);
+        k = j;
+    }
+    return 0;
+}
+
 size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
                           double size_pt, const char *utf8, size_t len,
                           double max_pt)
 {
+    if (!sp_text_has_rtl(utf8, len)) {
+        /* left to right: clusters of the shaped pieces while they fit */
+        fit_ctx c = {max_pt * 1000.0 / size_pt + 1e-6, 0, 0};
+        ltr_pieces(fonts, face, utf8, len, fit_piece, &c);
+        return c.fit;
+    }
     /* the longest prefix ending on a character boundary that fits, by
      * bisection over boundaries (the width grows with the prefix) */
     size_t lo = 0, hi = len;
@@ -418,7 +485,6 @@ size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
                && ((unsigned char)utf8[mid] & 0xC0) == 0x80)
             mid--;
         if (mid == lo) {
-            /* no boundary in (lo, hi]: try the next one after lo */
             size_t nx = lo + 1;
             while (nx < len && ((unsigned char)utf8[nx] & 0xC0) == 0x80)
                 nx++;
