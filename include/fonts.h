@@ -73,6 +73,8 @@ int sp_fonts_slot_is_cff(const sp_fonts *f, int slot);
 /* 1 if SLOT was found through fontconfig (a batch stamp hashes it). */
 int sp_fonts_slot_is_system(const sp_fonts *f, int slot);
 int sp_fonts_slot_has(const sp_fonts *f, int slot, uint32_t cp);
+/* The number of glyphs of SLOT's font (glyph ids are below it). */
+unsigned sp_fonts_slot_glyph_count(const sp_fonts *f, int slot);
 /* Ascender and descender (positive, below the baseline) in 1/1000 em. */
 double sp_fonts_slot_ascent(const sp_fonts *f, int slot);
 double sp_fonts_slot_descent(const sp_fonts *f, int slot);

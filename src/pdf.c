@@ -85,7 +85,7 @@ typedef struct {
     uint16_t ascii_code[128];       /* code of a glyph standing for one
                                        ASCII character, 0 if none yet */
     size_t n_codes, cap;
-    uint16_t *gid_code;             /* [0x10000] first code of a glyph */
+    uint16_t *gid_code;             /* [n_glyphs] first code of a glyph */
     char *texts;
     size_t n_texts, cap_texts;
     char *widths;                   /* "/W [...]" of the CIDFont */
@@ -357,9 +357,11 @@ static pfont *get_pfont(pdf_ctx *c, int slot)
     pfont *f = &c->pfonts[c->n_pfonts];
     memset(f, 0, sizeof *f);
     f->slot = slot;
-    f->n_glyphs = 0;
     /* glyph ids are below 65536 in any sfnt */
-    f->gid_code = calloc(0x10000, sizeof *f->gid_code);
+    f->n_glyphs = sp_fonts_slot_glyph_count(c->fonts, slot);
+    if (f->n_glyphs == 0)
+        f->n_glyphs = 1;
+    f->gid_code = calloc(f->n_glyphs, sizeof *f->gid_code);
     f->cap = 256;
     f->code_gid = malloc(f->cap * sizeof *f->code_gid);
     f->code_toff = malloc(f->cap * sizeof *f->code_toff);
@@ -406,8 +408,8 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
         }
         t = rev;
     }
-    if (gid > 0xFFFF)
-        gid = 0;
+    if (gid >= f->n_glyphs)
+        gid = 0;                    /* not in the font: .notdef */
     if (tlen == 1 && (unsigned char)t[0] < 0x80) {
         unsigned k = f->ascii_code[(unsigned char)t[0]];
         if (k && f->code_gid[k] == gid)

@@ -515,6 +515,11 @@ int sp_fonts_slot_is_cff(const sp_fonts *f, int slot)
     return f->slot[slot].cff;
 }
 
+unsigned sp_fonts_slot_glyph_count(const sp_fonts *f, int slot)
+{
+    return f->slot[slot].n_glyphs;
+}
+
 int sp_fonts_slot_is_system(const sp_fonts *f, int slot)
 {
     return f->slot[slot].system;

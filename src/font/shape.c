@@ -13,8 +13,8 @@
 #include <string.h>
 
 #define CACHE_MAX_LEN 256
-#define CACHE_MAX_ENTRIES (1u << 13)
-#define CACHE_MAX_GLYPHS (1u << 16)
+#define CACHE_MAX_ENTRIES (1u << 12)
+#define CACHE_MAX_GLYPHS (1u << 15)
 
 typedef struct {
     uint64_t hash;
