@@ -21,7 +21,8 @@
  * it; a paragraph holding right-to-left text gets its bidi levels from
  * FriBiDi (UAX #9), its words are shaped in their direction, and each line
  * is reordered visually (rule L2); a right-to-left paragraph set left
- * aligned is set against the right edge.
+ * aligned is set against the right edge, and its list label and hanging
+ * indent are mirrored (bullet on the right).
  *
  * Line breaking is greedy (first fit): lines break at spaces and after '-'
  * or '/' inside a word, and, next to East Asian characters, wherever UAX

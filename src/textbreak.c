@@ -152,11 +152,15 @@ static int start_line(brk *b, int cont)
     b->pend = 0;
     b->pend_slot = -1;
     b->has_text = 0;
-    b->x0 = indent;
+    /* a right-to-left paragraph hangs from the right edge: its indent
+     * and its label (bullet, number) are mirrored */
+    int mirror = p->rtl && !p->pre;
+    b->x0 = mirror ? 0 : indent;
     b->avail = b->out->width_pt - indent;
     if (b->first_line && p->has_label) {
+        double lx = p->label_x * b->k, lw = p->label_w * b->k;
         if (push_run(b, (sp_face)p->label_face, p->label_slot, 0,
-                     p->label_x * b->k, p->label_w * b->k,
+                     mirror ? b->out->width_pt - lx - lw : lx, lw,
                      b->f->buf + p->label_off, p->label_len,
                      p->label_g_first, p->label_g_n))
             return -1;
