@@ -2,14 +2,17 @@
  * rules -> glyph check -> schedule -> card layout -> imposition -> dump
  * device, and the booklet -> saddle-stitch imposition (with creep, either
  * flip) -> dump; every fourth input also goes through the in-memory PDF
- * writer (cards and imposed booklet).  Run from the repository root (make
- * fuzz) so that includes resolve under tests/good/ and the fonts folder is
- * found. */
+ * writer (cards and imposed booklet).  The same bytes are also checked as
+ * a batch stamp.  Run from the repository root (make fuzz) so that
+ * includes resolve under tests/good/ and the fonts folder is found. */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
 #include "booklet.h"
 #include "build.h"
 #include "cards.h"
@@ -35,6 +38,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_diags_free(fd);
         if (!fonts)
             abort();
+    }
+    /* the same bytes as a stamp (batch's one parser of its own files),
+     * checked against the folder tests/good */
+    char *stamp = malloc(size + 1);
+    if (stamp) {
+        memcpy(stamp, data, size);
+        stamp[size] = '\0';
+        int dfd = open("tests/good", O_RDONLY | O_DIRECTORY);
+        sp_batch_stamp_ok(stamp, dfd, "tests/good/nested-include.xml", "k");
+        if (dfd >= 0)
+            close(dfd);
+        free(stamp);
     }
     sp_diags *d = sp_diags_new();
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
