@@ -52,7 +52,9 @@ typedef struct {
 
 static const char *const outputs[] = {
     "flashcards.pdf", "timeline.pdf", "timeline-booklet.pdf",
+    "mock-interview.pdf", "pocket.pdf",
     "flashcards.dump", "timeline.dump", "timeline-booklet.dump",
+    "mock-interview.dump", "pocket.dump",
     SP_STAMP_NAME,
 };
 
@@ -483,11 +485,11 @@ static char *make_stamp(const sp_pack *pack, const sp_build_result *r,
     free(role);
     free(company);
     sp_buf_printf(&b, "questions %d\ncards %d\nflashcard_pages %d\n"
-                  "timeline_pages %d\nbooklet_pages %d\ndays %d\n"
-                  "warnings %zu\n",
+                  "timeline_pages %d\nbooklet_pages %d\nmock_pages %d\n"
+                  "pocket_pages %d\ndays %d\nwarnings %zu\n",
                   r->n_questions, r->n_cards, r->n_flashcard_pages,
-                  r->n_timeline_pages, r->n_booklet_pages, r->n_days,
-                  sp_diags_warnings(d));
+                  r->n_timeline_pages, r->n_booklet_pages, r->n_mock_pages,
+                  r->n_pocket_pages, r->n_days, sp_diags_warnings(d));
     for (int i = 0; i < r->n_files; i++)
         sp_buf_printf(&b, "output %s\n", r->files[i]);
     char *text = sp_buf_take(&b, len);
@@ -812,6 +814,8 @@ static int write_index(job *jobs, size_t n, int out_fd, const char *out,
         json_field(f, stamp, "flashcard_pages", "flashcards", 1, 1);
         json_field(f, stamp, "timeline_pages", "timeline", 1, 0);
         json_field(f, stamp, "booklet_pages", "booklet", 1, 0);
+        json_field(f, stamp, "mock_pages", "mock_interview", 1, 0);
+        json_field(f, stamp, "pocket_pages", "pocket", 1, 0);
         fprintf(f, "\n      }");
         json_field(f, stamp, "days", "days", 1, 0);
         if (stamp)
