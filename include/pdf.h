@@ -1,6 +1,7 @@
 /* pdf.h - the PDF device: display-list documents to PDF (with libharu).
  *
- * src/pdf.c is the only file in studypack that includes hpdf.h.
+ * src/pdf.c (with its image part src/pdf_image.c, see pdf_image.h) is the
+ * only code in studypack that includes hpdf.h.
  *
  * What it writes, for an sp_doc:
  *   - If doc->n_sheets == 0, every logical page (doc->pages) becomes one
@@ -17,6 +18,10 @@
  *     them.  Characters outside the BMP become U+FFFD and a character the
  *     font lacks draws nothing: callers check coverage (glyphs) before
  *     layout.
+ *   - Figures (SP_DL_IMAGE items) are drawn from their image files, each
+ *     file embedded once per document at its first use (pdf_image.h),
+ *     each use in marked content carrying the figure's alt text; a file
+ *     that cannot be read or decoded by then is an SP_D_IMAGE error.
  *   - Metadata (title, subject, keywords, author, creator; NULL fields are
  *     left out), outline entries (nested by level; a deeper level than the
  *     previous entry's + 1 hangs under the deepest open entry), page labels

@@ -344,6 +344,9 @@ static int copy_item(sp_dlist *dl, const sp_dl_item *it, double dx,
     case SP_DL_CHECKBOX:
         return sp_dl_checkbox(dl, it->x_pt + dx, it->y_pt + dy, it->w_pt,
                               it->line_pt);
+    case SP_DL_IMAGE:
+        return sp_dl_image(dl, it->text, it->alt, it->px_w, it->px_h,
+                           it->x_pt + dx, it->y_pt + dy, it->w_pt, it->h_pt);
     }
     return -1;
 }
@@ -1629,6 +1632,8 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_schedule *sched,
         sp_diag_add(d, SP_D_LAYOUT, pack->meta.loc.file, pack->meta.loc.line,
                     0, "the pack's title is too long for the booklet's "
                     "running head and is shortened there");
+    /* a figure fits a page under a continuation line */
+    sp_flow_figure_limit(c->f, c->body_h - 2 * c->small - 2);
     double w1 = 0;
     if (lay_plain(c->f, &c->l, "Review:", c->small, SP_STYLE_BOLD,
                   SP_ALIGN_LEFT, c->iw)

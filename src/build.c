@@ -152,17 +152,6 @@ int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
     return 0;
 }
 
-const char *sp_build_opts_problem(const sp_build_opts *o)
-{
-    /* creep moves the innermost sheet's pages toward the spine by the full
-     * amount; the gutter is the room the booklet keeps there for it */
-    if (o->creep_pt > SP_MM_TO_PT(SP_BOOKLET_GUTTER_MM) + 1e-9)
-        return "--creep is more than the booklet's gutter of 5 mm: the "
-               "innermost pages would print over the spine (paper creep is "
-               "usually 0.1 to 1 mm)";
-    return NULL;
-}
-
 int sp_parse_min_size(const char *v, double *pt)
 {
     char *e;
@@ -173,6 +162,17 @@ int sp_parse_min_size(const char *v, double *pt)
         return -1;
     *pt = x;
     return 0;
+}
+
+const char *sp_build_opts_problem(const sp_build_opts *o)
+{
+    /* creep moves the innermost sheet's pages toward the spine by the full
+     * amount; the gutter is the room the booklet keeps there for it */
+    if (o->creep_pt > SP_MM_TO_PT(SP_BOOKLET_GUTTER_MM) + 1e-9)
+        return "--creep is more than the booklet's gutter of 5 mm: the "
+               "innermost pages would print over the spine (paper creep is "
+               "usually 0.1 to 1 mm)";
+    return NULL;
 }
 
 int sp_parse_scale(const char *v, double *sx, double *sy)

@@ -593,6 +593,8 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
         header_geometry(c, 0, &bg);
         double fh = c->body_bottom - (c->y0 + fg.h + HEADER_GAP_PT);
         double bh = c->body_bottom - (c->y0 + bg.h + HEADER_GAP_PT);
+        /* a figure fits a follow-on card whole, with its note */
+        sp_flow_figure_limit(c->back, bh - note_h);
         nf = fit_side(c, c->front, c->front_sizes, c->n_front, fh, note_h,
                       &c->l_front, &c->cuts_front, &c->n_cuts_front,
                       &c->cap_cuts_front, &front_pt);

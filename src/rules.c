@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "figure.h"
 #include "load.h"
 
 typedef struct {
@@ -202,6 +203,7 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                     SP_MAX_TOTAL_DAYS);
         errors++;
     }
+    errors += sp_figures_check(pack, d);
 out:
     free(qe);
     free(re);

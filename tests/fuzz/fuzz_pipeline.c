@@ -2,9 +2,13 @@
  * rules -> glyph check -> schedule -> card layout -> imposition -> dump
  * device, and the booklet -> saddle-stitch imposition (with creep, either
  * flip) -> dump; every fourth input also goes through the in-memory PDF
- * writer (cards and imposed booklet).  The same bytes are also checked as
- * a batch stamp.  Run from the repository root (make fuzz) so that
- * includes resolve under tests/good/ and the fonts folder is found. */
+ * writer (cards and imposed booklet).  Run from the repository root (make
+ * fuzz) so that includes and figures resolve under tests/good/ and the
+ * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
+ * image reader instead (both modes: check only, and decode to keep), as a
+ * figure's file would.  The mock-interview kit and the pocket sheets are
+ * laid out and dumped too.  Other inputs are also checked as a batch
+ * stamp. */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +24,11 @@
 #include "dlist.h"
 #include "dump.h"
 #include "fonts.h"
+#include "image.h"
 #include "impose.h"
 #include "load.h"
+#include "mock.h"
+#include "pocket.h"
 #include "pdf.h"
 #include "schedule.h"
 #include "text.h"
@@ -38,6 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_diags_free(fd);
         if (!fonts)
             abort();
+    }
+    if ((size >= 4 && memcmp(data, "\x89PNG", 4) == 0) ||
+        (size >= 2 && data[0] == 0xFF && data[1] == 0xD8)) {
+        char why[512];
+        sp_image img;
+        for (int keep = 0; keep <= 1; keep++)
+            if (sp_image_read_mem(data, size, keep, &img, why, sizeof why) ==
+                SP_IMAGE_OK)
+                sp_image_release(&img);
+        return 0;
     }
     /* the same bytes as a stamp (batch's one parser of its own files),
      * checked against the folder tests/good */
@@ -93,6 +110,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
             sp_doc_release(&bk);
+            /* the mock-interview kit, and the pocket sheets 4-up */
+            sp_doc mk;
+            sp_doc_init(&mk);
+            if (sp_mock_build(pack, s, fonts, NULL, &mk, d) >= 0) {
+                size_t len;
+                free(sp_dump_string(&mk, &len));
+            }
+            sp_doc_release(&mk);
+            sp_doc_init(&mk);
+            long np = sp_pocket_build(pack, fonts, SP_MM_TO_PT(99),
+                                      SP_MM_TO_PT(141.5), &mk, d);
+            sp_grid_opts po = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
+                               SP_MM_TO_PT(99), SP_MM_TO_PT(141.5),
+                               SP_MM_TO_PT(5), SP_MM_TO_PT(4),
+                               SP_DUPLEX_LONG, 0, 0, 1, 0, 1, 1};
+            sp_grid pg;
+            if (np >= 0 && sp_grid_compute(&po, &pg) == 0
+                && sp_impose_simplex(&mk, &pg, (size_t)np) == 0) {
+                size_t len;
+                free(sp_dump_string(&mk, &len));
+            }
+            sp_doc_release(&mk);
         }
         sp_schedule_free(s);
 
