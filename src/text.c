@@ -621,6 +621,37 @@ int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
     return add_list(f, items, n_items, numbered, o, o->gap_before);
 }
 
+void sp_flow_figure_limit(sp_flow *f, double max_h_pt)
+{
+    f->figure_max_h = max_h_pt > 0 ? max_h_pt : 0;
+}
+
+/* A figure paragraph and, if it has one, its caption paragraph. */
+static int add_figure(sp_flow *f, const sp_figure *fig, const sp_para_opts *o,
+                      double gap)
+{
+    para *p = new_para(f, o, gap);
+    if (!p)
+        return -1;
+    p->figure = fig;
+    p->align = SP_ALIGN_CENTER;
+    p->keep_next = fig->caption.n_spans > 0;
+    if (end_para(f, p))
+        return -1;
+    if (fig->caption.n_spans == 0)
+        return 0;
+    sp_para_opts co = *o;
+    co.align = SP_ALIGN_CENTER;
+    co.style |= SP_STYLE_ITALIC;
+    if (!(p = new_para(f, &co, 0.3)))
+        return -1;
+    size_t pi = f->n_paras - 1;
+    p->caption = 1;
+    if (add_text(f, &fig->caption, co.style))
+        return -1;
+    return end_para(f, &f->paras[pi]);
+}
+
 int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
 {
     for (size_t i = 0; i < b->n_blocks; i++) {
@@ -656,6 +687,10 @@ int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
             return -1;
             break;
         }
+        case SP_BLOCK_FIGURE:
+            if (bl->figure && add_figure(f, bl->figure, o, gap))
+                return -1;
+            break;
         default:
             assert(!"unknown block kind");
         }

@@ -22,6 +22,8 @@ typedef struct {
 } tok;
 
 typedef struct {
+    const sp_figure *figure;   /* a figure paragraph (no tokens) */
+    uint8_t caption;           /* the caption of the figure before it */
     size_t first, n;           /* tokens */
     double scale, size_pt;     /* size rule: fixed size_pt, else base*scale */
     double leading, gap;       /* gap above, in multiples of the size */
@@ -38,6 +40,7 @@ typedef struct {
 } para;
 
 struct sp_flow {
+    double figure_max_h;         /* sp_flow_figure_limit; 0: none */
     const sp_fonts *fonts;
     char *buf;
     size_t n_buf, cap_buf;
