@@ -103,3 +103,11 @@ expect_eq "truncated CFF font: exit 1" 1 $?
 grep -q "^$TMP/dmg/cut.otf: error: truncated or damaged file" "$TMP/err" \
   && ok "truncated CFF font: error names the file" || not_ok "truncated CFF font: error names the file" "$(cat "$TMP/err")"
 expect_eq "truncated CFF font: nothing written" "" "$(ls -A "$TMP/dout" 2>/dev/null)"
+
+# batch: the system fonts a pack used are inputs of its stamp
+mkdir -p "$TMP/bsrc"; cp tests/build/scripts.xml "$TMP/bsrc/"
+$SP batch -q "$TMP/bsrc" -o "$TMP/bout" 2>/dev/null
+grep -q "^input [0-9a-f]* /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc$" "$TMP/bout/scripts/.studypack-stamp" \
+  && ok "batch: the stamp hashes the system fonts chosen" || not_ok "batch: the stamp hashes the system fonts chosen" "$(cat "$TMP/bout/scripts/.studypack-stamp")"
+$SP batch "$TMP/bsrc" -o "$TMP/bout" 2>&1 | grep -q "0 built, 1 up to date" \
+  && ok "batch: up to date on the second run" || not_ok "batch: up to date on the second run"
