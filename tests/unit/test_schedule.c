@@ -150,17 +150,17 @@ static int q_drills[] = {0};
 static int q_more[] = {6, 3};
 
 static sp_task t_found[] = {
-    {SP_TASK_STUDY, TEXT(s_basics), NULL, q_basics, 2, {NULL, 0}},
-    {SP_TASK_PRACTICE, TEXT(s_coding), NULL, NULL, 0, {NULL, 0}},
+    {SP_TASK_STUDY, TEXT(s_basics), NULL, q_basics, 2, {NULL, 0}, 0},
+    {SP_TASK_PRACTICE, TEXT(s_coding), NULL, NULL, 0, {NULL, 0}, 0},
 };
 static sp_task t_design[] = {
-    {SP_TASK_STUDY, TEXT(s_drills), NULL, q_drills, 1, {NULL, 0}},
-    {SP_TASK_REST, TEXT(s_rest), NULL, NULL, 0, {NULL, 0}},
-    {SP_TASK_STUDY, TEXT(s_more), NULL, q_more, 2, {NULL, 0}},
+    {SP_TASK_STUDY, TEXT(s_drills), NULL, q_drills, 1, {NULL, 0}, 0},
+    {SP_TASK_REST, TEXT(s_rest), NULL, NULL, 0, {NULL, 0}, 0},
+    {SP_TASK_STUDY, TEXT(s_more), NULL, q_more, 2, {NULL, 0}, 0},
 };
 static sp_task t_mock[] = {
-    {SP_TASK_MOCK, TEXT(s_mock), NULL, NULL, 0, {NULL, 0}},
-    {SP_TASK_REST, TEXT(s_calm), NULL, NULL, 0, {NULL, 0}},
+    {SP_TASK_MOCK, TEXT(s_mock), NULL, NULL, 0, {NULL, 0}, 0},
+    {SP_TASK_REST, TEXT(s_calm), NULL, NULL, 0, {NULL, 0}, 0},
 };
 static sp_phase phases[] = {
     {"foundations", "Foundations", 7, t_found, 2, {NULL, 0}},
