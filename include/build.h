@@ -16,6 +16,7 @@
 #include "fonts.h"
 #include "impose.h"
 #include "model.h"
+#include "schedule.h"
 
 enum { SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_ALL = 3 };
 
@@ -37,6 +38,14 @@ typedef struct {
     int dump;                       /* write .dump text, not PDF */
     int strict;                     /* warnings stop the build before any
                                        file is written */
+    /* a personal plan (schedule.h, sp_schedule_fit); zero: the source's */
+    int has_start;
+    int start_y, start_m, start_d;
+    unsigned study_days;            /* SP_WEEKDAY_BIT mask; 0: every day */
+    const sp_day_range *skip;       /* not owned */
+    size_t n_skip;
+    const char *student;            /* the name on the cover; NULL: a line
+                                       to write it on */
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,
@@ -56,6 +65,18 @@ int sp_parse_offset(const char *value, double *dx_pt, double *dy_pt);
 /* A canonical text of the options that change output (for incremental
  * builds); malloc'd. */
 char *sp_build_opts_key(const sp_build_opts *o);
+
+/* Checks the personal-plan options of O together (study days and skips
+ * need a date; the start comes before the interview, at most
+ * SP_MAX_WINDOW_DAYS before).  0, or -1 with a sentence in WHY. */
+int sp_build_plan_check(const sp_build_opts *o, char *why, size_t cap);
+
+/* The schedule the booklet of PACK shows under O (dates, start, study
+ * days, skips); its fitting warnings are added to D, naming the pack's
+ * file.  NULL when out of memory (said in D).  Free it with
+ * sp_schedule_free. */
+sp_schedule *sp_build_schedule(const sp_pack *pack, const sp_build_opts *o,
+                               sp_diags *d);
 
 typedef struct {
     int n_questions;

@@ -15,6 +15,7 @@
 #include "fsutil.h"
 #include "pdf.h"
 #include "schedule.h"
+#include "strbuf.h"
 #include "text.h"
 
 void sp_build_opts_default(sp_build_opts *o)
@@ -162,7 +163,74 @@ char *sp_build_opts_key(const sp_build_opts *o)
                      o->booklet_flip_long, o->creep_pt, o->dump);
     if (n < 0 || (size_t)n >= sizeof buf)
         return NULL;
-    return strdup(buf);
+    /* the personal plan, only when given (so other keys stay the same) */
+    sp_buf b = {0};
+    sp_buf_str(&b, buf);
+    if (o->has_start)
+        sp_buf_printf(&b, " start=%04d-%02d-%02d", o->start_y, o->start_m,
+                      o->start_d);
+    if (o->study_days)
+        sp_buf_printf(&b, " study-days=%u", o->study_days);
+    for (size_t i = 0; i < o->n_skip; i++)
+        sp_buf_printf(&b, "%s%ld..%ld", i ? "," : " skip=", o->skip[i].first,
+                      o->skip[i].last);
+    if (o->student) {
+        sp_buf_str(&b, " student=");
+        sp_buf_str(&b, o->student);
+    }
+    return sp_buf_take(&b, NULL);
+}
+
+int sp_build_plan_check(const sp_build_opts *o, char *why, size_t cap)
+{
+    if ((o->study_days || o->n_skip) && !o->has_interview_date
+        && !o->has_start) {
+        snprintf(why, cap, "--study-days and --skip need --interview-date "
+                 "or --start (they name days of the calendar)");
+        return -1;
+    }
+    if (o->has_start && o->has_interview_date) {
+        sp_date a = {o->start_y, o->start_m, o->start_d};
+        sp_date z = {o->interview_y, o->interview_m, o->interview_d};
+        char da[SP_DATE_BUF], dz[SP_DATE_BUF];
+        long n = sp_date_to_days(z) - sp_date_to_days(a);
+        if (n < 1) {
+            snprintf(why, cap, "the start (%s) must come before the "
+                     "interview (%s)", sp_date_iso(a, da, sizeof da),
+                     sp_date_iso(z, dz, sizeof dz));
+            return -1;
+        }
+        if (n > SP_MAX_WINDOW_DAYS) {
+            snprintf(why, cap, "from the start (%s) to the interview (%s) "
+                     "is %ld days; the limit is %d",
+                     sp_date_iso(a, da, sizeof da),
+                     sp_date_iso(z, dz, sizeof dz), n, SP_MAX_WINDOW_DAYS);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+sp_schedule *sp_build_schedule(const sp_pack *pack, const sp_build_opts *o,
+                               sp_diags *d)
+{
+    sp_date iv = {o->interview_y, o->interview_m, o->interview_d};
+    sp_date st = {o->start_y, o->start_m, o->start_d};
+    sp_constraints c;
+    memset(&c, 0, sizeof c);
+    c.interview = o->has_interview_date ? &iv : NULL;
+    c.start = o->has_start ? &st : NULL;
+    c.study_days = o->study_days;
+    c.skip = o->skip;
+    c.n_skip = o->n_skip;
+    sp_schedule *s = sp_schedule_fit(pack, &c);
+    if (!s) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n_warnings; i++)
+        sp_diag_add(d, SP_D_WARNING, pack->file, 0, 0, "%s", s->warnings[i]);
+    return s;
 }
 
 /* ---- building ------------------------------------------------------------ */
@@ -405,18 +473,15 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
                           const sp_build_opts *o, sp_build_result *res,
                           sp_diags *d)
 {
-    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
-    sp_schedule *sched =
-        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
-    if (!sched) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    sp_schedule *sched = sp_build_schedule(pack, o, d);
+    if (!sched)
         return -1;
-    }
     /* a booklet page is half a sheet: A5 on A4, half-letter on Letter */
     sp_booklet_layout lay;
     memset(&lay, 0, sizeof lay);
     lay.page_w_pt = o->paper_h_pt / 2;
     lay.page_h_pt = o->paper_w_pt;
+    lay.student = o->student;
     sp_doc doc;
     sp_doc_init(&doc);
     int rc = -1;

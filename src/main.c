@@ -83,6 +83,14 @@ static int usage_error(const char *usage, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+#define PLAN_OPTIONS_HELP                                                   \
+    "      --start D           YYYY-MM-DD: the first day of preparation;\n" \
+    "                          the plan is fitted to the days until the\n" \
+    "                          interview\n"                                 \
+    "      --study-days DAYS   weekdays to study (mon-fri, mon,wed,sat);\n" \
+    "                          the others are free days\n"                  \
+    "      --skip DATES        free dates: D, D..D, separated by commas\n"
+
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
     "      --only KIND         flashcards or timeline (default: both)\n"     \
@@ -96,6 +104,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "      --no-crop-marks     leave out the crop marks\n"                   \
     "      --cut-lines         draw dashed cut lines along the cards\n"      \
     "      --interview-date D  YYYY-MM-DD: print calendar dates\n"           \
+    PLAN_OPTIONS_HELP                                                       \
+    "      --student NAME      the student's name on the booklet's cover\n" \
     "      --booklet-flip E    short (default) or long: how the printer\n"  \
     "                          turns the sheet in duplex\n"                 \
     "      --creep LEN         shift inner booklet pages toward the spine\n"\
@@ -129,8 +139,14 @@ static const char usage_batch[] =
 enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
-    OPT_DUMP, OPT_STRICT, OPT_FORCE
+    OPT_DUMP, OPT_STRICT, OPT_FORCE,
+    OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER, OPT_EXPORT
 };
+
+#define PLAN_LONG_OPTIONS                                                   \
+    {"start", required_argument, NULL, OPT_START},                          \
+    {"study-days", required_argument, NULL, OPT_STUDY_DAYS},                \
+    {"skip", required_argument, NULL, OPT_SKIP}
 
 #define BUILD_LONG_OPTIONS                                                  \
     {"output", required_argument, NULL, 'o'},                               \
@@ -149,6 +165,8 @@ enum {
     {"fonts", required_argument, NULL, OPT_FONTS},                          \
     {"dump", no_argument, NULL, OPT_DUMP},                                  \
     {"strict", no_argument, NULL, OPT_STRICT},                              \
+    PLAN_LONG_OPTIONS,                                                      \
+    {"student", required_argument, NULL, OPT_STUDENT},                      \
     {"help", no_argument, NULL, 'h'}
 
 typedef struct {
@@ -156,6 +174,9 @@ typedef struct {
     const char *fonts_dir;
     int strict;
 } common_opts;
+
+/* The ranges of --skip (o->skip points here); freed when main returns. */
+static sp_day_range *skip_ranges;
 
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
  * (message printed). */
@@ -227,6 +248,43 @@ static int build_option(common_opts *co, int c, const char *arg,
         else
             break;
         return 1;
+    case OPT_START: {
+        sp_date date;
+        const char *why = NULL;
+        if (sp_date_parse(arg, &date, &why) != 0) {
+            usage_error(usage, "--start '%s': %s", arg,
+                        why ? why : "not a date in the form YYYY-MM-DD");
+            return -1;
+        }
+        o->has_start = 1;
+        o->start_y = date.year;
+        o->start_m = date.month;
+        o->start_d = date.day;
+        return 1;
+    }
+    case OPT_STUDY_DAYS: {
+        const char *why = NULL;
+        if (sp_weekdays_parse(arg, &o->study_days, &why) != 0) {
+            usage_error(usage, "--study-days '%s': %s", arg, why);
+            return -1;
+        }
+        return 1;
+    }
+    case OPT_SKIP: {
+        const char *why = NULL;
+        sp_day_range *r = NULL;
+        size_t n = 0;
+        if (sp_skip_parse(arg, &r, &n, &why) != 0) {
+            usage_error(usage, "--skip '%s': %s", arg, why);
+            return -1;
+        }
+        free(skip_ranges);      /* the last --skip counts */
+        skip_ranges = r;
+        o->skip = r;
+        o->n_skip = n;
+        return 1;
+    }
+    case OPT_STUDENT: o->student = arg; return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
     case OPT_STRICT: co->strict = o->strict = 1; return 1;
@@ -329,22 +387,31 @@ static int parse_common(int argc, char **argv, common_opts *co,
         if (r < 0)
             return -1;
     }
+    char why[256];
+    if (sp_build_plan_check(&co->build, why, sizeof why) != 0) {
+        usage_error(usage, "%s", why);
+        return -1;
+    }
     return optind;
 }
 
 static const char usage_plan[] =
-    "usage: studypack plan [--interview-date YYYY-MM-DD] FILE\n"
+    "usage: studypack plan [--interview-date YYYY-MM-DD] [--start D]\n"
+    "                      [--study-days DAYS] [--skip DATES] FILE\n"
     "\n"
     "Prints the pack's schedule day by day: the date (or relative day), the\n"
-    "phase, the tasks, the cards introduced and the cards to review.\n"
+    "phase, the tasks, the cards introduced and the cards to review: the\n"
+    "plan the booklet shows, free days included.\n"
     "\n"
     "      --interview-date D  print calendar dates ending the day before D\n"
+    PLAN_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
 static int cmd_plan(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"interview-date", required_argument, NULL, OPT_DATE},
+        PLAN_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
@@ -368,14 +435,11 @@ static int cmd_plan(int argc, char **argv)
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "this is a bank (root "
                     "<questions>), not a pack: it has no timeline");
     else if (pack) {
-        sp_date date = {co.build.interview_y, co.build.interview_m,
-                        co.build.interview_d};
-        sp_schedule *sched = sp_schedule_new(
-            pack, co.build.has_interview_date ? &date : NULL);
+        sp_schedule *sched = sp_build_schedule(pack, &co.build, d);
         char *text = sched ? sp_plan_text(pack, sched) : NULL;
         if (text)
             fputs(text, stdout);
-        else
+        else if (sched)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         free(text);
         sp_schedule_free(sched);
@@ -622,5 +686,6 @@ int main(int argc, char **argv)
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();
+    free(skip_ranges);
     return status;
 }

@@ -1131,6 +1131,11 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
         sp_buf_printf(&b, "Interview: the day after Day %d\n", s->n_days);
     else
         sp_buf_str(&b, "Interview: not scheduled (the pack has no timeline)\n");
+    if (s->fitted)
+        sp_buf_printf(&b, "Start: %s\n",
+                      sp_date_format(s->first_day, date, sizeof date));
+    if (s->n_free > 0)
+        sp_buf_printf(&b, "Free days: %d\n", s->n_free);
 
     for (int k = 0; k < s->n_days; k++) {
         const sp_day *d = &s->days[k];
@@ -1138,7 +1143,16 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
         sp_buf_printf(&b, "\nDay %d  ", d->number);
         if (s->has_dates)
             sp_buf_printf(&b, "%s  ", sp_date_format(d->date, date, sizeof date));
+        if (d->is_free) {
+            sp_buf_printf(&b, "free day%s\n",
+                          d->is_skipped ? " (skipped)" : "");
+            continue;
+        }
         sp_buf_printf(&b, "%s\n", ph->title ? ph->title : "");
+        if (d->is_added_rest)
+            sp_buf_str(&b, "  rest day (at least one in seven)\n");
+        if (d->is_eve && !d->is_rest)
+            sp_buf_str(&b, "  light day: no new cards, no practice or mock\n");
         for (size_t i = 0; i < d->n_tasks; i++) {
             const sp_task *t =
                 &pack->phases[d->tasks[i].phase].tasks[d->tasks[i].task];
