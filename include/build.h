@@ -46,6 +46,9 @@ typedef struct {
     size_t n_skip;
     const char *student;            /* the name on the cover; NULL: a line
                                        to write it on */
+    const char *pack_dir;           /* write here instead of
+                                       out_dir/<pack-id> (a roster's
+                                       student folder); NULL: there */
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,

@@ -1042,9 +1042,13 @@ static int build_overview(ctx *c)
     b->h += 10;
     if (place(c, b, 0, 0, 1) || build_chart(c))
         return -1;
-    if (intro_note(c, "Each bar is a phase of the plan; gaps in a bar are "
-                   "rest days. W1, W2, ... mark the weeks; the black line "
-                   "is the interview day.", 0))
+    if (intro_note(c, s->n_free
+                   ? "Each bar is a phase of the plan; gaps in a bar are "
+                     "rest days and free days. W1, W2, ... mark the weeks; "
+                     "the black line is the interview day."
+                   : "Each bar is a phase of the plan; gaps in a bar are "
+                     "rest days. W1, W2, ... mark the weeks; the black line "
+                     "is the interview day.", 0))
         return -1;
 
     /* each phase with its tasks and their days */

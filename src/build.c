@@ -239,6 +239,13 @@ sp_schedule *sp_build_schedule(const sp_pack *pack, const sp_build_opts *o,
 static char *out_path(const sp_build_opts *o, const char *id,
                       const char *name)
 {
+    if (o->pack_dir) {
+        size_t len = strlen(o->pack_dir) + strlen(name) + 2;
+        char *p = malloc(len);
+        if (p)
+            snprintf(p, len, "%s/%s", o->pack_dir, name);
+        return p;
+    }
     size_t len = strlen(o->out_dir) + strlen(id) + strlen(name) + 3;
     char *p = malloc(len);
     if (p)
@@ -509,6 +516,25 @@ out:
     return rc;
 }
 
+/* The student's name must be drawable: 0, or -1 with an error. */
+static int student_glyphs(const char *name, const sp_fonts *fonts,
+                          sp_diags *d)
+{
+    size_t len = name ? strlen(name) : 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += sp_utf8_next(name + i, len - i, &cp);
+        sp_face f = sp_glyph_face(fonts, SP_FACE_BOLD, cp);
+        if (cp < 0x20 || !sp_fonts_has(fonts, f, cp)) {
+            sp_diag_add(d, SP_D_GLYPH, NULL, 0, 0, "the student's name '%s': "
+                        "character U+%04X cannot be drawn by the fonts",
+                        name, (unsigned)cp);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
 {
@@ -520,7 +546,8 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                     "the pack that includes it");
         return -1;
     }
-    if (sp_glyphs_check(pack, fonts, d) != 0)
+    if (sp_glyphs_check(pack, fonts, d) != 0
+        || student_glyphs(o->student, fonts, d) != 0)
         return -1;
     /* the pack's folder: created if needed, never a link leading
      * elsewhere, so output goes only under the output folder */

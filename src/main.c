@@ -17,6 +17,7 @@
 #include "load.h"
 #include "model.h"
 #include "pdf.h"
+#include "roster.h"
 #include "schedule.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -133,6 +134,12 @@ static const char usage_batch[] =
     "  -j, --jobs N            workers (default: the number of processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
+    "      --roster FILE       a CSV of students (name,pack,interview_date\n"
+    "                          and start, study_days, skip): cards once per\n"
+    "                          pack, a booklet per student in\n"
+    "                          OUT/<pack-id>/students/<name>/\n"
+    "      --export FORMAT     with --roster: also export each student's\n"
+    "                          plan (ics: a calendar)\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -590,7 +597,38 @@ static int cmd_build(int argc, char **argv, const char *argv0)
 
 typedef struct {
     int jobs, force, quiet;
+    const char *roster, *export_format;
 } batch_extra;
+
+/* The exporter a roster calls for each student with --export FORMAT, or
+ * NULL when this build has none for FORMAT.  The calendar exporter of
+ * `studypack export` (branch io) plugs in here: "ics" -> its function of
+ * type sp_student_export_fn (roster.h). */
+static sp_student_export_fn student_exporter(const char *format)
+{
+    (void)format;
+    return NULL;
+}
+
+/* batch --roster FILE: a booklet per student (see roster.h). */
+static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
+                      const sp_batch_opts *bo, const sp_fonts *fonts,
+                      sp_batch_result *r, sp_diags *d)
+{
+    sp_student_exporter ex = {be->export_format, NULL, NULL};
+    if (be->export_format)
+        ex.fn = student_exporter(be->export_format);
+    sp_roster *roster = sp_roster_load(be->roster, d);
+    memset(r, 0, sizeof *r);
+    if (!roster)
+        return sp_diags_system_error(d) ? 3 : 1;
+    int rc = sp_roster_run(roster, paths, n_paths, bo, &ex, fonts, r, d);
+    for (size_t i = 0; i < roster->n_students; i++)
+        if (!roster->students[i].ok)
+            rc = rc == 0 ? 1 : rc;
+    sp_roster_free(roster);
+    return rc;
+}
 
 static int batch_option(int c, const char *arg, void *ctx)
 {
@@ -602,6 +640,8 @@ static int batch_option(int c, const char *arg, void *ctx)
         return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
+    case OPT_ROSTER: b->roster = arg; return 1;
+    case OPT_EXPORT: b->export_format = arg; return 1;
     }
     return 0;
 }
@@ -613,17 +653,25 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
+        {"roster", required_argument, NULL, OPT_ROSTER},
+        {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0};
+    batch_extra be = {0, 0, 0, NULL, NULL};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
     if (first < 0)
         return EXIT_USAGE;
+    if (be.export_format && !be.roster)
+        return usage_error(usage_batch, "%s", "--export needs --roster");
+    if (be.export_format && !student_exporter(be.export_format))
+        return usage_error(usage_batch, "--export '%s': this build has no "
+                           "per-student exporter for that format",
+                           be.export_format);
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
@@ -639,8 +687,11 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
                         stderr};
     sp_batch_result r;
-    int rc = sp_batch_run(first < argc ? argv + first : def,
-                          first < argc ? argc - first : 1, &bo, fonts, &r, d);
+    int rc = be.roster
+        ? run_roster(&be, first < argc ? argv + first : def,
+                     first < argc ? argc - first : 1, &bo, fonts, &r, d)
+        : sp_batch_run(first < argc ? argv + first : def,
+                       first < argc ? argc - first : 1, &bo, fonts, &r, d);
     status = finish(d, co.strict);
     if (!be.quiet || rc != 0)
         fprintf(stderr, "%d built, %d up to date, %d failed%s\n", r.built,
