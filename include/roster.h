@@ -2,8 +2,8 @@
  *
  * A roster is CSV as RFC 4180 has it: records of fields separated by
  * commas and ended by CRLF or LF; a field in double quotes may hold
- * commas, line breaks and doubled quotes ("").  Spaces around an unquoted
- * field are trimmed, empty lines skipped, a UTF-8 byte-order mark
+ * commas, line breaks and doubled quotes ("").  Spaces around a field
+ * (outside its quotes) are trimmed, empty lines skipped, a UTF-8 byte-order mark
  * ignored.  The first record is the header: it names the columns, in any
  * order and any case: name, pack and interview_date are required;
  * start, study_days and skip are optional (the values of --start,

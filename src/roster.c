@@ -74,6 +74,11 @@ static int read_record(const char *s, size_t len, size_t *pos, int *line,
     for (;;) {
         sp_buf b = {0};
         sp_buf_str(&b, "");
+        size_t sp = *pos;              /* spaces before a quote are allowed */
+        while (sp < len && (s[sp] == ' ' || s[sp] == '\t'))
+            sp++;
+        if (sp < len && s[sp] == '"')
+            *pos = sp;
         if (*pos < len && s[*pos] == '"') {
             int start = *line;
             (*pos)++;
@@ -98,6 +103,8 @@ static int read_record(const char *s, size_t len, size_t *pos, int *line,
                     (*line)++;
                 sp_buf_put(&b, &c, 1);
             }
+            while (*pos < len && (s[*pos] == ' ' || s[*pos] == '\t'))
+                (*pos)++;
             if (*pos < len && s[*pos] != ',' && s[*pos] != '\n'
                 && s[*pos] != '\r') {
                 sp_buf_release(&b);
