@@ -1,6 +1,8 @@
 /* libFuzzer target over the whole pipeline: bytes -> parse -> validate ->
  * rules -> glyph check -> schedule -> card layout -> imposition -> dump
- * device (and the booklet when it exists).  Run from the repository root
+ * device (and the booklet when it exists); the schedule is also fitted to
+ * a window, study weekdays and skipped dates chosen from the input's size;
+ * and the bytes are parsed as a CSV roster too.  Run from the repository root
  * (make fuzz) so that includes resolve under tests/good/ and the fonts
  * folder is found. */
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include "fonts.h"
 #include "impose.h"
 #include "load.h"
+#include "roster.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -33,12 +36,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     sp_diags *d = sp_diags_new();
+    sp_roster_free(sp_roster_parse("fuzz.csv", (const char *)data, size, d));
+    sp_diags_clear(d);
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
                                    (const char *)data, size, d);
     if (pack && !pack->is_bank && sp_glyphs_check(pack, fonts, d) == 0) {
         sp_date date = {2027, 2, 28};
         sp_schedule *s = sp_schedule_new(pack, size % 2 ? &date : NULL);
         char *plan = s ? sp_plan_text(pack, s) : NULL;
+        free(plan);
+        sp_schedule_free(s);
+
+        /* a personal plan: a window of 1..120 days, a weekday mask, a skip */
+        sp_date start = sp_date_add_days(date, -(long)(size % 120) - 1);
+        long z = sp_date_to_days(date);
+        sp_day_range skip = {z - (long)(size % 17) - 3, z - (long)(size % 17)};
+        sp_constraints c = {size % 5 ? &date : NULL, size % 3 ? &start : NULL,
+                            (unsigned)((size / 3) % 128), &skip, size % 2};
+        s = sp_schedule_fit(pack, &c);
+        plan = s ? sp_plan_text(pack, s) : NULL;
         free(plan);
         sp_schedule_free(s);
 
