@@ -75,7 +75,10 @@
  *     left.
  *
  * Who may include: build/booklet pages, main (the plan command), tests.
- * Ownership: sp_schedule_new returns a schedule that owns all its arrays;
+ * Files: src/calendar.c (dates, weekday masks, skip lists) and
+ * src/schedule.c (the schedule, fitting, the plan text).
+ * Ownership: sp_schedule_new returns a schedule that owns all its arrays
+ * (warnings included);
  * free it with sp_schedule_free.  It keeps no pointer into the pack (all
  * questions, phases and tasks are indexes), but it is only meaningful
  * with the pack it was made from.  Read-only after creation.
