@@ -182,7 +182,8 @@ typedef struct {
     int strict;
 } common_opts;
 
-/* The ranges of --skip (o->skip points here); freed when main returns. */
+/* The ranges of every --skip (o->skip points here); freed when main
+ * returns. */
 static sp_day_range *skip_ranges;
 
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
@@ -285,10 +286,19 @@ static int build_option(common_opts *co, int c, const char *arg,
             usage_error(usage, "--skip '%s': %s", arg, why);
             return -1;
         }
-        free(skip_ranges);      /* the last --skip counts */
-        skip_ranges = r;
-        o->skip = r;
-        o->n_skip = n;
+        /* several --skip options add up */
+        sp_day_range *all = realloc(skip_ranges,
+                                    (o->n_skip + n) * sizeof *all);
+        if (!all) {
+            free(r);
+            usage_error(usage, "%s", "out of memory");
+            return -1;
+        }
+        memcpy(all + o->n_skip, r, n * sizeof *r);
+        free(r);
+        skip_ranges = all;
+        o->skip = all;
+        o->n_skip += n;
         return 1;
     }
     case OPT_STUDENT: o->student = arg; return 1;

@@ -472,8 +472,10 @@ enum { ST_NONE, ST_BUILT, ST_UP_TO_DATE, ST_FAILED };
 
 static const char *status_name(int st)
 {
-    return st == ST_BUILT ? "built" : st == ST_UP_TO_DATE ? "up-to-date"
-                                                          : "failed";
+    return st == ST_BUILT        ? "built"
+           : st == ST_UP_TO_DATE ? "up-to-date"
+           : st == ST_NONE       ? "not-built"
+                                 : "failed";
 }
 
 static char *path2(const char *a, const char *b)
@@ -781,7 +783,7 @@ static int write_index(const sp_roster *r, const pack_job *jobs, size_t nj,
         sp_buf_json(&b, j->ref->path);
         sp_buf_printf(&b, ",\n      \"status\": \"%s\",\n      \"files\": [",
                       status_name(j->status));
-        if (j->status != ST_FAILED) {
+        if (j->status == ST_BUILT || j->status == ST_UP_TO_DATE) {
             char rel[160];
             snprintf(rel, sizeof rel, "%s/flashcards.%s", j->id,
                      o->build->dump ? "dump" : "pdf");
@@ -805,7 +807,7 @@ static int write_index(const sp_roster *r, const pack_job *jobs, size_t nj,
             sp_buf_str(&b, "null");
         sp_buf_printf(&b, ",\n      \"status\": \"%s\"",
                       status_name(sstatus[i]));
-        if (!st->ok || sstatus[i] == ST_FAILED) {
+        if (!st->ok || sstatus[i] == ST_FAILED || sstatus[i] == ST_NONE) {
             sp_buf_str(&b, "\n    }");
             continue;
         }
@@ -899,7 +901,12 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
                                 n_paths > 1 ? " and the other paths" : "");
             continue;
         }
-        build_cards(j, o, fonts, d);
+        if (o->build->outputs & SP_OUT_FLASHCARDS)
+            build_cards(j, o, fonts, d);
+        else if (load_pack(j, d) == 0)
+            j->status = ST_NONE;        /* --only timeline: no cards */
+        else
+            j->status = ST_FAILED;
         res->built += j->status == ST_BUILT;
         res->up_to_date += j->status == ST_UP_TO_DATE;
         res->failed += j->status == ST_FAILED;
@@ -907,6 +914,10 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
             const sp_student *st = &r->students[i];
             if (!st->ok || strcmp(st->pack, j->id) != 0)
                 continue;
+            if (!(o->build->outputs & SP_OUT_TIMELINE)) {
+                sstatus[i] = ST_NONE;   /* --only flashcards: no booklets */
+                continue;
+            }
             if (j->load_failed || !j->pack) {
                 sp_diag_add(d, SP_D_NOTE, r->file, st->line, 0, "student "
                             "'%s' is not built: pack '%s' failed", st->name,

@@ -134,3 +134,10 @@ $SP batch -q --roster "$TMP/bad.csv" -o "$TMP/y" >/dev/null 2>"$TMP/err"
 expect_eq "roster without a pack column: an error, nothing built" \
   "1:$TMP/bad.csv:1: error: the header has no column 'pack' (the first row names the columns: name,pack,interview_date and optionally start, study_days, skip)" \
   "$?:$(head -n 1 "$TMP/err")"
+# several --skip options add up
+expect_eq "--skip given twice: both are free" "Day 9  Tue 2026-12-01  free day (skipped)|Day 11  Thu 2026-12-03  free day (skipped)|Day 12  Fri 2026-12-04  free day (skipped)|" \
+  "$($SP plan "$PACK" --interview-date 2026-12-24 --skip 2026-12-01 --skip 2026-12-03..2026-12-04 2>/dev/null | grep 'free day' | tr '\n' '|')"
+# --only flashcards with a roster: the cards, no booklets
+$SP batch -q --only flashcards --roster "$R" sources -o "$TMP/oc" >/dev/null 2>&1
+expect_eq "roster --only flashcards: two card PDFs, no booklet" "2 0" \
+  "$(find "$TMP/oc" -name flashcards.pdf | wc -l) $(find "$TMP/oc" -name 'timeline*.pdf' | wc -l)"
