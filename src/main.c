@@ -138,8 +138,6 @@ static const char usage_batch[] =
     "                          and start, study_days, skip): cards once per\n"
     "                          pack, a booklet per student in\n"
     "                          OUT/<pack-id>/students/<name>/\n"
-    "      --export FORMAT     with --roster: also export each student's\n"
-    "                          plan (ics: a calendar)\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -147,7 +145,7 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE,
-    OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER, OPT_EXPORT
+    OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER
 };
 
 #define PLAN_LONG_OPTIONS                                                   \
@@ -607,27 +605,17 @@ static int cmd_build(int argc, char **argv, const char *argv0)
 
 typedef struct {
     int jobs, force, quiet;
-    const char *roster, *export_format;
+    const char *roster;
 } batch_extra;
 
-/* The exporter a roster calls for each student with --export FORMAT, or
- * NULL when this build has none for FORMAT.  The calendar exporter of
- * `studypack export` (branch io) plugs in here: "ics" -> its function of
- * type sp_student_export_fn (roster.h). */
-static sp_student_export_fn student_exporter(const char *format)
-{
-    (void)format;
-    return NULL;
-}
-
-/* batch --roster FILE: a booklet per student (see roster.h). */
+/* batch --roster FILE: a booklet per student (see roster.h).  A
+ * per-student exporter (a calendar for `--export ics`) is given to
+ * sp_roster_run as an sp_student_exporter; none is wired here yet. */
 static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
                       const sp_batch_opts *bo, const sp_fonts *fonts,
                       sp_batch_result *r, sp_diags *d)
 {
-    sp_student_exporter ex = {be->export_format, NULL, NULL};
-    if (be->export_format)
-        ex.fn = student_exporter(be->export_format);
+    sp_student_exporter ex = {NULL, NULL, NULL};
     sp_roster *roster = sp_roster_load(be->roster, d);
     memset(r, 0, sizeof *r);
     if (!roster)
@@ -651,7 +639,6 @@ static int batch_option(int c, const char *arg, void *ctx)
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
     case OPT_ROSTER: b->roster = arg; return 1;
-    case OPT_EXPORT: b->export_format = arg; return 1;
     }
     return 0;
 }
@@ -664,24 +651,17 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
         {"roster", required_argument, NULL, OPT_ROSTER},
-        {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0, NULL, NULL};
+    batch_extra be = {0, 0, 0, NULL};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
     if (first < 0)
         return EXIT_USAGE;
-    if (be.export_format && !be.roster)
-        return usage_error(usage_batch, "%s", "--export needs --roster");
-    if (be.export_format && !student_exporter(be.export_format))
-        return usage_error(usage_batch, "--export '%s': this build has no "
-                           "per-student exporter for that format",
-                           be.export_format);
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;

@@ -122,12 +122,6 @@ expect_eq "roster: one student's new date rebuilds only her booklet" "1 built, 4
 pdftotext -f 1 -l 1 "$B/students/ada-lovelace/timeline.pdf" - | grep -q '^Interview: Mon 2026-12-28$' \
   && ok "roster: the rebuilt booklet has the new date" || not_ok "roster: the rebuilt booklet has the new date"
 
-# --export: the exporter hook
-$SP batch --roster "$R" --export ics -o "$TMP/x" >/dev/null 2>"$TMP/err"
-expect_eq "--export ics without an exporter in this build is a usage error" \
-  "2:studypack: error: --export 'ics': this build has no per-student exporter for that format" "$?:$(head -n 1 "$TMP/err")"
-$SP batch --export ics -o "$TMP/x" >/dev/null 2>"$TMP/err"
-expect_eq "--export needs --roster" "2:studypack: error: --export needs --roster" "$?:$(head -n 1 "$TMP/err")"
 # a roster that cannot be used at all
 printf 'name,interview_date\nAda,2026-12-24\n' >"$TMP/bad.csv"
 $SP batch -q --roster "$TMP/bad.csv" -o "$TMP/y" >/dev/null 2>"$TMP/err"

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build.h"
 #include "diag.h"
 #include "roster.h"
+#include "testutil.h"
 
 static sp_roster *parse(const char *csv, sp_diags *d)
 {
@@ -187,6 +189,116 @@ static void slugs(void **state)
     sp_diags_free(d);
 }
 
+/* The exporter hook: called once per student built, in the student's
+ * folder, with the student's own schedule; its files are listed. */
+typedef struct {
+    int calls;
+    int fail_for_line;
+    char dirs[4][512];
+} hook_log;
+
+static int hook(void *ctx, const sp_pack *pack, const sp_schedule *sched,
+                const sp_student *st, const char *dir, sp_diags *d)
+{
+    hook_log *h = ctx;
+    if (h->calls < 4)
+        snprintf(h->dirs[h->calls], sizeof h->dirs[0], "%s", dir);
+    h->calls++;
+    if (st->line == h->fail_for_line) {
+        sp_diag_add(d, SP_D_IO, NULL, 0, 0, "the hook failed");
+        return -1;
+    }
+    char path[600], date[SP_DATE_BUF];
+    snprintf(path, sizeof path, "%s/plan.hook", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "%s %s %d %s\n", pack->id, st->name, sched->n_days,
+            sp_date_iso(sched->first_day, date, sizeof date));
+    fclose(f);
+    return 0;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void exporter_hook(void **state)
+{
+    (void)state;
+    char root[4096];
+    sp_fonts *fonts = sp_test_open_fonts(root, sizeof root);
+    assert_non_null(fonts);
+    char out[] = "/tmp/sp-roster-XXXXXX";
+    assert_non_null(mkdtemp(out));
+    char sources[4200];
+    snprintf(sources, sizeof sources, "%s/sources", root);
+    char *paths[1] = {sources};
+    sp_build_opts b;
+    sp_build_opts_default(&b);
+    b.out_dir = out;
+    b.dump = 1;                       /* text output: fast */
+    sp_batch_opts o = {&b, 1, 0, 1, 0, NULL};
+    const char *csv = "name,pack,interview_date,start\n"
+                      "Ada,spotify-backend-developer,2026-12-24,2026-12-10\n"
+                      "Bo,spotify-backend-developer,2026-12-24,\n";
+    sp_diags *d = sp_diags_new();
+    sp_roster *r = sp_roster_parse("r.csv", csv, strlen(csv), d);
+    assert_non_null(r);
+    hook_log h;
+    memset(&h, 0, sizeof h);
+    sp_student_exporter ex = {"test", hook, &h};
+    sp_batch_result res;
+    assert_int_equal(sp_roster_run(r, paths, 1, &o, &ex, fonts, &res, d), 0);
+    assert_int_equal(h.calls, 2);
+    assert_int_equal(res.built, 3);   /* the cards once, two booklets */
+    char want[600], path[700];
+    snprintf(want, sizeof want, "%s/spotify-backend-developer/students/ada",
+             out);
+    assert_string_equal(h.dirs[0], want);
+    snprintf(path, sizeof path, "%s/plan.hook", want);
+    assert_string_equal(slurp(path),
+                        "spotify-backend-developer Ada 14 2026-12-10\n");
+    snprintf(path, sizeof path, "%s/spotify-backend-developer/students/bo/"
+             "plan.hook", out);
+    assert_string_equal(slurp(path),
+                        "spotify-backend-developer Bo 28 2026-11-26\n");
+    snprintf(path, sizeof path, "%s/index.json", out);
+    assert_non_null(strstr(slurp(path), "\"spotify-backend-developer/"
+                                        "students/ada/plan.hook\""));
+    /* again: up to date, the hook is not called */
+    assert_int_equal(sp_roster_run(r, paths, 1, &o, &ex, fonts, &res, d), 0);
+    assert_int_equal(h.calls, 2);
+    assert_int_equal(res.up_to_date, 3);
+    /* another format is another output: rebuilt; a failing hook fails
+     * its student only */
+    ex.format = "test2";
+    h.fail_for_line = 3;
+    assert_int_equal(sp_roster_run(r, paths, 1, &o, &ex, fonts, &res, d), 1);
+    assert_int_equal(h.calls, 4);
+    assert_int_equal(res.built, 1);
+    assert_int_equal(res.up_to_date, 1);
+    assert_int_equal(res.failed, 1);
+    const sp_diag *last = sp_diags_at(d, sp_diags_count(d) - 1);
+    assert_string_equal(last->message, "while building the booklet of "
+                                       "student 'Bo'");
+    assert_int_equal(last->line, 3);
+    sp_roster_free(r);
+    sp_diags_free(d);
+    sp_fonts_free(fonts);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +306,7 @@ int main(void)
         cmocka_unit_test(bad_rows),
         cmocka_unit_test(whole_roster_errors),
         cmocka_unit_test(slugs),
+        cmocka_unit_test(exporter_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
