@@ -475,12 +475,19 @@ static int parse_common(int argc, char **argv, common_opts *co,
     }
     if (co->printer && apply_profile(co, usage) != 0)
         return -1;
-    char why[256];
-    if (sp_build_plan_check(&co->build, why, sizeof why) != 0) {
-        usage_error(usage, "%s", why);
-        return -1;
-    }
     return optind;
+}
+
+/* The plan options checked together (a roster's rows bring their own
+ * dates, so batch --roster checks each row instead); 0, or -1 after a
+ * usage error. */
+static int plan_check(const common_opts *co, const char *usage)
+{
+    char why[256];
+    if (sp_build_plan_check(&co->build, why, sizeof why) == 0)
+        return 0;
+    usage_error(usage, "%s", why);
+    return -1;
 }
 
 static const char usage_plan[] =
@@ -509,7 +516,7 @@ static int cmd_plan(int argc, char **argv)
                              NULL);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || plan_check(&co, usage_plan) != 0)
         return EXIT_USAGE;
     if (first != argc - 1)
         return usage_error(usage_plan, "%s", first >= argc
@@ -668,7 +675,7 @@ static int cmd_build(int argc, char **argv, const char *argv0)
                              NULL, NULL);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || plan_check(&co, usage_build) != 0)
         return EXIT_USAGE;
     if (first >= argc)
         return usage_error(usage_build, "%s", "no FILE given");
@@ -758,7 +765,7 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || (!be.roster && plan_check(&co, usage_batch) != 0))
         return EXIT_USAGE;
     sp_diags *d = new_diags();
     if (!d)

@@ -677,26 +677,14 @@ static void build_cards(pack_job *j, const sp_batch_opts *o,
     free(dir);
 }
 
-/* One student's booklet (and export); returns ST_*. */
-static int build_student(pack_job *j, const sp_student *st,
+/* One student's booklet under BO; returns ST_*. */
+static int build_booklet(pack_job *j, const sp_student *st,
                          const sp_roster *r, const sp_batch_opts *o,
                          const sp_student_exporter *ex,
-                         const sp_fonts *fonts, sp_diags *d)
+                         const sp_fonts *fonts, const sp_build_opts *bo_in,
+                         sp_diags *d)
 {
-    sp_build_opts bo = *o->build;
-    bo.outputs = SP_OUT_TIMELINE;
-    bo.has_interview_date = 1;
-    bo.interview_y = st->interview.year;
-    bo.interview_m = st->interview.month;
-    bo.interview_d = st->interview.day;
-    bo.has_start = st->has_start;
-    bo.start_y = st->start.year;
-    bo.start_m = st->start.month;
-    bo.start_d = st->start.day;
-    bo.study_days = st->study_days;
-    bo.skip = st->skip;
-    bo.n_skip = st->n_skip;
-    bo.student = st->name;
+    sp_build_opts bo = *bo_in;
     char why[256];
     if (sp_build_plan_check(&bo, why, sizeof why) != 0) {
         sp_diag_add(d, SP_D_USAGE, r->file, st->line, 0, "student '%s': %s",
@@ -756,6 +744,47 @@ out:
     settle(d, pd, r, st);
     sp_diags_free(pd);
     free(dir);
+    return status;
+}
+
+/* One student's booklet (and export); returns ST_*. */
+static int build_student(pack_job *j, const sp_student *st,
+                         const sp_roster *r, const sp_batch_opts *o,
+                         const sp_student_exporter *ex,
+                         const sp_fonts *fonts, sp_diags *d)
+{
+    sp_build_opts bo = *o->build;
+    bo.outputs = SP_OUT_TIMELINE;
+    bo.has_interview_date = 1;
+    bo.interview_y = st->interview.year;
+    bo.interview_m = st->interview.month;
+    bo.interview_d = st->interview.day;
+    /* a row's empty start and study_days take the command line's; its
+     * skips add to the command line's */
+    if (st->has_start) {
+        bo.has_start = 1;
+        bo.start_y = st->start.year;
+        bo.start_m = st->start.month;
+        bo.start_d = st->start.day;
+    }
+    if (st->study_days)
+        bo.study_days = st->study_days;
+    sp_day_range *skips = NULL;
+    if (st->n_skip) {
+        skips = malloc((bo.n_skip + st->n_skip) * sizeof *skips);
+        if (!skips) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+            return ST_FAILED;
+        }
+        if (bo.n_skip)
+            memcpy(skips, bo.skip, bo.n_skip * sizeof *skips);
+        memcpy(skips + bo.n_skip, st->skip, st->n_skip * sizeof *skips);
+        bo.skip = skips;
+        bo.n_skip += st->n_skip;
+    }
+    bo.student = st->name;
+    int status = build_booklet(j, st, r, o, ex, fonts, &bo, d);
+    free(skips);
     return status;
 }
 

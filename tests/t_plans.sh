@@ -135,3 +135,14 @@ expect_eq "--skip given twice: both are free" "Day 9  Tue 2026-12-01  free day (
 $SP batch -q --only flashcards --roster "$R" sources -o "$TMP/oc" >/dev/null 2>&1
 expect_eq "roster --only flashcards: two card PDFs, no booklet" "2 0" \
   "$(find "$TMP/oc" -name flashcards.pdf | wc -l) $(find "$TMP/oc" -name 'timeline*.pdf' | wc -l)"
+# command-line plan options apply to rows that leave them empty; --skip adds
+$SP batch -q --roster "$R" --study-days mon-fri --skip 2027-01-01 sources -o "$TMP/cl" >/dev/null 2>&1
+$SP plan sources/spotify-data-engineer.xml --interview-date 2027-01-15 \
+  --study-days mon-fri --skip 2027-01-01 >"$TMP/grace" 2>/dev/null
+pdftotext "$TMP/cl/spotify-data-engineer/students/hopper-grace/timeline.pdf" "$TMP/g"
+expect_eq "roster: a row without study_days takes --study-days; --skip adds" \
+  "$(grep -c 'free day' "$TMP/grace")|$(grep 'free day (skipped)' "$TMP/grace" | awk '{print "Day " $2 " · free day (skipped)"}')" \
+  "$(grep -c '^Day [0-9]* · free day' "$TMP/g")|$(grep -o 'Day [0-9]* · free day (skipped)' "$TMP/g" | tr '\n' ' ' | sed 's/ $//')"
+pdftotext "$TMP/cl/spotify-backend-developer/students/zoe-agren/timeline.pdf" "$TMP/z2"
+expect_eq "roster: a row's own study_days win over --study-days" "$(grep -c '^Day [0-9]* · free day' "$TMP/zoe")" \
+  "$(grep -c '^Day [0-9]* · free day' "$TMP/z2")"
