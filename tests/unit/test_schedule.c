@@ -1010,94 +1010,98 @@ static void fit_properties(void **state)
 {
     (void)state;
     sp_pack pack = make_pack();
-    static const unsigned masks[] = {0, 0x3E, (1u << 1) | (1u << 3) | (1u << 6),
-                                     0x41, 0x7E};
-    sp_date iv = D(2027, 3, 1);
-    long ivd = day_of(iv);
-    sp_day_range skips[2] = {{ivd - 9, ivd - 7}, {ivd - 30, ivd - 30}};
+    /* every day, Mon-Fri, Mon+Wed+Sat, Sat+Sun, Mon-Sat */
+    static const unsigned masks[] = {0, 0x3E, 0x4A, 0x41, 0x7E};
     int runs = 0;
-    for (int len = 1; len <= 75; len++) {
-        for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
-            for (size_t ns = 0; ns <= 2; ns++) {
-                sp_date st = sp_date_from_days(ivd - len);
-                sp_constraints c = {&iv, &st, masks[m], skips, ns};
-                sp_schedule *s = sp_schedule_fit(&pack, &c);
-                assert_non_null(s);
-                runs++;
-                assert_true(s->fitted);
-                assert_int_equal(s->n_days, len);
-                assert_int_equal(day_of(s->first_day), ivd - len);
-                int work = 0, run = 0, intro_days = 0;
-                for (int k = 0; k < s->n_days; k++) {
-                    const sp_day *d = &s->days[k];
-                    /* every day in range, in order */
-                    assert_int_equal(day_of(d->date), ivd - len + k);
-                    assert_int_equal(d->number, k + 1);
-                    int wd = sp_date_weekday(d->date);
-                    int skipped = sp_skip_has(skips, ns, day_of(d->date));
-                    int free_day = skipped || (masks[m] &&
-                                               !(masks[m] & (1u << wd)));
-                    assert_int_equal(d->is_free, free_day);
-                    if (d->is_free || d->is_rest) {
-                        assert_int_equal(d->n_intro, 0);
-                        if (!d->is_final)
-                            assert_int_equal(d->n_review, 0);
+    /* seven interview dates (every weekday), windows of 1 to 75 days */
+    for (int iw = 0; iw < 7; iw++) {
+        sp_date iv = D(2027, 3, 1 + iw);
+        long ivd = day_of(iv);
+        sp_day_range skips[2] = {{ivd - 9, ivd - 7}, {ivd - 30, ivd - 30}};
+        for (int len = 1; len <= 75; len++) {
+            for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+                for (size_t ns = 0; ns <= 2; ns++) {
+                    sp_date st = sp_date_from_days(ivd - len);
+                    sp_constraints c = {&iv, &st, masks[m], skips, ns};
+                    sp_schedule *s = sp_schedule_fit(&pack, &c);
+                    assert_non_null(s);
+                    runs++;
+                    assert_true(s->fitted);
+                    assert_int_equal(s->n_days, len);
+                    assert_int_equal(day_of(s->first_day), ivd - len);
+                    int work = 0, run = 0, intro_days = 0;
+                    for (int k = 0; k < s->n_days; k++) {
+                        const sp_day *d = &s->days[k];
+                        /* every day in range, in order */
+                        assert_int_equal(day_of(d->date), ivd - len + k);
+                        assert_int_equal(d->number, k + 1);
+                        int wd = sp_date_weekday(d->date);
+                        int skipped = sp_skip_has(skips, ns, day_of(d->date));
+                        int free_day = skipped || (masks[m] &&
+                                                   !(masks[m] & (1u << wd)));
+                        assert_int_equal(d->is_free, free_day);
+                        if (d->is_free || d->is_rest) {
+                            assert_int_equal(d->n_intro, 0);
+                            if (!d->is_final)
+                                assert_int_equal(d->n_review, 0);
+                        }
+                        if (d->is_free)
+                            assert_int_equal(d->n_tasks, 0);
+                        else if (!d->is_added_rest)
+                            work++;
+                        /* never seven days in a row without rest */
+                        run = (d->is_free || d->is_rest) ? 0 : run + 1;
+                        assert_true(run < 7);
+                        intro_days += !d->is_free && !d->is_rest && !d->is_eve;
+                        for (size_t i = 0; i < d->n_review; i++)
+                            assert_true(s->intro_day[d->review[i]] < k + 1);
                     }
-                    if (d->is_free)
-                        assert_int_equal(d->n_tasks, 0);
-                    else if (!d->is_added_rest)
-                        work++;
-                    /* never seven days in a row without rest */
-                    run = (d->is_free || d->is_rest) ? 0 : run + 1;
-                    assert_true(run < 7);
-                    intro_days += !d->is_free && !d->is_rest && !d->is_eve;
-                    for (size_t i = 0; i < d->n_review; i++)
-                        assert_true(s->intro_day[d->review[i]] < k + 1);
+                    assert_int_equal(work, s->n_slots);
+                    /* the eve is light */
+                    const sp_day *eve = &s->days[len - 1];
+                    if (!eve->is_free && !eve->is_rest) {
+                        assert_true(eve->is_eve);
+                        if (intro_days > 0)
+                            assert_int_equal(eve->n_intro, 0);
+                        for (size_t i = 0; i < eve->n_tasks; i++) {
+                            const sp_task_ref *tr = &eve->tasks[i];
+                            sp_task_kind k = pack.phases[tr->phase]
+                                                 .tasks[tr->task].kind;
+                            assert_true(k != SP_TASK_PRACTICE
+                                        && k != SP_TASK_MOCK);
+                        }
+                    }
+                    /* every question introduced exactly once when a day is
+                     * left, on a day that takes cards */
+                    for (size_t q = 0; q < 8; q++) {
+                        int day = s->intro_day[q];
+                        if (s->n_slots == 0) {
+                            assert_int_equal(day, 0);
+                            continue;
+                        }
+                        assert_true(day >= 1 && day <= len);
+                        int seen = 0;
+                        for (int k = 0; k < len; k++)
+                            for (size_t i = 0; i < s->days[k].n_intro; i++)
+                                seen += s->days[k].intro[i] == q;
+                        assert_int_equal(seen, 1);
+                        assert_false(s->days[day - 1].is_free);
+                    }
+                    /* each phase keeps its order and a day when there is
+                     * room for one each */
+                    if (s->n_slots >= 3)
+                        for (size_t p = 0; p < 3; p++) {
+                            assert_true(phase_slots(s, p) >= 1);
+                            if (p > 0)
+                                assert_true(s->phases[p].first_day
+                                            > s->phases[p - 1].first_day);
+                        }
+                    sp_schedule_free(s);
                 }
-                assert_int_equal(work, s->n_slots);
-                /* the eve is light */
-                const sp_day *eve = &s->days[len - 1];
-                if (!eve->is_free && !eve->is_rest) {
-                    assert_true(eve->is_eve);
-                    if (intro_days > 0)
-                        assert_int_equal(eve->n_intro, 0);
-                    for (size_t i = 0; i < eve->n_tasks; i++) {
-                        sp_task_kind k = pack.phases[eve->tasks[i].phase]
-                                             .tasks[eve->tasks[i].task].kind;
-                        assert_true(k != SP_TASK_PRACTICE
-                                    && k != SP_TASK_MOCK);
-                    }
-                }
-                /* every question introduced exactly once when a day is
-                 * left, on a day that takes cards */
-                for (size_t q = 0; q < 8; q++) {
-                    int day = s->intro_day[q];
-                    if (s->n_slots == 0) {
-                        assert_int_equal(day, 0);
-                        continue;
-                    }
-                    assert_true(day >= 1 && day <= len);
-                    int seen = 0;
-                    for (int k = 0; k < len; k++)
-                        for (size_t i = 0; i < s->days[k].n_intro; i++)
-                            seen += s->days[k].intro[i] == q;
-                    assert_int_equal(seen, 1);
-                    assert_false(s->days[day - 1].is_free);
-                }
-                /* each phase keeps its order and a day when there is
-                 * room for one each */
-                if (s->n_slots >= 3)
-                    for (size_t p = 0; p < 3; p++) {
-                        assert_true(phase_slots(s, p) >= 1);
-                        if (p > 0)
-                            assert_true(s->phases[p].first_day
-                                        > s->phases[p - 1].first_day);
-                    }
-                sp_schedule_free(s);
             }
         }
     }
-    assert_int_equal(runs, 75 * 5 * 3);
+    assert_int_equal(runs, 7 * 75 * 5 * 3);
 }
 
 int main(void)
