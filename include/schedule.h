@@ -62,10 +62,15 @@
  *   - The eve (the day before the interview) is light: no new cards and
  *     no practice or mock task.  A practice or mock task whose only day
  *     would be the eve moves to the slot before it (a warning says so).
- *   - Rest: no run of seven days without a rest or free day.  Where the
- *     laid-out plan has one, its seventh day becomes a rest day with no
- *     tasks (is_added_rest) and the plan is laid out again over the
- *     remaining slots, until no such run is left.
+ *   - Rest: no run of seven days without a rest or free day.  On the
+ *     calendar, the seventh day of every run of days that are not free
+ *     becomes a rest day with no tasks (is_added_rest) before the tasks
+ *     are laid out over the other days.  Where a rest task of the source
+ *     then lands right beside an added rest day, the two merge: the rest
+ *     task takes the added day and its own day goes to the neighbouring
+ *     task (which starts a day earlier or ends a day later), so the plan
+ *     does not rest twice in a row (unless the rule needs both, or the
+ *     source rests on the eve).
  *   - Reviews follow the same spaced rule over calendar days, moving off
  *     rest and free days.  New cards never go on the eve while another
  *     day is left.

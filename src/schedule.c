@@ -131,13 +131,6 @@ static int warn(sp_schedule *s, const char *fmt, ...)
     return 0;
 }
 
-static void clear_warnings(sp_schedule *s)
-{
-    for (size_t i = 0; i < s->n_warnings; i++)
-        free(s->warnings[i]);
-    s->n_warnings = 0;
-}
-
 /* Splits TOTAL into N parts in proportion to W: part i ends at
  * floor(C_{i+1} * TOTAL / S) (C_i the sum of the weights before i, S of
  * all).  A part of weight <= 0 gets nothing; the others get at least one
@@ -446,21 +439,137 @@ static int light_eve(sp_schedule *s, const sp_pack *pack, const int *slot,
     return 0;
 }
 
-/* The weekly rule: the seventh day of a run without a rest or free day
- * becomes an added rest day.  Returns 1 if it added any. */
-static int weekly_rest(const sp_schedule *s, unsigned char *forced)
+/* The weekly rule, on the calendar: the seventh day of every run of days
+ * that are not free becomes an added rest day. */
+static void weekly_rests(const sp_schedule *s, unsigned char *forced)
 {
-    int run = 0, added = 0;
+    int run = 0;
     for (int k = 0; k < s->n_days; k++) {
-        if (is_off(&s->days[k])) {
+        if (s->days[k].is_free) {
             run = 0;
         } else if (++run == 7) {
             forced[k] = 1;
-            added = 1;
             run = 0;
         }
     }
-    return added;
+}
+
+/* Phase P's span from its tasks' days (when any is placed). */
+static void phase_span_from_tasks(sp_schedule *s, const sp_pack *pack,
+                                  size_t p)
+{
+    int first = 0, last = 0;
+    for (size_t t = 0; t < pack->phases[p].n_tasks; t++) {
+        int a = s->phases[p].task_first[t], z = s->phases[p].task_last[t];
+        if (a > 0 && (first == 0 || a < first))
+            first = a;
+        if (z > last)
+            last = z;
+    }
+    if (first > 0) {
+        s->phases[p].first_day = first;
+        s->phases[p].n_days = last - first + 1;
+    }
+}
+
+/* Day K's day_in_phase from its phase's span. */
+static void day_place(sp_schedule *s, int k)
+{
+    sp_day *dd = &s->days[k - 1];
+    int d0 = s->phases[dd->phase].first_day;
+    dd->day_in_phase = k - d0 > 0 ? k - d0 : 0;
+}
+
+/* 1 if every task on day K starts there (FIRST) or ends there (!FIRST). */
+static int tasks_edge(const sp_schedule *s, int k, int first)
+{
+    const sp_day *d = &s->days[k - 1];
+    for (size_t i = 0; i < d->n_tasks; i++) {
+        const sp_phase_span *sp = &s->phases[d->tasks[i].phase];
+        int at = first ? sp->task_first[d->tasks[i].task]
+                       : sp->task_last[d->tasks[i].task];
+        if (at != k)
+            return 0;
+    }
+    return d->n_tasks > 0;
+}
+
+/* Working days in a row from day K going by STEP (+1 or -1). */
+static int run_from(const sp_schedule *s, int k, int step)
+{
+    int n = 0;
+    for (; k >= 1 && k <= s->n_days && !is_off(&s->days[k - 1]); k += step)
+        n++;
+    return n;
+}
+
+/* An added rest day F next to a rest day R of the source's: the source's
+ * rest moves onto F and R works, taking the tasks of the working day on
+ * its other side W (which start or end a day earlier or later), so that
+ * the plan does not rest twice in a row.  0 or -1. */
+static int merge_rest(sp_schedule *s, const sp_pack *pack, int f, int r,
+                      int w)
+{
+    sp_day *fd = &s->days[f - 1], *rd = &s->days[r - 1];
+    sp_day *wd = &s->days[w - 1];
+    sp_task_ref *buf = fd->tasks;
+    fd->tasks = rd->tasks;
+    fd->n_tasks = rd->n_tasks;
+    rd->tasks = buf;
+    rd->n_tasks = 0;
+    for (size_t i = 0; i < fd->n_tasks; i++) {
+        sp_phase_span *sp = &s->phases[fd->tasks[i].phase];
+        sp->task_first[fd->tasks[i].task] = f;
+        sp->task_last[fd->tasks[i].task] = f;
+    }
+    for (size_t i = 0; i < wd->n_tasks; i++) {
+        sp_task_ref t = wd->tasks[i];
+        if (push_task(&rd->tasks, &rd->n_tasks, t.phase, t.task))
+            return -1;
+        if (w > r)
+            s->phases[t.phase].task_first[t.task] = r;
+        else
+            s->phases[t.phase].task_last[t.task] = r;
+    }
+    fd->is_added_rest = 0;
+    day_kinds(fd, pack);
+    day_kinds(rd, pack);
+    fd->phase = fd->tasks[0].phase;
+    rd->phase = wd->phase;
+    phase_span_from_tasks(s, pack, fd->phase);
+    phase_span_from_tasks(s, pack, rd->phase);
+    day_place(s, f);
+    day_place(s, r);
+    return 0;
+}
+
+/* Merges each added rest day with a source rest day beside it, when the
+ * weekly rule still holds (it does with rests on the calendar's every
+ * seventh day) and the eve stays light.  0 or -1. */
+static int merge_rests(sp_schedule *s, const sp_pack *pack)
+{
+    int n = s->n_days;
+    for (int f = 1; f <= n; f++) {
+        if (!s->days[f - 1].is_added_rest)
+            continue;
+        for (int side = -1; side <= 1; side += 2) {
+            int r = f + side, w = f + 2 * side;
+            if (w < 1 || w > n)
+                continue;
+            const sp_day *rd = &s->days[r - 1], *wd = &s->days[w - 1];
+            if (!rd->is_rest || rd->is_added_rest || rd->is_free
+                || is_off(wd) || !tasks_edge(s, r, 1)
+                || !tasks_edge(s, r, 0) || !tasks_edge(s, w, side > 0))
+                continue;
+            /* R works: the run through it stays under seven days */
+            if (1 + run_from(s, w, side) > 6)
+                continue;
+            if (merge_rest(s, pack, f, r, w))
+                return -1;
+            break;
+        }
+    }
+    return 0;
 }
 
 /* Warnings about what fitting merged: phases sharing days, phases with
@@ -696,7 +805,7 @@ static void fit_window(const sp_constraints *c, long total, long *first,
 static int fit(sp_schedule *s, const sp_pack *pack, const sp_constraints *c,
                long total)
 {
-    long first, L;
+    long first, L, W = 0;
     fit_window(c, total, &first, &L);
     s->fitted = 1;
     s->has_dates = 1;
@@ -704,7 +813,7 @@ static int fit(sp_schedule *s, const sp_pack *pack, const sp_constraints *c,
     s->first_day = sp_date_from_days(first);
     s->interview = sp_date_from_days(first + L);
     s->days = calloc(L ? (size_t)L : 1, sizeof *s->days);
-    int *slot = malloc((L ? (size_t)L : 1) * sizeof *slot);
+    int *slot = calloc(L ? (size_t)L : 1, sizeof *slot);
     unsigned char *forced = calloc(L ? (size_t)L : 1, 1);
     int rc = -1;
     if (!s->days || !slot || !forced)
@@ -717,19 +826,16 @@ static int fit(sp_schedule *s, const sp_pack *pack, const sp_constraints *c,
         dd->is_skipped = f == 2;
         s->n_free += f != 0;
     }
-    long W;
-    for (;;) {
-        W = 0;
-        for (long k = 0; k < L; k++)
-            if (!s->days[k].is_free && !forced[k])
-                slot[W++] = (int)k + 1;
-        clear_warnings(s);
-        if (lay_out_days(s, pack, slot, W, forced)
-            || light_eve(s, pack, slot, W))
-            goto out;
-        if (!weekly_rest(s, forced))
-            break;
-    }
+    weekly_rests(s, forced);
+    for (long k = 0; k < L; k++)
+        if (!s->days[k].is_free && !forced[k])
+            slot[W++] = (int)k + 1;
+    if (lay_out_days(s, pack, slot, W, forced)
+        || light_eve(s, pack, slot, W) || merge_rests(s, pack))
+        goto out;
+    W = 0;
+    for (long k = 0; k < L; k++)
+        W += !s->days[k].is_free && !s->days[k].is_added_rest;
     s->n_slots = (int)W;
     rc = fit_warnings(s, pack, W);
 out:

@@ -942,6 +942,33 @@ static void fit_weekly_rest(void **state)
                                  "day (at least one in seven)\n"));
     free(text);
     sp_schedule_free(s);
+    /* a source rest beside an added one takes its day: no two rest days
+     * in a row.  [study, rest, study] over 14 days: days 7 and 14 rest
+     * on the calendar, the source's rest would land on day 6 */
+    static sp_task three[3];
+    for (int i = 0; i < 3; i++) {
+        three[i].kind = i == 1 ? SP_TASK_REST : SP_TASK_STUDY;
+        three[i].text.spans = &s_more;
+        three[i].text.n_spans = 1;
+    }
+    sp_phase two_weeks = {"two", "Two weeks", 14, three, 3, {NULL, 0}};
+    pack.phases = &two_weeks;
+    sp_date iv2 = D(2026, 12, 15);
+    sp_constraints c2 = {&iv2, &st, 0, NULL, 0};
+    sp_schedule *s2 = sp_schedule_fit(&pack, &c2);
+    assert_non_null(s2);
+    assert_int_equal(s2->n_days, 14);
+    static const int first3[3] = {1, 7, 8}, last3[3] = {6, 7, 13};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s2->phases[0].task_first[i], first3[i]);
+        assert_int_equal(s2->phases[0].task_last[i], last3[i]);
+    }
+    for (int k = 1; k <= 14; k++) {
+        assert_int_equal(s2->days[k - 1].is_rest, k == 7 || k == 14);
+        assert_int_equal(s2->days[k - 1].is_added_rest, k == 14);
+    }
+    sp_schedule_free(s2);
+    pack.phases = &one;
     /* with weekends free the rule adds nothing */
     c.study_days = 0x3E;
     s = sp_schedule_fit(&pack, &c);
