@@ -721,6 +721,9 @@ static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
                       sp_batch_result *r, sp_diags *d)
 {
     sp_student_exporter ex = {NULL, NULL, NULL};
+    /* students are built in this process: Ctrl-C while a PDF is being
+     * written removes its temporary file */
+    sp_fsutil_install_signal_cleanup();
     sp_roster *roster = sp_roster_load(be->roster, d);
     memset(r, 0, sizeof *r);
     if (!roster)
