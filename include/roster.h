@@ -16,10 +16,11 @@
  * still built.  An unknown pack is found when the roster runs.
  *
  * sp_roster_run builds, for each pack the good rows name, the flashcards
- * once into OUT/<pack-id>/flashcards.pdf (they do not depend on the
+ * and pocket sheets once into OUT/<pack-id>/ (they do not depend on the
  * student), and for each student the booklet (timeline.pdf and
  * timeline-booklet.pdf, with the student's name on the cover and the
- * student's dates) into OUT/<pack-id>/students/<slug>/, then calls the
+ * student's dates) and the mock-interview kit (its sessions dated) into
+ * OUT/<pack-id>/students/<slug>/, then calls the
  * exporter hook (for calendars) there.  A row's empty start and
  * study_days take O's (the command line's); O's skips add to the row's; OUT/index.json lists the packs and
  * every student's files.  A student (or a pack's cards) whose inputs,

@@ -642,12 +642,36 @@ static void settle(sp_diags *d, sp_diags *pd, const sp_roster *r,
     sp_diags_move(d, pd);
 }
 
-/* The cards of pack J, once. */
+/* What a pack builds once (its cards and pocket sheets do not depend on
+ * the student) and what each student gets (the booklet, and the mock kit,
+ * whose sessions carry the student's dates). */
+enum { PACK_OUTPUTS = SP_OUT_FLASHCARDS | SP_OUT_POCKET,
+       STUDENT_OUTPUTS = SP_OUT_TIMELINE | SP_OUT_MOCK };
+static const char *const pack_files[] = {"flashcards", "pocket"};
+enum { N_PACK_FILES = sizeof pack_files / sizeof pack_files[0] };
+
+/* The names of the per-pack files in DIR (NAMES holds N_PACK_FILES of
+ * 32 bytes); returns how many exist. */
+static size_t pack_outputs(const char *dir, int dump,
+                           char names[N_PACK_FILES][32])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_PACK_FILES; i++) {
+        snprintf(names[n], 32, "%s.%s", pack_files[i], dump ? "dump" : "pdf");
+        char *p = path2(dir, names[n]);
+        if (p && access(p, F_OK) == 0)
+            n++;
+        free(p);
+    }
+    return n;
+}
+
+/* The cards (and pocket sheets) of pack J, once. */
 static void build_cards(pack_job *j, const sp_batch_opts *o,
                         const sp_fonts *fonts, sp_diags *d)
 {
     sp_build_opts bo = *o->build;
-    bo.outputs = SP_OUT_FLASHCARDS;
+    bo.outputs = o->build->outputs & PACK_OUTPUTS;
     bo.has_interview_date = bo.has_start = 0;
     bo.study_days = 0;
     bo.skip = NULL;
@@ -663,13 +687,17 @@ static void build_cards(pack_job *j, const sp_batch_opts *o,
     }
     if (load_pack(j, d) == 0) {
         stamp_key(&bo, fonts, j->inputs, "cards", key);
-        const char *name = bo.dump ? "flashcards.dump" : "flashcards.pdf";
         sp_build_result res;
+        char names[N_PACK_FILES][32];
+        const char *list[N_PACK_FILES];
+        for (size_t i = 0; i < N_PACK_FILES; i++)
+            list[i] = names[i];
         if (!o->force && fresh(dir, ".studypack-roster-cards", key)) {
             j->status = ST_UP_TO_DATE;
         } else if (sp_build_pack(j->pack, fonts, &bo, &res, d) == 0
-                   && write_stamp(dir, ".studypack-roster-cards", key, &name,
-                                  1, d) == 0) {
+                   && write_stamp(dir, ".studypack-roster-cards", key, list,
+                                  pack_outputs(dir, bo.dump, names), d)
+                          == 0) {
             j->status = ST_BUILT;
             say(o, "built cards of", j->id, NULL);
         }
@@ -754,7 +782,7 @@ static int build_student(pack_job *j, const sp_student *st,
                          const sp_fonts *fonts, sp_diags *d)
 {
     sp_build_opts bo = *o->build;
-    bo.outputs = SP_OUT_TIMELINE;
+    bo.outputs = o->build->outputs & STUDENT_OUTPUTS;
     bo.has_interview_date = 1;
     bo.interview_y = st->interview.year;
     bo.interview_m = st->interview.month;
@@ -813,10 +841,16 @@ static int write_index(const sp_roster *r, const pack_job *jobs, size_t nj,
         sp_buf_printf(&b, ",\n      \"status\": \"%s\",\n      \"files\": [",
                       status_name(j->status));
         if (j->status == ST_BUILT || j->status == ST_UP_TO_DATE) {
-            char rel[160];
-            snprintf(rel, sizeof rel, "%s/flashcards.%s", j->id,
-                     o->build->dump ? "dump" : "pdf");
-            sp_buf_json(&b, rel);
+            char names[N_PACK_FILES][32];
+            char *dir = path2(o->build->out_dir, j->id);
+            size_t n = dir ? pack_outputs(dir, o->build->dump, names) : 0;
+            for (size_t k = 0; k < n; k++) {
+                char *rel = path2(j->id, names[k]);
+                sp_buf_str(&b, k ? ", " : "");
+                sp_buf_json(&b, rel ? rel : "");
+                free(rel);
+            }
+            free(dir);
         }
         sp_buf_str(&b, "]\n    }");
     }
@@ -930,7 +964,7 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
                                 n_paths > 1 ? " and the other paths" : "");
             continue;
         }
-        if (o->build->outputs & SP_OUT_FLASHCARDS)
+        if (o->build->outputs & PACK_OUTPUTS)
             build_cards(j, o, fonts, d);
         else if (load_pack(j, d) == 0)
             j->status = ST_NONE;        /* --only timeline: no cards */
@@ -943,7 +977,7 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
             const sp_student *st = &r->students[i];
             if (!st->ok || strcmp(st->pack, j->id) != 0)
                 continue;
-            if (!(o->build->outputs & SP_OUT_TIMELINE)) {
+            if (!(o->build->outputs & STUDENT_OUTPUTS)) {
                 sstatus[i] = ST_NONE;   /* --only flashcards: no booklets */
                 continue;
             }

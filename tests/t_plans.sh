@@ -80,8 +80,9 @@ for f in "$B/flashcards.pdf" "$D/flashcards.pdf" "$B/students/ada-lovelace/timel
          "$B/students/zoe-agren/timeline-booklet.pdf" "$D/students/hopper-grace/timeline.pdf"; do
   check "roster: ${f#$OUT/} passes qpdf --check" qpdf --check "$f"
 done
-expect_eq "roster: the cards once per pack, none in the students' folders" "2" \
-  "$(find "$OUT" -name 'flashcards.pdf' | wc -l)"
+expect_eq "roster: the cards and pocket sheets once per pack, none in the students' folders" "2 2" \
+  "$(find "$OUT" -name 'flashcards.pdf' | wc -l) $(find "$OUT" -name 'pocket.pdf' | wc -l)"
+expect_eq "roster: a mock-interview kit per student" "3" "$(find "$OUT" -path '*/students/*' -name 'mock-interview.pdf' | wc -l)"
 cover() { pdftotext -f 1 -l 1 "$1/timeline.pdf" - | grep -E '^(Name|Interview):|^Study from' | tr '\n' '|'; }
 expect_eq "roster: Ada's booklet, her name and dates" \
   "Interview: Thu 2026-12-24|Name: Ada Lovelace|Study from Tue 2026-12-01 to Wed 2026-12-23|" \
@@ -105,11 +106,11 @@ for s in idx["students"]:
     assert all(os.path.isfile(os.path.join(sys.argv[2], f)) for f in files)
     print(s["line"], s["name"], s["status"], " ".join(os.path.basename(f) for f in files))
 PY
-expect_eq "roster: index.json lists each student's files" "pack spotify-backend-developer built spotify-backend-developer/flashcards.pdf
-pack spotify-data-engineer built spotify-data-engineer/flashcards.pdf
-2 Ada Lovelace built timeline-booklet.pdf timeline.pdf
-3 Hopper, Grace built timeline-booklet.pdf timeline.pdf
-4 Zoë Ågren built timeline-booklet.pdf timeline.pdf
+expect_eq "roster: index.json lists each student's files" "pack spotify-backend-developer built spotify-backend-developer/flashcards.pdf spotify-backend-developer/pocket.pdf
+pack spotify-data-engineer built spotify-data-engineer/flashcards.pdf spotify-data-engineer/pocket.pdf
+2 Ada Lovelace built mock-interview.pdf timeline-booklet.pdf timeline.pdf
+3 Hopper, Grace built mock-interview.pdf timeline-booklet.pdf timeline.pdf
+4 Zoë Ågren built mock-interview.pdf timeline-booklet.pdf timeline.pdf
 5 Nobody failed 
 6 Bad Date failed " "$(cat "$TMP/idx")"
 
@@ -133,8 +134,8 @@ expect_eq "--skip given twice: both are free" "Day 9  Tue 2026-12-01  free day (
   "$($SP plan "$PACK" --interview-date 2026-12-24 --skip 2026-12-01 --skip 2026-12-03..2026-12-04 2>/dev/null | grep 'free day' | tr '\n' '|')"
 # --only flashcards with a roster: the cards, no booklets
 $SP batch -q --only flashcards --roster "$R" sources -o "$TMP/oc" >/dev/null 2>&1
-expect_eq "roster --only flashcards: two card PDFs, no booklet" "2 0" \
-  "$(find "$TMP/oc" -name flashcards.pdf | wc -l) $(find "$TMP/oc" -name 'timeline*.pdf' | wc -l)"
+expect_eq "roster --only flashcards: two card PDFs, no booklet" "2 0 0" \
+  "$(find "$TMP/oc" -name flashcards.pdf | wc -l) $(find "$TMP/oc" -name 'timeline*.pdf' | wc -l) $(find "$TMP/oc" -name 'pocket.pdf' | wc -l)"
 # command-line plan options apply to rows that leave them empty; --skip adds
 $SP batch -q --roster "$R" --study-days mon-fri --skip 2027-01-01 sources -o "$TMP/cl" >/dev/null 2>&1
 $SP plan sources/spotify-data-engineer.xml --interview-date 2027-01-15 \
