@@ -147,3 +147,7 @@ expect_eq "roster: a row without study_days takes --study-days; --skip adds" \
 pdftotext "$TMP/cl/spotify-backend-developer/students/zoe-agren/timeline.pdf" "$TMP/z2"
 expect_eq "roster: a row's own study_days win over --study-days" "$(grep -c '^Day [0-9]* · free day' "$TMP/zoe")" \
   "$(grep -c '^Day [0-9]* · free day' "$TMP/z2")"
+$SP plan "$PACK" --start 2000-01-01 --interview-date 2026-12-24 >/dev/null 2>"$TMP/err"
+expect_eq "a window over ten years is a usage error" \
+  "2:studypack: error: from the start (2000-01-01) to the interview (2026-12-24) is 9854 days; the limit is 3660" \
+  "$?:$(head -n 1 "$TMP/err")"
