@@ -19,7 +19,7 @@ MANDIR    := $(PREFIX)/share/man/man1
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2
+PKGS      := libxml-2.0 freetype2 libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -35,7 +35,8 @@ LDLIBS    += -lhpdf -lmd -lm $(PKG_LIBS) -lpthread
 DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev xxd \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
-  valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei
+  valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
+  python3-reportlab libdeflate-dev
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
