@@ -623,10 +623,33 @@ static int fit_warnings(sp_schedule *s, const sp_pack *pack, long W)
                     n++;
                     break;
                 }
-        if ((size_t)n < ph->n_tasks && (size_t)ph->days >= ph->n_tasks
-            && warn(s, "phase '%s' has %ld day%s for its %zu tasks: tasks "
-                    "share days", ph->id ? ph->id : "", n, n == 1 ? "" : "s",
-                    ph->n_tasks))
+        if ((size_t)n >= ph->n_tasks || (size_t)ph->days < ph->n_tasks)
+            continue;
+        /* name the tasks of the first day that several of them share */
+        char names[400] = "", one[96], when[SP_DATE_BUF] = "";
+        for (int k = 0; k < s->n_days && !*names; k++) {
+            const sp_day *dd = &s->days[k];
+            size_t mine = 0;
+            for (size_t i = 0; i < dd->n_tasks; i++)
+                mine += dd->tasks[i].phase == p;
+            if (mine < 2)
+                continue;
+            size_t len = 0, j = 0;
+            for (size_t i = 0; i < dd->n_tasks && len < sizeof names; i++) {
+                if (dd->tasks[i].phase != p)
+                    continue;
+                task_name(&ph->tasks[dd->tasks[i].task], one, 64);
+                len += (size_t)snprintf(names + len, sizeof names - len,
+                                        "%s%s", j == 0 ? ""
+                                                : j + 1 == mine ? " and "
+                                                                : ", ", one);
+                j++;
+            }
+            sp_date_format(dd->date, when, sizeof when);
+        }
+        if (warn(s, "phase '%s' has %ld day%s for its %zu tasks: %s share %s",
+                 ph->id ? ph->id : "", n, n == 1 ? "" : "s", ph->n_tasks,
+                 *names ? names : "tasks", *when ? when : "days"))
             return -1;
     }
     return 0;

@@ -13,8 +13,8 @@ $SP plan "$PACK" --start 2026-12-02 --interview-date 2026-12-13 \
   --study-days mon-sat --skip 2026-12-08 >"$TMP/p11" 2>"$TMP/e11"
 expect_eq "plan, 11 days: exit 0" 0 $?
 expect_file "plan, 11 days, mon-sat, a skipped day (golden)" tests/golden/plan/fitted-11-days.txt "$TMP/p11"
-expect_eq "plan, 11 days: warnings name the phases whose tasks share days" \
-  "3 sources/spotify-backend-developer.xml: warning: phase 'foundations' has 2 days for its 3 tasks: tasks share days" \
+expect_eq "plan, 11 days: warnings name the phases and the tasks that share a day" \
+  "3 sources/spotify-backend-developer.xml: warning: phase 'foundations' has 2 days for its 3 tasks: study 'Distributed-systems and API basics' and study 'Security and production basics' share Wed 2026-12-02" \
   "$(wc -l <"$TMP/e11") $(head -n 1 "$TMP/e11")"
 grep -q '^Day 1  Wed 2026-12-02 ' "$TMP/p11" && ok "plan starts on --start" || not_ok "plan starts on --start"
 grep -q '^Day 11  Sat 2026-12-12  Mock interviews and review$' "$TMP/p11" && ok "plan ends the day before the interview" || not_ok "plan ends the day before the interview"
