@@ -47,6 +47,12 @@ int sp_batch_find_packs(char *const *paths, int n_paths, sp_pack_ref **out,
                         size_t *n_out, sp_diags *d);
 void sp_pack_refs_free(sp_pack_ref *refs, size_t n);
 
+/* The workers' line format for diagnostics, for other drivers that fork
+ * workers: a worker writes D to FD; the parent adds what BUF[0..LEN) holds
+ * (whole lines; BUF is changed) to D. */
+void sp_batch_send_diags(int fd, const sp_diags *d);
+void sp_batch_read_diags(char *buf, size_t len, sp_diags *d);
+
 /* The stamp file kept beside a pack's output. */
 #define SP_STAMP_NAME ".studypack-stamp"
 

@@ -20,7 +20,8 @@
  * student), and for each student the booklet (timeline.pdf and
  * timeline-booklet.pdf, with the student's name on the cover and the
  * student's dates) and the mock-interview kit (its sessions dated) into
- * OUT/<pack-id>/students/<slug>/, then calls the
+ * OUT/<pack-id>/students/<slug>/ (O->jobs worker processes, one student
+ * each; diagnostics come back in the roster's order), then calls the
  * exporter hook (for calendars) there.  A row's empty start and
  * study_days take O's (the command line's); O's skips add to the row's; OUT/index.json lists the packs and
  * every student's files.  A student (or a pack's cards) whose inputs,

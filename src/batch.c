@@ -910,3 +910,20 @@ void sp_pack_refs_free(sp_pack_ref *refs, size_t n)
     }
     free(refs);
 }
+
+/* ---- the worker protocol for other drivers (rosters) -------------------- */
+
+void sp_batch_send_diags(int fd, const sp_diags *d)
+{
+    send_diags(fd, d);
+}
+
+void sp_batch_read_diags(char *buf, size_t len, sp_diags *d)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.buf = buf;
+    j.len = len;
+    j.diags = d;
+    parse_reply(&j);
+}

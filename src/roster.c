@@ -3,12 +3,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sha2.h>
@@ -816,6 +819,177 @@ static int build_student(pack_job *j, const sp_student *st,
     return status;
 }
 
+/* ---- workers ------------------------------------------------------------ */
+
+/* A student to build: the row and its pack. */
+typedef struct {
+    size_t row;
+    pack_job *j;
+} todo;
+
+typedef struct {
+    pid_t pid;
+    int fd;
+    size_t item;
+    char *buf;
+    size_t len, cap;
+} worker;
+
+enum { EXIT_BUILT = 0, EXIT_FRESH = 10, EXIT_NONE = 11 };
+
+/* A worker process: builds one student, sends its diagnostics, exits with
+ * its status. */
+static void student_worker(int fd, const todo *t, const sp_roster *r,
+                           const sp_batch_opts *o,
+                           const sp_student_exporter *ex,
+                           const sp_fonts *fonts)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sp_fsutil_install_signal_cleanup();
+    sp_diags *d = sp_diags_new();
+    if (!d)
+        _exit(3);
+    int st = build_student(t->j, &r->students[t->row], r, o, ex, fonts, d);
+    sp_batch_send_diags(fd, d);
+    close(fd);
+    _exit(st == ST_BUILT ? EXIT_BUILT : st == ST_UP_TO_DATE ? EXIT_FRESH
+          : st == ST_NONE ? EXIT_NONE : 1);
+}
+
+/* Reads from worker W; on end of file reaps it and settles its student
+ * (status into SSTATUS, diagnostics into SD).  1 when done, 0 or -1. */
+static int drain_worker(worker *w, const todo *items, const sp_roster *r,
+                        int *sstatus, sp_diags **sd)
+{
+    if (w->len + 4096 > w->cap) {
+        size_t nc = w->cap ? w->cap * 2 : 8192;
+        char *nb = realloc(w->buf, nc);
+        if (!nb)
+            return -1;
+        w->buf = nb;
+        w->cap = nc;
+    }
+    ssize_t n = read(w->fd, w->buf + w->len, w->cap - w->len - 1);
+    if (n < 0 && errno == EINTR)
+        return 0;
+    if (n > 0) {
+        w->len += (size_t)n;
+        return 0;
+    }
+    close(w->fd);
+    w->fd = -1;
+    int status = 0;
+    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    size_t row = items[w->item].row;
+    sp_batch_read_diags(w->buf, w->len, sd[row]);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    sstatus[row] = code == EXIT_BUILT   ? ST_BUILT
+                   : code == EXIT_FRESH ? ST_UP_TO_DATE
+                   : code == EXIT_NONE  ? ST_NONE
+                                        : ST_FAILED;
+    if (WIFSIGNALED(status))
+        sp_diag_add(sd[row], SP_D_IO, r->file, r->students[row].line, 0,
+                    "the worker building the booklet of student '%s' was "
+                    "killed by signal %d", r->students[row].name,
+                    WTERMSIG(status));
+    free(w->buf);
+    w->buf = NULL;
+    w->len = w->cap = 0;
+    return 1;
+}
+
+/* Builds the N students of ITEMS, up to JOBS at a time in worker processes
+ * (in this process with one job); statuses into SSTATUS, each student's
+ * diagnostics into SD[row].  0, or 3 on a system error. */
+static int run_students(const todo *items, size_t n, int jobs,
+                        const sp_roster *r, const sp_batch_opts *o,
+                        const sp_student_exporter *ex, const sp_fonts *fonts,
+                        int *sstatus, sp_diags **sd, sp_diags *d)
+{
+    if (jobs <= 1) {
+        for (size_t i = 0; i < n; i++)
+            sstatus[items[i].row] =
+                build_student(items[i].j, &r->students[items[i].row], r, o,
+                              ex, fonts, sd[items[i].row]);
+        return 0;
+    }
+    worker *w = calloc((size_t)jobs, sizeof *w);
+    struct pollfd *pfd = calloc((size_t)jobs, sizeof *pfd);
+    int rc = 0, running = 0;
+    size_t next = 0;
+    if (!w || !pfd) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        rc = 3;
+    }
+    for (int i = 0; w && i < jobs; i++)
+        w[i].fd = -1;
+    while (rc == 0 && (next < n || running > 0)) {
+        for (int i = 0; i < jobs && next < n; i++) {
+            if (w[i].fd >= 0)
+                continue;
+            int p[2];
+            if (pipe(p) != 0) {
+                sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot create a pipe: "
+                            "%s", strerror(errno));
+                rc = 3;
+                break;
+            }
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid < 0) {
+                sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot start a worker: "
+                            "%s", strerror(errno));
+                close(p[0]);
+                close(p[1]);
+                rc = 3;
+                break;
+            }
+            if (pid == 0) {
+                close(p[0]);
+                student_worker(p[1], &items[next], r, o, ex, fonts);
+            }
+            close(p[1]);
+            w[i].pid = pid;
+            w[i].fd = p[0];
+            w[i].item = next++;
+            running++;
+        }
+        int k = 0, at[256];
+        for (int i = 0; i < jobs && k < 256; i++)
+            if (w[i].fd >= 0) {
+                pfd[k].fd = w[i].fd;
+                pfd[k].events = POLLIN;
+                at[k++] = i;
+            }
+        if (k == 0)
+            continue;
+        if (poll(pfd, (nfds_t)k, -1) < 0 && errno != EINTR)
+            break;
+        for (int i = 0; i < k; i++) {
+            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            int got = drain_worker(&w[at[i]], items, r, sstatus, sd);
+            if (got < 0) {
+                sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+                rc = 3;
+            } else if (got == 1) {
+                running--;
+            }
+        }
+    }
+    /* after a system error: wait for the workers still running */
+    for (int i = 0; w && i < jobs; i++) {
+        while (w[i].fd >= 0 && drain_worker(&w[i], items, r, sstatus, sd) == 0)
+            ;
+        free(w[i].buf);
+    }
+    free(w);
+    free(pfd);
+    return rc;
+}
+
 /* ---- index.json ----------------------------------------------------------- */
 
 static int write_index(const sp_roster *r, const pack_job *jobs, size_t nj,
@@ -926,8 +1100,13 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
     int rc = sp_batch_find_packs(paths, n_paths, &refs, &n_refs, d);
     pack_job *jobs = calloc(r->n_students ? r->n_students : 1, sizeof *jobs);
     int *sstatus = calloc(r->n_students ? r->n_students : 1, sizeof *sstatus);
-    size_t nj = 0;
-    if (!jobs || !sstatus) {
+    todo *items = calloc(r->n_students ? r->n_students : 1, sizeof *items);
+    sp_diags **sd = calloc(r->n_students ? r->n_students : 1, sizeof *sd);
+    size_t nj = 0, n_items = 0;
+    for (size_t i = 0; sd && i < r->n_students; i++)
+        if (!(sd[i] = sp_diags_new()))
+            rc = 3;
+    if (!jobs || !sstatus || !items || !sd || rc) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         rc = 3;
     }
@@ -987,9 +1166,22 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
                             j->id);
                 continue;
             }
-            sstatus[i] = build_student(j, st, r, o, ex, fonts, d);
+            items[n_items].row = i;
+            items[n_items].j = j;
+            n_items++;
         }
     }
+    /* the students, in parallel; their diagnostics in the roster's order */
+    int n_jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (n_jobs > 256)
+        n_jobs = 256;
+    if (rc == 0 && n_items > 0
+        && run_students(items, n_items, n_jobs < 1 ? 1 : n_jobs, r, o, ex,
+                        fonts, sstatus, sd, d) != 0)
+        rc = 3;
+    for (size_t i = 0; sd && i < r->n_students; i++)
+        if (sd[i])
+            sp_diags_move(d, sd[i]);
     for (size_t i = 0; i < r->n_students && jobs && sstatus; i++) {
         res->built += sstatus[i] == ST_BUILT;
         res->up_to_date += sstatus[i] == ST_UP_TO_DATE;
@@ -1001,6 +1193,10 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
         rc = 1;
     for (size_t k = 0; jobs && k < nj; k++)
         sp_pack_free(jobs[k].pack);
+    for (size_t i = 0; sd && i < r->n_students; i++)
+        sp_diags_free(sd[i]);
+    free(sd);
+    free(items);
     free(jobs);
     free(sstatus);
     sp_pack_refs_free(refs, n_refs);
