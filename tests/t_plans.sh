@@ -151,3 +151,10 @@ $SP plan "$PACK" --start 2000-01-01 --interview-date 2026-12-24 >/dev/null 2>"$T
 expect_eq "a window over ten years is a usage error" \
   "2:studypack: error: from the start (2000-01-01) to the interview (2026-12-24) is 9854 days; the limit is 3660" \
   "$?:$(head -n 1 "$TMP/err")"
+# workers: the same booklets and the same diagnostics with one or two
+$SP batch -j 1 -q --roster "$R" sources -o "$TMP/j1" >/dev/null 2>"$TMP/e1"
+$SP batch -j 2 -q --roster "$R" sources -o "$TMP/j2" >/dev/null 2>"$TMP/e2"
+check "roster -j 1 and -j 2: the same diagnostics, in the roster's order" cmp "$TMP/e1" "$TMP/e2"
+check "roster -j 1 and -j 2: byte-identical booklets" \
+  cmp "$TMP/j1/spotify-backend-developer/students/zoe-agren/timeline.pdf" \
+      "$TMP/j2/spotify-backend-developer/students/zoe-agren/timeline.pdf"
