@@ -852,6 +852,7 @@ static void student_worker(int fd, const todo *t, const sp_roster *r,
         _exit(3);
     int st = build_student(t->j, &r->students[t->row], r, o, ex, fonts, d);
     sp_batch_send_diags(fd, d);
+    sp_diags_free(d);
     close(fd);
     _exit(st == ST_BUILT ? EXIT_BUILT : st == ST_UP_TO_DATE ? EXIT_FRESH
           : st == ST_NONE ? EXIT_NONE : 1);
