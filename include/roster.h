@@ -3,8 +3,8 @@
  * A roster is CSV as RFC 4180 has it: records of fields separated by
  * commas and ended by CRLF or LF; a field in double quotes may hold
  * commas, line breaks and doubled quotes ("").  Spaces around a field
- * (outside its quotes) are trimmed, empty lines skipped, a UTF-8 byte-order mark
- * ignored.  The first record is the header: it names the columns, in any
+ * (outside its quotes) are trimmed, empty lines skipped, a UTF-8
+ * byte-order mark ignored.  The first record is the header: it names the columns, in any
  * order and any case: name, pack and interview_date are required;
  * start, study_days and skip are optional (the values of --start,
  * --study-days and --skip; empty: none).  Other columns are ignored with
@@ -23,8 +23,8 @@
  * OUT/<pack-id>/students/<slug>/ (O->jobs worker processes, one student
  * each; diagnostics come back in the roster's order), then calls the
  * exporter hook (for calendars) there.  A row's empty start and
- * study_days take O's (the command line's); O's skips add to the row's; OUT/index.json lists the packs and
- * every student's files.  A student (or a pack's cards) whose inputs,
+ * study_days take O's (the command line's); O's skips add to the row's.
+ * OUT/index.json lists the packs and every student's files.  A student (or a pack's cards) whose inputs,
  * fonts, options and dates have not changed is skipped, unless forced.
  *
  * Who may include: main, tests, the fuzzer.
