@@ -4,11 +4,11 @@
  * commas and ended by CRLF or LF; a field in double quotes may hold
  * commas, line breaks and doubled quotes ("").  Spaces around a field
  * (outside its quotes) are trimmed, empty lines skipped, a UTF-8
- * byte-order mark ignored.  The first record is the header: it names the columns, in any
- * order and any case: name, pack and interview_date are required;
- * start, study_days and skip are optional (the values of --start,
- * --study-days and --skip; empty: none).  Other columns are ignored with
- * a warning.
+ * byte-order mark ignored.  The first record is the header: it names the
+ * columns, in any order and any case: name, pack and interview_date are
+ * required; start, study_days and skip are optional (the values of
+ * --start, --study-days and --skip; empty: none).  Other columns are
+ * ignored with a warning.
  *
  * A row that cannot be used (a bad date, no name, a wrong number of
  * fields, a folder name another row has) is an error naming the roster's
@@ -24,8 +24,9 @@
  * each; diagnostics come back in the roster's order), then calls the
  * exporter hook (for calendars) there.  A row's empty start and
  * study_days take O's (the command line's); O's skips add to the row's.
- * OUT/index.json lists the packs and every student's files.  A student (or a pack's cards) whose inputs,
- * fonts, options and dates have not changed is skipped, unless forced.
+ * OUT/index.json lists the packs and every student's files.  A student
+ * (or a pack's cards) whose inputs, fonts, options and dates have not
+ * changed is skipped, unless forced.
  *
  * Who may include: main, tests, the fuzzer.
  * Ownership: a roster owns its file name and every student's strings and

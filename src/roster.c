@@ -991,7 +991,7 @@ static int run_students(const todo *items, size_t n, int jobs,
     return rc;
 }
 
-/* ---- index.json ----------------------------------------------------------- */
+/* ---- index.json --------------------------------------------------------- */
 
 static int write_index(const sp_roster *r, const pack_job *jobs, size_t nj,
                        const int *sstatus, const sp_batch_opts *o,
@@ -1135,7 +1135,8 @@ int sp_roster_run(const sp_roster *r, char *const *paths, int n_paths,
         if (!j->ref) {
             j->status = ST_FAILED;
             for (size_t i = 0; i < r->n_students; i++)
-                if (r->students[i].ok && strcmp(r->students[i].pack, j->id) == 0)
+                if (r->students[i].ok
+                    && strcmp(r->students[i].pack, j->id) == 0)
                     sp_diag_add(d, SP_D_REFERENCE, r->file,
                                 r->students[i].line, 0, "student '%s': "
                                 "unknown pack '%s' (no pack with that id in "
