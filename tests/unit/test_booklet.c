@@ -762,6 +762,7 @@ static void personal(void **state)
     assert_int_equal(n % 4, 0);
     check_inside(&doc, SP_BOOKLET_A5_W_PT, SP_BOOKLET_A5_H_PT, MARGIN,
                  GUTTER);
+    check_outline(&doc, s, 1);
     check_plan(&doc, p, s, 0);
     const sp_dlist *cover = &doc.pages[0];
     assert_non_null(find(cover, "Name: ", 0));
