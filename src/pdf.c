@@ -1,4 +1,5 @@
-/* pdf.c - the PDF device (see pdf.h).  The only file that includes hpdf.h.
+/* pdf.c - the PDF device (see pdf.h).  With its image part, pdf_image.c,
+ * the only file that includes hpdf.h.
  *
  * How pages are made: each output page's content stream is written here
  * as PDF operators into a buffer, deflated on a worker thread through
@@ -71,6 +72,7 @@
 #include FT_FREETYPE_H
 
 #include "fsutil.h"
+#include "pdf_image.h"
 #include "reserve.h"
 
 #define MAX_CIDS 0xFFFF           /* CIDs and subset glyphs are 16-bit */
@@ -122,6 +124,7 @@ typedef struct {
     efont *font[SP_FACE_COUNT];     /* each face's, once used */
     unsigned long page_no;          /* pages begun so far */
     int reported;                   /* a failure has been reported */
+    sp_pdf_images *images;          /* figures embedded so far */
 } pdf_ctx;
 
 /* A short text for the libharu errors we can run into. */
@@ -1528,6 +1531,63 @@ static void draw_rect(page_ctx *pc, double x, double y, double w, double hh,
         CB_LIT(&pc->cb, "re\nf\n");
 }
 
+/* ---- images (the embedding is in pdf_image.c) ---- */
+
+/* A figure's image stretched over its box: "q w 0 0 h x y cm /Im Do Q". */
+static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
+                      double h)
+{
+    if (!(it->w_pt > 0 && it->h_pt > 0))
+        return 0;
+    char why[512] = "";
+    HPDF_Image im = NULL;
+    sp_pdf_image_status st = sp_pdf_image_get(&c->images, c->pdf,
+                                              it->text ? it->text : "", &im,
+                                              why, sizeof why);
+    if (st == SP_PDF_IMAGE_BAD) {
+        if (!c->reported)
+            sp_diag_add(c->d, SP_D_IMAGE, c->name, 0, 0,
+                        "cannot write the PDF: figure '%s': %s",
+                        it->text ? it->text : "", why);
+        c->reported = 1;
+        return -1;
+    }
+    if (st == SP_PDF_IMAGE_NOMEM) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
+        return -1;
+    }
+    if (st != SP_PDF_IMAGE_OK || sp_reserve_failed(&hpdf_reserve))
+        return fail(c, "embedding an image");
+    const char *name = HPDF_Page_GetXObjectName(pc->page, im);
+    if (!name || sp_reserve_failed(&hpdf_reserve))
+        return fail(c, "adding an image to a page");
+    end_text(pc);
+    if (it->alt && it->alt[0]) {
+        /* the figure's text for readers who cannot see it */
+        char *alt = sp_pdf_text_string(it->alt);
+        if (!alt) {
+            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
+            return -1;
+        }
+        CB_LIT(&pc->cb, "/Span <</Alt ");
+        cb_put(&pc->cb, alt, strlen(alt));
+        CB_LIT(&pc->cb, " >> BDC\n");
+        free(alt);
+    }
+    CB_LIT(&pc->cb, "q\n");
+    cb_num(&pc->cb, it->w_pt);
+    CB_LIT(&pc->cb, " 0 0 ");
+    cb_num(&pc->cb, it->h_pt);
+    cb_num(&pc->cb, it->x_pt);
+    cb_num(&pc->cb, h - it->y_pt - it->h_pt);
+    CB_LIT(&pc->cb, "cm\n/");
+    cb_put(&pc->cb, name, strlen(name));
+    CB_LIT(&pc->cb, " Do\nQ\n");
+    if (it->alt && it->alt[0])
+        CB_LIT(&pc->cb, "EMC\n");
+    return 0;
+}
+
 /* Draws a display list in its own coordinates (y flipped within its
  * height). */
 static int draw_items(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl)
@@ -1556,6 +1616,10 @@ static int draw_items(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl)
         case SP_DL_CHECKBOX:
             draw_rect(pc, it->x_pt, it->y_pt, it->w_pt, it->w_pt,
                       it->line_pt, it->gray, -1, h);
+            break;
+        case SP_DL_IMAGE:
+            if (draw_image(c, pc, it, h))
+                return -1;
             break;
         default: break;
         }
@@ -2164,6 +2228,7 @@ static void pdf_free(sp_pdf *p)
     free(p->pages);
     free(p->heights);
     sp_doc_release(&p->marks);
+    sp_pdf_images_free(p->c.images);   /* its images are the document's */
     if (p->c.pdf)
         HPDF_Free(p->c.pdf);
     for (int i = p->c.n_efonts - 1; i >= 0; i--)   /* borrowers first */
@@ -2309,28 +2374,38 @@ static int finish_doc(sp_pdf *p, sink *k)
     return 0;
 }
 
-int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written)
+int sp_pdf_finish_to(sp_pdf *p, sp_afile *f, size_t *bytes_written)
 {
     if (bytes_written)
         *bytes_written = 0;
     sink k;
     memset(&k, 0, sizeof k);
     k.c = &p->c;
+    k.file = f;
     int rc = -1;
-    if (!p->failed && (k.file = sp_afile_open(path, p->c.d))
-        && finish_doc(p, &k) == 0) {
-        sp_afile *f = k.file;
-        k.file = NULL;
-        if (sp_afile_commit(f) == 0) {
-            rc = 0;
-            if (bytes_written)
-                *bytes_written = k.size;
-        }
+    if (f && finish_doc(p, &k) == 0) {
+        rc = 0;
+        if (bytes_written)
+            *bytes_written = k.size;
     }
-    if (k.file)
-        sp_afile_abort(k.file);
     free(k.buf.p);
     pdf_free(p);
+    return rc;
+}
+
+int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written)
+{
+    if (bytes_written)
+        *bytes_written = 0;
+    sp_afile *f = p->failed ? NULL : sp_afile_open(path, p->c.d);
+    size_t len = 0;
+    int rc = sp_pdf_finish_to(p, f, &len);
+    if (rc == 0)
+        rc = sp_afile_commit(f);
+    else
+        sp_afile_abort(f);
+    if (rc == 0 && bytes_written)
+        *bytes_written = len;
     return rc;
 }
 

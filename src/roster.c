@@ -680,7 +680,7 @@ static void build_cards(pack_job *j, const sp_batch_opts *o,
     bo.skip = NULL;
     bo.n_skip = 0;
     bo.student = NULL;
-    bo.pack_dir = NULL;
+    bo.student_dir = NULL;
     char *dir = path2(o->build->out_dir, j->id);
     char key[SHA256_DIGEST_STRING_LENGTH];
     j->status = ST_FAILED;
@@ -731,7 +731,7 @@ static int build_booklet(pack_job *j, const sp_student *st,
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return ST_FAILED;
     }
-    bo.pack_dir = dir;
+    bo.student_dir = st->slug;
     sp_diags *pd = sp_diags_new();
     int status = ST_FAILED;
     if (!pd) {
