@@ -9,12 +9,16 @@
  * figure's file would.  The mock-interview kit and the pocket sheets are
  * laid out and dumped too; the schedule is also fitted to a window, study
  * weekdays and skipped dates chosen from the input's size; and the bytes
- * are parsed as a CSV roster too. */
+ * are parsed as a CSV roster too.  Other inputs are also checked as a
+ * batch stamp. */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
 #include "booklet.h"
 #include "build.h"
 #include "cards.h"
@@ -54,6 +58,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 SP_IMAGE_OK)
                 sp_image_release(&img);
         return 0;
+    }
+    /* the same bytes as a stamp (batch's one parser of its own files),
+     * checked against the folder tests/good */
+    char *stamp = malloc(size + 1);
+    if (stamp) {
+        memcpy(stamp, data, size);
+        stamp[size] = '\0';
+        int dfd = open("tests/good", O_RDONLY | O_DIRECTORY);
+        sp_batch_stamp_ok(stamp, dfd, "tests/good/nested-include.xml", "k");
+        if (dfd >= 0)
+            close(dfd);
+        free(stamp);
     }
     sp_diags *d = sp_diags_new();
     sp_roster_free(sp_roster_parse("fuzz.csv", (const char *)data, size, d));
