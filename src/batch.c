@@ -1141,3 +1141,78 @@ out:
     free(files.skip);
     return rc;
 }
+
+/* ---- discovery for other drivers (rosters) ---------------------------- */
+
+int sp_batch_find_packs(char *const *paths, int n_paths, sp_pack_ref **out,
+                        size_t *n_out, sp_diags *d)
+{
+    pathlist files = {0};
+    size_t n = 0;
+    int rc = 0;
+    *out = NULL;
+    *n_out = 0;
+    for (int i = 0; i < n_paths && rc == 0; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            sp_diag_add(d, SP_D_IO, paths[i], 0, 0, "cannot open: %s",
+                        strerror(errno));
+            rc = 3;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (scan_dir(paths[i], &files, d, 0) != 0)
+                rc = 3;
+        } else if (add_path(&files, paths[i], 0) != 0) {
+            rc = 3;
+        }
+    }
+    sp_pack_ref *refs = rc ? NULL : calloc(files.n ? files.n : 1,
+                                           sizeof *refs);
+    if (!refs && rc == 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        rc = 3;
+    }
+    for (size_t i = 0; i < files.n; i++) {
+        int bank = 0;
+        char *id = refs && !files.skip[i]
+                       ? sp_load_peek_root(files.v[i], &bank) : NULL;
+        if (!refs || bank || !id || !id_ok(id)) {
+            free(id);
+            free(files.v[i]);
+            continue;
+        }
+        refs[n].path = files.v[i];
+        refs[n].id = id;
+        n++;
+    }
+    free(files.v);
+    free(files.skip);
+    *out = refs;
+    *n_out = n;
+    return rc;
+}
+
+void sp_pack_refs_free(sp_pack_ref *refs, size_t n)
+{
+    for (size_t i = 0; refs && i < n; i++) {
+        free(refs[i].path);
+        free(refs[i].id);
+    }
+    free(refs);
+}
+
+/* ---- the worker protocol for other drivers (rosters) -------------------- */
+
+void sp_batch_send_diags(int fd, const sp_diags *d)
+{
+    send_diags(fd, d);
+}
+
+void sp_batch_read_diags(char *buf, size_t len, sp_diags *d)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.buf = buf;
+    j.len = len;
+    j.diags = d;
+    parse_reply(&j);
+}

@@ -7,10 +7,12 @@
  * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
  * image reader instead (both modes: check only, and decode to keep), as a
  * figure's file would.  The mock-interview kit and the pocket sheets are
- * laid out and dumped too.  Other inputs are also checked as a batch
- * stamp.  Inputs that start like an OpenType font (0x00010000, 'OTTO',
- * 'true', 'ttcf') go to font loading: opened from a fonts.txt as the
- * regular face, then a mixed line shaped, laid out and written to an
+ * laid out and dumped too; the schedule is also fitted to a window, study
+ * weekdays and skipped dates chosen from the input's size; and the bytes
+ * are parsed as a CSV roster too.  Other inputs are also checked as a
+ * batch stamp.  Inputs that start like an OpenType font (0x00010000,
+ * 'OTTO', 'true', 'ttcf') go to font loading: opened from a fonts.txt as
+ * the regular face, then a mixed line shaped, laid out and written to an
  * in-memory PDF (subsetting). */
 #include <fcntl.h>
 #include <stddef.h>
@@ -33,6 +35,7 @@
 #include "mock.h"
 #include "pocket.h"
 #include "pdf.h"
+#include "roster.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -140,6 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(stamp);
     }
     sp_diags *d = sp_diags_new();
+    sp_roster_free(sp_roster_parse("fuzz.csv", (const char *)data, size, d));
+    sp_diags_clear(d);
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
                                    (const char *)data, size, d);
     if (pack && !pack->is_bank && sp_glyphs_check(pack, fonts, d) == 0) {
@@ -204,6 +209,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             sp_doc_release(&mk);
         }
+        sp_schedule_free(s);
+
+        /* a personal plan: a window of 1..120 days, a weekday mask, a skip */
+        sp_date start = sp_date_add_days(date, -(long)(size % 120) - 1);
+        long z = sp_date_to_days(date);
+        sp_day_range skip = {z - (long)(size % 17) - 3, z - (long)(size % 17)};
+        sp_constraints c = {size % 5 ? &date : NULL, size % 3 ? &start : NULL,
+                            (unsigned)((size / 3) % 128), &skip, size % 2};
+        s = sp_schedule_fit(pack, &c);
+        plan = s ? sp_plan_text(pack, s) : NULL;
+        free(plan);
         sp_schedule_free(s);
 
         sp_doc doc;
