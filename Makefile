@@ -19,7 +19,7 @@ MANDIR    := $(PREFIX)/share/man/man1
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2
+PKGS      := libxml-2.0 freetype2 sqlite3 libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -35,13 +35,16 @@ LDLIBS    += -lhpdf -lmd -lm $(PKG_LIBS) -lpthread
 DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev xxd \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
-  valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei
+  valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
+  libsqlite3-dev sqlite3 libzip-dev zip unzip python3-icalendar
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
              fonts/DejaVuSans-Oblique.ttf fonts/DejaVuSansMono.ttf
 
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+# importers and exporters (import/export commands)
+LIB_SRCS  += $(wildcard src/io/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -64,6 +67,9 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/io/%.o: src/io/%.c $(wildcard include/*.h) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The schema is embedded so the installed program works from any folder.

@@ -13,7 +13,9 @@
 #include "calibrate.h"
 #include "diag.h"
 #include "fonts.h"
+#include "export.h"
 #include "fsutil.h"
+#include "import.h"
 #include "load.h"
 #include "model.h"
 #include "pdf.h"
@@ -40,6 +42,8 @@ static const char usage_main[] =
     "  plan FILE            print the day-by-day study plan as text\n"
     "  calibrate            write a duplex test sheet to measure "
     "--back-offset\n"
+    "  import FILE...       turn CSV, TSV, Anki text or .apkg into a source\n"
+    "  export FILE          write a pack as .apkg, Anki text, .ics or JSON\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help (studypack COMMAND --help for a "
@@ -265,6 +269,20 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
+/* A CSV, Anki text or Anki package given where a source is expected:
+ * says to import it (1), else 0. */
+static int not_a_source(const char *path, sp_diags *d)
+{
+    sp_import_format f = sp_import_sniff_file(path);
+    if (f == SP_IMPORT_XML || f == SP_IMPORT_UNKNOWN)
+        return 0;
+    sp_diag_add(d, SP_D_XML, path, 0, 0, "this is a%s %s, not a studypack "
+                "source: turn it into one with 'studypack import %s -o "
+                "SOURCE.xml'", f == SP_IMPORT_ANKI_TEXT ? "n" : "",
+                sp_import_format_name(f), path);
+    return 1;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -289,7 +307,8 @@ static int cmd_validate(int argc, char **argv)
     if (!d)
         return EXIT_SYSTEM;
     for (int i = optind; i < argc; i++)
-        sp_pack_free(sp_load_file(argv[i], d));
+        if (!not_a_source(argv[i], d))
+            sp_pack_free(sp_load_file(argv[i], d));
     int status = finish(d, strict);
     sp_diags_free(d);
     return status;
@@ -508,7 +527,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
             status = EXIT_SYSTEM;
             break;
         }
-        sp_pack *pack = sp_load_file(argv[i], pd);
+        sp_pack *pack = not_a_source(argv[i], pd) ? NULL
+                        : sp_load_file(argv[i], pd);
         sp_build_result r;
         if (pack && !(co.strict && sp_diags_warnings(pd)))
             sp_build_pack(pack, fonts, &co.build, &r, pd);
@@ -592,6 +612,175 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     return status;
 }
 
+static const char usage_import[] =
+    "usage: studypack import FILE... -o SOURCE.xml [--id ID] [--company C]\n"
+    "                        [--role R] [--title T]\n"
+    "\n"
+    "Turns questions kept elsewhere into one studypack source: CSV (a header\n"
+    "row naming question,answer[,tags,round,difficulty,followup,id,cue]),\n"
+    "TSV, Anki's text export and Anki packages (.apkg), each recognised from\n"
+    "its content.  Images the notes show are written beside SOURCE.xml.\n"
+    "\n"
+    "  -o, --output FILE  the source to write (atomically)\n"
+    "      --id ID        the pack id (default: from the title)\n"
+    "      --company C    the company\n"
+    "      --role R       the role (default: the deck's or file's name)\n"
+    "      --title T      the title (default: the deck's name)\n"
+    "      --fonts DIR    fonts whose coverage is checked\n"
+    "  -h, --help         show this help\n";
+
+static int cmd_import(int argc, char **argv, const char *argv0)
+{
+    enum { I_ID = 300, I_COMPANY, I_ROLE, I_TITLE, I_FONTS };
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"id", required_argument, NULL, I_ID},
+        {"company", required_argument, NULL, I_COMPANY},
+        {"role", required_argument, NULL, I_ROLE},
+        {"title", required_argument, NULL, I_TITLE},
+        {"fonts", required_argument, NULL, I_FONTS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    sp_import_opts io;
+    memset(&io, 0, sizeof io);
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    const char *out = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case I_ID: io.id = optarg; break;
+        case I_COMPANY: io.company = optarg; break;
+        case I_ROLE: io.role = optarg; break;
+        case I_TITLE: io.title = optarg; break;
+        case I_FONTS: co.fonts_dir = optarg; break;
+        case 'h': fputs(usage_import, stdout); return EXIT_OK;
+        default:
+            return usage_error(usage_import, "%s '%s'",
+                               c == ':' ? "missing value for"
+                                        : "unknown option",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error(usage_import, "%s", "no FILE given");
+    if (!out)
+        return usage_error(usage_import, "%s", "no -o SOURCE.xml given");
+    sp_diags *d = new_diags(), *fd = new_diags();
+    if (!d || !fd) {
+        sp_diags_free(d);
+        sp_diags_free(fd);
+        return EXIT_SYSTEM;
+    }
+    sp_fsutil_install_signal_cleanup();
+    /* without fonts the characters are not checked (build will say) */
+    sp_fonts *fonts = open_fonts(&co, argv0, fd);
+    if (co.fonts_dir && !fonts)
+        sp_diags_move(d, fd);
+    io.fonts = fonts;
+    sp_import_files(argv + optind, (size_t)(argc - optind), out, &io, d);
+    int status = finish(d, 0);
+    sp_fonts_free(fonts);
+    sp_diags_free(fd);
+    sp_diags_free(d);
+    return status;
+}
+
+static const char usage_export[] =
+    "usage: studypack export FILE -o OUT [--format FORMAT]\n"
+    "                        [--interview-date YYYY-MM-DD]\n"
+    "\n"
+    "Writes the pack (or bank) FILE in another format, byte-identical for\n"
+    "the same input:\n"
+    "  apkg       an Anki package: one deck, a sub-deck per round\n"
+    "  anki-text  Anki's plain-text notes (tab separated, HTML)\n"
+    "  ics        the plan as a calendar: an all-day event per day\n"
+    "             (needs --interview-date)\n"
+    "  json       the pack and its plan, for other tools\n"
+    "\n"
+    "  -o, --output FILE       the file to write (atomically)\n"
+    "      --format FORMAT     apkg, anki-text, ics or json (default: from\n"
+    "                          the extension: .apkg .txt .ics .json)\n"
+    "      --interview-date D  the interview's date: the plan gets dates\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Time stamps (Anki's modification times, the calendar's DTSTAMP) are\n"
+    "the newest modification time of the pack's files, or\n"
+    "$SOURCE_DATE_EPOCH when it is set.\n";
+
+static int cmd_export(int argc, char **argv)
+{
+    enum { E_FORMAT = 320 };
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, E_FORMAT},
+        {"interview-date", required_argument, NULL, OPT_DATE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    sp_export_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.epoch = -1;
+    const char *out = NULL, *format = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        const char *why = NULL;
+        switch (c) {
+        case 'o': out = optarg; break;
+        case E_FORMAT: format = optarg; break;
+        case OPT_DATE:
+            if (sp_date_parse(optarg, &eo.interview, &why) != 0)
+                return usage_error(usage_export, "--interview-date '%s': %s",
+                                   optarg, why ? why : "not a date");
+            eo.has_interview_date = 1;
+            break;
+        case 'h': fputs(usage_export, stdout); return EXIT_OK;
+        default:
+            return usage_error(usage_export, "%s '%s'",
+                               c == ':' ? "missing value for"
+                                        : "unknown option",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error(usage_export, "%s", "no FILE given");
+    if (optind < argc - 1)
+        return usage_error(usage_export, "%s", "export takes one FILE");
+    if (!out)
+        return usage_error(usage_export, "%s", "no -o FILE given");
+    sp_export_format f = format ? sp_export_format_named(format)
+                                : sp_export_format_for_path(out);
+    if (f == SP_EXPORT_NONE)
+        return usage_error(usage_export, format ? "unknown --format '%s'"
+                           : "cannot tell the format from '%s': give "
+                             "--format", format ? format : out);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end || v < 0 || v > 253402300799LL)
+            return usage_error(usage_export, "SOURCE_DATE_EPOCH '%s' is not "
+                               "a time in seconds since 1970", sde);
+        eo.epoch = v;
+    }
+    sp_diags *d = new_diags();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_fsutil_install_signal_cleanup();
+    const char *path = argv[optind];
+    sp_pack *pack = not_a_source(path, d) ? NULL : sp_load_file(path, d);
+    if (pack)
+        sp_export_pack(pack, f, out, &eo, d);
+    sp_pack_free(pack);
+    int status = finish(d, 0);
+    sp_diags_free(d);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -619,6 +808,10 @@ int main(int argc, char **argv)
         status = cmd_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         status = cmd_batch(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "import") == 0)
+        status = cmd_import(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "export") == 0)
+        status = cmd_export(argc - 1, argv + 1);
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();
