@@ -18,6 +18,9 @@ typedef struct {
     int quiet;                    /* no progress output */
     int progress_tty;             /* a progress bar (else plain lines) */
     FILE *progress;               /* where progress goes (stderr) */
+    unsigned exports;             /* SP_EXPORT_* bits (export.h): written
+                                     beside the PDFs, listed in index.json */
+    long long export_epoch;       /* export time stamps; < 0: the inputs' */
 } sp_batch_opts;
 
 typedef struct {

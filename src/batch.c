@@ -22,6 +22,7 @@
 
 #include <sha2.h>
 
+#include "export.h"
 #include "fsutil.h"
 #include "load.h"
 #include "strbuf.h"
@@ -43,6 +44,7 @@ typedef struct {
 static const char *const outputs[] = {
     "flashcards.pdf", "timeline.pdf", "timeline-booklet.pdf",
     "flashcards.dump", "timeline.dump", "timeline-booklet.dump",
+    "anki.apkg", "anki.txt", "plan.ics", "pack.json",   /* --export */
     SP_STAMP_NAME,
 };
 
@@ -157,9 +159,10 @@ static void options_hash(const sp_batch_opts *o, const sp_fonts *fonts,
 {
     char *key = sp_build_opts_key(o->build);
     char buf[1024];
-    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n",
-             SP_VERSION, key ? key : "?",
-             (unsigned long long)sp_fonts_hash(fonts));
+    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n"
+             "exports %u %lld\n", SP_VERSION, key ? key : "?",
+             (unsigned long long)sp_fonts_hash(fonts), o->exports,
+             o->exports ? o->export_epoch : 0);
     free(key);
     SHA256Data((const uint8_t *)buf, strlen(buf), hex);
 }
@@ -386,6 +389,34 @@ static void send_diags(int fd, const sp_diags *d)
     }
 }
 
+/* Writes the --export formats beside the PDFs and removes the ones not
+ * asked for (so the folder and the stamp list what this batch made). */
+static int export_all(const sp_pack *pack, const sp_batch_opts *o,
+                      sp_diags *d)
+{
+    static const sp_export_format all[] = {SP_EXPORT_APKG,
+                                           SP_EXPORT_ANKI_TEXT,
+                                           SP_EXPORT_ICS, SP_EXPORT_JSON};
+    const sp_build_opts *b = o->build;
+    sp_export_opts eo = {b->has_interview_date,
+                         {b->interview_y, b->interview_m, b->interview_d},
+                         NULL, o->export_epoch};
+    char *dir = pack_dir(b->out_dir, pack->id);
+    int rc = dir ? 0 : -1;
+    for (size_t i = 0; dir && i < sizeof all / sizeof *all; i++) {
+        char *p = join(dir, sp_export_file_name(all[i]));
+        if (!p)
+            rc = -1;
+        else if (o->exports & (unsigned)all[i])
+            rc |= sp_export_pack(pack, all[i], p, &eo, d);
+        else
+            unlink(p);
+        free(p);
+    }
+    free(dir);
+    return rc;
+}
+
 static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
                    const char *key, int fd)
 {
@@ -402,6 +433,8 @@ static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
     if (rc == 0) {
         sp_build_result r;
         rc = sp_build_pack(pack, fonts, o->build, &r, d) == 0 ? 0 : 1;
+        if (rc == 0 && export_all(pack, o, d) != 0)
+            rc = 1;
         if (rc == 0) {
             char *dir = pack_dir(o->build->out_dir, pack->id);
             if (!dir || write_stamp(dir, j->path, key, pack, &r,

@@ -127,13 +127,15 @@ static const char usage_batch[] =
     "  -j, --jobs N            workers (default: the number of processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
+    "      --export LIST       also write apkg, anki-text, ics, json\n"
+    "                          (comma-separated) beside the PDFs\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
 enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
-    OPT_DUMP, OPT_STRICT, OPT_FORCE
+    OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_EXPORT
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -278,7 +280,8 @@ static int not_a_source(const char *path, sp_diags *d)
         return 0;
     sp_diag_add(d, SP_D_XML, path, 0, 0, "this is a%s %s, not a studypack "
                 "source: turn it into one with 'studypack import %s -o "
-                "SOURCE.xml'", f == SP_IMPORT_ANKI_TEXT ? "n" : "",
+                "SOURCE.xml'", (f == SP_IMPORT_ANKI_TEXT || f == SP_IMPORT_APKG ||
+                              f == SP_IMPORT_ANKI_DB) ? "n" : "",
                 sp_import_format_name(f), path);
     return 1;
 }
@@ -544,8 +547,27 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     return status;
 }
 
+/* Export time stamps: $SOURCE_DATE_EPOCH if set (-1 if not); -1 after a
+ * usage error. */
+static int source_date_epoch(long long *epoch, const char *usage)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde)
+        return 0;
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (*end || v < 0 || v > 253402300799LL || sde[0] < '0' || sde[0] > '9') {
+        usage_error(usage, "SOURCE_DATE_EPOCH '%s' is not a time in seconds "
+                    "since 1970", sde);
+        return -1;
+    }
+    *epoch = v;
+    return 0;
+}
+
 typedef struct {
     int jobs, force, quiet;
+    unsigned exports;
 } batch_extra;
 
 static int batch_option(int c, const char *arg, void *ctx)
@@ -558,6 +580,16 @@ static int batch_option(int c, const char *arg, void *ctx)
         return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
+    case OPT_EXPORT: {
+        const char *bad = NULL;
+        if (sp_export_parse_list(arg, &b->exports, &bad) != 0) {
+            usage_error(usage_batch, "--export: unknown format '%s' (give "
+                        "apkg, anki-text, ics, json, separated by commas)",
+                        bad);
+            return -1;
+        }
+        return 1;
+    }
     }
     return 0;
 }
@@ -569,16 +601,23 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
+        {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0};
+    batch_extra be = {0, 0, 0, 0};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
     if (first < 0)
+        return EXIT_USAGE;
+    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date)
+        return usage_error(usage_batch, "%s", "--export ics needs "
+                           "--interview-date (a calendar needs dates)");
+    long long epoch = -1;
+    if (source_date_epoch(&epoch, usage_batch) != 0)
         return EXIT_USAGE;
     sp_diags *d = new_diags();
     if (!d)
@@ -593,7 +632,7 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     static char sources[] = "sources";
     char *def[] = {sources};
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
-                        stderr};
+                        stderr, be.exports, epoch};
     sp_batch_result r;
     int rc = sp_batch_run(first < argc ? argv + first : def,
                           first < argc ? argc - first : 1, &bo, fonts, &r, d);
@@ -758,15 +797,8 @@ static int cmd_export(int argc, char **argv)
         return usage_error(usage_export, format ? "unknown --format '%s'"
                            : "cannot tell the format from '%s': give "
                              "--format", format ? format : out);
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end || v < 0 || v > 253402300799LL)
-            return usage_error(usage_export, "SOURCE_DATE_EPOCH '%s' is not "
-                               "a time in seconds since 1970", sde);
-        eo.epoch = v;
-    }
+    if (source_date_epoch(&eo.epoch, usage_export) != 0)
+        return EXIT_USAGE;
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;

@@ -105,10 +105,51 @@ static void reset_para(walk *w)
     open_styles(w);
 }
 
+/* Collapses runs of spaces in B and trims one at each end of its text
+ * (past the opening and closing style tags there). */
+static void squeeze(sp_buf *b)
+{
+    if (!b->p)
+        return;
+    size_t o = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->p[i] == ' ' && o > 0 && b->p[o - 1] == ' ')
+            continue;
+        b->p[o++] = b->p[i];
+    }
+    b->n = o;
+    b->p[o] = '\0';
+    size_t i = 0;
+    while (i < b->n && b->p[i] == '<') {
+        char *gt = strchr(b->p + i, '>');
+        if (!gt)
+            break;
+        i = (size_t)(gt - b->p) + 1;
+    }
+    if (i < b->n && b->p[i] == ' ') {
+        memmove(b->p + i, b->p + i + 1, b->n - i);
+        b->n--;
+    }
+    size_t j = b->n;
+    while (j > 0 && b->p[j - 1] == '>') {
+        size_t k = j - 1;
+        while (k > 0 && b->p[k] != '<')
+            k--;
+        if (b->p[k] != '<')
+            break;
+        j = k;
+    }
+    if (j > 0 && b->p[j - 1] == ' ') {
+        memmove(b->p + j - 1, b->p + j, b->n - j + 1);
+        b->n--;
+    }
+}
+
 /* Ends the paragraph or list item being made (if it has text). */
 static void end_para(walk *w)
 {
     close_styles(w);
+    squeeze(&w->para);
     if (w->para_text && w->para.p) {
         const char *tag = w->list ? "li" : "p";
         sp_buf *dst = w->list ? &w->items : &w->f->blocks;

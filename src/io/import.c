@@ -211,10 +211,18 @@ static int id_valid(const char *s)
  * text has none. */
 static void slug(const char *s, char *out, size_t max)
 {
+    /* U+00C0..U+00FF without their accents ('-': none) */
+    static const char latin1[] = "AAAAAAACEEEEIIII" "DNOOOOO-OUUUUYTs"
+                                 "aaaaaaaceeeeiiii" "dnooooo-ouuuuyty";
     size_t n = 0;
     int dash = 0;
     for (; *s && n < max; s++) {
         unsigned char c = (unsigned char)*s;
+        if (c == 0xc3 && (unsigned char)s[1] >= 0x80 &&
+            (unsigned char)s[1] <= 0xbf) {
+            c = (unsigned char)latin1[(unsigned char)s[1] - 0x80];
+            s++;
+        }
         if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c - 'A' + 'a');
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
@@ -812,7 +820,7 @@ static int convert(imp *m, const char *text, int html, sp_field *f)
 static void where(const sp_inote *n, char *buf, size_t cap)
 {
     if (n->line)
-        snprintf(buf, cap, "the row");
+        snprintf(buf, cap, "this row");
     else
         snprintf(buf, cap, "note %s", n->guid ? n->guid : "?");
 }
@@ -1290,6 +1298,12 @@ int sp_import_files(char *const *paths, size_t n, const char *out,
     /* the images first, so that the source never names a missing one */
     const char *slash = strrchr(out, '/');
     size_t dl = slash ? (size_t)(slash - out) + 1 : 0;
+    if (rc == 0 && slash && slash != out) {
+        char *dir = strndup(out, (size_t)(slash - out));
+        if (!dir || sp_mkdir_p(dir, d) != 0)
+            rc = -1;
+        free(dir);
+    }
     for (size_t i = 0; rc == 0 && i < m.n_out_media; i++) {
         size_t pl = dl + strlen(m.names[i]) + 1;
         char *p = malloc(pl);

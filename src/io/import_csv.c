@@ -362,7 +362,7 @@ int sp_import_text(sp_ideck *deck, const char *name, const char *data,
     c.line = line;
     int map[SP_IMPORT_MAX_COLUMNS];
     size_t n_map = 0;
-    int rline = 0, rcol = 0, first = 1, rc = 0, warned = 0;
+    int rline = 0, rcol = 0, first = 1, rc = 0, warned = 0, positional = 0;
     const char *why = NULL;
     int r;
     while ((r = sp_csv_next(&c, &rline, &rcol, &why)) == 1) {
@@ -391,11 +391,12 @@ int sp_import_text(sp_ideck *deck, const char *name, const char *data,
                 n_map = c.n_fields;
                 continue;
             }
-            static const int positional[] = {COL_QUESTION, COL_ANSWER,
+            static const int by_place[] = {COL_QUESTION, COL_ANSWER,
                                              COL_TAGS,     COL_ROUND,
                                              COL_DIFFICULTY, COL_FOLLOWUP};
             for (size_t i = 0; i < SP_IMPORT_MAX_COLUMNS; i++)
-                map[i] = i < 6 ? positional[i] : COL_IGNORE;
+                map[i] = i < 6 ? by_place[i] : COL_IGNORE;
+            positional = 1;
             n_map = SP_IMPORT_MAX_COLUMNS;
         } else if (first) {
             first = 0;
@@ -453,7 +454,7 @@ int sp_import_text(sp_ideck *deck, const char *name, const char *data,
                     goto nomem;
             }
         }
-        if (dropped && !warned) {
+        if (dropped && !warned && (positional || format == SP_IMPORT_ANKI_TEXT)) {
             warned = 1;
             sp_diag_add_sev(d, SP_D_WARNING, SP_WARNING, name, rline, 0,
                             "%s", format == SP_IMPORT_ANKI_TEXT
