@@ -7,7 +7,7 @@
 #   make check-asan the suite under AddressSanitizer + UBSan
 #   make check-valgrind  the suite under valgrind
 #   make bench      speed and memory benchmarks
-#   make fuzz       run the libFuzzer target (FUZZ_SECONDS=60)
+#   make fuzz       run the libFuzzer targets (FUZZ_SECONDS=60 each)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION   := 0.1.0
@@ -120,11 +120,22 @@ build-fuzz/fuzz_pipeline: $(LIB_SRCS) tests/fuzz/fuzz_pipeline.c $(BUILD)/schema
 	  -Iinclude -I$(BUILD) $(PKG_CFLAGS) -DSP_VERSION='"$(VERSION)"' \
 	  -o $@ $(LIB_SRCS) $(BUILD)/schema.c tests/fuzz/fuzz_pipeline.c $(LDLIBS)
 
-fuzz: fonts build-fuzz/fuzz_pipeline
+# the importers (CSV/TSV/Anki text parser, .apkg reader): fuzz_import.c
+build-fuzz/fuzz_import: $(LIB_SRCS) tests/fuzz/fuzz_import.c $(BUILD)/schema.c $(wildcard include/*.h)
+	mkdir -p build-fuzz/corpus-import
+	clang $(FUZZ_CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Iinclude -I$(BUILD) $(PKG_CFLAGS) -DSP_VERSION='"$(VERSION)"' \
+	  -o $@ $(LIB_SRCS) $(BUILD)/schema.c tests/fuzz/fuzz_import.c $(LDLIBS)
+
+fuzz: fonts build-fuzz/fuzz_pipeline build-fuzz/fuzz_import
 	build-fuzz/fuzz_pipeline -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -max_len=65536 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ \
 	  -print_final_stats=1 \
 	  build-fuzz/corpus tests/fuzz/corpus
+	build-fuzz/fuzz_import -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -max_len=262144 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/import- \
+	  -print_final_stats=1 \
+	  build-fuzz/corpus-import tests/fuzz/corpus-import
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)

@@ -131,7 +131,14 @@ typedef struct {
 typedef struct {
     const char *(*image)(void *ctx, const char *src, const char **why);
     void *ctx;
+    const struct sp_fonts *fonts;   /* for sp_import_visible; may be NULL */
 } sp_field_opts;
+
+/* 1 if S (LEN bytes of UTF-8) has a character that stays in the source
+ * and shows: not white space, not one sp_xml_escape drops, and (with
+ * FONTS) one some face can draw. */
+int sp_import_visible(const char *s, size_t len,
+                      const struct sp_fonts *fonts);
 
 void sp_field_release(sp_field *f);
 

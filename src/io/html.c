@@ -11,6 +11,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "fonts.h"
 #include "text.h"
 
 enum { MAX_STYLES = 16 };
@@ -26,6 +27,7 @@ typedef struct {
     int para_text;        /* it holds text other than spaces */
     char styles[MAX_STYLES];   /* open inline elements: 's', 'e', 'c' */
     int n_styles;
+    int overflow;         /* style elements nested deeper than MAX_STYLES */
     int list;             /* 0, 'u' or 'o': a list is open */
     sp_buf items;         /* its <li> elements */
     int in_item;
@@ -71,6 +73,24 @@ void sp_xml_escape_lines(sp_buf *b, const char *s, size_t len)
     escape(b, s, len, 1);
 }
 
+int sp_import_visible(const char *s, size_t len, const sp_fonts *fonts)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = sp_utf8_next(s + i, len - i, &cp);
+        i += n;
+        if (cp <= 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xfffd ||
+            cp == 0xfffe || cp == 0xffff)
+            continue;
+        if (cp < 0x80 || !fonts)
+            return 1;
+        for (int f = 0; f < SP_FACE_COUNT; f++)
+            if (sp_fonts_has(fonts, (sp_face)f, cp))
+                return 1;
+    }
+    return 0;
+}
+
 static const char *style_tag(char c)
 {
     return c == 's' ? "strong" : c == 'e' ? "em" : "code";
@@ -87,13 +107,15 @@ static int mono(const walk *w)
 static void open_styles(walk *w)
 {
     for (int i = 0; i < w->n_styles; i++)
-        sp_buf_printf(&w->para, "<%s>", style_tag(w->styles[i]));
+        if (w->styles[i])
+            sp_buf_printf(&w->para, "<%s>", style_tag(w->styles[i]));
 }
 
 static void close_styles(walk *w)
 {
     for (int i = w->n_styles; i-- > 0;)
-        sp_buf_printf(&w->para, "</%s>", style_tag(w->styles[i]));
+        if (w->styles[i])
+            sp_buf_printf(&w->para, "</%s>", style_tag(w->styles[i]));
 }
 
 static void reset_para(walk *w)
@@ -180,26 +202,29 @@ static void end_list(walk *w)
 
 static void text(walk *w, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') {
-            w->para_text = 1;
-            break;
-        }
+    if (!w->para_text && sp_import_visible(s, len, w->o->fonts))
+        w->para_text = 1;
     sp_xml_escape(&w->para, s, len);
 }
 
 static void push_style(walk *w, char c)
 {
-    if (w->n_styles < MAX_STYLES && !mono(w)) {
+    if (w->n_styles == MAX_STYLES) {
+        w->overflow++;
+    } else if (!mono(w)) {
         w->styles[w->n_styles++] = c;
         sp_buf_printf(&w->para, "<%s>", style_tag(c));
-    } else if (w->n_styles < MAX_STYLES) {
-        w->styles[w->n_styles++] = 0;   /* placeholder: nothing written */
+    } else {
+        w->styles[w->n_styles++] = 0;   /* inside code: nothing written */
     }
 }
 
 static void pop_style(walk *w)
 {
+    if (w->overflow) {
+        w->overflow--;
+        return;
+    }
     if (w->n_styles <= 0)
         return;
     char c = w->styles[--w->n_styles];
@@ -242,7 +267,8 @@ static void figure(walk *w, const char *src, const char *alt)
     }
     end_list(w);
     end_para(w);
-    const char *a = alt && *alt ? alt : name;
+    const char *a = alt && sp_import_visible(alt, strlen(alt), w->o->fonts)
+                        ? alt : name;
     sp_buf fig = {0};
     sp_buf_str(&fig, "<figure src=\"");
     sp_xml_escape(&fig, name, strlen(name));
@@ -330,11 +356,7 @@ static void visit_pre(walk *w, const xmlNode *n)
     end_para(w);
     sp_buf t = {0};
     plain_text(n, &t, 1);
-    int any = 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (t.p[i] != ' ' && t.p[i] != '\n' && t.p[i] != '\t')
-            any = 1;
-    if (any && !t.oom) {
+    if (t.p && !t.oom && sp_import_visible(t.p, t.n, w->o->fonts)) {
         sp_buf_str(&w->f->blocks, "<pre>");
         sp_buf_str(&w->f->blocks, t.p);
         sp_buf_str(&w->f->blocks, "</pre>");

@@ -429,6 +429,8 @@ static int add_round(imp *m, const char *key, const char *name,
 {
     if (find_round(m, key))
         return 0;
+    if (name && !sp_import_visible(name, strlen(name), m->o->fonts))
+        name = NULL;   /* nothing that shows: no round */
     round_ent *r = realloc(m->rounds, (m->n_rounds + 1) * sizeof *r);
     if (!r)
         return -1;
@@ -809,7 +811,7 @@ static void attr(sp_buf *b, const char *name, const char *v)
 
 static int convert(imp *m, const char *text, int html, sp_field *f)
 {
-    sp_field_opts fo = {image_name, m};
+    sp_field_opts fo = {image_name, m, m->o->fonts};
     memset(f, 0, sizeof *f);
     if (!text)
         return 0;
@@ -850,7 +852,9 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
     }
     int nums[64];
     size_t n_cards = 1;
-    if (n->cloze && n->front) {
+    if (!n->front)
+        n->cloze = 0;
+    if (n->cloze) {
         n_cards = cloze_numbers(n->front, nums, 64);
         if (!n_cards) {
             n->cloze = 0;
@@ -1061,6 +1065,11 @@ static int guid_pack(const sp_ideck *deck, char out[65])
     return n > 0 && id_valid(out);
 }
 
+static int visible(const imp *m, const char *s)
+{
+    return s && sp_import_visible(s, strlen(s), m->o->fonts);
+}
+
 static char *write_source(imp *m, sp_diags *d, size_t *len)
 {
     const sp_import_opts *o = m->o;
@@ -1070,8 +1079,11 @@ static char *write_source(imp *m, sp_diags *d, size_t *len)
     char *fstem = deck->n_files ? stem(deck->files[0]) : strdup("deck");
     if (!fstem)
         return NULL;
-    const char *title = o->title ? o->title : deck->title;
-    const char *role = o->role ? o->role : title ? title : fstem;
+    const char *title = visible(m, o->title) ? o->title
+                        : visible(m, deck->title) ? deck->title : NULL;
+    const char *role = visible(m, o->role) ? o->role
+                       : title ? title
+                       : visible(m, fstem) ? fstem : "Imported questions";
     char pid[65];
     if (o->id) {
         snprintf(pid, sizeof pid, "%s", o->id);
@@ -1095,7 +1107,7 @@ static char *write_source(imp *m, sp_diags *d, size_t *len)
     sp_buf_str(&b, " -->\n<studypack version=\"1\"");
     attr(&b, "id", pid);
     sp_buf_str(&b, ">\n  <meta>\n");
-    if (o->company) {
+    if (visible(m, o->company)) {
         sp_buf_str(&b, "    <company>");
         sp_xml_escape(&b, o->company, strlen(o->company));
         sp_buf_str(&b, "</company>\n");
