@@ -407,17 +407,73 @@ static int read_notes(reader *r, sp_ideck *deck, const char *file)
     return rc ? -1 : 0;
 }
 
-/* Is NAME shown by some note (a cheap test: it occurs in a field)? */
-static int referenced(const sp_ideck *deck, const char *name)
+/* The <img src> values of every note, sorted (for bsearch). */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} names;
+
+static int add_src(names *ns, const char *p, size_t n)
+{
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? ns->cap * 2 : 64;
+        char **v = realloc(ns->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        ns->v = v;
+        ns->cap = cap;
+    }
+    if (!(ns->v[ns->n] = strndup(p, n)))
+        return -1;
+    ns->n++;
+    return 0;
+}
+
+static int scan_srcs(names *ns, const char *f)
+{
+    for (const char *p = f; p && (p = strchr(p, '<')) != NULL; p++) {
+        if (strncasecmp(p, "<img", 4) != 0)
+            continue;
+        const char *end = strchr(p, '>');
+        for (const char *q = p + 4; q && (!end || q < end); q++) {
+            if (strncasecmp(q, "src=", 4) != 0 ||
+                !(q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n'))
+                continue;
+            q += 4;
+            char quote = (*q == '"' || *q == '\'') ? *q++ : 0;
+            size_t n = quote ? strcspn(q, quote == '"' ? "\"" : "'")
+                             : strcspn(q, " \t\n>");
+            if (add_src(ns, q, n) != 0)
+                return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_srcs(const sp_ideck *deck, names *ns)
 {
     for (size_t i = 0; i < deck->n_notes; i++) {
         const sp_inote *n = &deck->notes[i];
-        if ((n->front && strstr(n->front, name)) ||
-            (n->back && strstr(n->back, name)) ||
-            (n->extra && strstr(n->extra, name)))
-            return 1;
+        if (scan_srcs(ns, n->front) || scan_srcs(ns, n->back) ||
+            scan_srcs(ns, n->extra))
+            return -1;
     }
+    if (ns->n)
+        qsort(ns->v, ns->n, sizeof *ns->v, cmp_name);
     return 0;
+}
+
+static void names_free(names *ns)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        free(ns->v[i]);
+    free(ns->v);
 }
 
 static int read_media(reader *r, sp_ideck *deck, zip_int64_t idx)
@@ -447,7 +503,12 @@ static int read_media(reader *r, sp_ideck *deck, zip_int64_t idx)
         return -1;
     }
     sqlite3_bind_text(st, 1, (const char *)map, (int)len, SQLITE_STATIC);
-    int s, rc = 0;
+    int s = SQLITE_DONE, rc = 0;
+    names ns = {NULL, 0, 0};
+    if (collect_srcs(deck, &ns) != 0) {
+        sp_diag_add(r->d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        rc = -1;
+    }
     while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(st, 0);
         const char *val = (const char *)sqlite3_column_text(st, 1);
@@ -459,8 +520,8 @@ static int read_media(reader *r, sp_ideck *deck, zip_int64_t idx)
             rc = -1;
             break;
         }
-        if (!referenced(deck, val))
-            continue;
+        if (!ns.n || !bsearch(&val, ns.v, ns.n, sizeof *ns.v, cmp_name))
+            continue;   /* no note shows it */
         zip_int64_t e = zip_name_locate(r->za, key, 0);
         if (e < 0) {
             sp_diag_add_sev(r->d, SP_D_WARNING, SP_WARNING, r->name, 0, 0,
@@ -495,6 +556,7 @@ static int read_media(reader *r, sp_ideck *deck, zip_int64_t idx)
         db_error(r, "cannot read the media list");
         rc = -1;
     }
+    names_free(&ns);
     sqlite3_finalize(st);
     sqlite3_free(map);
     return rc;
