@@ -29,6 +29,7 @@ typedef struct {
     double margin_pt, gap_pt;
     sp_duplex duplex;
     double back_dx_pt, back_dy_pt;
+    double back_sx, back_sy;        /* --back-scale as factors (1 = none) */
     int crop_marks, cut_lines;
     int has_interview_date;
     int interview_y, interview_m, interview_d;
@@ -52,6 +53,9 @@ int sp_parse_card(const char *value, double *w_pt, double *h_pt);
 int sp_parse_length(const char *value, double *pt);
 /* "X,Y" in mm. */
 int sp_parse_offset(const char *value, double *dx_pt, double *dy_pt);
+/* "X,Y" in percent, each 90-110 ("99.6,100.3"), or one number for both;
+ * stored as factors (0.996, 1.003). */
+int sp_parse_scale(const char *value, double *sx, double *sy);
 
 /* A canonical text of the options that change output (for incremental
  * builds); malloc'd. */

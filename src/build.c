@@ -29,6 +29,7 @@ void sp_build_opts_default(sp_build_opts *o)
     o->margin_pt = SP_MM_TO_PT(5);
     o->gap_pt = SP_MM_TO_PT(4);
     o->duplex = SP_DUPLEX_LONG;
+    o->back_sx = o->back_sy = 1;
     o->crop_marks = 1;
 }
 
@@ -146,18 +147,41 @@ int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
     return 0;
 }
 
+int sp_parse_scale(const char *v, double *sx, double *sy)
+{
+    char *e;
+    double x = strtod(v, &e), y;
+    if (e == v || !isfinite(x))
+        return -1;
+    if (*e == ',') {
+        const char *s = e + 1;
+        y = strtod(s, &e);
+        if (e == s || !isfinite(y))
+            return -1;
+    } else {
+        y = x;
+    }
+    if (*e != '\0' || !(x >= 90 && x <= 110) || !(y >= 90 && y <= 110))
+        return -1;
+    *sx = x / 100;
+    *sy = y / 100;
+    return 0;
+}
+
 char *sp_build_opts_key(const sp_build_opts *o)
 {
     static const char *duplex[] = {"long", "short", "fold"};
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
-                     "gap=%.3f duplex=%s back=%.3f,%.3f crop=%d cut=%d "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f "
+                     "crop=%d cut=%d "
                      "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
-                     o->crop_marks, o->cut_lines, o->has_interview_date,
+                     o->back_sx, o->back_sy, o->crop_marks, o->cut_lines,
+                     o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
                      o->booklet_flip_long, o->creep_pt, o->dump);
     if (n < 0 || (size_t)n >= sizeof buf)
@@ -274,6 +298,16 @@ static int flush_sheet(sp_doc *part, const sp_grid *grid, size_t n,
     return rc;
 }
 
+/* The print dialog's duplex preset that matches the cards' imposition. */
+static sp_print_duplex cards_duplex(const sp_build_opts *o)
+{
+    switch (o->duplex) {
+    case SP_DUPLEX_FOLD: return SP_PRINT_SIMPLEX;
+    case SP_DUPLEX_SHORT: return SP_PRINT_FLIP_SHORT;
+    default: return SP_PRINT_FLIP_LONG;
+    }
+}
+
 /* The flashcards PDF, streamed: the cards of one sheet at a time are laid
  * out, imposed, rendered and released (a question's follow-on cards may
  * run over to the next sheet).  The bytes are those of imposing and
@@ -292,6 +326,7 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc_init(&meta);
     sp_doc_init(&part);
     set_meta(&meta, pack, "Flashcards");
+    meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
     sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path, d) : NULL;
     size_t per = (size_t)grid->per_sheet;
@@ -334,7 +369,8 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_grid_opts go = {
         o->paper_w_pt, o->paper_h_pt, o->card_w_pt, o->card_h_pt,
         o->margin_pt,  o->gap_pt,     o->duplex,    o->back_dx_pt,
-        o->back_dy_pt, o->crop_marks, o->cut_lines,
+        o->back_dy_pt, o->crop_marks, o->cut_lines,  o->back_sx,
+        o->back_sy,
     };
     sp_grid grid;
     if (sp_grid_compute(&go, &grid) != 0) {
@@ -364,6 +400,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     }
     set_meta(&doc, pack, "Flashcards");
+    doc.print_duplex = cards_duplex(o);
     res->n_cards = (int)n;
     res->n_flashcard_pages = (int)doc.n_sheets;
     rc = write_doc(&doc, fonts, o, pack->id, "flashcards", res, d);
@@ -436,6 +473,8 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     }
     map_outline_to_sheets(&doc);
     set_meta(&doc, pack, "Prep timeline, imposed for saddle stitching");
+    doc.print_duplex = o->booklet_flip_long ? SP_PRINT_FLIP_LONG
+                                            : SP_PRINT_FLIP_SHORT;
     res->n_booklet_pages = (int)doc.n_sheets;
     rc = write_doc(&doc, fonts, o, pack->id, "timeline-booklet", res, d);
 out:

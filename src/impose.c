@@ -65,6 +65,8 @@ static int try_orientation(const sp_grid_opts *o, double w, double h,
     g->duplex = o->duplex;
     g->back_dx_pt = o->back_dx_pt;
     g->back_dy_pt = o->back_dy_pt;
+    g->back_sx = o->back_sx > 0 ? o->back_sx : 1;
+    g->back_sy = o->back_sy > 0 ? o->back_sy : 1;
     g->crop_marks = o->crop_marks;
     g->cut_lines = o->cut_lines;
 
@@ -148,6 +150,10 @@ void sp_grid_slot(const sp_grid *grid, int slot, int back, double *x_pt,
             x = g->sheet_w_pt - x - g->card_w_pt;
         else
             y = g->sheet_h_pt - y - g->card_h_pt;
+        if (g->duplex != SP_DUPLEX_FOLD) {
+            x = g->sheet_w_pt / 2 + (x - g->sheet_w_pt / 2) * g->back_sx;
+            y = g->sheet_h_pt / 2 + (y - g->sheet_h_pt / 2) * g->back_sy;
+        }
         x += g->back_dx_pt;
         y += g->back_dy_pt;
     }
@@ -452,10 +458,13 @@ int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards)
             if (!back)
                 return -1;
         }
+        int fold = g->duplex == SP_DUPLEX_FOLD;
         for (int i = 0; i < n; i++) {
             double x, y;
             sp_grid_slot(g, i, 1, &x, &y);
-            if (sp_sheet_place(back, 2 * (first + (size_t)i) + 1, x, y, 0))
+            if (sp_sheet_place_scaled(back, 2 * (first + (size_t)i) + 1, x,
+                                      y, 0, fold ? 1 : g->back_sx,
+                                      fold ? 1 : g->back_sy))
                 return -1;
         }
     }

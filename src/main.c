@@ -19,6 +19,7 @@
 #include "load.h"
 #include "model.h"
 #include "pdf.h"
+#include "printers.h"
 #include "schedule.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -97,6 +98,10 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "      --gap LEN           gap between cards (default: 4mm)\n"           \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
+    "      --back-scale X,Y    scale the backs by X,Y percent about the\n" \
+    "                          sheet's centre, 90-110 (see calibrate)\n"  \
+    "      --printer NAME      settings of a printer profile in\n"         \
+    "                          ~/.config/studypack/printers.conf\n"        \
     "      --no-crop-marks     leave out the crop marks\n"                   \
     "      --cut-lines         draw dashed cut lines along the cards\n"      \
     "      --interview-date D  YYYY-MM-DD: print calendar dates\n"           \
@@ -135,7 +140,8 @@ static const char usage_batch[] =
 enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
-    OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_EXPORT
+    OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
+    OPT_EXPORT, OPT_LAST
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -147,6 +153,8 @@ enum {
     {"gap", required_argument, NULL, OPT_GAP},                              \
     {"duplex", required_argument, NULL, OPT_DUPLEX},                        \
     {"back-offset", required_argument, NULL, OPT_BACK},                     \
+    {"back-scale", required_argument, NULL, OPT_BACK_SCALE},                \
+    {"printer", required_argument, NULL, OPT_PRINTER},                      \
     {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
     {"cut-lines", no_argument, NULL, OPT_CUT},                              \
     {"interview-date", required_argument, NULL, OPT_DATE},                  \
@@ -161,6 +169,9 @@ typedef struct {
     sp_build_opts build;
     const char *fonts_dir;
     int strict;
+    const char *printer;            /* --printer NAME, or NULL */
+    unsigned char given[OPT_LAST - 256];  /* long options on the command
+                                             line (they beat a profile) */
 } common_opts;
 
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
@@ -209,6 +220,11 @@ static int build_option(common_opts *co, int c, const char *arg,
         if (sp_parse_offset(arg, &o->back_dx_pt, &o->back_dy_pt) != 0)
             break;
         return 1;
+    case OPT_BACK_SCALE:
+        if (sp_parse_scale(arg, &o->back_sx, &o->back_sy) != 0)
+            break;
+        return 1;
+    case OPT_PRINTER: co->printer = arg; return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
     case OPT_DATE: {
@@ -317,6 +333,59 @@ static int cmd_validate(int argc, char **argv)
     return status;
 }
 
+/* Applies the settings of printer profile co->printer that the command
+ * line did not give, through build_option (so a profile means exactly
+ * what the same options typed by hand mean).  0, or -1 after printing
+ * the problems. */
+/* The profile read by apply_profile: build options point into its
+ * strings, so it lives until main returns. */
+static sp_profile loaded_profile;
+
+static int apply_profile(common_opts *co, const char *usage)
+{
+    static const struct {
+        const char *key;
+        int opt;
+    } keys[] = {{"back-offset", OPT_BACK}, {"back-scale", OPT_BACK_SCALE},
+                {"duplex", OPT_DUPLEX},     {"paper", OPT_PAPER},
+                {"booklet-flip", OPT_FLIP}};
+    const char *env = getenv("STUDYPACK_PRINTERS");
+    char *file = env && *env ? strdup(env) : sp_printers_default_path();
+    sp_diags *d = new_diags();
+    if (!d) {
+        free(file);
+        return -1;
+    }
+    sp_profile *prof = &loaded_profile;
+    int rc = -1;
+    if (!file)
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--printer: cannot find the "
+                    "profile file: set HOME or XDG_CONFIG_HOME");
+    else if (sp_profile_load(file, co->printer, prof, d) == 0) {
+        rc = 0;
+        for (size_t i = 0; i < prof->n_settings; i++) {
+            const sp_profile_setting *st = &prof->settings[i];
+            int opt = 0;
+            for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+                if (strcmp(keys[k].key, st->key) == 0)
+                    opt = keys[k].opt;
+            if (co->given[opt - 256])
+                continue;
+            if (build_option(co, opt, st->value, usage) != 1) {
+                sp_diag_add(d, SP_D_USAGE, prof->file, st->line, st->col,
+                            "invalid value '%s' for %s (see studypack "
+                            "build --help)", st->value, st->key);
+                rc = -1;
+            }
+        }
+    }
+    if (rc != 0)
+        sp_diags_print(d, stderr, use_color());
+    sp_diags_free(d);
+    free(file);
+    return rc;
+}
+
 /* getopt over the build options plus EXTRA; returns the index of the first
  * operand, or -1 after a usage error, -2 after --help. */
 static int parse_common(int argc, char **argv, common_opts *co,
@@ -342,6 +411,8 @@ static int parse_common(int argc, char **argv, common_opts *co,
         int r = build_option(co, c, optarg, usage);
         if (r == 0 && extra)
             r = extra(c, optarg, ctx);
+        if (r == 1 && c >= 256 && c < OPT_LAST)
+            co->given[c - 256] = 1;
         if (r == -2) {
             usage_error(usage, "invalid value '%s' for %s", optarg,
                         argv[optind - 1][0] == '-' ? argv[optind - 1]
@@ -351,6 +422,8 @@ static int parse_common(int argc, char **argv, common_opts *co,
         if (r < 0)
             return -1;
     }
+    if (co->printer && apply_profile(co, usage) != 0)
+        return -1;
     return optind;
 }
 
@@ -415,10 +488,11 @@ static const char usage_calibrate[] =
     "\n"
     "Writes a two-page duplex test sheet (default out/calibration.pdf).\n"
     "Print it double-sided at actual size, hold it against a light and\n"
-    "read on the front's two scales where the lines on the back cross\n"
-    "them: build with --back-offset X,Y using those numbers.  Give the same\n"
+    "read on the front's six scales where the lines on the back cross\n"
+    "them: the centre scales give --back-offset X,Y, the edge scales\n"
+    "--back-scale SX,SY (the sheet prints the formulas).  Give the same\n"
     "--paper, --card and --duplex as for the cards, so the test sheet has\n"
-    "the same orientation.\n"
+    "the same orientation.  Prints the lines to add to printers.conf.\n"
     "\n"
     "  -o, --output FILE       where to write (default: out/calibration.pdf)\n"
     "      --paper NAME        a4 (default), letter, a3, legal\n"
@@ -426,8 +500,28 @@ static const char usage_calibrate[] =
     "      --margin LEN        printer-safe margin (default: 5mm)\n"
     "      --gap LEN           gap between cards (default: 4mm)\n"
     "      --duplex MODE       long (default) or short\n"
+    "      --printer NAME      paper and duplex of a printer profile, and\n"
+    "                          its name in the printed profile lines\n"
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"
     "  -h, --help              show this help\n";
+
+/* After writing the sheet: what to do with it, and the lines to add to
+ * the printer profiles (on stdout, so they can be appended to the file). */
+static void print_profile_lines(const sp_calibrate_opts *cal,
+                                const char *path)
+{
+    char *lines = sp_calibrate_profile_text(cal);
+    char *file = sp_printers_default_path();
+    fprintf(stderr, "wrote %s: print it double-sided at actual size and "
+            "read its scales; then put these lines, with your readings, "
+            "into %s and build with --printer %s\n", path,
+            file ? file : "~/.config/studypack/printers.conf",
+            cal->printer ? cal->printer : "my-printer");
+    if (lines)
+        fputs(lines, stdout);
+    free(lines);
+    free(file);
+}
 
 static int cmd_calibrate(int argc, char **argv, const char *argv0)
 {
@@ -438,6 +532,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         {"margin", required_argument, NULL, OPT_MARGIN},
         {"gap", required_argument, NULL, OPT_GAP},
         {"duplex", required_argument, NULL, OPT_DUPLEX},
+        {"printer", required_argument, NULL, OPT_PRINTER},
         {"fonts", required_argument, NULL, OPT_FONTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -461,11 +556,14 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
     sp_grid_opts go = {o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                        o->card_h_pt,  o->margin_pt,  o->gap_pt,
                        o->duplex,     0,             0,
-                       0,             0};
+                       0,             0,             1,
+                       1};
     sp_grid grid;
     if (sp_grid_compute(&go, &grid) != 0)
         return usage_error(usage_calibrate, "%s", "the card does not fit on "
                            "the paper");
+    sp_calibrate_opts cal = {grid.sheet_w_pt, grid.sheet_h_pt, o->duplex,
+                             o->paper, co.printer};
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
@@ -484,12 +582,12 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
             *slash = '\0';
         if (!dir)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        else if (sp_calibrate_build(&doc, fonts, grid.sheet_w_pt,
-                                    grid.sheet_h_pt, o->duplex) != 0)
+        else if (sp_calibrate_build(&doc, fonts, &cal) != 0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         else if (!slash || sp_mkdir_p(dir, d) == 0) {
             size_t len;
-            sp_pdf_write(&doc, fonts, path, &len, d);
+            if (sp_pdf_write(&doc, fonts, path, &len, d) == 0)
+                print_profile_lines(&cal, path);
         }
         free(dir);
         sp_doc_release(&doc);
@@ -847,5 +945,6 @@ int main(int argc, char **argv)
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();
+    sp_profile_release(&loaded_profile);
     return status;
 }
