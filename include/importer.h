@@ -105,7 +105,7 @@ void sp_csv_release(sp_csv *c);
 /* Which kinds of dropped construct were already warned about, so that
  * each kind is said once per import. */
 enum { SP_DROP_NESTED_LIST = 1, SP_DROP_IMAGE_IN_PROMPT = 2,
-       SP_DROP_SOUND = 4, SP_DROP_FIELDS = 8, SP_DROP_GLYPH = 16 };
+       SP_DROP_SOUND = 4, SP_DROP_DEEP = 8 };
 typedef struct {
     unsigned long seen;   /* bits: SP_DROP_* */
     char tags[16][12];    /* element names warned about */

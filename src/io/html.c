@@ -31,7 +31,7 @@ typedef struct {
     int list;             /* 0, 'u' or 'o': a list is open */
     sp_buf items;         /* its <li> elements */
     int in_item;
-    int skip_depth;       /* > 0: inside a dropped element */
+    int depth;            /* elements open around the one visited */
 } walk;
 
 /* ---- output --------------------------------------------------------- */
@@ -328,6 +328,10 @@ static char *class_of(const xmlNode *n)
  * loader. */
 static void plain_text(const xmlNode *n, sp_buf *b, int lines)
 {
+    static _Thread_local int depth;
+    if (depth >= 200)
+        return;
+    depth++;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             if (c->content)
@@ -340,14 +344,24 @@ static void plain_text(const xmlNode *n, sp_buf *b, int lines)
                 plain_text(c, b, lines);
         }
     }
+    depth--;
 }
 
 static void visit(walk *w, const xmlNode *n);
 
+enum { MAX_DEPTH = 200 };
+
 static void children(walk *w, const xmlNode *n)
 {
+    if (w->depth >= MAX_DEPTH) {
+        drop_once(w, SP_DROP_DEEP, "elements nested more than 200 deep "
+                  "are dropped (said once)");
+        return;
+    }
+    w->depth++;
     for (const xmlNode *c = n->children; c; c = c->next)
         visit(w, c);
+    w->depth--;
 }
 
 static void visit_pre(walk *w, const xmlNode *n)

@@ -9,6 +9,7 @@
   badutf8    a CSV with a Latin-1 byte on line 3
   unclosed   a CSV whose quoted field never closes
   binary     bytes that are no known format
+  deep       a CSV field of 1,400 nested <div>s (and a normal row)
 """
 import io, sys, zipfile
 
@@ -56,6 +57,8 @@ elif kind == "badutf8":
     open(out, "wb").write(b"question,answer\nOne?,Yes.\nCaf\xe9?,Latin-1.\n")
 elif kind == "unclosed":
     open(out, "w").write('question,answer\nOne?,"Yes.\nTwo?,No.\n')
+elif kind == "deep":
+    open(out, "w").write("question,answer\nDeep?," + "<div>" * 1400 + "x" + "</div>" * 1400 + "\nFine?,Yes.\n")
 elif kind == "binary":
     open(out, "wb").write(bytes(range(256)) * 4)
 else:
