@@ -14,6 +14,13 @@
 #include "schedule.h"
 #include "strbuf.h"
 
+/* The pack's id and title; a bank's (which has neither) are its file's
+ * name without the extension, written into BUF. */
+enum { SP_EXPORT_NAME = 256 };
+const char *sp_export_pack_id(const sp_pack *pack, char buf[SP_EXPORT_NAME]);
+const char *sp_export_pack_title(const sp_pack *pack,
+                                 char buf[SP_EXPORT_NAME]);
+
 /* The note guid of question Q: "studypack:PACK-ID/QUESTION-ID" (the
  * importer reads the question id back out of it). */
 void sp_export_guid(const sp_pack *pack, const sp_question *q, sp_buf *b);

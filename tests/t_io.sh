@@ -212,3 +212,12 @@ $SP import "$TMP/deck.xml" 2>/dev/null; expect_eq "import without -o: usage erro
 $SP import tests/io/deck.csv -o "$TMP/u.xml" --id "Bad Id" 2>"$TMP/err"
 expect_eq "import --id must be an id" "1:studypack: error: --id 'Bad Id' is not an id: give [a-z0-9][a-z0-9-]{0,63}" "$?:$(sed 's/^[^:]*: error/studypack: error/' "$TMP/err")"
 $SP export "$PACK" -o "$TMP/x.pdf" 2>/dev/null; expect_eq "export to an unknown extension: usage error" 2 $?
+
+# a bank (no id, no title, no plan) exports under its file's name
+for f in apkg txt json; do
+  $SP export sources/banks/backend-core.xml -o "$TMP/bank.$f" 2>"$TMP/err"
+  expect_eq "export a bank as .$f" "0:" "$?:$(cat "$TMP/err")"
+done
+$SP import "$TMP/bank.apkg" -o "$TMP/bank/bank.xml" 2>/dev/null && $SP validate "$TMP/bank/bank.xml" 2>"$TMP/err"
+expect_eq "a bank's .apkg imports as a valid pack named after the bank" "0:backend-core" \
+  "$?:$(sed -n 's/.*<studypack version="1" id="\([^"]*\)".*/\1/p' "$TMP/bank/bank.xml")"

@@ -192,9 +192,35 @@ void sp_html_back(sp_buf *b, const sp_question *q)
     }
 }
 
+/* A bank has no id or title: its file's name stands in ("backend-core"
+ * for banks/backend-core.xml). */
+static const char *file_stem(const sp_pack *pack, char *buf, size_t cap)
+{
+    const char *f = pack->file ? pack->file : "bank";
+    const char *slash = strrchr(f, '/');
+    f = slash ? slash + 1 : f;
+    const char *dot = strrchr(f, '.');
+    int n = dot && dot > f ? (int)(dot - f) : (int)strlen(f);
+    snprintf(buf, cap, "%.*s", n, f);
+    return buf;
+}
+
+const char *sp_export_pack_id(const sp_pack *pack, char buf[SP_EXPORT_NAME])
+{
+    return pack->id ? pack->id : file_stem(pack, buf, SP_EXPORT_NAME);
+}
+
+const char *sp_export_pack_title(const sp_pack *pack,
+                                 char buf[SP_EXPORT_NAME])
+{
+    return pack->meta.title ? pack->meta.title
+                            : file_stem(pack, buf, SP_EXPORT_NAME);
+}
+
 void sp_export_guid(const sp_pack *pack, const sp_question *q, sp_buf *b)
 {
-    sp_buf_printf(b, "studypack:%s/%s", pack->id, q->id);
+    char buf[SP_EXPORT_NAME];
+    sp_buf_printf(b, "studypack:%s/%s", sp_export_pack_id(pack, buf), q->id);
 }
 
 /* A deck name part: "::" would nest, so colon pairs are broken. */
@@ -216,7 +242,8 @@ static void deck_part(sp_buf *b, const char *s)
 
 void sp_export_deck(const sp_pack *pack, const sp_question *q, sp_buf *b)
 {
-    deck_part(b, pack->meta.title);
+    char buf[SP_EXPORT_NAME];
+    deck_part(b, sp_export_pack_title(pack, buf));
     if (q->round >= 0 && (size_t)q->round < pack->n_rounds) {
         sp_buf_str(b, "::");
         deck_part(b, pack->rounds[q->round].name);

@@ -195,7 +195,9 @@ static unsigned char *collection(const sp_pack *p, long long epoch,
     unsigned char *bytes = NULL;
     sqlite3_stmt *ins_note = NULL, *ins_card = NULL, *ins_col = NULL;
     sp_buf decks = {0}, models = {0}, conf = {0}, tmp = {0};
-    long long top = derived_id("deck", p->id);
+    char idbuf[SP_EXPORT_NAME];
+    const char *pid = sp_export_pack_id(p, idbuf);
+    long long top = derived_id("deck", pid);
     deck *rd = calloc(p->n_rounds ? p->n_rounds : 1, sizeof *rd);
     if (!rd || sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
                                                     SQLITE_OPEN_CREATE,
@@ -220,7 +222,7 @@ static unsigned char *collection(const sp_pack *p, long long epoch,
         q.round = (int)i;
         sp_buf name = {0};
         sp_export_deck(p, &q, &name);
-        rd[i].id = derived_id(p->id, p->rounds[i].id);
+        rd[i].id = derived_id(pid, p->rounds[i].id);
         deck_json(&decks, rd[i].id, name.p ? name.p : "", epoch, 0);
         sp_buf_release(&name);
     }
@@ -254,7 +256,7 @@ static unsigned char *collection(const sp_pack *p, long long epoch,
         goto sqlerr;
     /* note and card ids: consecutive from a base derived from the pack, so
      * the notes keep the pack's order */
-    long long base = derived_id("notes", p->id) / 100000 * 100000;
+    long long base = derived_id("notes", pid) / 100000 * 100000;
     for (size_t i = 0; i < p->n_questions; i++) {
         const sp_question *q = &p->questions[i];
         tmp.n = 0;
