@@ -69,6 +69,17 @@ expect_eq "collection: tags from topics, round and difficulty" " scalability api
 expect_eq "collection: cards of a round in its sub-deck" \
   "Spotify Backend Developer Interview Questions::System design" \
   "$(sqlite3 "$DB" "select json_extract(d.value, '\$.name') from cards c, col, json_each(col.decks) d where d.key = c.did and c.nid = (select min(id) from notes)")"
+python3 - "$DB" >"$TMP/out" <<'PY'
+import hashlib, re, sqlite3, sys, html
+db = sqlite3.connect(sys.argv[1])
+bad = 0
+for flds, sfld, csum in db.execute("select flds, sfld, csum from notes"):
+    front = flds.split("\x1f")[0]
+    text = html.unescape(re.sub(r"<[^>]*>", "", front))   # Anki's sort field
+    bad += text != sfld or int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) != csum
+print(bad)
+PY
+expect_eq "collection: sort fields and checksums as Anki computes them" 0 "$(cat "$TMP/out")"
 expect_eq "collection: integrity" ok "$(sqlite3 "$DB" 'pragma integrity_check')"
 expect_eq ".apkg media map" "{}" "$(cat "$TMP/ax/media")"
 

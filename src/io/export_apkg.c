@@ -114,10 +114,35 @@ static long long csum(const char *s)
                        (uint32_t)h[2] << 8 | h[3]);
 }
 
-static void plain(sp_buf *b, const sp_text *t)
+/* The sort field as Anki computes it: the first field's HTML without
+ * its tags, entities decoded (our HTML uses only these four). */
+static void strip_html(sp_buf *b, const char *h, size_t n)
 {
-    for (size_t i = 0; i < t->n_spans; i++)
-        sp_buf_str(b, t->spans[i].text);
+    static const struct {
+        const char *e;
+        char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
+                {"&quot;", '"'}};
+    for (size_t i = 0; i < n;) {
+        if (h[i] == '<') {
+            while (i < n && h[i] != '>')
+                i++;
+            i++;
+            continue;
+        }
+        int done = 0;
+        for (size_t k = 0; k < 4 && h[i] == '&'; k++) {
+            size_t l = strlen(ents[k].e);
+            if (i + l <= n && strncmp(h + i, ents[k].e, l) == 0) {
+                sp_buf_put(b, &ents[k].c, 1);
+                i += l;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            sp_buf_put(b, h + i++, 1);
+    }
 }
 
 typedef struct {
@@ -265,9 +290,9 @@ static unsigned char *collection(const sp_pack *p, long long epoch,
         sp_buf_put(&tmp, "", 0);
         sp_buf flds = {0}, sfld = {0}, tags = {0};
         sp_html_front(&flds, q);
+        strip_html(&sfld, flds.p ? flds.p : "", flds.n);
         sp_buf_put(&flds, "\x1f", 1);
         sp_html_back(&flds, q);
-        plain(&sfld, &q->prompt);
         sp_buf_put(&tags, " ", 1);
         sp_export_tags(q, &tags);
         sp_buf_put(&tags, " ", 1);
