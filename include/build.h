@@ -1,8 +1,8 @@
 /* build.h - building one pack: layout, imposition and devices in order.
  *
  * sp_build_pack turns a loaded pack into OUT/<pack-id>/flashcards.pdf,
- * timeline.pdf and timeline-booklet.pdf (or .dump text files for golden
- * tests).  Every file is written atomically: a failed build leaves the
+ * timeline.pdf, timeline-booklet.pdf, mock-interview.pdf and pocket.pdf
+ * (or .dump text files for golden tests).  Every file is written atomically: a failed build leaves the
  * previous output untouched.
  * Who may include: main, batch, tests, the fuzzer.
  */
@@ -17,7 +17,10 @@
 #include "impose.h"
 #include "model.h"
 
-enum { SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_ALL = 3 };
+enum {
+    SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
+    SP_OUT_POCKET = 8, SP_OUT_ALL = 15
+};
 
 typedef struct {
     const char *out_dir;            /* default "out" */
@@ -30,6 +33,8 @@ typedef struct {
     sp_duplex duplex;
     double back_dx_pt, back_dy_pt;
     double back_sx, back_sy;        /* --back-scale as factors (1 = none) */
+    double min_size_pt;             /* --min-size: card reading size */
+    int first_fit;                  /* --line-breaking first-fit */
     int crop_marks, cut_lines;
     int has_interview_date;
     int interview_y, interview_m, interview_d;
@@ -49,6 +54,8 @@ int sp_parse_paper(const char *value, double *w_pt, double *h_pt);
 /* a7, a6, 3x5in, 4x6in, business, or WxH with unit mm or in
  * ("90x60mm", "3.5x2in"). */
 int sp_parse_card(const char *value, double *w_pt, double *h_pt);
+/* The card reading size, 6-14 pt ("8", "8pt"). */
+int sp_parse_min_size(const char *value, double *pt);
 /* A length in mm ("5", "5mm", "0.2in"). */
 int sp_parse_length(const char *value, double *pt);
 /* "X,Y" in mm. */
@@ -67,6 +74,8 @@ typedef struct {
     int n_flashcard_pages;
     int n_timeline_pages;
     int n_booklet_pages;
+    int n_mock_pages;
+    int n_pocket_pages;          /* sheets of four */
     int n_days;
     size_t bytes_written;
 } sp_build_result;

@@ -13,7 +13,9 @@
 #include "dlist.h"
 #include "dump.h"
 #include "fsutil.h"
+#include "mock.h"
 #include "pdf.h"
+#include "pocket.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -30,6 +32,7 @@ void sp_build_opts_default(sp_build_opts *o)
     o->gap_pt = SP_MM_TO_PT(4);
     o->duplex = SP_DUPLEX_LONG;
     o->back_sx = o->back_sy = 1;
+    o->min_size_pt = 8;
     o->crop_marks = 1;
 }
 
@@ -147,6 +150,18 @@ int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
     return 0;
 }
 
+int sp_parse_min_size(const char *v, double *pt)
+{
+    char *e;
+    double x = strtod(v, &e);
+    if (e == v || !isfinite(x) || (*e && strcmp(e, "pt") != 0))
+        return -1;
+    if (!(x >= 6 && x <= 14))
+        return -1;
+    *pt = x;
+    return 0;
+}
+
 int sp_parse_scale(const char *v, double *sx, double *sy)
 {
     char *e;
@@ -174,13 +189,15 @@ char *sp_build_opts_key(const sp_build_opts *o)
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
-                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f ff=%d "
                      "crop=%d cut=%d "
                      "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
-                     o->back_sx, o->back_sy, o->crop_marks, o->cut_lines,
+                     o->back_sx, o->back_sy, o->min_size_pt, o->first_fit,
+                     o->crop_marks,
+                     o->cut_lines,
                      o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
                      o->booklet_flip_long, o->creep_pt, o->dump);
@@ -386,6 +403,8 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
+    co.min_pt = o->min_size_pt;
+    co.first_fit = o->first_fit;
     if (!o->dump)
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
     /* the dump device writes the whole document at once */
@@ -483,6 +502,71 @@ out:
     return rc;
 }
 
+/* The interviewer's kit: full pages of the paper, in reading order. */
+static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, sp_build_result *res,
+                      sp_diags *d)
+{
+    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
+    sp_schedule *sched =
+        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
+    if (!sched) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    sp_mock_opts mo = {o->paper_w_pt, o->paper_h_pt, 0};
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_mock_build(pack, sched, fonts, &mo, &doc, d);
+    if (n >= 0) {
+        set_meta(&doc, pack, "Mock-interview kit");
+        doc.print_duplex = SP_PRINT_SIMPLEX;
+        res->n_mock_pages = (int)n;
+        rc = write_doc(&doc, fonts, o, pack->id, "mock-interview", res, d);
+    }
+    sp_doc_release(&doc);
+    sp_schedule_free(sched);
+    return rc;
+}
+
+/* The day-of sheets: a quarter of the paper each, four to a page. */
+static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
+                        const sp_build_opts *o, sp_build_result *res,
+                        sp_diags *d)
+{
+    double gap = SP_MM_TO_PT(4);
+    double w = (o->paper_w_pt - 2 * o->margin_pt - gap) / 2;
+    double h = (o->paper_h_pt - 2 * o->margin_pt - gap) / 2;
+    sp_grid_opts go = {o->paper_w_pt, o->paper_h_pt, w, h, o->margin_pt,
+                       gap, SP_DUPLEX_LONG, 0, 0, o->crop_marks,
+                       o->cut_lines, 1, 1};
+    sp_grid grid;
+    if (!(w > SP_MM_TO_PT(40)) || !(h > SP_MM_TO_PT(40))
+        || sp_grid_compute(&go, &grid) != 0) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "the pocket sheets do not "
+                    "fit on %s paper with a %.0f mm margin", o->paper,
+                    o->margin_pt * 25.4 / 72);
+        return -1;
+    }
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_pocket_build(pack, fonts, w, h, &doc, d);
+    if (n >= 0 && sp_impose_simplex(&doc, &grid, (size_t)n) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        n = -1;
+    }
+    if (n >= 0) {
+        set_meta(&doc, pack, "Pocket sheets");
+        doc.print_duplex = SP_PRINT_SIMPLEX;
+        res->n_pocket_pages = (int)doc.n_sheets;
+        rc = write_doc(&doc, fonts, o, pack->id, "pocket", res, d);
+    }
+    sp_doc_release(&doc);
+    return rc;
+}
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
 {
@@ -519,6 +603,11 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         return -1;
     if ((o->outputs & SP_OUT_TIMELINE) &&
         build_timeline(pack, fonts, o, res, d) != 0)
+        return -1;
+    if ((o->outputs & SP_OUT_MOCK) && build_mock(pack, fonts, o, res, d) != 0)
+        return -1;
+    if ((o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+        && build_pocket(pack, fonts, o, res, d) != 0)
         return -1;
     return 0;
 }

@@ -90,11 +90,17 @@ static int usage_error(const char *usage, const char *fmt, ...)
 
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
-    "      --only KIND         flashcards or timeline (default: both)\n"     \
+    "      --only KIND         flashcards, timeline, mock or pocket\n"      \
+    "                          (default: all)\n"                          \
     "      --paper NAME        a4 (default), letter, a3, legal\n"            \
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
     "                          or WxH in mm or in, e.g. 90x60mm\n"          \
     "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "      --min-size PT       smallest answer text on a card, 6-14\n"    \
+    "                          (default: 8); longer answers continue on\n" \
+    "                          follow-on cards\n"                          \
+    "      --line-breaking M   total-fit (default: even lines) or\n"      \
+    "                          first-fit (faster) for card text\n"       \
     "      --gap LEN           gap between cards (default: 4mm)\n"           \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
@@ -116,8 +122,10 @@ static const char usage_build[] =
     "usage: studypack build [OPTIONS] FILE...\n"
     "\n"
     "Builds each pack into OUT/<pack-id>/: flashcards.pdf (double-sided\n"
-    "cards), timeline.pdf (the prep booklet in reading order) and\n"
-    "timeline-booklet.pdf (imposed for saddle stitching).\n"
+    "cards), timeline.pdf (the prep booklet in reading order),\n"
+    "timeline-booklet.pdf (imposed for saddle stitching),\n"
+    "mock-interview.pdf (the interviewer's kit) and pocket.pdf (a day-of\n"
+    "sheet per round, four to a page).\n"
     "\n" BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -141,7 +149,7 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_EXPORT, OPT_LAST
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_EXPORT, OPT_LAST
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -155,6 +163,8 @@ enum {
     {"back-offset", required_argument, NULL, OPT_BACK},                     \
     {"back-scale", required_argument, NULL, OPT_BACK_SCALE},                \
     {"printer", required_argument, NULL, OPT_PRINTER},                      \
+    {"min-size", required_argument, NULL, OPT_MIN_SIZE},                    \
+    {"line-breaking", required_argument, NULL, OPT_BREAKING},               \
     {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
     {"cut-lines", no_argument, NULL, OPT_CUT},                              \
     {"interview-date", required_argument, NULL, OPT_DATE},                  \
@@ -187,6 +197,10 @@ static int build_option(common_opts *co, int c, const char *arg,
             o->outputs = SP_OUT_FLASHCARDS;
         else if (strcmp(arg, "timeline") == 0)
             o->outputs = SP_OUT_TIMELINE;
+        else if (strcmp(arg, "mock") == 0)
+            o->outputs = SP_OUT_MOCK;
+        else if (strcmp(arg, "pocket") == 0)
+            o->outputs = SP_OUT_POCKET;
         else
             break;
         return 1;
@@ -225,6 +239,16 @@ static int build_option(common_opts *co, int c, const char *arg,
             break;
         return 1;
     case OPT_PRINTER: co->printer = arg; return 1;
+    case OPT_MIN_SIZE:
+        return sp_parse_min_size(arg, &o->min_size_pt) == 0 ? 1 : -2;
+    case OPT_BREAKING:
+        if (strcmp(arg, "total-fit") == 0)
+            o->first_fit = 0;
+        else if (strcmp(arg, "first-fit") == 0)
+            o->first_fit = 1;
+        else
+            break;
+        return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
     case OPT_DATE: {

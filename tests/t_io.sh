@@ -173,7 +173,7 @@ names = sorted({os.path.basename(f) for p in idx["packs"] for f in p["files"]})
 print(len(idx["packs"]), ok, " ".join(names))
 PY
 expect_eq "batch --export: written beside the PDFs and listed in index.json" \
-  "6 True anki.apkg anki.txt flashcards.pdf pack.json plan.ics timeline-booklet.pdf timeline.pdf" "$(cat "$TMP/out")"
+  "6 True anki.apkg anki.txt flashcards.pdf mock-interview.pdf pack.json plan.ics pocket.pdf timeline-booklet.pdf timeline.pdf" "$(cat "$TMP/out")"
 $SP batch sources -o "$TMP/bo" -q --interview-date 2027-01-15 2>/dev/null
 expect_eq "batch without --export again: rebuilt, exports removed and unlisted" "0 0" \
   "$(ls "$TMP"/bo/*/anki.apkg 2>/dev/null | wc -l) $(grep -c 'anki.apkg' "$TMP/bo/index.json")"

@@ -134,12 +134,20 @@ char *sp_export_json(const sp_pack *p, const sp_schedule *s, size_t *len)
     sp_json_str(&b, p->meta.title);
     sp_buf_str(&b, ", \"summary\": ");
     blocks(&b, &p->meta.summary);
+    sp_buf_str(&b, ", \"values\": [");
+    for (size_t i = 0; i < p->meta.n_values; i++) {
+        sp_buf_str(&b, i ? ", " : "");
+        sp_json_str(&b, p->meta.values[i]);
+    }
+    sp_buf_str(&b, "]");
     sp_buf_str(&b, "},\n  \"rounds\": [");
     for (size_t i = 0; i < p->n_rounds; i++) {
         sp_buf_str(&b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
         sp_json_str(&b, p->rounds[i].id);
         sp_buf_str(&b, ", \"name\": ");
         sp_json_str(&b, p->rounds[i].name);
+        sp_buf_str(&b, p->rounds[i].behavioral ? ", \"kind\": \"behavioral\""
+                                               : ", \"kind\": \"technical\"");
         sp_buf_str(&b, ", \"description\": ");
         blocks(&b, &p->rounds[i].desc);
         sp_buf_put(&b, "}", 1);
@@ -182,8 +190,12 @@ char *sp_export_json(const sp_pack *p, const sp_schedule *s, size_t *len)
         sp_json_str(&b, p->tips[i].title);
         sp_buf_str(&b, ", \"tips\": [");
         for (size_t t = 0; t < p->tips[i].n_tips; t++) {
-            sp_buf_str(&b, t ? ", " : "");
+            sp_buf_str(&b, t ? ", {\"text\": " : "{\"text\": ");
             inl(&b, &p->tips[i].tips[t]);
+            sp_buf_str(&b, ", \"rounds\": ");
+            sp_json_str(&b, p->tips[i].tip_rounds ? p->tips[i].tip_rounds[t]
+                                                  : NULL);
+            sp_buf_str(&b, "}");
         }
         sp_buf_str(&b, "]}");
     }
