@@ -10,12 +10,13 @@
   unclosed   a CSV whose quoted field never closes
   binary     bytes that are no known format
   deep       a CSV field of 1,400 nested <div>s (and a normal row)
+  badutf8-apkg  an Anki package with a note that is not UTF-8 (and a good one)
 """
 import io, sys, zipfile
 
 kind, out = sys.argv[1], sys.argv[2]
 
-def sqlite_anki():
+def sqlite_anki(bad=False):
     import sqlite3, tempfile, os
     fd, path = tempfile.mkstemp(); os.close(fd)
     db = sqlite3.connect(path)
@@ -23,6 +24,8 @@ def sqlite_anki():
                      "CREATE TABLE cards (id, nid, did, ord);"
                      "INSERT INTO col VALUES (1, '{}', '{}');"
                      "INSERT INTO notes VALUES (1, 'g', 1, '', 'Q <img src=\"x.png\">' || char(31) || 'A');")
+    if bad:
+        db.execute("INSERT INTO notes VALUES (2, 'h', 1, '', CAST(X'4361C3FF3F1F41' AS TEXT))")
     db.commit(); db.close()
     data = open(path, "rb").read(); os.unlink(path)
     return data
@@ -57,6 +60,9 @@ elif kind == "badutf8":
     open(out, "wb").write(b"question,answer\nOne?,Yes.\nCaf\xe9?,Latin-1.\n")
 elif kind == "unclosed":
     open(out, "w").write('question,answer\nOne?,"Yes.\nTwo?,No.\n')
+elif kind == "badutf8-apkg":
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("collection.anki2", sqlite_anki(bad=True))
 elif kind == "deep":
     open(out, "w").write("question,answer\nDeep?," + "<div>" * 1400 + "x" + "</div>" * 1400 + "\nFine?,Yes.\n")
 elif kind == "binary":
