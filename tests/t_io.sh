@@ -35,6 +35,13 @@ import_case "$TMP/spd.apkg" spd
 (cd "$TMP" && $SP import spd.apkg -o "$TMP/spd-again.xml") 2>/dev/null
 check "re-import: same source, same ids" cmp "$TMP/spd/spd.xml" "$TMP/spd-again.xml"
 
+# several inputs make one source: ids unique across them, rounds merged
+(cd tests/io && $SP import deck.csv anki-notes.txt -o "$TMP/multi/m.xml") 2>/dev/null
+expect_eq "two inputs, one source: every question, one round list" "11 3" \
+  "$(grep -c '<question ' "$TMP/multi/m.xml") $(grep -c '<round ' "$TMP/multi/m.xml")"
+$SP validate "$TMP/multi/m.xml" >"$TMP/out" 2>&1
+expect_eq "two inputs, one source: validates" "0:" "$?:$(cat "$TMP/out")"
+
 # ---- export ------------------------------------------------------------
 export SOURCE_DATE_EPOCH=1764547200   # 2025-12-01T00:00:00Z
 for f in apkg txt ics json; do
