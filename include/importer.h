@@ -157,4 +157,42 @@ void sp_xml_escape(sp_buf *b, const char *s, size_t len);
 /* The same keeping line ends and tabs (for pre). */
 void sp_xml_escape_lines(sp_buf *b, const char *s, size_t len);
 
+/* ---- ids and cloze notes (import_ids.c) ------------------------------- */
+
+/* 1 if S matches [a-z0-9][a-z0-9-]{0,63}. */
+int sp_id_valid(const char *s);
+/* A slug of plain text into OUT (at most MAX bytes, cut at a '-'):
+ * lowercase ASCII letters and digits (Latin-1 letters without their
+ * accents), other runs as one '-'; "" if the text has none. */
+void sp_slug(const char *s, char *out, size_t max);
+
+/* A set of the ids given so far (open addressing); zero-initialise. */
+typedef struct {
+    char **slots;
+    size_t cap, n;
+} sp_idset;
+int sp_idset_has(const sp_idset *s, const char *id);
+int sp_idset_add(sp_idset *s, const char *id);   /* -1 if no memory */
+void sp_idset_free(sp_idset *s);
+/* Makes BASE (a valid id of at most 60 bytes) unique in S: BASE, BASE-2,
+ * BASE-3, ...; writes it to OUT and adds it.  -1 if no memory. */
+int sp_unique_id(sp_idset *s, const char *base, char out[65]);
+/* The id a note's guid gives: the question id of one we exported
+ * ("studypack:PACK/QID"), else "anki-" and 10 hex digits of its SHA-256. */
+void sp_guid_id(const char *guid, char out[65]);
+/* Plain text of inline XML (tags removed, the five entities decoded);
+ * malloc'd. */
+char *sp_xml_plain(const char *x);
+
+/* The cloze numbers used in S ({{cN::...}}), ascending, into NUMS (at
+ * most MAX); returns how many. */
+size_t sp_cloze_numbers(const char *s, int *nums, size_t max);
+/* S with every cloze replaced: number K as a gap ("[hint]" or "[...]")
+ * when GAP, else in <b>; the others by their text.  Malloc'd HTML. */
+char *sp_cloze_render(const char *s, int k, int gap);
+/* Plain text as HTML (escaped, line ends as <br>); malloc'd. */
+char *sp_plain_as_html(const char *s);
+/* Removes Anki's "[sound:...]" references in place; 1 if there were. */
+int sp_strip_sound(char *s);
+
 #endif

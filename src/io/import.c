@@ -1,6 +1,7 @@
-/* import.c - `studypack import` (see import.h): format detection, the
- * deck of notes, ids, topics and rounds, cloze notes, and the source
- * written atomically with its images. */
+/* import.c - `studypack import` (see import.h): topics and rounds, images,
+ * each note to a question (cloze notes to one per number), and the source
+ * written atomically with its images.  Detection and the deck are in
+ * import_detect.c, ids and cloze text in import_ids.c. */
 #include "import.h"
 
 #include <errno.h>
@@ -13,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sha2.h>
-
 #include "fsutil.h"
 #include "importer.h"
 #include "strbuf.h"
@@ -22,358 +21,6 @@
 
 extern unsigned char studypack_xsd[];
 extern unsigned int studypack_xsd_len;
-
-/* ---- detection -------------------------------------------------------- */
-
-sp_import_format sp_import_detect(const unsigned char *data, size_t len)
-{
-    if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
-        return SP_IMPORT_APKG;
-    if (len >= 4 && memcmp(data, "PK\x05\x06", 4) == 0)
-        return SP_IMPORT_APKG;
-    if (len >= 16 && memcmp(data, "SQLite format 3", 16) == 0)
-        return SP_IMPORT_ANKI_DB;
-    size_t i = 0;
-    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-        i = 3;
-    size_t look = len < 4096 ? len : 4096;
-    if (memchr(data, '\0', look))
-        return SP_IMPORT_UNKNOWN;
-    size_t j = i;
-    while (j < len && (data[j] == ' ' || data[j] == '\t' || data[j] == '\r' ||
-                       data[j] == '\n'))
-        j++;
-    if (j < len && data[j] == '<')
-        return SP_IMPORT_XML;
-    static const char *const anki[] = {"#separator:", "#html:", "#tags",
-                                       "#deck", "#notetype", "#columns:",
-                                       "#guid column:", NULL};
-    for (int k = 0; anki[k]; k++) {
-        size_t n = strlen(anki[k]);
-        if (len - i >= n && strncasecmp((const char *)data + i, anki[k], n) == 0)
-            return SP_IMPORT_ANKI_TEXT;
-    }
-    /* the first record's separators, outside quotes */
-    size_t tabs = 0, commas = 0, semis = 0;
-    int quoted = 0;
-    for (; i < len; i++) {
-        unsigned char c = data[i];
-        if (c == '"')
-            quoted = !quoted;
-        else if (!quoted && c == '\n')
-            break;
-        else if (!quoted) {
-            tabs += c == '\t';
-            commas += c == ',';
-            semis += c == ';';
-        }
-    }
-    if (tabs && tabs >= commas)
-        return SP_IMPORT_TSV;
-    if (commas || semis)
-        return SP_IMPORT_CSV;
-    return SP_IMPORT_UNKNOWN;
-}
-
-const char *sp_import_format_name(sp_import_format f)
-{
-    switch (f) {
-    case SP_IMPORT_CSV: return "CSV";
-    case SP_IMPORT_TSV: return "TSV";
-    case SP_IMPORT_ANKI_TEXT: return "Anki text export";
-    case SP_IMPORT_APKG: return "Anki package";
-    case SP_IMPORT_ANKI_DB: return "Anki collection";
-    case SP_IMPORT_XML: return "XML";
-    case SP_IMPORT_UNKNOWN: break;
-    }
-    return "unknown";
-}
-
-sp_import_format sp_import_sniff_file(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return SP_IMPORT_UNKNOWN;
-    unsigned char buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf);
-    close(fd);
-    return n > 0 ? sp_import_detect(buf, (size_t)n) : SP_IMPORT_UNKNOWN;
-}
-
-/* ---- the deck ------------------------------------------------------- */
-
-void sp_ideck_free(sp_ideck *deck)
-{
-    for (size_t i = 0; i < deck->n_notes; i++) {
-        sp_inote *n = &deck->notes[i];
-        free(n->guid);
-        free(n->id);
-        free(n->front);
-        free(n->back);
-        free(n->extra);
-        free(n->tags);
-        free(n->deck);
-        free(n->round);
-        free(n->difficulty);
-        free(n->followup);
-        free(n->cue);
-    }
-    free(deck->notes);
-    for (size_t i = 0; i < deck->n_media; i++) {
-        free(deck->media[i].name);
-        free(deck->media[i].data);
-    }
-    free(deck->media);
-    for (size_t i = 0; i < deck->n_files; i++)
-        free(deck->files[i]);
-    free(deck->files);
-    free(deck->title);
-    memset(deck, 0, sizeof *deck);
-}
-
-const char *sp_ideck_file(sp_ideck *deck, const char *name)
-{
-    for (size_t i = 0; i < deck->n_files; i++)
-        if (strcmp(deck->files[i], name) == 0)
-            return deck->files[i];
-    char **f = realloc(deck->files, (deck->n_files + 1) * sizeof *f);
-    if (!f)
-        return NULL;
-    deck->files = f;
-    if (!(f[deck->n_files] = strdup(name)))
-        return NULL;
-    return f[deck->n_files++];
-}
-
-sp_inote *sp_ideck_note(sp_ideck *deck)
-{
-    if (deck->n_notes == deck->cap_notes) {
-        size_t cap = deck->cap_notes ? deck->cap_notes * 2 : 64;
-        sp_inote *n = realloc(deck->notes, cap * sizeof *n);
-        if (!n)
-            return NULL;
-        deck->notes = n;
-        deck->cap_notes = cap;
-    }
-    sp_inote *n = &deck->notes[deck->n_notes++];
-    memset(n, 0, sizeof *n);
-    return n;
-}
-
-int sp_ideck_add_media(sp_ideck *deck, const char *name, unsigned char *data,
-                       size_t len)
-{
-    if (deck->n_media == deck->cap_media) {
-        size_t cap = deck->cap_media ? deck->cap_media * 2 : 16;
-        sp_imedia *m = realloc(deck->media, cap * sizeof *m);
-        if (!m)
-            return -1;
-        deck->media = m;
-        deck->cap_media = cap;
-    }
-    char *n = strdup(name);
-    if (!n)
-        return -1;
-    deck->media[deck->n_media].name = n;
-    deck->media[deck->n_media].data = data;
-    deck->media[deck->n_media].len = len;
-    deck->n_media++;
-    deck->media_bytes += len;
-    return 0;
-}
-
-const sp_imedia *sp_ideck_find_media(const sp_ideck *deck, const char *name)
-{
-    for (size_t i = 0; i < deck->n_media; i++)
-        if (strcmp(deck->media[i].name, name) == 0)
-            return &deck->media[i];
-    return NULL;
-}
-
-/* ---- ids ------------------------------------------------------------- */
-
-static int id_valid(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 1 || n > 64)
-        return 0;
-    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-              s[i] == '-'))
-            return 0;
-    return 1;
-}
-
-/* A slug of plain text into OUT (at most MAX bytes, cut at a '-'):
- * lowercase ASCII letters and digits, other runs as one '-'.  "" if the
- * text has none. */
-static void slug(const char *s, char *out, size_t max)
-{
-    /* U+00C0..U+00FF without their accents ('-': none) */
-    static const char latin1[] = "AAAAAAACEEEEIIII" "DNOOOOO-OUUUUYTs"
-                                 "aaaaaaaceeeeiiii" "dnooooo-ouuuuyty";
-    size_t n = 0;
-    int dash = 0;
-    for (; *s && n < max; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == 0xc3 && (unsigned char)s[1] >= 0x80 &&
-            (unsigned char)s[1] <= 0xbf) {
-            c = (unsigned char)latin1[(unsigned char)s[1] - 0x80];
-            s++;
-        }
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n)
-                out[n++] = '-';
-            dash = 0;
-            if (n < max)
-                out[n++] = (char)c;
-        } else {
-            dash = 1;
-        }
-    }
-    if (*s && n == max) {   /* cut: back to the last whole word */
-        size_t k = n;
-        while (k > max / 2 && out[k - 1] != '-')
-            k--;
-        if (k > max / 2)
-            n = k - 1;
-    }
-    while (n && out[n - 1] == '-')
-        n--;
-    out[n] = '\0';
-}
-
-/* A set of the ids given so far (open addressing). */
-typedef struct {
-    char **slots;
-    size_t cap, n;
-} idset;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static int idset_has(const idset *s, const char *id)
-{
-    if (!s->cap)
-        return 0;
-    for (size_t i = hash_str(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-        if (!s->slots[i])
-            return 0;
-        if (strcmp(s->slots[i], id) == 0)
-            return 1;
-    }
-}
-
-static int idset_add(idset *s, const char *id)
-{
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        char **slots = calloc(cap, sizeof *slots);
-        if (!slots)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->slots[i])
-                continue;
-            size_t j = hash_str(s->slots[i]) & (cap - 1);
-            while (slots[j])
-                j = (j + 1) & (cap - 1);
-            slots[j] = s->slots[i];
-        }
-        free(s->slots);
-        s->slots = slots;
-        s->cap = cap;
-    }
-    char *c = strdup(id);
-    if (!c)
-        return -1;
-    size_t j = hash_str(id) & (s->cap - 1);
-    while (s->slots[j])
-        j = (j + 1) & (s->cap - 1);
-    s->slots[j] = c;
-    s->n++;
-    return 0;
-}
-
-static void idset_free(idset *s)
-{
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->slots[i]);
-    free(s->slots);
-}
-
-/* Makes BASE (a valid id of at most 60 bytes) unique in S: BASE, BASE-2,
- * BASE-3, ...; writes it to OUT (65 bytes) and adds it.  -1 if no
- * memory. */
-static int unique_id(idset *s, const char *base, char out[65])
-{
-    snprintf(out, 65, "%s", base);
-    for (unsigned k = 2; idset_has(s, out) && k < 1000000; k++)
-        snprintf(out, 65, "%.56s-%u", base, k % 1000000);
-    return idset_add(s, out);
-}
-
-/* The id a note's guid gives: the question id of one we exported
- * ("studypack:PACK/QID"), else "anki-" and 10 hex digits of its SHA-256. */
-static void guid_id(const char *guid, char out[65])
-{
-    static const char ours[] = "studypack:";
-    if (strncmp(guid, ours, sizeof ours - 1) == 0) {
-        const char *slash = strrchr(guid, '/');
-        if (slash && strlen(slash + 1) <= 60 && id_valid(slash + 1)) {
-            snprintf(out, 65, "%s", slash + 1);
-            return;
-        }
-    }
-    char hex[SHA256_DIGEST_STRING_LENGTH];
-    SHA256Data((const uint8_t *)guid, strlen(guid), hex);
-    snprintf(out, 65, "anki-%.10s", hex);
-}
-
-/* Plain text of inline XML (tags removed, the five entities decoded). */
-static char *xml_plain(const char *x)
-{
-    char *o = malloc(strlen(x) + 1), *q = o;
-    if (!o)
-        return NULL;
-    while (*x) {
-        if (*x == '<') {
-            const char *e = strchr(x, '>');
-            if (!e)
-                break;
-            x = e + 1;
-            *q++ = ' ';
-            continue;
-        }
-        static const struct {
-            const char *e;
-            char c;
-        } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
-                    {"&quot;", '"'}, {"&apos;", '\''}};
-        int done = 0;
-        for (size_t i = 0; i < 5 && *x == '&'; i++) {
-            size_t n = strlen(ents[i].e);
-            if (strncmp(x, ents[i].e, n) == 0) {
-                *q++ = ents[i].c;
-                x += n;
-                done = 1;
-                break;
-            }
-        }
-        if (!done)
-            *q++ = *x++;
-    }
-    *q = '\0';
-    return o;
-}
 
 /* ---- topics and rounds ---------------------------------------------- */
 
@@ -388,7 +35,7 @@ typedef struct {
     sp_ideck *deck;
     sp_diags *d;
     sp_drops drops;
-    idset ids, round_ids;
+    sp_idset ids, round_ids;
     round_ent *rounds;
     size_t n_rounds;
     int figures;          /* the schema has <figure> */
@@ -417,7 +64,7 @@ static int round_tag(const char *tags, char out[65])
         size_t n = strcspn(p + 6, " ,\t");
         if (n >= 1 && n <= 60) {
             snprintf(out, 65, "%.*s", (int)n, p + 6);
-            if (id_valid(out))
+            if (sp_id_valid(out))
                 return 1;
         }
     }
@@ -445,10 +92,10 @@ static int add_round(imp *m, const char *key, const char *name,
     if (name) {
         char base[65];
         if (!round_tag(tags, base))
-            slug(name, base, 48);
+            sp_slug(name, base, 48);
         if (!*base)
             snprintf(base, sizeof base, "round");
-        if (unique_id(&m->round_ids, base, r->id) != 0)
+        if (sp_unique_id(&m->round_ids, base, r->id) != 0)
             return -1;
     }
     return 0;
@@ -559,7 +206,7 @@ static void topics(const char *tags, sp_buf *out, const char **diff)
         if (strncasecmp(tag, "round:", 6) == 0)
             continue;
         char id[65];
-        slug(tag, id, 64);
+        sp_slug(tag, id, 64);
         if (!*id)
             continue;
         int dup = 0;
@@ -691,115 +338,6 @@ static const char *image_name(void *ctx, const char *src, const char **why)
     return m->image_name;
 }
 
-/* ---- cloze --------------------------------------------------------- */
-
-/* The cloze numbers used in S, ascending, into NUMS (at most MAX). */
-static size_t cloze_numbers(const char *s, int *nums, size_t max)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, "{{c")) != NULL; p += 3) {
-        char *e;
-        long k = strtol(p + 3, &e, 10);
-        if (e == p + 3 || strncmp(e, "::", 2) != 0 || k < 1 || k > 999)
-            continue;
-        size_t i = 0;
-        while (i < n && nums[i] < k)
-            i++;
-        if (i < n && nums[i] == k)
-            continue;
-        if (n == max)
-            break;
-        memmove(nums + i + 1, nums + i, (n - i) * sizeof *nums);
-        nums[i] = (int)k;
-        n++;
-    }
-    return n;
-}
-
-/* S with every cloze replaced: number K as a gap ("[hint]" or "[...]")
- * when GAP, else in <b>; others by their text.  Malloc'd HTML. */
-static char *cloze_render(const char *s, int k, int gap)
-{
-    sp_buf b = {0};
-    const char *p = s;
-    for (;;) {
-        const char *c = strstr(p, "{{c");
-        char *e = NULL;
-        long num = c ? strtol(c + 3, &e, 10) : 0;
-        const char *end = (c && e != c + 3 && strncmp(e, "::", 2) == 0)
-                              ? strstr(e + 2, "}}")
-                              : NULL;
-        if (!c) {
-            sp_buf_str(&b, p);
-            break;
-        }
-        if (!end) {
-            sp_buf_put(&b, p, (size_t)(c + 3 - p));
-            p = c + 3;
-            continue;
-        }
-        sp_buf_put(&b, p, (size_t)(c - p));
-        const char *text = e + 2;
-        const char *hint = NULL;
-        for (const char *q = text; q + 1 < end; q++)
-            if (q[0] == ':' && q[1] == ':') {
-                hint = q + 2;
-                break;
-            }
-        size_t tl = (size_t)((hint ? hint - 2 : end) - text);
-        if (num == k && gap) {
-            sp_buf_str(&b, "[");
-            if (hint && end > hint)
-                sp_buf_put(&b, hint, (size_t)(end - hint));
-            else
-                sp_buf_str(&b, "...");
-            sp_buf_str(&b, "]");
-        } else if (num == k) {
-            sp_buf_str(&b, "<b>");
-            sp_buf_put(&b, text, tl);
-            sp_buf_str(&b, "</b>");
-        } else {
-            sp_buf_put(&b, text, tl);
-        }
-        p = end + 2;
-    }
-    return sp_buf_take(&b, NULL);
-}
-
-/* Plain text as HTML (escaped, line ends as <br>), for cloze notes. */
-static char *plain_as_html(const char *s)
-{
-    sp_buf b = {0};
-    for (; *s; s++) {
-        if (*s == '&')
-            sp_buf_str(&b, "&amp;");
-        else if (*s == '<')
-            sp_buf_str(&b, "&lt;");
-        else if (*s == '>')
-            sp_buf_str(&b, "&gt;");
-        else if (*s == '\n')
-            sp_buf_str(&b, "<br>");
-        else
-            sp_buf_put(&b, s, 1);
-    }
-    return sp_buf_take(&b, NULL);
-}
-
-/* Removes Anki's "[sound:...]" references (in place). */
-static int strip_sound(char *s)
-{
-    int any = 0;
-    char *p;
-    while (s && (p = strstr(s, "[sound:")) != NULL) {
-        char *e = strchr(p, ']');
-        if (!e)
-            break;
-        memmove(p, e + 1, strlen(e + 1) + 1);
-        any = 1;
-    }
-    return any;
-}
-
 /* ---- writing the source ----------------------------------------------- */
 
 static void attr(sp_buf *b, const char *name, const char *v)
@@ -842,8 +380,8 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
                             at, strlen(fields[i]), SP_IMPORT_MAX_FIELD);
             return 0;
         }
-    int sound = strip_sound(n->front) | strip_sound(n->back) |
-                strip_sound(n->extra);
+    int sound = sp_strip_sound(n->front) | sp_strip_sound(n->back) |
+                sp_strip_sound(n->extra);
     if (sound && !(m->drops.seen & SP_DROP_SOUND)) {
         m->drops.seen |= SP_DROP_SOUND;
         sp_diag_add_sev(m->d, SP_D_WARNING, SP_WARNING, n->file, n->line, 0,
@@ -855,7 +393,7 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
     if (!n->front)
         n->cloze = 0;
     if (n->cloze) {
-        n_cards = cloze_numbers(n->front, nums, 64);
+        n_cards = sp_cloze_numbers(n->front, nums, 64);
         if (!n_cards) {
             n->cloze = 0;
             n_cards = 1;
@@ -887,9 +425,9 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
         char *qh = NULL, *ah = NULL;
         int html = n->html;
         if (n->cloze) {
-            char *src = html ? strdup(n->front) : plain_as_html(n->front);
-            qh = src ? cloze_render(src, nums[c], 1) : NULL;
-            ah = src ? cloze_render(src, nums[c], 0) : NULL;
+            char *src = html ? strdup(n->front) : sp_plain_as_html(n->front);
+            qh = src ? sp_cloze_render(src, nums[c], 1) : NULL;
+            ah = src ? sp_cloze_render(src, nums[c], 0) : NULL;
             free(src);
             if (!qh || !ah) {
                 free(qh);
@@ -916,17 +454,17 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
                             0, "%s has no answer: skipped", at);
         } else {
             char base[65], id[65];
-            if (n->id && strlen(n->id) <= 60 && id_valid(n->id))
+            if (n->id && strlen(n->id) <= 60 && sp_id_valid(n->id))
                 snprintf(base, sizeof base, "%s", n->id);
             else if (n->guid)
-                guid_id(n->guid, base);
+                sp_guid_id(n->guid, base);
             else {
-                char *plain = xml_plain(q.inl.p);
+                char *plain = sp_xml_plain(q.inl.p);
                 if (!plain) {
                     rc = -1;
                     goto next;
                 }
-                slug(plain, base, 48);
+                sp_slug(plain, base, 48);
                 free(plain);
                 if (!*base)
                     snprintf(base, sizeof base, "q");
@@ -936,7 +474,7 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
                 snprintf(with, sizeof with, "%.52s-c%d", base, nums[c]);
                 snprintf(base, sizeof base, "%s", with);
             }
-            if (unique_id(&m->ids, base, id) != 0) {
+            if (sp_unique_id(&m->ids, base, id) != 0) {
                 rc = -1;
                 goto next;
             }
@@ -1062,7 +600,7 @@ static int guid_pack(const sp_ideck *deck, char out[65])
         snprintf(out, 65, "%.*s", (int)l, g + 10);
         n++;
     }
-    return n > 0 && id_valid(out);
+    return n > 0 && sp_id_valid(out);
 }
 
 static int visible(const imp *m, const char *s)
@@ -1090,7 +628,7 @@ static char *write_source(imp *m, sp_diags *d, size_t *len)
     } else if (guid_pack(deck, pid)) {
         /* notes we exported: the pack they came from */
     } else {
-        slug(title ? title : role, pid, 48);
+        sp_slug(title ? title : role, pid, 48);
         if (!*pid)
             snprintf(pid, sizeof pid, "imported");
     }
@@ -1208,8 +746,8 @@ static void imp_init(imp *m, const sp_import_opts *o, sp_ideck *deck,
 
 static void imp_free(imp *m)
 {
-    idset_free(&m->ids);
-    idset_free(&m->round_ids);
+    sp_idset_free(&m->ids);
+    sp_idset_free(&m->round_ids);
     for (size_t i = 0; i < m->n_rounds; i++) {
         free(m->rounds[i].key);
         free(m->rounds[i].name);
@@ -1281,7 +819,7 @@ static unsigned char *slurp(const char *path, size_t max, size_t *len,
 int sp_import_files(char *const *paths, size_t n, const char *out,
                     const sp_import_opts *o, sp_diags *d)
 {
-    if (o->id && !id_valid(o->id)) {
+    if (o->id && !sp_id_valid(o->id)) {
         sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--id '%s' is not an id: "
                     "give [a-z0-9][a-z0-9-]{0,63}", o->id);
         return -1;
