@@ -7,7 +7,7 @@
  * same input gives byte-identical files.  Every file is written
  * atomically (fsutil.h).
  *
- * Who may include: main, batch, tests, the fuzzer.
+ * Who may include: main, build (batch --export), tests, the fuzzer.
  * Ownership: nothing returned needs freeing unless said.
  */
 #ifndef SP_EXPORT_H
@@ -48,6 +48,11 @@ typedef struct {
                                 < 0: the newest modification time of the
                                 pack's input files */
 } sp_export_opts;
+
+/* Renders PACK in format F into memory (malloc'd, *LEN bytes; the
+ * caller frees it), or NULL with diagnostics in D. */
+void *sp_export_render(const sp_pack *pack, sp_export_format f,
+                       const sp_export_opts *o, size_t *len, sp_diags *d);
 
 /* Writes PACK in format F to PATH.  Returns 0, or -1 with diagnostics in
  * D (nothing written).  A calendar needs dates (has_interview_date) and a

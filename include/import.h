@@ -42,7 +42,8 @@ typedef enum {
 sp_import_format sp_import_detect(const unsigned char *data, size_t len);
 /* "CSV", "TSV", "Anki text export", "Anki package", ... */
 const char *sp_import_format_name(sp_import_format f);
-/* sp_import_detect on the first bytes of PATH; UNKNOWN if unreadable. */
+/* sp_import_detect on the first bytes of PATH; UNKNOWN if unreadable or
+ * not a regular file (a pipe is not read). */
 sp_import_format sp_import_sniff_file(const char *path);
 
 typedef struct {

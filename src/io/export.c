@@ -276,20 +276,20 @@ static long long inputs_epoch(const sp_pack *pack)
     return t;
 }
 
-int sp_export_pack(const sp_pack *pack, sp_export_format f, const char *path,
-                   const sp_export_opts *o, sp_diags *d)
+void *sp_export_render(const sp_pack *pack, sp_export_format f,
+                       const sp_export_opts *o, size_t *len, sp_diags *d)
 {
     long long epoch = o->epoch >= 0 ? o->epoch : inputs_epoch(pack);
     if (f == SP_EXPORT_ICS && (pack->is_bank || pack->n_phases == 0)) {
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "a calendar needs a "
                     "plan: this %s has no timeline",
                     pack->is_bank ? "bank" : "pack");
-        return -1;
+        return NULL;
     }
     if (f == SP_EXPORT_ICS && !o->has_interview_date) {
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "a calendar needs "
                     "dates: give --interview-date YYYY-MM-DD");
-        return -1;
+        return NULL;
     }
     sp_schedule *s = NULL;
     if (!pack->is_bank && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)) {
@@ -297,25 +297,31 @@ int sp_export_pack(const sp_pack *pack, sp_export_format f, const char *path,
                                                         : NULL);
         if (!s) {
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-            return -1;
+            return NULL;
         }
     }
-    size_t len = 0;
     void *data = NULL;
     size_t errors = sp_diags_errors(d);
     switch (f) {
-    case SP_EXPORT_APKG: data = sp_export_apkg(pack, epoch, &len, d); break;
-    case SP_EXPORT_ANKI_TEXT: data = sp_export_ankitext(pack, &len); break;
-    case SP_EXPORT_ICS: data = sp_export_ics(pack, s, o, epoch, &len, d); break;
-    case SP_EXPORT_JSON: data = sp_export_json(pack, s, &len); break;
+    case SP_EXPORT_APKG: data = sp_export_apkg(pack, epoch, len, d); break;
+    case SP_EXPORT_ANKI_TEXT: data = sp_export_ankitext(pack, len); break;
+    case SP_EXPORT_ICS: data = sp_export_ics(pack, s, o, epoch, len, d); break;
+    case SP_EXPORT_JSON: data = sp_export_json(pack, s, len); break;
     case SP_EXPORT_NONE: break;
     }
     sp_schedule_free(s);
-    if (!data) {
-        if (sp_diags_errors(d) == errors)
-            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    if (!data && sp_diags_errors(d) == errors)
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    return data;
+}
+
+int sp_export_pack(const sp_pack *pack, sp_export_format f, const char *path,
+                   const sp_export_opts *o, sp_diags *d)
+{
+    size_t len = 0;
+    void *data = sp_export_render(pack, f, o, &len, d);
+    if (!data)
         return -1;
-    }
     int rc = sp_write_file_atomic(path, data, len, d);
     free(data);
     return rc;

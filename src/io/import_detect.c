@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- detection -------------------------------------------------------- */
@@ -77,9 +78,14 @@ const char *sp_import_format_name(sp_import_format f)
 
 sp_import_format sp_import_sniff_file(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return SP_IMPORT_UNKNOWN;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);   /* a pipe or a device: reading would consume it */
+        return SP_IMPORT_UNKNOWN;
+    }
     unsigned char buf[4096];
     ssize_t n = read(fd, buf, sizeof buf);
     close(fd);
