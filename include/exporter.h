@@ -25,15 +25,33 @@ const char *sp_export_pack_title(const sp_pack *pack,
  * importer reads the question id back out of it). */
 void sp_export_guid(const sp_pack *pack, const sp_question *q, sp_buf *b);
 
+/* The images the questions' answers show, each distinct file once, with
+ * the flat file name it has in Anki's media folder: the base name of its
+ * src made of letters, digits, '.', '-' and '_', with "-2", "-3" ... when
+ * another file already has that name. */
+typedef struct {
+    const sp_figure **figs;   /* the first figure showing each file */
+    char **names;
+    size_t n;
+} sp_media;
+
+/* 0, or -1 when out of memory. */
+int sp_media_collect(const sp_pack *pack, sp_media *m);
+/* The media name of F's file (NULL if F is not in M). */
+const char *sp_media_name(const sp_media *m, const sp_figure *f);
+void sp_media_release(sp_media *m);
+
 /* Our markup as HTML (what Anki shows): em/strong/code, p, ul/ol, pre
- * (line ends as <br>); < > & " escaped; no tab or line end is written. */
+ * (line ends as <br>), figures as <img> named as in MEDIA with the
+ * caption under it (class sp-caption); < > & " escaped; no tab or line
+ * end is written. */
 void sp_html_text(sp_buf *b, const sp_text *t);
-void sp_html_blocks(sp_buf *b, const sp_blocks *bl);
+void sp_html_blocks(sp_buf *b, const sp_blocks *bl, const sp_media *media);
 void sp_html_escape(sp_buf *b, const char *s);
 /* The card's two sides as HTML: front = cue (class sp-cue) and prompt,
  * back = answer and follow-ups (class sp-followup). */
 void sp_html_front(sp_buf *b, const sp_question *q);
-void sp_html_back(sp_buf *b, const sp_question *q);
+void sp_html_back(sp_buf *b, const sp_question *q, const sp_media *media);
 /* The deck a question goes to: "TITLE" or "TITLE::ROUND NAME". */
 void sp_export_deck(const sp_pack *pack, const sp_question *q, sp_buf *b);
 /* Anki tags: topics, round:ID, difficulty:LEVEL (space-separated). */

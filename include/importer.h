@@ -127,9 +127,11 @@ typedef struct {
 
 /* How images are handled: IMAGE returns the file name a figure should
  * use for <img src=SRC> (a string that lives as long as CTX), or NULL and
- * a reason to drop it. */
+ * a reason to drop it.  *WIDTH_PCT comes in as the img's style width (0:
+ * none) and may be set from the image's size. */
 typedef struct {
-    const char *(*image)(void *ctx, const char *src, const char **why);
+    const char *(*image)(void *ctx, const char *src, double *width_pct,
+                         const char **why);
     void *ctx;
     const struct sp_fonts *fonts;   /* for sp_import_visible; may be NULL */
 } sp_field_opts;

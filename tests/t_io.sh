@@ -239,3 +239,47 @@ done
 $SP import "$TMP/bank.apkg" -o "$TMP/bank/bank.xml" 2>/dev/null && $SP validate "$TMP/bank/bank.xml" 2>"$TMP/err"
 expect_eq "a bank's .apkg imports as a valid pack named after the bank" "0:backend-core" \
   "$?:$(sed -n 's/.*<studypack version="1" id="\([^"]*\)".*/\1/p' "$TMP/bank/bank.xml")"
+
+# ---- figures -------------------------------------------------------------
+# a pack's figures become the .apkg's media (a flat name, the same bytes)
+# and come back as figures with their alt text, caption and width
+FIG=tests/good/figures.xml
+$SP export "$FIG" -o "$TMP/fig.apkg" 2>"$TMP/err"
+expect_eq "export figures: exit 0" "0:" "$?:$(cat "$TMP/err")"
+mkdir -p "$TMP/fx" && (cd "$TMP/fx" && unzip -q "$TMP/fig.apkg")
+expect_eq ".apkg with figures: entries" "collection.anki2 media 0" "$(unzip -Z1 "$TMP/fig.apkg" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq ".apkg with figures: the media map names each file once" '{"0": "rate-limiter.png"}' "$(cat "$TMP/fx/media")"
+check ".apkg with figures: the media file is the figure's file" cmp "$TMP/fx/0" tests/good/figures/rate-limiter.png
+expect_eq ".apkg with figures: the notes show it" 2 \
+  "$(sqlite3 "$TMP/fx/collection.anki2" "select count(*) from notes where flds like '%<img src=\"rate-limiter.png\"%'")"
+$SP import "$TMP/fig.apkg" -o "$TMP/figrt/fig.xml" 2>"$TMP/err"
+expect_eq "figures round trip: import says nothing" "0:" "$?:$(cat "$TMP/err")"
+check "figures round trip: the image is written beside the source" cmp "$TMP/figrt/rate-limiter.png" tests/good/figures/rate-limiter.png
+$SP export "$FIG" -o "$TMP/fig-a.json" && $SP export "$TMP/figrt/fig.xml" -o "$TMP/fig-b.json"
+figq() {   # the questions, figures without their src (a flat name in Anki)
+  python3 -c 'import json,sys; q=json.load(open(sys.argv[1]))["questions"]
+for x in q:
+    x.pop("number")
+    for b in x["answer"]:
+        if b["type"] == "figure": b.pop("src")
+print(json.dumps(q, sort_keys=True, indent=1))' "$1"
+}
+figq "$TMP/fig-a.json" >"$TMP/fig-a.q"; figq "$TMP/fig-b.json" >"$TMP/fig-b.q"
+check "figures round trip: the same questions, alt text, captions and widths" diff -u "$TMP/fig-a.q" "$TMP/fig-b.q"
+$SP build "$TMP/figrt/fig.xml" -o "$TMP/figrt/out" >"$TMP/out" 2>&1
+expect_eq "figures round trip: builds" "0:" "$?:$(cat "$TMP/out")"
+# a CSV's <img> is read from beside the CSV; a missing or broken one is
+# dropped with its reason
+mkdir -p "$TMP/csvimg"
+cp tests/good/figures/half-green.png "$TMP/csvimg/diagram.png"
+printf 'not an image' >"$TMP/csvimg/fake.png"
+printf 'question,answer\nDraw it?,"See <img src=""diagram.png"" alt=""two squares"">"\nBroken?,"<img src=""fake.png""> text"\nMissing?,"<img src=""nope.png""> text"\n' >"$TMP/csvimg/d.csv"
+(cd "$TMP/csvimg" && $SP import d.csv -o out/d.xml) 2>"$TMP/err"
+expect_eq "CSV images: figure written, broken and missing ones said" \
+  "0|d.csv:3: warning: image 'fake.png' dropped: not a PNG or JPEG image (its first bytes are neither PNG's nor JPEG's)|d.csv:4: warning: image 'nope.png' dropped: no such file beside the input" \
+  "$?|$(tr '\n' '|' <"$TMP/err" | sed 's/|$//')"
+expect_eq "CSV images: the figure" '<answer><p>See</p><figure src="diagram.png" alt="two squares" width="10"/></answer>' \
+  "$(grep -o '<answer><p>See.*</answer>' "$TMP/csvimg/out/d.xml")"
+check "CSV images: copied beside the source" cmp "$TMP/csvimg/out/diagram.png" tests/good/figures/half-green.png
+$SP validate "$TMP/csvimg/out/d.xml" >"$TMP/out" 2>&1
+expect_eq "CSV images: the source validates" "0:" "$?:$(cat "$TMP/out")"

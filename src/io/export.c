@@ -140,7 +140,85 @@ void sp_html_text(sp_buf *b, const sp_text *t)
     }
 }
 
-void sp_html_blocks(sp_buf *b, const sp_blocks *bl)
+/* ---- media ------------------------------------------------------------ */
+
+static int add_media(sp_media *m, const sp_figure *f)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->figs[i]->path, f->path) == 0)
+            return 0;
+    const char *base = strrchr(f->src, '/');
+    base = base ? base + 1 : f->src;
+    char name[200];
+    size_t n = 0;
+    for (const char *p = base; *p && n < sizeof name - 1; p++) {
+        unsigned char c = (unsigned char)*p;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+        if (n == 0 && c == '.')
+            ok = 0;
+        name[n++] = ok ? (char)c : '_';
+    }
+    name[n] = '\0';
+    char try[256];
+    snprintf(try, sizeof try, "%s", name);
+    for (int k = 2;; k++) {
+        int taken = 0;
+        for (size_t i = 0; i < m->n && !taken; i++)
+            taken = strcmp(m->names[i], try) == 0;
+        if (!taken)
+            break;
+        const char *dot = strrchr(name, '.');
+        int stem = dot ? (int)(dot - name) : (int)strlen(name);
+        snprintf(try, sizeof try, "%.*s-%d%s", stem, name, k, dot ? dot : "");
+    }
+    const sp_figure **figs = realloc(m->figs, (m->n + 1) * sizeof *figs);
+    if (!figs)
+        return -1;
+    m->figs = figs;
+    char **names = realloc(m->names, (m->n + 1) * sizeof *names);
+    if (!names)
+        return -1;
+    m->names = names;
+    if (!(names[m->n] = strdup(try)))
+        return -1;
+    figs[m->n++] = f;
+    return 0;
+}
+
+int sp_media_collect(const sp_pack *pack, sp_media *m)
+{
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < pack->n_questions; i++) {
+        const sp_blocks *a = &pack->questions[i].answer;
+        for (size_t k = 0; k < a->n_blocks; k++)
+            if (a->blocks[k].kind == SP_BLOCK_FIGURE && a->blocks[k].figure &&
+                add_media(m, a->blocks[k].figure) != 0) {
+                sp_media_release(m);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+const char *sp_media_name(const sp_media *m, const sp_figure *f)
+{
+    for (size_t i = 0; m && i < m->n; i++)
+        if (strcmp(m->figs[i]->path, f->path) == 0)
+            return m->names[i];
+    return NULL;
+}
+
+void sp_media_release(sp_media *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->names[i]);
+    free(m->names);
+    free(m->figs);
+    memset(m, 0, sizeof *m);
+}
+
+void sp_html_blocks(sp_buf *b, const sp_blocks *bl, const sp_media *media)
 {
     for (size_t i = 0; i < bl->n_blocks; i++) {
         const sp_block *k = &bl->blocks[i];
@@ -166,6 +244,24 @@ void sp_html_blocks(sp_buf *b, const sp_blocks *bl)
                 sp_html_escape(b, k->text.spans[j].text);
             sp_buf_str(b, "</pre>");
             break;
+        case SP_BLOCK_FIGURE: {
+            const sp_figure *f = k->figure;
+            const char *name = f ? sp_media_name(media, f) : NULL;
+            if (!name)
+                break;
+            sp_buf_str(b, "<div class=\"sp-figure\"><img src=\"");
+            sp_html_escape(b, name);
+            sp_buf_str(b, "\" alt=\"");
+            sp_html_escape(b, f->alt);
+            sp_buf_printf(b, "\" style=\"width: %g%%\">", f->width_pct);
+            if (f->caption.n_spans) {
+                sp_buf_str(b, "<div class=\"sp-caption\">");
+                sp_html_text(b, &f->caption);
+                sp_buf_str(b, "</div>");
+            }
+            sp_buf_str(b, "</div>");
+            break;
+        }
         }
     }
 }
@@ -182,9 +278,9 @@ void sp_html_front(sp_buf *b, const sp_question *q)
     sp_buf_str(b, "</div>");
 }
 
-void sp_html_back(sp_buf *b, const sp_question *q)
+void sp_html_back(sp_buf *b, const sp_question *q, const sp_media *media)
 {
-    sp_html_blocks(b, &q->answer);
+    sp_html_blocks(b, &q->answer, media);
     for (size_t i = 0; i < q->n_followups; i++) {
         sp_buf_str(b, "<div class=\"sp-followup\">");
         sp_html_text(b, &q->followups[i]);

@@ -5,6 +5,9 @@
 
 char *sp_export_ankitext(const sp_pack *pack, size_t *len)
 {
+    sp_media media;
+    if (sp_media_collect(pack, &media) != 0)
+        return NULL;
     sp_buf b = {0};
     sp_buf_str(&b, "#separator:tab\n#html:true\n#notetype:Basic\n"
                "#guid column:1\n#deck column:4\n#tags column:5\n");
@@ -16,12 +19,13 @@ char *sp_export_ankitext(const sp_pack *pack, size_t *len)
         sp_buf_put(&b, "\t", 1);
         sp_html_front(&b, q);
         sp_buf_put(&b, "\t", 1);
-        sp_html_back(&b, q);
+        sp_html_back(&b, q, &media);
         sp_buf_put(&b, "\t", 1);
         sp_export_deck(pack, q, &b);
         sp_buf_put(&b, "\t", 1);
         sp_export_tags(q, &b);
         sp_buf_put(&b, "\n", 1);
     }
+    sp_media_release(&media);
     return sp_buf_take(&b, len);
 }

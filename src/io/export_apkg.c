@@ -10,6 +10,7 @@
  * fixed entry times (see exporter.h). */
 #include "exporter.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,8 +214,9 @@ static int exec(sqlite3 *db, const char *sql, sp_diags *d)
 }
 
 /* The collection as SQLite file bytes (sqlite3_malloc'd). */
-static unsigned char *collection(const sp_pack *p, long long epoch,
-                                 sqlite3_int64 *len, sp_diags *d)
+static unsigned char *collection(const sp_pack *p, const sp_media *media,
+                                 long long epoch, sqlite3_int64 *len,
+                                 sp_diags *d)
 {
     sqlite3 *db = NULL;
     unsigned char *bytes = NULL;
@@ -292,7 +294,7 @@ static unsigned char *collection(const sp_pack *p, long long epoch,
         sp_html_front(&flds, q);
         strip_html(&sfld, flds.p ? flds.p : "", flds.n);
         sp_buf_put(&flds, "\x1f", 1);
-        sp_html_back(&flds, q);
+        sp_html_back(&flds, q, media);
         sp_buf_put(&tags, " ", 1);
         sp_export_tags(q, &tags);
         sp_buf_put(&tags, " ", 1);
@@ -385,14 +387,60 @@ static int add_entry(zip_t *za, const char *name, const void *data,
     return 0;
 }
 
+/* Reads a figure's file whole (it was checked while loading). */
+static unsigned char *read_media(const char *path, size_t *len, sp_diags *d)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *p = NULL;
+    long n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+        n <= 64L * 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
+        (p = malloc((size_t)n + 1)) != NULL &&
+        fread(p, 1, (size_t)n, f) == (size_t)n) {
+        fclose(f);
+        *len = (size_t)n;
+        return p;
+    }
+    sp_diag_add(d, SP_D_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+    free(p);
+    if (f)
+        fclose(f);
+    return NULL;
+}
+
 unsigned char *sp_export_apkg(const sp_pack *pack, long long epoch,
                               size_t *len, sp_diags *d)
 {
-    sqlite3_int64 db_len = 0;
-    unsigned char *db = collection(pack, epoch, &db_len, d);
-    if (!db)
+    sp_media media;
+    if (sp_media_collect(pack, &media) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return NULL;
+    }
+    sqlite3_int64 db_len = 0;
+    unsigned char *db = collection(pack, &media, epoch, &db_len, d);
+    unsigned char **files = calloc(media.n ? media.n : 1, sizeof *files);
+    size_t *file_lens = calloc(media.n ? media.n : 1, sizeof *file_lens);
+    sp_buf map = {0};
     unsigned char *out = NULL;
+    if (!db || !files || !file_lens) {
+        if (db)
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    /* the media map: {"0": "name.png", ...}, entry i holds file i */
+    sp_buf_put(&map, "{", 1);
+    for (size_t i = 0; i < media.n; i++) {
+        files[i] = read_media(media.figs[i]->path, &file_lens[i], d);
+        if (!files[i])
+            goto done;
+        sp_buf_printf(&map, "%s\"%zu\": ", i ? ", " : "", i);
+        sp_json_str(&map, media.names[i]);
+    }
+    sp_buf_put(&map, "}", 1);
+    if (map.oom) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
@@ -405,9 +453,14 @@ unsigned char *sp_export_apkg(const sp_pack *pack, long long epoch,
     }
     zip_source_keep(mem);
     time_t mt = zip_time(epoch);
-    static const char media[] = "{}";
-    if (add_entry(za, "collection.anki2", db, (size_t)db_len, mt, d) != 0 ||
-        add_entry(za, "media", media, sizeof media - 1, mt, d) != 0) {
+    int bad = add_entry(za, "collection.anki2", db, (size_t)db_len, mt, d) ||
+              add_entry(za, "media", map.p, map.n, mt, d);
+    for (size_t i = 0; !bad && i < media.n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%zu", i);
+        bad = add_entry(za, name, files[i], file_lens[i], mt, d);
+    }
+    if (bad) {
         zip_discard(za);
         zip_source_free(mem);
         goto out;
@@ -435,6 +488,13 @@ unsigned char *sp_export_apkg(const sp_pack *pack, long long epoch,
     zip_source_free(mem);
 out:
     zip_error_fini(&ze);
+done:
+    for (size_t i = 0; files && i < media.n; i++)
+        free(files[i]);
+    free(files);
+    free(file_lens);
+    sp_buf_release(&map);
+    sp_media_release(&media);
     sqlite3_free(db);
     return out;
 }

@@ -51,6 +51,19 @@ static void blocks(sp_buf *b, const sp_blocks *bl)
             sp_json_str(b, k->text.n_spans ? k->text.spans[0].text : "");
             sp_buf_put(b, "}", 1);
             break;
+        case SP_BLOCK_FIGURE:
+            sp_buf_str(b, "{\"type\": \"figure\", \"src\": ");
+            sp_json_str(b, k->figure ? k->figure->src : NULL);
+            sp_buf_str(b, ", \"alt\": ");
+            sp_json_str(b, k->figure ? k->figure->alt : NULL);
+            sp_buf_str(b, ", \"caption\": ");
+            if (k->figure && k->figure->caption.n_spans)
+                inl(b, &k->figure->caption);
+            else
+                sp_buf_str(b, "null");
+            sp_buf_printf(b, ", \"width\": %g}",
+                          k->figure ? k->figure->width_pct : 100.0);
+            break;
         }
     }
     sp_buf_put(b, "]", 1);

@@ -32,6 +32,7 @@ typedef struct {
     sp_buf items;         /* its <li> elements */
     int in_item;
     int depth;            /* elements open around the one visited */
+    size_t fig_end;       /* blocks.n right after the last figure, or 0 */
 } walk;
 
 /* ---- output --------------------------------------------------------- */
@@ -254,10 +255,25 @@ static void drop_tag_once(walk *w, const char *tag, const char *what)
                     tag, what);
 }
 
-static void figure(walk *w, const char *src, const char *alt)
+/* The percentage of "width: N%" in a style attribute, or 0. */
+static double style_width(const char *style)
+{
+    const char *p = style ? strstr(style, "width:") : NULL;
+    if (!p || (p > style && (p[-1] == '-' || (p[-1] >= 'a' && p[-1] <= 'z'))))
+        return 0;
+    char *end;
+    double v = strtod(p + 6, &end);
+    while (*end == ' ')
+        end++;
+    return *end == '%' && v > 0 && v <= 100 ? v : 0;
+}
+
+static void figure(walk *w, const char *src, const char *alt,
+                   const char *style)
 {
     const char *why = NULL;
-    const char *name = w->o->image ? w->o->image(w->o->ctx, src, &why)
+    double width = style_width(style);
+    const char *name = w->o->image ? w->o->image(w->o->ctx, src, &width, &why)
                                    : NULL;
     if (!name) {
         sp_diag_add_sev(w->d, SP_D_WARNING, SP_WARNING, w->file, w->line, 0,
@@ -274,10 +290,13 @@ static void figure(walk *w, const char *src, const char *alt)
     sp_xml_escape(&fig, name, strlen(name));
     sp_buf_str(&fig, "\" alt=\"");
     sp_xml_escape(&fig, a, strlen(a));
+    if (width > 0 && width < 100)
+        sp_buf_printf(&fig, "\" width=\"%.0f", width < 1 ? 1 : width);
     sp_buf_str(&fig, "\"/>");
     if (fig.p) {
         sp_buf_str(&w->f->blocks, fig.p);
         sp_buf_str(&w->f->figures, fig.p);
+        w->fig_end = w->f->blocks.n;
     }
     w->f->blocks.oom |= fig.oom;
     sp_buf_release(&fig);
@@ -399,6 +418,29 @@ static void visit_special_class(const xmlNode *n, sp_buf *dst)
     sp_buf_release(&t);
 }
 
+/* The text of N as the caption of the figure just written (what our
+ * apkg export writes: <div class="sp-caption"> after the <img>). */
+static void caption(walk *w, const xmlNode *n)
+{
+    sp_buf t = {0};
+    plain_text(n, &t, 0);
+    if (t.p && !t.oom && sp_import_visible(t.p, t.n, w->o->fonts)) {
+        sp_buf *bufs[2] = {&w->f->blocks, &w->f->figures};
+        for (int i = 0; i < 2; i++) {
+            sp_buf *b = bufs[i];
+            if (b->n >= 2 && strcmp(b->p + b->n - 2, "/>") == 0) {
+                b->n -= 2;
+                b->p[b->n] = '\0';
+                sp_buf_str(b, "><caption>");
+                sp_buf_str(b, t.p);
+                sp_buf_str(b, "</caption></figure>");
+            }
+        }
+        w->fig_end = w->f->blocks.n;
+    }
+    sp_buf_release(&t);
+}
+
 static void visit(walk *w, const xmlNode *n)
 {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -417,6 +459,12 @@ static void visit(walk *w, const xmlNode *n)
     if (n->type != XML_ELEMENT_NODE || !n->name)
         return;
     char *cls = class_of(n);
+    if (cls && strstr(cls, "sp-caption") && w->fig_end &&
+        w->fig_end == w->f->blocks.n && !w->para_text) {
+        free(cls);
+        caption(w, n);
+        return;
+    }
     if (cls && (strstr(cls, "sp-cue") || strstr(cls, "sp-followup"))) {
         int cue = strstr(cls, "sp-cue") != NULL;
         free(cls);
@@ -483,10 +531,13 @@ static void visit(walk *w, const xmlNode *n)
     } else if (is(n, "img")) {
         xmlChar *src = xmlGetProp((xmlNode *)n, (const xmlChar *)"src");
         xmlChar *alt = xmlGetProp((xmlNode *)n, (const xmlChar *)"alt");
+        xmlChar *st = xmlGetProp((xmlNode *)n, (const xmlChar *)"style");
         if (src && *src)
-            figure(w, (const char *)src, (const char *)alt);
+            figure(w, (const char *)src, (const char *)alt,
+                   (const char *)st);
         xmlFree(src);
         xmlFree(alt);
+        xmlFree(st);
     } else if (any_of(n, blocks_)) {
         if (w->list)
             text(w, " ", 1);

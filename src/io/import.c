@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "image.h"
 #include "importer.h"
 #include "strbuf.h"
 #include "text.h"
@@ -44,6 +45,7 @@ typedef struct {
     const sp_imedia *media[512];
     size_t n_out_media;
     char image_name[256];
+    char why[256];        /* why an image is dropped */
     const char *out_dir;  /* where images go; NULL: not written */
 } imp;
 
@@ -223,12 +225,6 @@ static void topics(const char *tags, sp_buf *out, const char **diff)
 
 /* ---- images ---------------------------------------------------------- */
 
-static int is_image(const unsigned char *p, size_t n)
-{
-    return (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) ||
-           (n >= 3 && memcmp(p, "\xff\xd8\xff", 3) == 0);
-}
-
 /* Reads an image named by a text input from beside it. */
 static const sp_imedia *image_beside(imp *m, const char *src)
 {
@@ -265,7 +261,8 @@ static const sp_imedia *image_beside(imp *m, const char *src)
 }
 
 /* sp_field_opts.image: the figure's file name for <img src=SRC>. */
-static const char *image_name(void *ctx, const char *src, const char **why)
+static const char *image_name(void *ctx, const char *src, double *width_pct,
+                              const char **why)
 {
     imp *m = ctx;
     if (!m->figures) {
@@ -288,10 +285,18 @@ static const char *image_name(void *ctx, const char *src, const char **why)
                              : "not in the package";
         return NULL;
     }
-    if (!is_image(md->data, md->len)) {
-        *why = "not a PNG or JPEG image";
+    sp_image img;
+    if (sp_image_read_mem(md->data, md->len, 0, &img, m->why,
+                          sizeof m->why) != SP_IMAGE_OK) {
+        *why = m->why;   /* the figure would not validate */
         return NULL;
     }
+    /* Anki shows an image at its own size on a card some 600 pixels
+     * wide; a figure fills the text width unless told */
+    if (*width_pct <= 0)
+        *width_pct = img.info.width_px >= 600 ? 100
+                     : img.info.width_px < 60 ? 10
+                                              : img.info.width_px / 6.0;
     /* the name it gets: letters, digits, '.', '-', '_' */
     char name[256];
     size_t n = 0;
