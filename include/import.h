@@ -63,8 +63,8 @@ int sp_import_files(char *const *paths, size_t n, const char *out,
 
 /* One input from memory to source text (the fuzzer and tests): NAME is
  * used in diagnostics and to find images (beside NAME).  Returns the
- * malloc'd XML (caller frees) and its length, or NULL.  Images are not
- * written. */
+ * malloc'd XML (caller frees) and its length, or NULL.  Images are
+ * checked but not written, so they are left out (with a warning). */
 char *sp_import_memory(const char *name, const unsigned char *data,
                        size_t len, const sp_import_opts *o, size_t *out_len,
                        sp_diags *d);

@@ -46,7 +46,8 @@ typedef struct {
     size_t n_out_media;
     char image_name[256];
     char why[256];        /* why an image is dropped */
-    const char *out_dir;  /* where images go; NULL: not written */
+    int write_images;     /* sp_import_files: images go beside the source
+                             (sp_import_memory checks them, writes none) */
 } imp;
 
 static round_ent *find_round(imp *m, const char *key)
@@ -291,12 +292,18 @@ static const char *image_name(void *ctx, const char *src, double *width_pct,
         *why = m->why;   /* the figure would not validate */
         return NULL;
     }
+    int width_px = img.info.width_px;
+    sp_image_release(&img);
+    if (!m->write_images) {
+        *why = "images are checked but not written here";
+        return NULL;
+    }
     /* Anki shows an image at its own size on a card some 600 pixels
      * wide; a figure fills the text width unless told */
     if (*width_pct <= 0)
-        *width_pct = img.info.width_px >= 600 ? 100
-                     : img.info.width_px < 60 ? 10
-                                              : img.info.width_px / 6.0;
+        *width_pct = width_px >= 600 ? 100
+                     : width_px < 60 ? 10
+                                     : width_px / 6.0;
     /* the name it gets: letters, digits, '.', '-', '_' */
     char name[256];
     size_t n = 0;
@@ -846,6 +853,7 @@ int sp_import_files(char *const *paths, size_t n, const char *out,
     }
     imp m;
     imp_init(&m, o, &deck, d);
+    m.write_images = 1;
     size_t len = 0;
     char *xml = write_source(&m, d, &len);
     if (!xml)
