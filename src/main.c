@@ -927,44 +927,45 @@ static const char usage_export[] =
     "the newest modification time of the pack's files, or\n"
     "$SOURCE_DATE_EPOCH when it is set.\n";
 
+enum { E_FORMAT = 320 };
+
+static int export_option(int c, const char *arg, void *ctx)
+{
+    if (c != E_FORMAT)
+        return 0;
+    *(const char **)ctx = arg;
+    return 1;
+}
+
+/* export: the build options' parser reads -o (the file) and the plan's
+ * options, so export takes them as build and plan do */
 static int cmd_export(int argc, char **argv)
 {
-    enum { E_FORMAT = 320 };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, E_FORMAT},
         {"interview-date", required_argument, NULL, OPT_DATE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    sp_export_opts eo;
-    memset(&eo, 0, sizeof eo);
-    eo.epoch = -1;
-    const char *out = NULL, *format = NULL;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        const char *why = NULL;
-        switch (c) {
-        case 'o': out = optarg; break;
-        case E_FORMAT: format = optarg; break;
-        case OPT_DATE:
-            if (sp_date_parse(optarg, &eo.interview, &why) != 0)
-                return usage_error(usage_export, "--interview-date '%s': %s",
-                                   optarg, why ? why : "not a date");
-            eo.has_interview_date = 1;
-            break;
-        case 'h': fputs(usage_export, stdout); return EXIT_OK;
-        default:
-            return usage_error(usage_export, "%s '%s'",
-                               c == ':' ? "missing value for"
-                                        : "unknown option",
-                               argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    co.build.out_dir = NULL;
+    const char *format = NULL;
+    int first = parse_common(argc, argv, &co, usage_export, "ho:", opts,
+                             export_option, &format);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    const char *out = co.build.out_dir;
+    sp_export_opts eo = {co.build.has_interview_date,
+                         {co.build.interview_y, co.build.interview_m,
+                          co.build.interview_d},
+                         NULL, -1};
+    if (first >= argc)
         return usage_error(usage_export, "%s", "no FILE given");
-    if (optind < argc - 1)
+    if (first < argc - 1)
         return usage_error(usage_export, "%s", "export takes one FILE");
     if (!out)
         return usage_error(usage_export, "%s", "no -o FILE given");
@@ -980,7 +981,7 @@ static int cmd_export(int argc, char **argv)
     if (!d)
         return EXIT_SYSTEM;
     sp_fsutil_install_signal_cleanup();
-    const char *path = argv[optind];
+    const char *path = argv[first];
     sp_pack *pack = not_a_source(path, d) ? NULL : sp_load_file(path, d);
     if (pack)
         sp_export_pack(pack, f, out, &eo, d);
