@@ -35,6 +35,13 @@ import_case "$TMP/spd.apkg" spd
 (cd "$TMP" && $SP import spd.apkg -o "$TMP/spd-again.xml") 2>/dev/null
 check "re-import: same source, same ids" cmp "$TMP/spd/spd.xml" "$TMP/spd-again.xml"
 
+# an id column's values are used when they are ids
+printf 'id,question,answer\nBad Id,Q one?,A\ngood-id,Q two?,B\n' >"$TMP/ids.csv"
+(cd "$TMP" && $SP import ids.csv -o "$TMP/ids/ids.xml") 2>"$TMP/err"
+expect_eq "id column: a bad id is said and replaced, a good one kept" \
+  "ids.csv:2: warning: id 'Bad Id' is not an id ([a-z0-9][a-z0-9-]{0,59} here): one is made from the question|q-one good-id" \
+  "$(cat "$TMP/err")|$(sed -n 's/.*<question id="\([^"]*\)".*/\1/p' "$TMP/ids/ids.xml" | tr '\n' ' ' | sed 's/ $//')"
+
 # several inputs make one source: ids unique across them, rounds merged
 (cd tests/io && $SP import deck.csv anki-notes.txt -o "$TMP/multi/m.xml") 2>/dev/null
 expect_eq "two inputs, one source: every question, one round list" "11 3" \

@@ -466,7 +466,13 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
                             0, "%s has no answer: skipped", at);
         } else {
             char base[65], id[65];
-            if (n->id && strlen(n->id) <= 60 && sp_id_valid(n->id))
+            int given = n->id && strlen(n->id) <= 60 && sp_id_valid(n->id);
+            if (n->id && !given && c == 0)
+                sp_diag_add_sev(m->d, SP_D_WARNING, SP_WARNING, n->file,
+                                n->line, 0, "id '%.64s' is not an id "
+                                "([a-z0-9][a-z0-9-]{0,59} here): one is made "
+                                "from the question", n->id);
+            if (given)
                 snprintf(base, sizeof base, "%s", n->id);
             else if (n->guid)
                 sp_guid_id(n->guid, base);
