@@ -166,7 +166,7 @@ int sp_id_valid(const char *s);
 /* A slug of plain text into OUT (at most MAX bytes, cut at a '-'):
  * lowercase ASCII letters and digits (Latin-1 letters without their
  * accents), other runs as one '-'; "" if the text has none. */
-void sp_slug(const char *s, char *out, size_t max);
+void sp_id_slug(const char *s, char *out, size_t max);
 
 /* A set of the ids given so far (open addressing); zero-initialise. */
 typedef struct {

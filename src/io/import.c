@@ -95,7 +95,7 @@ static int add_round(imp *m, const char *key, const char *name,
     if (name) {
         char base[65];
         if (!round_tag(tags, base))
-            sp_slug(name, base, 48);
+            sp_id_slug(name, base, 48);
         if (!*base)
             snprintf(base, sizeof base, "round");
         if (sp_unique_id(&m->round_ids, base, r->id) != 0)
@@ -209,7 +209,7 @@ static void topics(const char *tags, sp_buf *out, const char **diff)
         if (strncasecmp(tag, "round:", 6) == 0)
             continue;
         char id[65];
-        sp_slug(tag, id, 64);
+        sp_id_slug(tag, id, 64);
         if (!*id)
             continue;
         int dup = 0;
@@ -482,7 +482,7 @@ static int write_note(imp *m, sp_inote *n, sp_buf *out)
                     rc = -1;
                     goto next;
                 }
-                sp_slug(plain, base, 48);
+                sp_id_slug(plain, base, 48);
                 free(plain);
                 if (!*base)
                     snprintf(base, sizeof base, "q");
@@ -646,7 +646,7 @@ static char *write_source(imp *m, sp_diags *d, size_t *len)
     } else if (guid_pack(deck, pid)) {
         /* notes we exported: the pack they came from */
     } else {
-        sp_slug(title ? title : role, pid, 48);
+        sp_id_slug(title ? title : role, pid, 48);
         if (!*pid)
             snprintf(pid, sizeof pid, "imported");
     }

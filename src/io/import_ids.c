@@ -30,7 +30,7 @@ int sp_id_valid(const char *s)
 /* A slug of plain text into OUT (at most MAX bytes, cut at a '-'):
  * lowercase ASCII letters and digits, other runs as one '-'.  "" if the
  * text has none. */
-void sp_slug(const char *s, char *out, size_t max)
+void sp_id_slug(const char *s, char *out, size_t max)
 {
     /* U+00C0..U+00FF without their accents ('-': none) */
     static const char latin1[] = "AAAAAAACEEEEIIII" "DNOOOOO-OUUUUYTs"
