@@ -2,12 +2,13 @@
  *
  * sp_build_pack turns a loaded pack into OUT/<pack-id>/flashcards.pdf,
  * timeline.pdf, timeline-booklet.pdf, mock-interview.pdf and pocket.pdf
- * (or .dump text files for golden tests).  The pack's folder is opened once (never through a symbolic
- * link) and every file is first written to a temporary file in it; only
- * when all of them are written are they renamed into place, the stamp (if
- * any) last, after any old stamp was removed.  So a failed build leaves
- * the previous output untouched, and a crash between two renames leaves
- * some files new, some old and no stamp (a batch then rebuilds the pack).
+ * (or .dump text files for golden tests).  The pack's folder is opened
+ * once (never through a symbolic link) and every file is first written to
+ * a temporary file in it; only when all of them are written are they
+ * renamed into place, the stamp (if any) last, after any old stamp was
+ * removed.  So a failed build leaves the previous output untouched, and a
+ * crash between two renames leaves some files new, some old and no stamp
+ * (a batch then rebuilds the pack).
  * Who may include: main, batch, tests, the fuzzer.
  */
 #ifndef SP_BUILD_H
@@ -20,12 +21,13 @@
 #include "fonts.h"
 #include "impose.h"
 #include "model.h"
+#include "schedule.h"
 
 enum {
     SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
     SP_OUT_POCKET = 8, SP_OUT_ALL = 15
 };
-enum { SP_MAX_OUTPUTS = 5 };
+enum { SP_MAX_OUTPUTS = 9 };
 
 /* The stamp file kept beside a pack's output (see batch.h). */
 #define SP_STAMP_NAME ".studypack-stamp"
@@ -53,6 +55,18 @@ typedef struct {
     int dump;                       /* write .dump text, not PDF */
     int strict;                     /* warnings stop the build before any
                                        file is written */
+    /* a personal plan (schedule.h, sp_schedule_fit); zero: the source's */
+    int has_start;
+    int start_y, start_m, start_d;
+    unsigned study_days;            /* SP_WEEKDAY_BIT mask; 0: every day */
+    const sp_day_range *skip;       /* not owned */
+    size_t n_skip;
+    const char *student;            /* the name on the cover; NULL: a line
+                                       to write it on */
+    const char *student_dir;        /* a roster's student: write into
+                                       out_dir/<pack-id>/students/<this>
+                                       (a folder name), not the pack's
+                                       folder; NULL: the pack's */
     /* Optional (batch): called once every output is written to its
      * temporary file and before any is renamed; returns the malloc'd text
      * (*LEN bytes) of SP_STAMP_NAME, renamed into place last, or NULL for
@@ -62,6 +76,12 @@ typedef struct {
                    const struct sp_build_result_s *res, void *ctx,
                    sp_diags *d, size_t *len, int *failed);
     void *stamp_ctx;
+    /* also written, staged with the PDFs (batch --export): SP_EXPORT_*
+     * bits (export.h) as anki.apkg, anki.txt, plan.ics, pack.json; the
+     * others of these names are removed.  EXPORT_EPOCH: their time
+     * stamps (< 0: the inputs' modification times). */
+    unsigned exports;
+    long long export_epoch;
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,
@@ -90,6 +110,18 @@ const char *sp_build_opts_problem(const sp_build_opts *o);
 /* A canonical text of the options that change output (for incremental
  * builds); malloc'd. */
 char *sp_build_opts_key(const sp_build_opts *o);
+
+/* Checks the personal-plan options of O together (study days and skips
+ * need a date; the start comes before the interview, at most
+ * SP_MAX_WINDOW_DAYS before).  0, or -1 with a sentence in WHY. */
+int sp_build_plan_check(const sp_build_opts *o, char *why, size_t cap);
+
+/* The schedule the booklet of PACK shows under O (dates, start, study
+ * days, skips); its fitting warnings are added to D, naming the pack's
+ * file.  NULL when out of memory (said in D).  Free it with
+ * sp_schedule_free. */
+sp_schedule *sp_build_schedule(const sp_pack *pack, const sp_build_opts *o,
+                               sp_diags *d);
 
 typedef struct sp_build_result_s {
     int n_questions;

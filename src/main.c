@@ -15,12 +15,16 @@
 #include "calibrate.h"
 #include "diag.h"
 #include "fonts.h"
+#include "export.h"
 #include "fsutil.h"
+#include "import.h"
 #include "load.h"
 #include "model.h"
 #include "pdf.h"
 #include "printers.h"
+#include "roster.h"
 #include "schedule.h"
+#include "text.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 
@@ -43,6 +47,8 @@ static const char usage_main[] =
     "  plan FILE            print the day-by-day study plan as text\n"
     "  calibrate            write a duplex test sheet to measure "
     "--back-offset\n"
+    "  import FILE...       turn CSV, TSV, Anki text or .apkg into a source\n"
+    "  export FILE          write a pack as .apkg, Anki text, .ics or JSON\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help (studypack COMMAND --help for a "
@@ -53,14 +59,18 @@ static const char usage_main[] =
     "error.\n";
 
 static const char usage_validate[] =
-    "usage: studypack validate [--strict] FILE...\n"
+    "usage: studypack validate [--strict] [--fonts DIR] [--no-system-fonts] "
+    "FILE...\n"
     "\n"
     "Validates each source (a pack, or a bank whose root is <questions>)\n"
     "against the schema and the rules of the format, and prints nothing but\n"
-    "diagnostics (FILE:LINE:COL: error: ...).\n"
+    "diagnostics (FILE:LINE:COL: error: ...).  Font coverage is checked as\n"
+    "build checks it, so a pack that validates builds.\n"
     "\n"
-    "  --strict     treat warnings as errors\n"
-    "  -h, --help   show this help\n";
+    "  --strict            treat warnings as errors\n"
+    "  --fonts DIR         fonts folder with a fonts.txt manifest\n"
+    "  --no-system-fonts   use only the fonts of fonts.txt (no fontconfig)\n"
+    "  -h, --help          show this help\n";
 
 /* A diagnostics list, or NULL after saying that there is no memory for
  * one (the one message that cannot be data). */
@@ -86,6 +96,14 @@ static int usage_error(const char *usage, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+#define PLAN_OPTIONS_HELP                                                   \
+    "      --start D           YYYY-MM-DD: the first day of preparation;\n" \
+    "                          the plan is fitted to the days until the\n" \
+    "                          interview\n"                                 \
+    "      --study-days DAYS   weekdays to study (mon-fri, mon,wed,sat);\n" \
+    "                          the others are free days\n"                  \
+    "      --skip DATES        free dates: D, D..D, separated by commas\n"
+
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
     "      --only KIND         flashcards, timeline, mock or pocket\n"      \
@@ -109,10 +127,14 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "      --no-crop-marks     leave out the crop marks\n"                   \
     "      --cut-lines         draw dashed cut lines along the cards\n"      \
     "      --interview-date D  YYYY-MM-DD: print calendar dates\n"           \
+    PLAN_OPTIONS_HELP                                                       \
+    "      --student NAME      the student's name on the booklet's cover\n" \
     "      --booklet-flip E    short (default) or long: how the printer\n"  \
     "                          turns the sheet in duplex\n"                 \
     "      --creep LEN         shift inner booklet pages toward the spine\n"\
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"     \
+    "      --no-system-fonts   use only the fonts of fonts.txt (no "           \
+    "fontconfig)\n"                                                          \
     "      --dump              write display-list text (.dump), not PDF\n"   \
     "      --strict            treat warnings as errors\n"
 
@@ -138,6 +160,12 @@ static const char usage_batch[] =
     "  -j, --jobs N            workers (default: the number of processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
+    "      --roster FILE       a CSV of students (name,pack,interview_date\n"
+    "                          and start, study_days, skip): cards once per\n"
+    "                          pack, a booklet per student in\n"
+    "                          OUT/<pack-id>/students/<name>/\n"
+    "      --export LIST       also write apkg, anki-text, ics, json\n"
+    "                          (comma-separated) beside the PDFs\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -145,8 +173,15 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_MIN_SIZE, OPT_BREAKING, OPT_LAST
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_NO_SYSTEM_FONTS,
+    OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER,
+    OPT_EXPORT, OPT_LAST
 };
+
+#define PLAN_LONG_OPTIONS                                                   \
+    {"start", required_argument, NULL, OPT_START},                          \
+    {"study-days", required_argument, NULL, OPT_STUDY_DAYS},                \
+    {"skip", required_argument, NULL, OPT_SKIP}
 
 #define BUILD_LONG_OPTIONS                                                  \
     {"output", required_argument, NULL, 'o'},                               \
@@ -167,18 +202,26 @@ enum {
     {"booklet-flip", required_argument, NULL, OPT_FLIP},                    \
     {"creep", required_argument, NULL, OPT_CREEP},                          \
     {"fonts", required_argument, NULL, OPT_FONTS},                          \
+    {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},            \
     {"dump", no_argument, NULL, OPT_DUMP},                                  \
     {"strict", no_argument, NULL, OPT_STRICT},                              \
+    PLAN_LONG_OPTIONS,                                                      \
+    {"student", required_argument, NULL, OPT_STUDENT},                      \
     {"help", no_argument, NULL, 'h'}
 
 typedef struct {
     sp_build_opts build;
     const char *fonts_dir;
+    int no_system_fonts;
     int strict;
     const char *printer;            /* --printer NAME, or NULL */
     unsigned char given[OPT_LAST - 256];  /* long options on the command
                                              line (they beat a profile) */
 } common_opts;
+
+/* The ranges of every --skip (o->skip points here); freed when main
+ * returns. */
+static sp_day_range *skip_ranges;
 
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
  * (message printed). */
@@ -269,7 +312,54 @@ static int build_option(common_opts *co, int c, const char *arg,
         else
             break;
         return 1;
+    case OPT_START: {
+        sp_date date;
+        const char *why = NULL;
+        if (sp_date_parse(arg, &date, &why) != 0) {
+            usage_error(usage, "--start '%s': %s", arg,
+                        why ? why : "not a date in the form YYYY-MM-DD");
+            return -1;
+        }
+        o->has_start = 1;
+        o->start_y = date.year;
+        o->start_m = date.month;
+        o->start_d = date.day;
+        return 1;
+    }
+    case OPT_STUDY_DAYS: {
+        const char *why = NULL;
+        if (sp_weekdays_parse(arg, &o->study_days, &why) != 0) {
+            usage_error(usage, "--study-days '%s': %s", arg, why);
+            return -1;
+        }
+        return 1;
+    }
+    case OPT_SKIP: {
+        const char *why = NULL;
+        sp_day_range *r = NULL;
+        size_t n = 0;
+        if (sp_skip_parse(arg, &r, &n, &why) != 0) {
+            usage_error(usage, "--skip '%s': %s", arg, why);
+            return -1;
+        }
+        /* several --skip options add up */
+        sp_day_range *all = realloc(skip_ranges,
+                                    (o->n_skip + n) * sizeof *all);
+        if (!all) {
+            free(r);
+            usage_error(usage, "%s", "out of memory");
+            return -1;
+        }
+        memcpy(all + o->n_skip, r, n * sizeof *r);
+        free(r);
+        skip_ranges = all;
+        o->skip = all;
+        o->n_skip += n;
+        return 1;
+    }
+    case OPT_STUDENT: o->student = arg; return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
+    case OPT_NO_SYSTEM_FONTS: co->no_system_fonts = 1; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
     case OPT_STRICT: co->strict = o->strict = 1; return 1;
     default:
@@ -292,6 +382,8 @@ static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
     }
     sp_fonts *f = sp_fonts_open(dir, d);
     free(dir);
+    if (f && co->no_system_fonts)
+        sp_fonts_allow_system(f, 0);
     return f;
 }
 
@@ -307,18 +399,42 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
-static int cmd_validate(int argc, char **argv)
+/* A CSV, Anki text or Anki package given where a source is expected:
+ * says to import it (1), else 0. */
+static int not_a_source(const char *path, sp_diags *d)
+{
+    sp_import_format f = sp_import_sniff_file(path);
+    if (f == SP_IMPORT_XML || f == SP_IMPORT_UNKNOWN)
+        return 0;
+    sp_diag_add(d, SP_D_XML, path, 0, 0, "this is a%s %s, not a studypack "
+                "source: turn it into one with 'studypack import %s -o "
+                "SOURCE.xml'", (f == SP_IMPORT_ANKI_TEXT || f == SP_IMPORT_APKG ||
+                              f == SP_IMPORT_ANKI_DB) ? "n" : "",
+                sp_import_format_name(f), path);
+    return 1;
+}
+
+static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
+                            sp_diags *d);
+
+static int cmd_validate(int argc, char **argv, const char *argv0)
 {
     static const struct option opts[] = {
         {"strict", no_argument, NULL, 's'},
+        {"fonts", required_argument, NULL, OPT_FONTS},
+        {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int strict = 0, c;
+    common_opts co;
+    memset(&co, 0, sizeof co);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 's': strict = 1; break;
+        case OPT_FONTS: co.fonts_dir = optarg; break;
+        case OPT_NO_SYSTEM_FONTS: co.no_system_fonts = 1; break;
         case 'h': fputs(usage_validate, stdout); return EXIT_OK;
         default:
             return usage_error(usage_validate, "unknown option '%s'",
@@ -330,8 +446,21 @@ static int cmd_validate(int argc, char **argv)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
-    for (int i = optind; i < argc; i++)
-        sp_pack_free(sp_load_file(argv[i], d));
+    sp_fonts *fonts = NULL;
+    int fonts_tried = 0;
+    for (int i = optind; i < argc; i++) {
+        if (not_a_source(argv[i], d))
+            continue;
+        sp_pack *pack = sp_load_file(argv[i], d);
+        if (pack && !fonts_tried) {
+            fonts = open_fonts(&co, argv0, d);
+            fonts_tried = 1;
+        }
+        if (pack && fonts)
+            sp_glyphs_check(pack, fonts, d);
+        sp_pack_free(pack);
+    }
+    sp_fonts_free(fonts);
     int status = finish(d, strict);
     sp_diags_free(d);
     return status;
@@ -445,19 +574,35 @@ static int parse_common(int argc, char **argv, common_opts *co,
     return optind;
 }
 
+/* The plan options checked together (a roster's rows bring their own
+ * dates, so batch --roster checks each row instead); 0, or -1 after a
+ * usage error. */
+static int plan_check(const common_opts *co, const char *usage)
+{
+    char why[256];
+    if (sp_build_plan_check(&co->build, why, sizeof why) == 0)
+        return 0;
+    usage_error(usage, "%s", why);
+    return -1;
+}
+
 static const char usage_plan[] =
-    "usage: studypack plan [--interview-date YYYY-MM-DD] FILE\n"
+    "usage: studypack plan [--interview-date YYYY-MM-DD] [--start D]\n"
+    "                      [--study-days DAYS] [--skip DATES] FILE\n"
     "\n"
     "Prints the pack's schedule day by day: the date (or relative day), the\n"
-    "phase, the tasks, the cards introduced and the cards to review.\n"
+    "phase, the tasks, the cards introduced and the cards to review: the\n"
+    "plan the booklet shows, free days included.\n"
     "\n"
     "      --interview-date D  print calendar dates ending the day before D\n"
+    PLAN_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
 static int cmd_plan(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"interview-date", required_argument, NULL, OPT_DATE},
+        PLAN_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
@@ -467,7 +612,7 @@ static int cmd_plan(int argc, char **argv)
                              NULL);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || plan_check(&co, usage_plan) != 0)
         return EXIT_USAGE;
     if (first != argc - 1)
         return usage_error(usage_plan, "%s", first >= argc
@@ -481,13 +626,12 @@ static int cmd_plan(int argc, char **argv)
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "this is a bank (root "
                     "<questions>), not a pack: it has no timeline");
     else if (pack) {
-        sp_date date = {co.build.interview_y, co.build.interview_m,
-                        co.build.interview_d};
-        sp_schedule *sched = sp_schedule_new(
-            pack, co.build.has_interview_date ? &date : NULL);
+        sp_schedule *sched = sp_build_schedule(pack, &co.build, d);
         char *text = sched ? sp_plan_text(pack, sched) : NULL;
         errno = 0;
-        if (!text)
+        if (!sched)
+            ;                   /* said by sp_build_schedule */
+        else if (!text)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
             sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot write the plan to "
@@ -634,7 +778,7 @@ static int cmd_build(int argc, char **argv, const char *argv0)
                              NULL, NULL);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || plan_check(&co, usage_build) != 0)
         return EXIT_USAGE;
     if (first >= argc)
         return usage_error(usage_build, "%s", "no FILE given");
@@ -668,7 +812,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
             status = EXIT_SYSTEM;
             break;
         }
-        sp_pack *pack = dup[i - first] ? NULL : sp_load_file(argv[i], pd);
+        sp_pack *pack = dup[i - first] || not_a_source(argv[i], pd)
+                            ? NULL : sp_load_file(argv[i], pd);
         for (int k = first; pack && k < i; k++)
             if (ids[k - first] && strcmp(ids[k - first], pack->id) == 0) {
                 sp_diag_add(pd, SP_D_DUPLICATE, argv[i], 0, 0, "pack id "
@@ -699,9 +844,52 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     return status;
 }
 
+/* Export time stamps: $SOURCE_DATE_EPOCH if set (-1 if not); -1 after a
+ * usage error. */
+static int source_date_epoch(long long *epoch, const char *usage)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde)
+        return 0;
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (*end || v < 0 || v > 253402300799LL || sde[0] < '0' || sde[0] > '9') {
+        usage_error(usage, "SOURCE_DATE_EPOCH '%s' is not a time in seconds "
+                    "since 1970", sde);
+        return -1;
+    }
+    *epoch = v;
+    return 0;
+}
+
 typedef struct {
     int jobs, force, quiet;
+    const char *roster;
+    unsigned exports;
 } batch_extra;
+
+/* batch --roster FILE: a booklet per student (see roster.h).  A
+ * per-student exporter (a calendar for `--export ics`) is given to
+ * sp_roster_run as an sp_student_exporter; none is wired here yet. */
+static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
+                      const sp_batch_opts *bo, const sp_fonts *fonts,
+                      sp_batch_result *r, sp_diags *d)
+{
+    sp_student_exporter ex = {NULL, NULL, NULL};
+    /* students are built in this process: Ctrl-C while a PDF is being
+     * written removes its temporary file */
+    sp_fsutil_install_signal_cleanup();
+    sp_roster *roster = sp_roster_load(be->roster, d);
+    memset(r, 0, sizeof *r);
+    if (!roster)
+        return sp_diags_system_error(d) ? 3 : 1;
+    int rc = sp_roster_run(roster, paths, n_paths, bo, &ex, fonts, r, d);
+    for (size_t i = 0; i < roster->n_students; i++)
+        if (!roster->students[i].ok)
+            rc = rc == 0 ? 1 : rc;
+    sp_roster_free(roster);
+    return rc;
+}
 
 static int batch_option(int c, const char *arg, void *ctx)
 {
@@ -713,6 +901,17 @@ static int batch_option(int c, const char *arg, void *ctx)
         return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
+    case OPT_ROSTER: b->roster = arg; return 1;
+    case OPT_EXPORT: {
+        const char *bad = NULL;
+        if (sp_export_parse_list(arg, &b->exports, &bad) != 0) {
+            usage_error(usage_batch, "--export: unknown format '%s' (give "
+                        "apkg, anki-text, ics, json, separated by commas)",
+                        bad);
+            return -1;
+        }
+        return 1;
+    }
     }
     return 0;
 }
@@ -724,16 +923,24 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
+        {"roster", required_argument, NULL, OPT_ROSTER},
+        {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0};
+    batch_extra be = {0, 0, 0, NULL, 0};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || (!be.roster && plan_check(&co, usage_batch) != 0))
+        return EXIT_USAGE;
+    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date)
+        return usage_error(usage_batch, "%s", "--export ics needs "
+                           "--interview-date (a calendar needs dates)");
+    long long epoch = -1;
+    if (source_date_epoch(&epoch, usage_batch) != 0)
         return EXIT_USAGE;
     sp_diags *d = new_diags();
     if (!d)
@@ -747,11 +954,16 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     }
     static char sources[] = "sources";
     char *def[] = {sources};
+    co.build.exports = be.exports;
+    co.build.export_epoch = epoch;
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
                         stderr};
     sp_batch_result r;
-    int rc = sp_batch_run(first < argc ? argv + first : def,
-                          first < argc ? argc - first : 1, &bo, fonts, &r, d);
+    int rc = be.roster
+        ? run_roster(&be, first < argc ? argv + first : def,
+                     first < argc ? argc - first : 1, &bo, fonts, &r, d)
+        : sp_batch_run(first < argc ? argv + first : def,
+                       first < argc ? argc - first : 1, &bo, fonts, &r, d);
     status = finish(d, co.strict);
     if (!be.quiet || rc != 0)
         fprintf(stderr, "%d built, %d up to date, %d failed%s\n", r.built,
@@ -763,6 +975,169 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     else if (rc != 0 && status == EXIT_OK)
         status = EXIT_INVALID;
     sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
+}
+
+static const char usage_import[] =
+    "usage: studypack import FILE... -o SOURCE.xml [--id ID] [--company C]\n"
+    "                        [--role R] [--title T]\n"
+    "\n"
+    "Turns questions kept elsewhere into one studypack source: CSV (a header\n"
+    "row naming question,answer[,tags,round,difficulty,followup,id,cue]),\n"
+    "TSV, Anki's text export and Anki packages (.apkg), each recognised from\n"
+    "its content.  Images the notes show are written beside SOURCE.xml.\n"
+    "\n"
+    "  -o, --output FILE  the source to write (atomically)\n"
+    "      --id ID        the pack id (default: from the title)\n"
+    "      --company C    the company\n"
+    "      --role R       the role (default: the deck's or file's name)\n"
+    "      --title T      the title (default: the deck's name)\n"
+    "      --fonts DIR    fonts whose coverage is checked\n"
+    "  -h, --help         show this help\n";
+
+static int cmd_import(int argc, char **argv, const char *argv0)
+{
+    enum { I_ID = 300, I_COMPANY, I_ROLE, I_TITLE, I_FONTS };
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"id", required_argument, NULL, I_ID},
+        {"company", required_argument, NULL, I_COMPANY},
+        {"role", required_argument, NULL, I_ROLE},
+        {"title", required_argument, NULL, I_TITLE},
+        {"fonts", required_argument, NULL, I_FONTS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    sp_import_opts io;
+    memset(&io, 0, sizeof io);
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    const char *out = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case I_ID: io.id = optarg; break;
+        case I_COMPANY: io.company = optarg; break;
+        case I_ROLE: io.role = optarg; break;
+        case I_TITLE: io.title = optarg; break;
+        case I_FONTS: co.fonts_dir = optarg; break;
+        case 'h': fputs(usage_import, stdout); return EXIT_OK;
+        default:
+            return usage_error(usage_import, "%s '%s'",
+                               c == ':' ? "missing value for"
+                                        : "unknown option",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error(usage_import, "%s", "no FILE given");
+    if (!out)
+        return usage_error(usage_import, "%s", "no -o SOURCE.xml given");
+    sp_diags *d = new_diags(), *fd = new_diags();
+    if (!d || !fd) {
+        sp_diags_free(d);
+        sp_diags_free(fd);
+        return EXIT_SYSTEM;
+    }
+    sp_fsutil_install_signal_cleanup();
+    /* without fonts the characters are not checked (build will say) */
+    sp_fonts *fonts = open_fonts(&co, argv0, fd);
+    if (co.fonts_dir && !fonts)
+        sp_diags_move(d, fd);
+    io.fonts = fonts;
+    sp_import_files(argv + optind, (size_t)(argc - optind), out, &io, d);
+    int status = finish(d, 0);
+    sp_fonts_free(fonts);
+    sp_diags_free(fd);
+    sp_diags_free(d);
+    return status;
+}
+
+static const char usage_export[] =
+    "usage: studypack export FILE -o OUT [--format FORMAT]\n"
+    "                        [--interview-date YYYY-MM-DD]\n"
+    "\n"
+    "Writes the pack (or bank) FILE in another format, byte-identical for\n"
+    "the same input:\n"
+    "  apkg       an Anki package: one deck, a sub-deck per round\n"
+    "  anki-text  Anki's plain-text notes (tab separated, HTML)\n"
+    "  ics        the plan as a calendar: an all-day event per day\n"
+    "             (needs --interview-date)\n"
+    "  json       the pack and its plan, for other tools\n"
+    "\n"
+    "  -o, --output FILE       the file to write (atomically)\n"
+    "      --format FORMAT     apkg, anki-text, ics or json (default: from\n"
+    "                          the extension: .apkg .txt .ics .json)\n"
+    "      --interview-date D  the interview's date: the plan gets dates\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Time stamps (Anki's modification times, the calendar's DTSTAMP) are\n"
+    "the newest modification time of the pack's files, or\n"
+    "$SOURCE_DATE_EPOCH when it is set.\n";
+
+enum { E_FORMAT = 320 };
+
+static int export_option(int c, const char *arg, void *ctx)
+{
+    if (c != E_FORMAT)
+        return 0;
+    *(const char **)ctx = arg;
+    return 1;
+}
+
+/* export: the build options' parser reads -o (the file) and the plan's
+ * options, so export takes them as build and plan do */
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, E_FORMAT},
+        {"interview-date", required_argument, NULL, OPT_DATE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    co.build.out_dir = NULL;
+    const char *format = NULL;
+    int first = parse_common(argc, argv, &co, usage_export, "ho:", opts,
+                             export_option, &format);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    const char *out = co.build.out_dir;
+    sp_export_opts eo = {co.build.has_interview_date,
+                         {co.build.interview_y, co.build.interview_m,
+                          co.build.interview_d},
+                         NULL, -1};
+    if (first >= argc)
+        return usage_error(usage_export, "%s", "no FILE given");
+    if (first < argc - 1)
+        return usage_error(usage_export, "%s", "export takes one FILE");
+    if (!out)
+        return usage_error(usage_export, "%s", "no -o FILE given");
+    sp_export_format f = format ? sp_export_format_named(format)
+                                : sp_export_format_for_path(out);
+    if (f == SP_EXPORT_NONE)
+        return usage_error(usage_export, format ? "unknown --format '%s'"
+                           : "cannot tell the format from '%s': give "
+                             "--format", format ? format : out);
+    if (source_date_epoch(&eo.epoch, usage_export) != 0)
+        return EXIT_USAGE;
+    sp_diags *d = new_diags();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_fsutil_install_signal_cleanup();
+    const char *path = argv[first];
+    sp_pack *pack = not_a_source(path, d) ? NULL : sp_load_file(path, d);
+    if (pack)
+        sp_export_pack(pack, f, out, &eo, d);
+    sp_pack_free(pack);
+    int status = finish(d, 0);
     sp_diags_free(d);
     return status;
 }
@@ -815,7 +1190,7 @@ static int run(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "validate") == 0)
-        status = cmd_validate(argc - 1, argv + 1);
+        status = cmd_validate(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "calibrate") == 0)
@@ -824,9 +1199,14 @@ static int run(int argc, char **argv)
         status = cmd_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         status = cmd_batch(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "import") == 0)
+        status = cmd_import(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "export") == 0)
+        status = cmd_export(argc - 1, argv + 1);
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();
     sp_profile_release(&loaded_profile);
+    free(skip_ranges);
     return status;
 }
