@@ -7,8 +7,9 @@
  *     description);
  *   - "On the day": three to five reminders: the rest of the round's
  *     description (its list items and further paragraphs), then the tips
- *     that name the round (<tip rounds="...">), then tips that name no
- *     round, in the pack's order, until there are five;
+ *     that name the round (<tip rounds="...">), up to five, then tips
+ *     that name no round, in the pack's order, while there are fewer than
+ *     three;
  *   - the round's questions by number and short title (the prompt on one
  *     line, shortened with an ellipsis); when not all fit, the last line
  *     says how many more there are and that the cards have them;

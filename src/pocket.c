@@ -11,6 +11,7 @@
 #define LABEL_PT 6.5
 #define FOOT_PT 6.0
 #define MAX_REMINDERS 5
+#define MIN_REMINDERS 3
 
 static const double sizes[] = {9.5, 9, 8.5, 8, 7.5, 7};
 #define N_SIZES (sizeof sizes / sizeof *sizes)
@@ -74,12 +75,14 @@ static void reminders(pk *c, const sp_round *r)
         for (size_t j = 0; b->kind != SP_BLOCK_PRE && j < b->n_items; j++)
             add_rem(c, &b->items[j]);
     }
+    /* the tips that name the round; general ones only to make three */
     for (int pass = 0; pass < 2; pass++)
         for (size_t s = 0; s < c->pack->n_tips; s++) {
             const sp_tip_section *sec = &c->pack->tips[s];
             for (size_t t = 0; t < sec->n_tips; t++) {
                 const char *rs = sec->tip_rounds ? sec->tip_rounds[t] : NULL;
-                if (pass == 0 ? names(rs, r->id) : rs == NULL)
+                if (pass == 0 ? names(rs, r->id)
+                              : rs == NULL && c->n_rem < MIN_REMINDERS)
                     add_rem(c, &sec->tips[t]);
             }
         }
