@@ -16,6 +16,7 @@
 typedef struct {
     const char *file;   /* the file the node was read from (bank or pack) */
     int line;
+    int col;            /* of the start tag's '<' (characters); 0 unknown */
 } sp_loc;
 
 /* Style bits of an inline span. */
@@ -133,6 +134,8 @@ typedef struct {
     const char **inputs;     /* every file read: the source, then banks */
     size_t n_inputs;
     int is_bank;             /* root was <questions>: only questions set */
+    int partial;             /* an include failed: questions may be missing
+                                (references to questions are not checked) */
     sp_arena *arena;
 } sp_pack;
 

@@ -122,7 +122,7 @@ int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d)
                 || sp_fonts_has(fonts, sp_glyph_face(fonts, (sp_face)f, c),
                                 c));
     sp_loc ploc = pack->meta.loc.file ? pack->meta.loc
-                                      : (sp_loc){pack->file, 0};
+                                      : (sp_loc){pack->file, 0, 0};
 
     begin_node(&w, "pack", pack->id);
     check_str(&w, pack->meta.title, SP_FACE_BOLD, ploc);

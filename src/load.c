@@ -10,11 +10,14 @@
  * streamed the same way right there (confined to the source's folder).
  * The semantic rules run on the finished model.
  *
- * Diagnostics are collected in four classes that mirror the order of the
- * checks: well-formedness, then includes and limits, then the schema, then
- * the model.  The first class with an error is reported (with the warnings
- * of the classes before it): a broken document does not also drown its
- * user in schema errors that the breakage caused.
+ * Diagnostics are collected in classes that mirror the checks:
+ * well-formedness of the source, entity references and bare '&'s (found
+ * in the bytes, reported and blanked out so that parsing goes on), then
+ * includes and limits, the schema and the model.  A source that is not
+ * well-formed reports its well-formedness errors only (the rest would be
+ * the breakage's echoes); otherwise every class is reported, in source
+ * order (a bank's problems where it is included, each introduced by the
+ * include chain), and the model rules run on the parts that were read.
  */
 #include "load.h"
 
@@ -35,8 +38,10 @@
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
+#include "explain.h"
 #include "reserve.h"
 #include "rules.h"
+#include "srcpos.h"
 
 /* the schema, embedded by the build (xxd -i sources/studypack.xsd) */
 extern unsigned char studypack_xsd[];
@@ -50,8 +55,16 @@ enum {
                     XML_PARSE_COMPACT
 };
 
-/* diagnostic classes, in the order they take precedence */
-enum { C_PARSE, C_TREE, C_SCHEMA, C_MODEL, C_COUNT };
+/* diagnostic classes (see the top of the file) */
+enum { C_PARSE, C_TEXT, C_TREE, C_SCHEMA, C_MODEL, C_COUNT };
+
+/* A file read for the pack, and the chain of includes that brought it in:
+ * chain[0] is the include in the top-level source. */
+typedef struct {
+    const char *name;
+    int depth;
+    sp_loc chain[SP_MAX_INCLUDE_DEPTH + 1];
+} file_info;
 
 typedef struct {
     sp_diags *diags;         /* the caller's */
@@ -69,18 +82,29 @@ typedef struct {
     size_t seen;             /* questions met, built or not */
     char **names;            /* display names of included files (owned) */
     size_t n_names;
+    file_info *files;        /* every file read (owned) */
+    size_t n_files;
+    size_t cur_file;         /* the one being read */
+    int amps_nomem;          /* no memory for a blanked copy */
+    /* the file being read: its bytes, its reader, the element the stream
+     * loop stands on and where its start tag is, and the elements seen on
+     * the current line (to tell apart equal tags on one line) */
+    sp_srcpos pos;
+    xmlTextReaderPtr reader;
+    xmlNodePtr root;
+    size_t root_off;
+    int tr_line, n_tr;
+    struct { char name[32]; int n; size_t off; } tr[8];
 } load_state;
 
 static _Thread_local load_state *current;
 static xmlSchemaPtr schema;
 static xmlExternalEntityLoader default_loader;
 
-/* Errors that stop the model from being built (the model's own do not). */
+/* The top-level source is not well-formed: only that is reported. */
 static size_t blocking_errors(const load_state *st)
 {
-    return sp_diags_errors(st->cls[C_PARSE]) +
-           sp_diags_errors(st->cls[C_TREE]) +
-           sp_diags_errors(st->cls[C_SCHEMA]);
+    return sp_diags_errors(st->cls[C_PARSE]);
 }
 
 /* Well-formedness problems of the top-level source come first; those of a
@@ -231,7 +255,9 @@ static int check_bytes(sp_diags *d, const char *name, const char *data,
     if (i + 9 <= len && memcmp(s + i, "<!DOCTYPE", 9) == 0) {
         sp_diag_add(d, SP_D_DOCTYPE, name, line, (int)(i - line_start) + 1,
                     "DOCTYPE is not allowed in a studypack source (no DTDs, "
-                    "no entities)");
+                    "no entities): delete the `<!DOCTYPE ...>` declaration "
+                    "and write special characters themselves or as "
+                    "`&#NNN;`");
         return -1;
     }
     return 0;
@@ -353,6 +379,107 @@ static void trim_message(char *m)
         m[--n] = '\0';
 }
 
+/* The local name quoted after KEY ("Element '", "attribute '") in a
+ * libxml2 message, into OUT; 0 if there is none. */
+static int quoted_name(const char *msg, const char *key, char *out,
+                       size_t cap)
+{
+    const char *p = strstr(msg, key);
+    if (!p)
+        return 0;
+    p += strlen(key);
+    const char *e = strchr(p, '\'');
+    if (!e)
+        return 0;
+    const char *close = memchr(p, '}', (size_t)(e - p));
+    if (close)
+        p = close + 1;
+    size_t n = (size_t)(e - p) < cap - 1 ? (size_t)(e - p) : cap - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
+/* libxml2's list after "Expected is " ("( a, b )"), or NULL. */
+static const char *expected_list(const char *msg)
+{
+    const char *p = strstr(msg, "Expected is ");
+    if (!p)
+        return NULL;
+    p = strchr(p, '(');
+    return p ? p + 1 : NULL;
+}
+
+/* A schema error in our words, at the start tag or attribute it is about
+ * (found in the bytes from where the parser stood); 0 to drop it. */
+static int schema_error(load_state *st, xmlErrorPtr e, char *msg, size_t cap,
+                        int *line, int *col)
+{
+    char elem[64], attr[64], parent[64];
+    if (!quoted_name(msg, "Element '", elem, sizeof elem))
+        return 1;
+    int has_attr = quoted_name(msg, "attribute '", attr, sizeof attr);
+    long tag = -1, at = -1, par = -1;
+    parent[0] = '\0';
+    if (st->reader && st->pos.data) {
+        long off = xmlTextReaderByteConsumed(st->reader);
+        if (off >= 0)
+            tag = sp_srcpos_open_tag(&st->pos, (size_t)off, elem);
+        if (tag >= 0 && has_attr)
+            at = sp_srcpos_attr(&st->pos, (size_t)tag, attr);
+        if (tag >= 0)
+            par = sp_srcpos_parent(&st->pos, (size_t)tag, parent,
+                                   sizeof parent);
+        if (at >= 0 || tag >= 0)
+            sp_srcpos_at(&st->pos, (size_t)(at >= 0 ? at : tag), line, col);
+    }
+    char before[16][32];
+    sp_xproblem x = {SP_X_UNEXPECTED, elem, has_attr ? attr : NULL,
+                     parent[0] ? parent : NULL, e->str1, NULL, before, 0};
+    switch (e->code) {
+    case XML_SCHEMAV_CVC_PATTERN_VALID: x.kind = SP_X_PATTERN; break;
+    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2: x.kind = SP_X_LIST; break;
+    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
+        x.kind = SP_X_ENUM;
+        x.expected = e->str2;
+        break;
+    case XML_SCHEMAV_CVC_MINLENGTH_VALID: x.kind = SP_X_BLANK; break;
+    case XML_SCHEMAV_CVC_MININCLUSIVE_VALID:
+    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID: x.kind = SP_X_RANGE; break;
+    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1: x.kind = SP_X_TYPE; break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
+        x.kind = SP_X_ATTR_UNKNOWN;
+        break;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
+        x.kind = SP_X_ATTR_MISSING;
+        x.attr = e->str1;
+        break;
+    default:
+        if (strstr(msg, "Missing child element")) {
+            x.kind = SP_X_MISSING_CHILD;
+        } else if (strstr(msg, "This element is not expected")) {
+            x.kind = SP_X_UNEXPECTED;
+            if (par >= 0 && tag >= 0)
+                x.n_before = sp_srcpos_children(&st->pos, (size_t)par,
+                                                (size_t)tag, before, 16);
+        } else if (strstr(msg, "Character content other than whitespace")) {
+            x.kind = SP_X_TEXT;
+        } else {
+            return 1;
+        }
+        x.expected = expected_list(msg);
+        break;
+    }
+    char words[1024];
+    int r = sp_explain(&x, words, sizeof words);
+    if (r < 0)
+        return 0;
+    if (r > 0)
+        snprintf(msg, cap, "%s", words);
+    return 1;
+}
+
 static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
     load_state *st = ctx;
@@ -367,6 +494,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
         code = SP_D_SCHEMA;
         to = st->cls[C_SCHEMA];
     }
+    int line = e->line;
+    int col = e->int2;
     if (strstr(msg, "Excessive depth")) {
         code = SP_D_LIMIT;
         snprintf(msg, sizeof msg, "elements nested deeper than %d levels",
@@ -387,17 +516,14 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
                            "the validation root")) {
         snprintf(msg, sizeof msg, "the root element must be <studypack> (a "
                  "pack) or <questions> (a bank)");
-    }
-    int line = e->line;
-    int col = e->int2;
-    const char *file = e->file ? e->file : st->cur;
-    if (code == SP_D_SCHEMA) {
-        /* the schema validator streams: its column is where the parser
-         * stood, not where the element starts, so only the line is given */
-        if (e->node)
-            line = (int)xmlGetLineNo(e->node);
         col = 0;
+    } else if (code == SP_D_SCHEMA) {
+        /* the validator streams: its position is where the parser stood */
+        col = 0;
+        if (!schema_error(st, e, msg, sizeof msg, &line, &col))
+            return;
     }
+    const char *file = e->file ? e->file : st->cur;
     sp_severity sev = e->level == XML_ERR_WARNING ? SP_WARNING : SP_ERROR;
     sp_diag_add_sev(to, code, sev, file, line > 0 ? line : 0,
                     col > 0 ? col : 0, "%s", msg);
@@ -453,6 +579,191 @@ static int is_xi(xmlNodePtr n)
             xmlStrEqual(n->ns->href, (const xmlChar *)XI_NS_OLD));
 }
 
+/* Registers file NAME, included from the file being read at LINE:COL
+ * (the top-level source when there are no files yet).  Returns its index,
+ * or -1 when out of memory. */
+static long add_file(load_state *st, const char *name, int line, int col)
+{
+    file_info *f = realloc(st->files, (st->n_files + 1) * sizeof *f);
+    if (!f)
+        return -1;
+    st->files = f;
+    file_info *nf = &f[st->n_files];
+    memset(nf, 0, sizeof *nf);
+    nf->name = name;
+    if (st->n_files > 0) {
+        const file_info *up = &f[st->cur_file];
+        nf->depth = up->depth;
+        memcpy(nf->chain, up->chain, sizeof nf->chain);
+        if (nf->depth < SP_MAX_INCLUDE_DEPTH + 1) {
+            nf->chain[nf->depth].file = st->cur;
+            nf->chain[nf->depth].line = line;
+            nf->chain[nf->depth].col = col;
+            nf->depth++;
+        }
+    }
+    return (long)st->n_files++;
+}
+
+typedef struct {
+    load_state *st;
+    const char *name;
+    const char *data;
+    sp_srcpos pos;
+    char *copy;
+    size_t n;
+} amp_walk;
+
+enum { MAX_AMPS_REPORTED = 20 };
+
+static void on_amp(void *ctx, const sp_amp *a)
+{
+    amp_walk *w = ctx;
+    sp_diags *to = w->st->cls[C_TEXT];
+    if (++w->n <= MAX_AMPS_REPORTED) {
+        int line, col;
+        sp_srcpos_at(&w->pos, a->off, &line, &col);
+        unsigned cp = a->name[0] ? sp_html_entity(a->name) : 0;
+        if (!a->name[0])
+            sp_diag_add(to, SP_D_XML, w->name, line, col,
+                        "a bare `&` must be written `&amp;`");
+        else if (cp)
+            sp_diag_add(to, SP_D_XML, w->name, line, col,
+                        "`&%s;`: entities are not supported; write the "
+                        "character itself or `&#%u;` (U+%04X)", a->name, cp,
+                        cp);
+        else
+            sp_diag_add(to, SP_D_XML, w->name, line, col,
+                        "`&%s;`: entities are not supported; write the "
+                        "character itself or a character reference such as "
+                        "`&#233;`", a->name);
+    }
+    if (!w->copy && !w->st->amps_nomem) {
+        w->copy = malloc(w->pos.len ? w->pos.len : 1);
+        if (!w->copy)
+            w->st->amps_nomem = 1;
+        else
+            memcpy(w->copy, w->data, w->pos.len);
+    }
+    if (w->copy)
+        memset(w->copy + a->off, ' ', a->len);
+}
+
+/* Reports the entity references and bare '&'s of a file (libxml2 would
+ * stop at the first) and returns a copy of DATA with them blanked out,
+ * so that parsing and checking go on; NULL when there are none (or no
+ * memory: then amps_nomem is set). */
+static char *check_amps(load_state *st, const char *name, const char *data,
+                        size_t len)
+{
+    amp_walk w = {st, name, data, {0}, NULL, 0};
+    sp_srcpos_init(&w.pos, data, len);
+    sp_srcpos_amps(data, len, on_amp, &w);
+    if (w.n > MAX_AMPS_REPORTED)
+        sp_diag_add(st->cls[C_TEXT], SP_D_XML, name, 0, 0,
+                    "%zu more entity references or bare `&`s", w.n -
+                    MAX_AMPS_REPORTED);
+    return w.copy;
+}
+
+/* ---- positions ----------------------------------------------------------
+ *
+ * A node knows only the line where its start tag ends; the column comes
+ * from the bytes.  The stream loop notes each element it reaches (VISIT)
+ * and finds its start tag; an element inside a subtree expanded from
+ * there is the K-th tag of its name after the subtree's own. */
+
+static void visit(load_state *st, xmlNodePtr n)
+{
+    int line = (int)xmlGetLineNo(n);
+    const char *name = (const char *)n->name;
+    if (line != st->tr_line) {
+        st->tr_line = line;
+        st->n_tr = 0;
+    }
+    int i;
+    size_t from = sp_srcpos_line_start(&st->pos, line), ls = from;
+    for (i = 0; i < st->n_tr; i++)
+        if (strcmp(st->tr[i].name, name) == 0) {
+            if (st->tr[i].off != SIZE_MAX)
+                from = st->tr[i].off + 1;   /* after the last one */
+            break;
+        }
+    if (i == st->n_tr && st->n_tr < 8) {
+        snprintf(st->tr[i].name, sizeof st->tr[i].name, "%s", name);
+        st->tr[i].off = SIZE_MAX;
+        st->n_tr++;
+    }
+    st->root = n;
+    long off = sp_srcpos_nth_tag(&st->pos, from, name, 0);
+    if (off >= 0) {
+        int l, c;
+        sp_srcpos_at(&st->pos, (size_t)off, &l, &c);
+        if (l != line)
+            off = -1;
+    }
+    if (off < 0)    /* a start tag over several lines */
+        off = sp_srcpos_open_tag(&st->pos, ls, name);
+    st->root_off = off >= 0 ? (size_t)off : SIZE_MAX;
+    if (i < st->n_tr)
+        st->tr[i].off = st->root_off;
+}
+
+/* Line and column of the start tag of element N of the file being read:
+ * the K-th tag of its name on its line, K counting the elements of that
+ * name before it on the line (from the subtree's own tag when that is on
+ * the same line). */
+static void node_pos(load_state *st, xmlNodePtr n, int *line, int *col)
+{
+    int l = (int)xmlGetLineNo(n);
+    *line = l;
+    *col = 0;
+    if (!st->root || st->root_off == SIZE_MAX || !st->pos.data)
+        return;
+    long off = -1;
+    if (n == st->root) {
+        off = (long)st->root_off;
+    } else {
+        int k = 0;
+        size_t from = SIZE_MAX;
+        for (xmlNodePtr c = n;;) {
+            if (c->prev) {
+                c = c->prev;
+                while (c->last)
+                    c = c->last;
+            } else {
+                c = c->parent;
+            }
+            if (!c || c->type == XML_DOCUMENT_NODE)
+                return;             /* not inside the subtree */
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            int cl = (int)xmlGetLineNo(c);
+            if (cl < l && c != st->root)
+                break;
+            if (cl == l && xmlStrEqual(c->name, n->name))
+                k++;
+            if (c == st->root) {
+                if (cl == l)
+                    from = st->root_off;
+                break;
+            }
+        }
+        if (from == SIZE_MAX)
+            from = sp_srcpos_line_start(&st->pos, l);
+        off = sp_srcpos_nth_tag(&st->pos, from, (const char *)n->name, k);
+        int ol = 0, oc;
+        if (off >= 0)
+            sp_srcpos_at(&st->pos, (size_t)off, &ol, &oc);
+        if (off < 0 || ol != l)     /* a start tag over several lines */
+            off = sp_srcpos_open_tag(&st->pos,
+                                     sp_srcpos_line_start(&st->pos, l),
+                                     (const char *)n->name);
+    }
+    if (off >= 0)
+        sp_srcpos_at(&st->pos, (size_t)off, line, col);
+}
+
 /* An include or limit problem at node N of the file being read. */
 static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
                         const char *fmt, ...)
@@ -460,10 +771,12 @@ static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
 static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
                         const char *fmt, ...)
 {
+    int line, col;
+    node_pos(st, n, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    sp_diag_addv(st->cls[C_TREE], code, SP_ERROR, st->cur,
-                 (int)xmlGetLineNo(n), 0, fmt, ap);
+    sp_diag_addv(st->cls[C_TREE], code, SP_ERROR, st->cur, line, col, fmt,
+                 ap);
     va_end(ap);
 }
 
@@ -581,9 +894,11 @@ static int is_ws(char c)
 
 static void too_long(builder *b, xmlNodePtr n, const char *what)
 {
-    sp_diag_add(b->st->cls[C_MODEL], SP_D_LIMIT, b->st->cur,
-                (int)xmlGetLineNo(n), 0, "text of <%s> is longer than %d bytes",
-                what, SP_MAX_TEXT_BYTES);
+    int line, col;
+    node_pos(b->st, n, &line, &col);
+    sp_diag_add(b->st->cls[C_MODEL], SP_D_LIMIT, b->st->cur, line, col,
+                "text of <%s> is longer than %d bytes", what,
+                SP_MAX_TEXT_BYTES);
 }
 
 /* Inline content of N as styled spans with white space collapsed across
@@ -796,7 +1111,7 @@ static sp_blocks build_blocks(builder *b, xmlNodePtr parent, const char *file)
             continue;
         }
         blk->loc.file = file;
-        blk->loc.line = (int)xmlGetLineNo(c);
+        node_pos(b->st, c, &blk->loc.line, &blk->loc.col);
         bl.n_blocks++;
     }
     return bl;
@@ -849,7 +1164,7 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
                                                : SP_DIFF_HARD;
     q->topics = split_ids(b, attr(b, n, "topics"), &q->n_topics);
     q->loc.file = file;
-    q->loc.line = (int)xmlGetLineNo(n);
+    node_pos(b->st, n, &q->loc.line, &q->loc.col);
     size_t nf = count_el(n->children, "followup");
     if (nf) {
         q->followups = sp_arena_array(b->a, nf, sizeof *q->followups);
@@ -874,7 +1189,7 @@ static void build_meta(builder *b, xmlNodePtr n)
 {
     sp_meta *m = &b->st->pack->meta;
     m->loc.file = b->st->pack->file;
-    m->loc.line = (int)xmlGetLineNo(n);
+    node_pos(b->st, n, &m->loc.line, &m->loc.col);
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (is_el(c, "company"))
             m->company = plain(b, c);
@@ -919,7 +1234,7 @@ static void build_process(builder *b, xmlNodePtr n)
         r->name = attr(b, c, "name");
         r->desc = build_blocks(b, c, p->file);
         r->loc.file = p->file;
-        r->loc.line = (int)xmlGetLineNo(c);
+        node_pos(b->st, c, &r->loc.line, &r->loc.col);
     }
 }
 
@@ -938,7 +1253,7 @@ static void build_tips(builder *b, xmlNodePtr n)
         sp_tip_section *s = &p->tips[p->n_tips++];
         s->title = attr(b, c, "title");
         s->loc.file = p->file;
-        s->loc.line = (int)xmlGetLineNo(c);
+        node_pos(b->st, c, &s->loc.line, &s->loc.col);
         size_t nt = count_el(c->children, "tip");
         s->tips = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tips);
         s->tip_locs = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tip_locs);
@@ -950,7 +1265,8 @@ static void build_tips(builder *b, xmlNodePtr n)
             if (!is_el(t, "tip"))
                 continue;
             s->tip_locs[s->n_tips].file = p->file;
-            s->tip_locs[s->n_tips].line = (int)xmlGetLineNo(t);
+            node_pos(b->st, t, &s->tip_locs[s->n_tips].line,
+                     &s->tip_locs[s->n_tips].col);
             s->tips[s->n_tips++] = build_text(b, t);
         }
     }
@@ -974,7 +1290,7 @@ static void build_timeline(builder *b, xmlNodePtr n)
         const char *days = attr(b, c, "days");
         ph->days = days ? atoi(days) : 1;
         ph->loc.file = p->file;
-        ph->loc.line = (int)xmlGetLineNo(c);
+        node_pos(b->st, c, &ph->loc.line, &ph->loc.col);
         size_t nt = count_el(c->children, "task");
         ph->tasks = sp_arena_array(b->a, nt ? nt : 1, sizeof *ph->tasks);
         if (!ph->tasks) {
@@ -996,7 +1312,7 @@ static void build_timeline(builder *b, xmlNodePtr n)
             task->question_ids = split_ids(b, attr(b, t, "questions"),
                                            &task->n_questions);
             task->loc.file = p->file;
-            task->loc.line = (int)xmlGetLineNo(t);
+            node_pos(b->st, t, &task->loc.line, &task->loc.col);
         }
     }
 }
@@ -1142,28 +1458,36 @@ static void include_here(load_state *st, builder *b, xmlNodePtr xi,
     } else {
         size_t len = 0;
         const char *name = keep_name(st, path);
-        char *data = name ? read_file(st->cls[C_TREE], name, &len) : NULL;
-        if (!name)
+        int line, col;
+        node_pos(st, xi, &line, &col);
+        long fi = name ? add_file(st, name, line, col) : -1;
+        char *data = fi >= 0 ? read_file(st->cls[C_TREE], name, &len) : NULL;
+        if (fi < 0)
             b->nomem = 1;
         if (data && check_bytes(st->cls[C_TREE], name, data, len) == 0) {
             const char *name_a = sp_arena_strdup(b->a, name);
-            if (name_a) {
+            char *fixed = check_amps(st, name, data, len);
+            if (name_a && !st->amps_nomem) {
                 add_input(b, name_a);
                 const char *saved = st->cur, *saved_a = st->cur_a;
                 const char *saved_up = st->cur_up;
+                size_t saved_file = st->cur_file;
                 st->cur_up = st->cur;
                 st->cur = name;
                 st->cur_a = name_a;
+                st->cur_file = (size_t)fi;
                 st->bank_level++;
                 frame me = {real, up};
-                stream(st, b, data, len, depth, &me, xi);
+                stream(st, b, fixed ? fixed : data, len, depth, &me, xi);
                 st->bank_level--;
                 st->cur = saved;
                 st->cur_a = saved_a;
                 st->cur_up = saved_up;
+                st->cur_file = saved_file;
             } else {
                 b->nomem = 1;
             }
+            free(fixed);
         }
         free(data);
     }
@@ -1200,12 +1524,13 @@ static int on_root(load_state *st, builder *b, xmlNodePtr n, xmlNodePtr via)
     if (st->bank_level) {
         if (kind == K_QUESTIONS)
             return kind;
-        const char *saved = st->cur;
-        st->cur = st->cur_up;
-        report_node(st, SP_D_INCLUDE, via, "'%s' is not a question bank: "
-                    "its root element is <%s>, not <questions>", saved,
+        (void)via;
+        const file_info *f = &st->files[st->cur_file];
+        const sp_loc *at = &f->chain[f->depth - 1];
+        sp_diag_add(st->cls[C_TREE], SP_D_INCLUDE, at->file, at->line,
+                    at->col, "'%s' is not a question bank: its root element "
+                    "is <%s>, not <questions>", st->cur,
                     (const char *)n->name);
-        st->cur = saved;
         return -1;
     }
     sp_pack *p = st->pack;
@@ -1228,8 +1553,20 @@ static int on_root(load_state *st, builder *b, xmlNodePtr n, xmlNodePtr via)
 static void stream(load_state *st, builder *b, const char *data, size_t len,
                    int base, const frame *up, xmlNodePtr via)
 {
+    /* this file's bytes and reader, for positions; a bank's stream
+     * restores the including file's when it ends */
+    sp_srcpos saved_pos = st->pos;
+    xmlTextReaderPtr saved_reader = st->reader;
+    xmlNodePtr saved_root = st->root;
+    size_t saved_root_off = st->root_off;
+    int saved_tr_line = st->tr_line, saved_n_tr = st->n_tr;
+    sp_srcpos_init(&st->pos, data, len);
+    st->root = NULL;
+    st->tr_line = 0;
+    st->n_tr = 0;
     xmlTextReaderPtr r = xmlReaderForMemory(data, (int)len, st->cur, NULL,
                                             PARSE_OPTIONS);
+    st->reader = r;
     xmlSchemaPtr s = get_schema(st);
     xmlSchemaValidCtxtPtr vc = s ? xmlSchemaNewValidCtxt(s) : NULL;
     if (!s) {
@@ -1276,6 +1613,7 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
             b->nomem = 1;
             break;
         }
+        visit(st, n);
         /* elements deeper than the limit are skipped, never entered, so
          * below it d - 1 indexes kinds[] */
         int parent = d > 0 && depth <= SP_MAX_DEPTH ? kinds[d - 1] : K_OTHER;
@@ -1347,6 +1685,12 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
 done:
     xmlFreeTextReader(r);
     xmlSchemaFreeValidCtxt(vc);
+    st->pos = saved_pos;
+    st->reader = saved_reader;
+    st->root = saved_root;
+    st->root_off = saved_root_off;
+    st->tr_line = saved_tr_line;
+    st->n_tr = saved_n_tr;
 }
 
 
@@ -1364,16 +1708,96 @@ static char *dir_of(const char *path)
     return real;
 }
 
-/* The classes of diagnostics in order into the caller's list, up to and
- * including the first that holds an error. */
-static void report_classes(load_state *st)
+/* One collected diagnostic and where it sorts: the include positions
+ * that lead to its file, then its own line and column. */
+typedef struct {
+    const sp_diag *d;
+    const file_info *f;
+    int key[2 * (SP_MAX_INCLUDE_DEPTH + 2)];
+    int n_key;
+    size_t seq;
+} entry;
+
+static int cmp_entries(const void *pa, const void *pb)
 {
-    for (int c = 0; c < C_COUNT; c++) {
-        int stop = sp_diags_errors(st->cls[c]) > 0;
-        sp_diags_move(st->diags, st->cls[c]);
-        if (stop)
-            break;
+    const entry *a = pa, *b = pb;
+    for (int i = 0; i < a->n_key && i < b->n_key; i++)
+        if (a->key[i] != b->key[i])
+            return a->key[i] < b->key[i] ? -1 : 1;
+    if (a->n_key != b->n_key)
+        return a->n_key < b->n_key ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static const file_info *file_of(const load_state *st, const char *name)
+{
+    for (size_t i = 0; name && i < st->n_files; i++)
+        if (strcmp(st->files[i].name, name) == 0)
+            return &st->files[i];
+    return NULL;
+}
+
+/* Moves the collected diagnostics into the caller's list in source order:
+ * only the well-formedness errors (and entity slips) of a source that is
+ * not well-formed, else everything.  A diagnostic in a bank is introduced
+ * by its include chain; notes stay after the diagnostic they belong to. */
+static void report(load_state *st)
+{
+    int broken = sp_diags_errors(st->cls[C_PARSE]) > 0;
+    size_t n = 0;
+    for (int c = 0; c < C_COUNT; c++)
+        n += sp_diags_count(st->cls[c]);
+    entry *e = malloc((n ? n : 1) * sizeof *e);
+    if (!e) {
+        for (int c = 0; c < C_COUNT; c++)
+            sp_diags_move(st->diags, st->cls[c]);
+        return;
     }
+    size_t k = 0;
+    for (int c = 0; c < C_COUNT; c++) {
+        if (broken && c != C_PARSE && c != C_TEXT)
+            continue;
+        const entry *lead = NULL;
+        for (size_t i = 0; i < sp_diags_count(st->cls[c]); i++) {
+            entry *it = &e[k];
+            it->d = sp_diags_at(st->cls[c], i);
+            it->seq = k++;
+            if (it->d->severity == SP_NOTE && lead) {
+                memcpy(it->key, lead->key, sizeof it->key);
+                it->n_key = lead->n_key;
+                it->f = NULL;
+                continue;
+            }
+            it->f = file_of(st, it->d->file);
+            it->n_key = 0;
+            if (!it->f && it->d->file) {
+                it->key[it->n_key++] = INT_MAX;
+            } else if (it->f) {
+                for (int l = 0; l < it->f->depth; l++) {
+                    it->key[it->n_key++] = it->f->chain[l].line;
+                    it->key[it->n_key++] = it->f->chain[l].col;
+                }
+            }
+            it->key[it->n_key++] = it->d->line;
+            it->key[it->n_key++] = it->d->col;
+            lead = it;
+        }
+    }
+    qsort(e, k, sizeof *e, cmp_entries);
+    for (size_t i = 0; i < k; i++) {
+        const sp_diag *d = e[i].d;
+        const file_info *f = e[i].f;
+        for (int l = f ? f->depth - 1 : -1; l >= 0; l--)
+            sp_diag_add_sev(st->diags, SP_D_INCLUDED, SP_NOTE,
+                            f->chain[l].file, f->chain[l].line,
+                            f->chain[l].col, "%s",
+                            l == f->depth - 1 ? "" : "from");
+        sp_diag_add_sev(st->diags, d->code, d->severity, d->file, d->line,
+                        d->col, "%s", d->message);
+    }
+    free(e);
+    for (int c = 0; c < C_COUNT; c++)
+        sp_diags_clear(st->cls[c]);
 }
 
 static sp_pack *load(const char *name, const char *data, size_t len,
@@ -1427,8 +1851,14 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     xmlSetStructuredErrorFunc(&st, on_xml_error);
     char *real = realpath(name, NULL);
     frame top = {real ? real : name, NULL};
+    if (add_file(&st, name, 0, 0) < 0)
+        b.nomem = 1;
+    char *fixed = b.nomem ? NULL : check_amps(&st, name, data, len);
+    if (st.amps_nomem)
+        b.nomem = 1;
     if (!b.nomem)
-        stream(&st, &b, data, len, 1, &top, NULL);
+        stream(&st, &b, fixed ? fixed : data, len, 1, &top, NULL);
+    free(fixed);
     free(real);
     if (sp_reserve_failed(&xml_reserve))
         b.nomem = 1;
@@ -1455,9 +1885,12 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     if (b.nomem)
         sp_diag_add(st.cls[C_PARSE], SP_D_NOMEM, name, 0, 0,
                     "out of memory");
-    report_classes(&st);
-    if (b.nomem || sp_diags_errors(diags) > errors_before ||
-        sp_rules_check(pack, diags) > 0) {
+    if (!b.nomem && !blocking_errors(&st)) {
+        pack->partial = sp_diags_errors(st.cls[C_TREE]) > 0;
+        sp_rules_check(pack, st.cls[C_MODEL]);
+    }
+    report(&st);
+    if (b.nomem || sp_diags_errors(diags) > errors_before) {
         sp_pack_free(pack);
         pack = NULL;
     }
@@ -1470,6 +1903,7 @@ cleanup:
     for (size_t i = 0; i < st.n_names; i++)
         free(st.names[i]);
     free(st.names);
+    free(st.files);
     return st.pack;
 }
 
