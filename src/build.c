@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "booklet.h"
 #include "cards.h"
@@ -53,18 +54,45 @@ int sp_parse_paper(const char *v, double *w_pt, double *h_pt)
     return -1;
 }
 
-/* A positive finite number followed by nothing else; END gets the rest. */
+/* A decimal number at S (digits, at most one '.', at least one digit;
+ * no exponent, no hexadecimal); END gets the rest.  -1 if there is none. */
+static int decimal(const char *s, double *out, const char **end)
+{
+    const char *p = s;
+    int digits = 0, dots = 0;
+    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
+        if (*p == '.')
+            dots++;
+        else
+            digits++;
+    }
+    if (!digits || dots > 1 || (*p == 'x' && p - s == 1 && *s == '0') ||
+        *p == 'e' || *p == 'E')
+        return -1;
+    char buf[64];
+    if ((size_t)(p - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(p - s));
+    buf[p - s] = '\0';
+    *out = strtod(buf, NULL);
+    *end = p;
+    return isfinite(*out) ? 0 : -1;
+}
+
+/* Points per UNIT (mm, cm, in, pt; "" is mm), or 0 if it is none. */
+static double unit_pt(const char *u)
+{
+    return !*u || strcmp(u, "mm") == 0 ? 72.0 / 25.4
+           : strcmp(u, "cm") == 0      ? 720.0 / 25.4
+           : strcmp(u, "in") == 0      ? 72.0
+           : strcmp(u, "pt") == 0      ? 1.0
+                                       : 0;
+}
+
+/* A positive decimal number followed by more text in END. */
 static int number(const char *s, double *out, const char **end)
 {
-    char *e;
-    if (!((*s >= '0' && *s <= '9') || *s == '.'))
-        return -1;
-    double v = strtod(s, &e);
-    if (e == s || !isfinite(v) || v <= 0)
-        return -1;
-    *out = v;
-    *end = e;
-    return 0;
+    return decimal(s, out, end) == 0 && *out > 0 ? 0 : -1;
 }
 
 int sp_parse_card(const char *v, double *w_pt, double *h_pt)
@@ -89,14 +117,10 @@ int sp_parse_card(const char *v, double *w_pt, double *h_pt)
     double w, h;
     const char *e;
     if (number(v, &w, &e) || (*e != 'x' && *e != 'X') ||
-        number(e + 1, &h, &e))
+        number(e + 1, &h, &e) || !*e)
         return -1;
-    double k;
-    if (strcmp(e, "mm") == 0)
-        k = 72.0 / 25.4;
-    else if (strcmp(e, "in") == 0)
-        k = 72.0;
-    else
+    double k = unit_pt(e);
+    if (k == 0)
         return -1;
     w *= k;
     h *= k;
@@ -109,40 +133,75 @@ int sp_parse_card(const char *v, double *w_pt, double *h_pt)
     return 0;
 }
 
-int sp_parse_length(const char *v, double *pt)
+/* A length with an optional sign and unit; WHY says what is wrong. */
+static int signed_length(const char *v, double *pt, const char **why)
 {
-    char *e;
-    if (!*v)
+    int neg = *v == '-';
+    const char *s = v + (neg || *v == '+');
+    const char *e;
+    double x;
+    if (decimal(s, &x, &e) != 0) {
+        *why = (*s == '0' && (s[1] == 'x' || s[1] == 'X'))
+                   ? "is not a decimal number (no hexadecimal)"
+               : (*s >= '0' && *s <= '9') || *s == '.'
+                   ? "is not a decimal number"
+                   : "is not a number";
         return -1;
-    double x = strtod(v, &e);
-    if (e == v || !isfinite(x) || x < 0)
+    }
+    double k = unit_pt(e);
+    if (k == 0) {
+        *why = "has an unknown unit (use mm, cm, in or pt)";
         return -1;
-    if (*e == '\0' || strcmp(e, "mm") == 0)
-        x = SP_MM_TO_PT(x);
-    else if (strcmp(e, "in") == 0)
-        x = SP_IN_TO_PT(x);
-    else
+    }
+    *pt = (neg ? -x : x) * k;
+    return 0;
+}
+
+int sp_parse_length_max(const char *v, double max_mm, double *pt,
+                        const char **why)
+{
+    const char *w = NULL;
+    double x;
+    static char more[48];
+    if (!why)
+        why = &w;
+    if (signed_length(v, &x, why) != 0)
         return -1;
-    if (x > SP_MM_TO_PT(100))
+    if (x < 0) {
+        *why = "is negative";
         return -1;
+    }
+    if (x > SP_MM_TO_PT(max_mm) + 1e-9) {
+        snprintf(more, sizeof more, "is more than %g mm", max_mm);
+        *why = more;
+        return -1;
+    }
     *pt = x;
     return 0;
 }
 
+int sp_parse_length(const char *v, double *pt)
+{
+    return sp_parse_length_max(v, 100, pt, NULL);
+}
+
 int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
 {
-    char *e;
-    double x = strtod(v, &e);
-    if (e == v || *e != ',' || !isfinite(x))
+    const char *comma = strchr(v, ',');
+    const char *why;
+    char x[64];
+    if (!comma || (size_t)(comma - v) >= sizeof x)
         return -1;
-    const char *s = e + 1;
-    double y = strtod(s, &e);
-    if (e == s || *e != '\0' || !isfinite(y))
+    memcpy(x, v, (size_t)(comma - v));
+    x[comma - v] = '\0';
+    double dx, dy;
+    if (signed_length(x, &dx, &why) != 0 ||
+        signed_length(comma + 1, &dy, &why) != 0)
         return -1;
-    if (fabs(x) > 20 || fabs(y) > 20)
+    if (fabs(dx) > SP_MM_TO_PT(20) + 1e-9 || fabs(dy) > SP_MM_TO_PT(20) + 1e-9)
         return -1;
-    *dx_pt = SP_MM_TO_PT(x);
-    *dy_pt = SP_MM_TO_PT(y);
+    *dx_pt = dx;
+    *dy_pt = dy;
     return 0;
 }
 
@@ -181,7 +240,7 @@ static char *out_path(const sp_build_opts *o, const char *id,
 /* With --strict, a warning so far stops the build before it writes. */
 static int strict_stop(const sp_build_opts *o, sp_diags *d)
 {
-    if (!o->strict || sp_diags_warnings(d) == 0)
+    if (!o->strict || o->dry_run || sp_diags_warnings(d) == 0)
         return 0;
     sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are errors; "
                 "nothing was written");
@@ -195,6 +254,8 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
 {
     if (strict_stop(o, d) != 0)
         return -1;
+    if (o->dry_run)
+        return 0;
     char name[64];
     snprintf(name, sizeof name, "%s.%s", base, o->dump ? "dump" : "pdf");
     char *path = out_path(o, id, name);
@@ -350,9 +411,10 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
-    if (!o->dump)
+    if (!o->dump && !o->dry_run)
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
-    /* the dump device writes the whole document at once */
+    /* the dump device writes the whole document at once (and a dry run
+     * lays out the same cards and writes nothing) */
     sp_doc doc;
     sp_doc_init(&doc);
     long n = sp_cards_build(pack, fonts, &co, &doc, d);
@@ -457,13 +519,40 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
     }
     if (sp_glyphs_check(pack, fonts, d) != 0)
         return -1;
+    if (o->dry_run || o->strict) {
+        /* --strict: lay everything out first, so that a warning stops
+         * the build before a folder or a file is made */
+        sp_build_opts dry = *o;
+        dry.dry_run = 1;
+        size_t warnings = sp_diags_warnings(d), errors = sp_diags_errors(d);
+        int rc = 0;
+        if ((o->outputs & SP_OUT_FLASHCARDS) &&
+            build_flashcards(pack, fonts, &dry, res, d) != 0)
+            rc = -1;
+        if (rc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
+            build_timeline(pack, fonts, &dry, res, d) != 0)
+            rc = -1;
+        if (o->dry_run || rc != 0 || sp_diags_errors(d) > errors)
+            return rc != 0 || sp_diags_errors(d) > errors ? -1 : 0;
+        if (sp_diags_warnings(d) > warnings) {
+            strict_stop(o, d);
+            return -1;
+        }
+        int n_questions = res->n_questions;
+        memset(res, 0, sizeof *res);
+        res->n_questions = n_questions;
+    }
     /* the pack's folder: created if needed, never a link leading
      * elsewhere, so output goes only under the output folder */
     char *dir = out_path(o, pack->id, "");
     struct stat st;
     if (dir)
         dir[strlen(dir) - 1] = '\0';
-    if (dir && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+    int existed = dir && lstat(dir, &st) == 0;
+    int out_existed = stat(o->out_dir, &st) == 0 || existed;
+    if (existed)
+        lstat(dir, &st);
+    if (existed && S_ISLNK(st.st_mode)) {
         sp_diag_add(d, SP_D_USAGE, dir, 0, 0, "refusing to write through a "
                     "symbolic link: the pack's output folder must be a real "
                     "folder inside the output folder");
@@ -474,12 +563,15 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         free(dir);
         return -1;
     }
-    free(dir);
+    int rc = 0;
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
         build_flashcards(pack, fonts, o, res, d) != 0)
-        return -1;
-    if ((o->outputs & SP_OUT_TIMELINE) &&
+        rc = -1;
+    if (rc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
         build_timeline(pack, fonts, o, res, d) != 0)
-        return -1;
-    return 0;
+        rc = -1;
+    if (rc != 0 && !existed && rmdir(dir) == 0 && !out_existed)
+        rmdir(o->out_dir);  /* only if empty: nothing is left behind */
+    free(dir);
+    return rc;
 }

@@ -78,7 +78,7 @@ static void check_str(walk *w, const char *s, sp_face face, sp_loc loc)
         sp_face g = sp_glyph_face(w->fonts, face, cp);
         if (sp_fonts_has(w->fonts, g, cp) || seen(w, cp))
             continue;
-        sp_diag_add(w->d, SP_D_GLYPH, loc.file, loc.line, 0,
+        sp_diag_add(w->d, SP_D_GLYPH, loc.file, loc.line, loc.col,
                     "%s '%s': character U+%04X cannot be drawn by the fonts "
                     "(%s)%s", w->kind, w->name, (unsigned)cp,
                     base_name(sp_fonts_path(w->fonts, face)),

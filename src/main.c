@@ -50,13 +50,16 @@ static const char usage_main[] =
     "error.\n";
 
 static const char usage_validate[] =
-    "usage: studypack validate [--strict] FILE...\n"
+    "usage: studypack validate [OPTIONS] FILE...\n"
     "\n"
     "Validates each source (a pack, or a bank whose root is <questions>)\n"
-    "against the schema and the rules of the format, and prints nothing but\n"
-    "diagnostics (FILE:LINE:COL: error: ...).\n"
+    "against the schema and the rules of the format, and makes the checks\n"
+    "build makes (font coverage, card and booklet layout) with the same\n"
+    "options, writing nothing.  Prints nothing but diagnostics\n"
+    "(FILE:LINE:COL: error: ...), every problem found, in source order.\n"
     "\n"
-    "  --strict     treat warnings as errors\n"
+    "  --strict     treat warnings as errors (as build --strict does)\n"
+    "  build's layout and font options (see studypack build --help)\n"
     "  -h, --help   show this help\n";
 
 /* A diagnostics list, or NULL after saying that there is no memory for
@@ -75,9 +78,11 @@ static int usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("studypack: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fputs("studypack: error: ", stderr);
+    sp_diag_fputs(msg, stderr);    /* arguments may hold control chars */
     fputc('\n', stderr);
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -155,7 +160,67 @@ typedef struct {
     sp_build_opts build;
     const char *fonts_dir;
     int strict;
+    unsigned char given[64];    /* options given, by OPT_* - 256 */
 } common_opts;
+
+/* The option being parsed as the user wrote it ("--margin", "-o"), for
+ * messages. */
+static char opt_seen[64];
+
+/* The option's value VALUE is wrong: "--margin: '-5mm' is negative; give
+ * 0-50 mm".  Returns -1 (the message is printed). */
+static int bad_value(const char *usage, const char *value, const char *fmt,
+                     ...) __attribute__((format(printf, 3, 4)));
+static int bad_value(const char *usage, const char *value, const char *fmt,
+                     ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    usage_error(usage, "%s: '%s' %s", opt_seen, value, why);
+    return -1;
+}
+
+/* "; did you mean 'x'?" for VALUE among N choices, or "". */
+static const char *dym(const char *value, const char *const *choices,
+                       size_t n)
+{
+    static char buf[96];
+    const char *best = sp_did_you_mean(value, choices, n);
+    buf[0] = '\0';
+    if (best)
+        snprintf(buf, sizeof buf, "; did you mean '%s'?", best);
+    return buf;
+}
+
+/* A choice among CHOICES (NULL-terminated): its index, or -1 after saying
+ * what the choices are. */
+static int choice(const char *usage, const char *arg,
+                  const char *const *choices)
+{
+    size_t n = 0;
+    char list[256] = "";
+    for (; choices[n]; n++) {
+        if (strcmp(arg, choices[n]) == 0)
+            return (int)n;
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 n ? ", " : "", choices[n]);
+    }
+    return bad_value(usage, arg, "is not one of %s%s", list,
+                     dym(arg, choices, n));
+}
+
+/* A length option between 0 and MAX_MM. */
+static int length_option(const char *usage, const char *arg, double max_mm,
+                         double *pt)
+{
+    const char *why;
+    if (sp_parse_length_max(arg, max_mm, pt, &why) == 0)
+        return 1;
+    return bad_value(usage, arg, "%s; give 0-%g mm", why, max_mm);
+}
 
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
  * (message printed). */
@@ -163,45 +228,52 @@ static int build_option(common_opts *co, int c, const char *arg,
                         const char *usage)
 {
     sp_build_opts *o = &co->build;
+    static const char *const only[] = {"flashcards", "timeline", NULL};
+    static const char *const papers[] = {"a4", "letter", "a3", "legal",
+                                         NULL};
+    static const char *const duplex[] = {"long", "short", "fold", NULL};
+    static const char *const flips[] = {"short", "long", NULL};
+    static const char *const cards[] = {"3x5in", "4x6in", "a7", "a6",
+                                        "business"};
+    int k;
+    if (c >= 256 && c - 256 < (int)sizeof co->given)
+        co->given[c - 256] = 1;
     switch (c) {
     case 'o': o->out_dir = arg; return 1;
     case OPT_ONLY:
-        if (strcmp(arg, "flashcards") == 0)
-            o->outputs = SP_OUT_FLASHCARDS;
-        else if (strcmp(arg, "timeline") == 0)
-            o->outputs = SP_OUT_TIMELINE;
-        else
-            break;
+        if ((k = choice(usage, arg, only)) < 0)
+            return -1;
+        o->outputs = k == 0 ? SP_OUT_FLASHCARDS : SP_OUT_TIMELINE;
         return 1;
     case OPT_PAPER:
         if (sp_parse_paper(arg, &o->paper_w_pt, &o->paper_h_pt) != 0)
-            break;
+            return choice(usage, arg, papers);
         o->paper = arg;
         return 1;
     case OPT_CARD:
         if (sp_parse_card(arg, &o->card_w_pt, &o->card_h_pt) != 0)
-            break;
+            return bad_value(usage, arg, "is not a card size; give 3x5in, "
+                             "4x6in, a7, a6, business, or WxH with mm, cm, "
+                             "in or pt, each side 20-1000 mm (90x60mm)%s",
+                             dym(arg, cards, 5));
         o->card = arg;
         return 1;
     case OPT_MARGIN:
-        return sp_parse_length(arg, &o->margin_pt) == 0 ? 1 : -2;
+        return length_option(usage, arg, 50, &o->margin_pt);
     case OPT_GAP:
-        return sp_parse_length(arg, &o->gap_pt) == 0 ? 1 : -2;
+        return length_option(usage, arg, 50, &o->gap_pt);
     case OPT_CREEP:
-        return sp_parse_length(arg, &o->creep_pt) == 0 ? 1 : -2;
+        return length_option(usage, arg, 10, &o->creep_pt);
     case OPT_DUPLEX:
-        if (strcmp(arg, "long") == 0)
-            o->duplex = SP_DUPLEX_LONG;
-        else if (strcmp(arg, "short") == 0)
-            o->duplex = SP_DUPLEX_SHORT;
-        else if (strcmp(arg, "fold") == 0)
-            o->duplex = SP_DUPLEX_FOLD;
-        else
-            break;
+        if ((k = choice(usage, arg, duplex)) < 0)
+            return -1;
+        o->duplex = k == 0 ? SP_DUPLEX_LONG
+                    : k == 1 ? SP_DUPLEX_SHORT : SP_DUPLEX_FOLD;
         return 1;
     case OPT_BACK:
         if (sp_parse_offset(arg, &o->back_dx_pt, &o->back_dy_pt) != 0)
-            break;
+            return bad_value(usage, arg, "is not X,Y; give two lengths of "
+                             "-20 to 20 mm separated by a comma (0.5,-1)");
         return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
@@ -220,12 +292,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         return 1;
     }
     case OPT_FLIP:
-        if (strcmp(arg, "short") == 0)
-            o->booklet_flip_long = 0;
-        else if (strcmp(arg, "long") == 0)
-            o->booklet_flip_long = 1;
-        else
-            break;
+        if ((k = choice(usage, arg, flips)) < 0)
+            return -1;
+        o->booklet_flip_long = k;
         return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
@@ -233,7 +302,35 @@ static int build_option(common_opts *co, int c, const char *arg,
     default:
         return 0;
     }
-    return -2;
+}
+
+/* Warnings for options that have no effect with the others given: for
+ * the build options, before anything is built. */
+static void no_effect(const common_opts *co, sp_diags *d)
+{
+    static const struct {
+        int opt;
+        const char *name;
+    } cards[] = {{OPT_CARD, "--card"}, {OPT_GAP, "--gap"},
+                 {OPT_DUPLEX, "--duplex"}, {OPT_BACK, "--back-offset"},
+                 {OPT_NOCROP, "--no-crop-marks"}, {OPT_CUT, "--cut-lines"}},
+      booklet[] = {{OPT_FLIP, "--booklet-flip"}, {OPT_CREEP, "--creep"}};
+    const sp_build_opts *o = &co->build;
+    if (co->given[OPT_BACK - 256] && o->duplex == SP_DUPLEX_FOLD &&
+        (o->outputs & SP_OUT_FLASHCARDS))
+        sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "--back-offset has no "
+                    "effect with --duplex fold (fronts and backs print side "
+                    "by side on one side of the sheet)");
+    for (size_t i = 0; o->outputs == SP_OUT_TIMELINE &&
+                       i < sizeof cards / sizeof *cards; i++)
+        if (co->given[cards[i].opt - 256])
+            sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
+                        "--only timeline", cards[i].name);
+    for (size_t i = 0; o->outputs == SP_OUT_FLASHCARDS &&
+                       i < sizeof booklet / sizeof *booklet; i++)
+        if (co->given[booklet[i].opt - 256])
+            sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
+                        "--only flashcards", booklet[i].name);
 }
 
 /* Opens the fonts (printing diagnostics on failure). */
@@ -265,36 +362,6 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
-static int cmd_validate(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"strict", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int strict = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': strict = 1; break;
-        case 'h': fputs(usage_validate, stdout); return EXIT_OK;
-        default:
-            return usage_error(usage_validate, "unknown option '%s'",
-                               argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
-        return usage_error(usage_validate, "%s", "no FILE given");
-    sp_diags *d = new_diags();
-    if (!d)
-        return EXIT_SYSTEM;
-    for (int i = optind; i < argc; i++)
-        sp_pack_free(sp_load_file(argv[i], d));
-    int status = finish(d, strict);
-    sp_diags_free(d);
-    return status;
-}
-
 /* getopt over the build options plus EXTRA; returns the index of the first
  * operand, or -1 after a usage error, -2 after --help. */
 static int parse_common(int argc, char **argv, common_opts *co,
@@ -303,33 +370,103 @@ static int parse_common(int argc, char **argv, common_opts *co,
                         int (*extra)(int c, const char *arg, void *ctx),
                         void *ctx)
 {
-    int c;
+    int c, li;
+    char so[64];
+    snprintf(so, sizeof so, ":%s", shortopts);   /* ':' for a missing value */
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+    while ((li = -1, c = getopt_long(argc, argv, so, opts, &li)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return -2;
         }
-        if (c == '?' || c == ':') {
-            usage_error(usage, "%s '%s'",
-                        c == ':' ? "missing value for" : "unknown option",
-                        argv[optind - 1]);
+        if (c == ':') {
+            if (optopt > 0 && optopt < 256 && argv[optind - 1][1] != '-')
+                usage_error(usage, "option '-%c' needs a value", optopt);
+            else
+                usage_error(usage, "option '%s' needs a value",
+                            argv[optind - 1]);
             return -1;
         }
+        if (c == '?') {
+            const char *arg = argv[optind - 1];
+            char buf[8];
+            if (optopt > 0 && optopt < 256) {
+                snprintf(buf, sizeof buf, "-%c", optopt);
+                arg = buf;
+            }
+            const char *names[128];
+            size_t n = 0;
+            char eq[64];
+            snprintf(eq, sizeof eq, "%s", arg + strspn(arg, "-"));
+            eq[strcspn(eq, "=")] = '\0';
+            for (; opts[n].name && n < 128; n++)
+                names[n] = opts[n].name;
+            const char *best = arg[0] == '-' && arg[1] == '-'
+                                   ? sp_did_you_mean(eq, names, n) : NULL;
+            if (best)
+                usage_error(usage, "unknown option '%s'; did you mean "
+                            "'--%s'?", arg, best);
+            else
+                usage_error(usage, "unknown option '%s'", arg);
+            return -1;
+        }
+        if (li >= 0)
+            snprintf(opt_seen, sizeof opt_seen, "--%s", opts[li].name);
+        else
+            snprintf(opt_seen, sizeof opt_seen, "-%c", c);
         int r = build_option(co, c, optarg, usage);
         if (r == 0 && extra)
             r = extra(c, optarg, ctx);
         if (r == -2) {
-            usage_error(usage, "invalid value '%s' for %s", optarg,
-                        argv[optind - 1][0] == '-' ? argv[optind - 1]
-                                                   : argv[optind - 2]);
+            usage_error(usage, "%s: invalid value '%s'", opt_seen, optarg);
             return -1;
         }
         if (r < 0)
             return -1;
     }
     return optind;
+}
+
+static int cmd_validate(int argc, char **argv, const char *argv0)
+{
+    static const struct option opts[] = {BUILD_LONG_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    int first = parse_common(argc, argv, &co, usage_validate, "ho:", opts,
+                             NULL, NULL);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    if (first >= argc)
+        return usage_error(usage_validate, "%s", "no FILE given");
+    sp_diags *d = new_diags();
+    if (!d)
+        return EXIT_SYSTEM;
+    /* the checks build makes (fonts, layout), writing nothing */
+    co.build.dry_run = 1;
+    no_effect(&co, d);
+    if (co.build.dump || strcmp(co.build.out_dir, "out") != 0)
+        sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
+                    "validate (nothing is written)",
+                    co.build.dump ? "--dump" : "--output");
+    sp_fonts *fonts = open_fonts(&co, argv0, d);
+    for (int i = first; fonts && i < argc; i++) {
+        sp_pack *pack = sp_load_file(argv[i], d);
+        sp_build_result r;
+        if (pack && !pack->is_bank)
+            sp_build_pack(pack, fonts, &co.build, &r, d);
+        sp_pack_free(pack);
+    }
+    int status = finish(d, co.strict);
+    if (!fonts && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
 }
 
 static const char usage_plan[] =
@@ -498,6 +635,14 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
+    no_effect(&co, d);
+    if (co.strict && sp_diags_warnings(d)) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are "
+                    "errors; nothing was written");
+        int rc = finish(d, 1);
+        sp_diags_free(d);
+        return rc;
+    }
     /* Ctrl-C while a PDF is being written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
@@ -531,11 +676,26 @@ typedef struct {
 static int batch_option(int c, const char *arg, void *ctx)
 {
     batch_extra *b = ctx;
-    char *end;
     switch (c) {
-    case 'j':
-        b->jobs = (int)strtol(arg, &end, 10);
-        return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
+    case 'j': {
+        size_t digits = strspn(arg, "0123456789");
+        /* checked as text first: no sign, no hexadecimal, no overflow */
+        if (!digits || arg[digits]) {
+            usage_error(usage_batch, "%s: '%s' is not a decimal number; give "
+                        "1-256", opt_seen, arg);
+            return -1;
+        }
+        const char *v = arg;
+        while (v[0] == '0' && v[1])
+            v++, digits--;
+        if (digits > 3 || atoi(v) < 1 || atoi(v) > 256) {
+            usage_error(usage_batch, "%s: '%s' is out of range; give 1-256",
+                        opt_seen, arg);
+            return -1;
+        }
+        b->jobs = atoi(v);
+        return 1;
+    }
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
     }
@@ -563,6 +723,14 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
+    no_effect(&co, d);
+    if (co.strict && sp_diags_warnings(d)) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are "
+                    "errors; nothing was written");
+        int rc = finish(d, 1);
+        sp_diags_free(d);
+        return rc;
+    }
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     int status;
     if (!fonts) {
@@ -610,7 +778,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "validate") == 0)
-        status = cmd_validate(argc - 1, argv + 1);
+        status = cmd_validate(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "calibrate") == 0)

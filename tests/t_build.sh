@@ -72,11 +72,12 @@ for mode in long short fold; do
     "$TMP/d-$mode/long-answer/flashcards.dump"
 done
 expect_eq "continuation is a warning naming the question's line" \
-  "tests/build/long-answer.xml:10: warning: question 'huge' does not fit on one card at 6.5pt; continued on 5 cards" \
+  "tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 6.5pt; continued on 5 cards" \
   "$(cat "$TMP/err")"
 $SP build --strict tests/build/long-answer.xml -o "$TMP/st" >/dev/null 2>&1
 expect_eq "--strict: warnings fail the build" 1 "$?"
 expect_eq "--strict: nothing written after a warning" "" "$(ls -A "$TMP/st/long-answer" 2>/dev/null)"
+expect_eq "--strict: no empty pack folder (nor output folder) left behind" "no" "$([ -e "$TMP/st" ] && echo yes || echo no)"
 
 # characters the fonts cannot draw: an error naming question, line, code point
 $SP build tests/build/glyph.xml -o "$TMP/g" 2>"$TMP/err"
@@ -98,7 +99,7 @@ expect_eq "failed build: no temporary files" "" "$(ls -A "$TMP/keep/nested-inclu
 
 # usage errors
 $SP build --paper b5 "$PACK" >/dev/null 2>&1; expect_eq "unknown paper is a usage error" 2 $?
-$SP build --card 10x10cm "$PACK" >/dev/null 2>&1; expect_eq "bad card size is a usage error" 2 $?
+$SP build --card 10x10ft "$PACK" >/dev/null 2>&1; expect_eq "bad card size is a usage error" 2 $?
 $SP build --card 400x400mm "$PACK" -o "$TMP/big" >/dev/null 2>"$TMP/err"; expect_eq "card larger than the paper fails" 1 $?
 $SP build --duplex sideways "$PACK" >/dev/null 2>&1; expect_eq "bad duplex is a usage error" 2 $?
 $SP build --back-offset 1 "$PACK" >/dev/null 2>&1; expect_eq "bad back offset is a usage error" 2 $?
@@ -122,5 +123,5 @@ check "CJK booklet: every character has ink" python3 tests/tools/ink.py "$TMP/cj
 # a character the fonts cannot draw in the pack's meta names the <meta> line
 $SP build tests/build/meta-glyph.xml -o "$TMP/mg" 2>"$TMP/err"
 expect_eq "missing glyph in meta: error at the <meta> line" \
-  "1:tests/build/meta-glyph.xml:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans-Bold.ttf); characters above U+FFFF are not supported" \
+  "1:tests/build/meta-glyph.xml:3:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans-Bold.ttf); characters above U+FFFF are not supported" \
   "$?:$(head -n 1 "$TMP/err")"
