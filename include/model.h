@@ -135,7 +135,8 @@ typedef struct {
     size_t n_inputs;
     int is_bank;             /* root was <questions>: only questions set */
     int partial;             /* an include failed: questions may be missing
-                                (references to questions are not checked) */
+                                (only references that are near misses of
+                                a known id are reported) */
     sp_arena *arena;
 } sp_pack;
 

@@ -832,6 +832,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         res->failed += j->status == JOB_FAILED;
         sp_diags_move(d, j->diags);
     }
+    sp_diags_fold_includes(d);  /* a bank's problem once, naming each pack */
     if (!res->interrupted && write_index(jobs, n, o, key, d) != 0)
         rc = 3;
     if (rc == 0 && (res->failed || res->interrupted))

@@ -272,8 +272,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         return 1;
     case OPT_BACK:
         if (sp_parse_offset(arg, &o->back_dx_pt, &o->back_dy_pt) != 0)
-            return bad_value(usage, arg, "is not X,Y; give two lengths of "
-                             "-20 to 20 mm separated by a comma (0.5,-1)");
+            return bad_value(usage, arg, "is not X,Y within -20 to 20 mm; "
+                             "give two lengths separated by a comma "
+                             "(0.5,-1)");
         return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
@@ -281,9 +282,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         sp_date date;
         const char *why = NULL;
         if (sp_date_parse(arg, &date, &why) != 0) {
-            usage_error(usage, "--interview-date '%s': %s", arg,
-                        why ? why : "not a date in the form YYYY-MM-DD");
-            return -1;
+            return bad_value(usage, arg, "is not a date: %s; give "
+                             "YYYY-MM-DD", why ? why : "not in the form "
+                             "YYYY-MM-DD");
         }
         o->has_interview_date = 1;
         o->interview_y = date.year;
@@ -353,6 +354,7 @@ static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
 /* Prints diagnostics and maps them to an exit status. */
 static int finish(sp_diags *d, int strict)
 {
+    sp_diags_fold_includes(d);  /* a bank's problem once, naming each pack */
     sp_diags_print(d, stderr, use_color());
     int status = EXIT_OK;
     if (sp_diags_system_error(d))

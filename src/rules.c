@@ -189,18 +189,20 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                 int qi = find_id(qe, pack->n_questions,
                                  task->question_ids[k]);
                 task->questions[k] = qi;
+                char dym[128];
+                if (qi < 0 && is_id(task->question_ids[k]))
+                    suggest(dym, sizeof dym, task->question_ids[k],
+                            pack->questions, pack->n_questions,
+                            sizeof(sp_question), offsetof(sp_question, id));
+                /* with an include missing, only a near miss is surely a
+                 * slip: another id may be in the file not read */
                 if (qi < 0 && is_id(task->question_ids[k]) &&
-                    !pack->partial) {
-                    char dym[128];
+                    (!pack->partial || dym[0])) {
                     sp_diag_add(d, SP_D_REFERENCE, task->loc.file,
                                 task->loc.line, task->loc.col,
                                 "task names question '%s', which the pack "
                                 "does not contain%s", task->question_ids[k],
-                                suggest(dym, sizeof dym,
-                                        task->question_ids[k],
-                                        pack->questions, pack->n_questions,
-                                        sizeof(sp_question),
-                                        offsetof(sp_question, id)));
+                                dym);
                     errors++;
                 }
             }
