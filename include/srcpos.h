@@ -8,7 +8,8 @@
  * rest of the document can still be checked.
  * Works on UTF-8 bytes; columns count characters from 1.  No libxml2.
  * Who may include: load, tests.
- * Ownership: an sp_srcpos borrows DATA, which must outlive it.
+ * Ownership: an sp_srcpos borrows DATA, which must outlive it, and owns
+ * an index of line starts made on first use (sp_srcpos_free).
  */
 #ifndef SP_SRCPOS_H
 #define SP_SRCPOS_H
@@ -22,9 +23,14 @@ typedef struct {
     int c_line;
     size_t c_off;   /* and an offset on it, at column c_col */
     int c_col;
+    unsigned *lines;    /* offsets of line starts (NULL: not made, or no
+                           memory: then lines are counted as needed) */
+    size_t n_lines;
+    int no_index;
 } sp_srcpos;
 
 void sp_srcpos_init(sp_srcpos *p, const char *data, size_t len);
+void sp_srcpos_free(sp_srcpos *p);
 
 /* Line and column (characters, from 1) of byte OFF (clamped to len). */
 void sp_srcpos_at(sp_srcpos *p, size_t off, int *line, int *col);

@@ -329,7 +329,7 @@ static int flush_sheet(sp_doc *part, const sp_grid *grid, size_t n,
         return -1;
     }
     res->n_flashcard_pages += (int)part->n_sheets;
-    int rc = sp_pdf_add(pdf, part);
+    int rc = pdf ? sp_pdf_add(pdf, part) : 0;     /* none in a dry run */
     sp_doc_release(part);
     *part = rest;
     return rc;
@@ -354,11 +354,12 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc_init(&part);
     set_meta(&meta, pack, "Flashcards");
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
-    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path, d) : NULL;
+    sp_pdf *pdf = cards && !o->dry_run ? sp_pdf_begin(fonts, &meta, path, d)
+                                       : NULL;
     size_t per = (size_t)grid->per_sheet;
     long total = 0;
     int rc = -1;
-    if (!pdf)
+    if (!pdf && (!cards || !o->dry_run))
         goto out;
     for (size_t qi = 0; qi < pack->n_questions; qi++) {
         long n = sp_cards_add(cards, qi, &part);
@@ -374,6 +375,10 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     res->n_cards = (int)total;
     size_t len = 0;
+    if (o->dry_run) {
+        rc = 0;
+        goto out;
+    }
     if (strict_stop(o, d) != 0)
         goto out;
     rc = sp_pdf_finish(pdf, path, &len);
@@ -411,10 +416,9 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
-    if (!o->dump && !o->dry_run)
+    if (!o->dump)       /* a dry run lays out and imposes, writes nothing */
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
-    /* the dump device writes the whole document at once (and a dry run
-     * lays out the same cards and writes nothing) */
+    /* the dump device writes the whole document at once */
     sp_doc doc;
     sp_doc_init(&doc);
     long n = sp_cards_build(pack, fonts, &co, &doc, d);

@@ -659,6 +659,7 @@ static char *check_amps(load_state *st, const char *name, const char *data,
     amp_walk w = {st, name, data, {0}, NULL, 0};
     sp_srcpos_init(&w.pos, data, len);
     sp_srcpos_amps(data, len, on_amp, &w);
+    sp_srcpos_free(&w.pos);
     if (w.n > MAX_AMPS_REPORTED)
         sp_diag_add(st->cls[C_TEXT], SP_D_XML, name, 0, 0,
                     "%zu more entity references or bare `&`s", w.n -
@@ -696,12 +697,8 @@ static void visit(load_state *st, xmlNodePtr n)
     }
     st->root = n;
     long off = sp_srcpos_nth_tag(&st->pos, from, name, 0);
-    if (off >= 0) {
-        int l, c;
-        sp_srcpos_at(&st->pos, (size_t)off, &l, &c);
-        if (l != line)
-            off = -1;
-    }
+    if (off >= 0 && (size_t)off >= sp_srcpos_line_start(&st->pos, line + 1))
+        off = -1;
     if (off < 0)    /* a start tag over several lines */
         off = sp_srcpos_open_tag(&st->pos, ls, name);
     st->root_off = off >= 0 ? (size_t)off : SIZE_MAX;
@@ -749,16 +746,15 @@ static void node_pos(load_state *st, xmlNodePtr n, int *line, int *col)
                 break;
             }
         }
+        size_t ls = sp_srcpos_line_start(&st->pos, l);
+        size_t next = sp_srcpos_line_start(&st->pos, l + 1);
         if (from == SIZE_MAX)
-            from = sp_srcpos_line_start(&st->pos, l);
+            from = ls;
         off = sp_srcpos_nth_tag(&st->pos, from, (const char *)n->name, k);
-        int ol = 0, oc;
-        if (off >= 0)
-            sp_srcpos_at(&st->pos, (size_t)off, &ol, &oc);
-        if (off < 0 || ol != l)     /* a start tag over several lines */
-            off = sp_srcpos_open_tag(&st->pos,
-                                     sp_srcpos_line_start(&st->pos, l),
-                                     (const char *)n->name);
+        /* not on the line: a start tag over several lines (or, past line
+         * 65535, a line libxml2 took from the element's first child) */
+        if (off < 0 || (size_t)off >= next)
+            off = sp_srcpos_open_tag(&st->pos, ls, (const char *)n->name);
     }
     if (off >= 0)
         sp_srcpos_at(&st->pos, (size_t)off, line, col);
@@ -1685,6 +1681,7 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
 done:
     xmlFreeTextReader(r);
     xmlSchemaFreeValidCtxt(vc);
+    sp_srcpos_free(&st->pos);
     st->pos = saved_pos;
     st->reader = saved_reader;
     st->root = saved_root;

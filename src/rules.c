@@ -210,7 +210,8 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
     }
     if (total_days > SP_MAX_TOTAL_DAYS) {
         sp_diag_add(d, SP_D_LIMIT, pack->file,
-                    pack->n_phases ? pack->phases[0].loc.line : 0, 0,
+                    pack->n_phases ? pack->phases[0].loc.line : 0,
+                    pack->n_phases ? pack->phases[0].loc.col : 0,
                     "the timeline has %ld days; the limit is %d", total_days,
                     SP_MAX_TOTAL_DAYS);
         errors++;

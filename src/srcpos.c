@@ -1,10 +1,45 @@
 /* srcpos.c - positions in a source's bytes (see srcpos.h). */
 #include "srcpos.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+void sp_srcpos_free(sp_srcpos *p)
+{
+    free(p->lines);
+    p->lines = NULL;
+    p->n_lines = 0;
+}
+
+/* The index of line starts; 0 when there is one. */
+static int index_lines(sp_srcpos *p)
+{
+    if (p->lines)
+        return 0;
+    if (p->no_index || p->len > 0xFFFFFFFFu)
+        return -1;
+    size_t n = 1;
+    for (const char *s = p->data, *e = p->data + p->len;
+         (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
+        n++;
+    p->lines = malloc(n * sizeof *p->lines);
+    if (!p->lines) {
+        p->no_index = 1;
+        return -1;
+    }
+    p->lines[0] = 0;
+    p->n_lines = 1;
+    for (const char *s = p->data, *e = p->data + p->len;
+         (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
+        p->lines[p->n_lines++] = (unsigned)(s + 1 - p->data);
+    return 0;
+}
 
 void sp_srcpos_init(sp_srcpos *p, const char *data, size_t len)
 {
+    p->lines = NULL;
+    p->n_lines = 0;
+    p->no_index = 0;
     p->data = data;
     p->len = len;
     p->c_ls = 0;
@@ -18,6 +53,21 @@ static void move_to(sp_srcpos *p, size_t off)
 {
     if (off > p->len)
         off = p->len;
+    if (off >= p->c_ls && !memchr(p->data + p->c_ls, '\n', off - p->c_ls))
+        return;     /* on the cached line */
+    if (index_lines(p) == 0) {
+        size_t lo = 0, hi = p->n_lines;     /* last start <= off */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (p->lines[mid] <= off)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        p->c_ls = p->lines[lo];
+        p->c_line = (int)lo + 1;
+        return;
+    }
     while (off < p->c_ls) {
         size_t i = p->c_ls - 1;     /* the '\n' ending the previous line */
         while (i > 0 && p->data[i - 1] != '\n')
@@ -54,6 +104,8 @@ size_t sp_srcpos_line_start(sp_srcpos *p, int line)
 {
     if (line < 1)
         return 0;
+    if (index_lines(p) == 0)
+        return (size_t)line <= p->n_lines ? p->lines[line - 1] : p->len;
     while (p->c_line > line && p->c_ls > 0)
         move_to(p, p->c_ls - 1);
     while (p->c_line < line) {
