@@ -87,7 +87,7 @@ void sp_diags_clear(sp_diags *d);
 
 /* Prints every diagnostic as FILE:LINE:COL: severity: message, with colour
  * if color is non-zero.  SP_D_INCLUDED items print as gcc's "In file
- * included from FILE:LINE:COL," lines before the diagnostic they introduce
+ * included from FILE:LINE," lines before the diagnostic they introduce
  * (a block identical to the one just printed is not repeated).  Control
  * characters and invalid UTF-8 in file names and messages are escaped
  * (\n, \t, \xNN), so a hostile file name cannot forge output. */

@@ -261,7 +261,10 @@ void sp_diags_print(const sp_diags *d, FILE *out, int color)
                       : strcmp(how, "and") == 0 ? "             and from "
                                                 : "                 from ",
                       out);
-                print_location(c, out);
+                /* as gcc prints it: FILE:LINE */
+                sp_diag_fputs(c->file ? c->file : "?", out);
+                if (c->line > 0)
+                    fprintf(out, ":%d", c->line);
                 fputs(k + 1 < n ? ",\n" : ":\n", out);
             }
             last_ctx = i;

@@ -62,8 +62,8 @@ done
 $SP batch -q -j 2 "$TMP/bf" -o "$TMP/bfo" 2>"$TMP/err"
 sed "s#$TMP#TMP#g" "$TMP/err" >"$TMP/got"
 cat >"$TMP/want" <<'W'
-In file included from TMP/bf/a.xml:4:3,
-             and from TMP/bf/b.xml:4:3:
+In file included from TMP/bf/a.xml:4,
+             and from TMP/bf/b.xml:4:
 TMP/bf/banks/broken.xml:5:13: error: `li` must be inside `ul` or `ol`
 TMP/bf/banks/broken.xml:7:13: error: question id 'B2' is not a valid id: ids are lower-case letters, digits and '-' (at most 64, not starting with '-'); write 'b2'
 TMP/bf/banks/broken.xml:7:21: error: difficulty 'extreme' is not one of easy, medium, hard
@@ -71,7 +71,7 @@ TMP/bf/banks/broken.xml:7:21: error: difficulty 'extreme' is not one of easy, me
 W
 expect_file "batch: a bank's problems once, naming each including pack" "$TMP/want" "$TMP/got"
 $SP validate "$TMP/bf/a.xml" 2>"$TMP/err"
-expect_eq "validate: In file included from" "In file included from $TMP/bf/a.xml:4:3:" "$(head -n 1 "$TMP/err")"
+expect_eq "validate: In file included from" "In file included from $TMP/bf/a.xml:4:" "$(head -n 1 "$TMP/err")"
 
 # --- file names with control characters are escaped -----------------------
 bad=$'x\033[31mred\nline.xml'
