@@ -86,6 +86,8 @@ typedef struct {
     size_t n_files;
     size_t cur_file;         /* the one being read */
     int amps_nomem;          /* no memory for a blanked copy */
+    int wf_line, wf_col;     /* the last well-formedness error's place */
+    const char *wf_file;
     /* the file being read: its bytes, its reader, the element the stream
      * loop stands on and where its start tag is, and the elements seen on
      * the current line (to tell apart equal tags on one line) */
@@ -410,6 +412,42 @@ static const char *expected_list(const char *msg)
     return p ? p + 1 : NULL;
 }
 
+/* Well-formedness errors in our words, where libxml2's are obscure. */
+static void parse_words(xmlErrorPtr e, char *msg, size_t cap)
+{
+    const char *s1 = e->str1 ? e->str1 : "?";
+    switch (e->code) {
+    case XML_ERR_NAME_REQUIRED:
+        if (strstr(msg, "StartTag"))
+            snprintf(msg, cap, "a `<` in text must be written `&lt;`");
+        break;
+    case XML_ERR_TAG_NAME_MISMATCH:
+        snprintf(msg, cap, "`</%s>` does not close `<%s>` (opened on line "
+                 "%d): close `%s` first", e->str2 ? e->str2 : "?", s1,
+                 e->int1, s1);
+        break;
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+        snprintf(msg, cap, "attribute values must be in quotes: "
+                 "name=\"value\"");
+        break;
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+        snprintf(msg, cap, "attribute '%s' has no value: write %s=\"...\"",
+                 s1, s1);
+        break;
+    case XML_ERR_ATTRIBUTE_REDEFINED:
+        snprintf(msg, cap, "attribute '%s' is given twice", s1);
+        break;
+    case XML_ERR_DOCUMENT_END:
+        if (strstr(msg, "Extra content"))
+            snprintf(msg, cap, "more after the end of the root element: a "
+                     "source has one root element (`studypack`, or "
+                     "`questions` for a bank)");
+        break;
+    default:
+        break;
+    }
+}
+
 /* A schema error in our words, at the start tag or attribute it is about
  * (found in the bytes from where the parser stood); 0 to drop it. */
 static int schema_error(load_state *st, xmlErrorPtr e, char *msg, size_t cap,
@@ -507,11 +545,12 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
         xmlParserCtxtPtr pc = e->ctxt;
         xmlNodePtr open = pc->node;
         if (open && open->name)
-            snprintf(msg, sizeof msg, "Premature end of data in tag %s "
-                     "line %ld", (const char *)open->name,
-                     xmlGetLineNo(open));
+            snprintf(msg, sizeof msg, "the file ends inside `%s` (opened on "
+                     "line %ld): close it with `</%s>`",
+                     (const char *)open->name, xmlGetLineNo(open),
+                     (const char *)open->name);
         else
-            snprintf(msg, sizeof msg, "Premature end of data");
+            snprintf(msg, sizeof msg, "the file ends inside an element");
     } else if (strstr(msg, "No matching global declaration available for "
                            "the validation root")) {
         snprintf(msg, sizeof msg, "the root element must be <studypack> (a "
@@ -522,6 +561,16 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
         col = 0;
         if (!schema_error(st, e, msg, sizeof msg, &line, &col))
             return;
+    } else if (e->domain == XML_FROM_PARSER) {
+        /* one slip, one message: libxml2 follows some with more at the
+         * same place */
+        if (line == st->wf_line && col == st->wf_col && st->wf_file &&
+            strcmp(st->wf_file, st->cur) == 0)
+            return;
+        st->wf_line = line;
+        st->wf_col = col;
+        st->wf_file = st->cur;
+        parse_words(e, msg, sizeof msg);
     }
     const char *file = e->file ? e->file : st->cur;
     sp_severity sev = e->level == XML_ERR_WARNING ? SP_WARNING : SP_ERROR;
