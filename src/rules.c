@@ -161,9 +161,10 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
         if (q->round < 0) {
             char dym[128];
             sp_diag_add(d, SP_D_REFERENCE, q->loc.file, q->loc.line,
-                        q->loc.col, "question '%s' names round '%s', which "
+                        q->loc.col, "question%s%s%s names round '%s', which "
                         "the pack does not define%s%s",
-                        q->id ? q->id : "", q->round_id,
+                        q->id ? " '" : "", q->id ? q->id : "",
+                        q->id ? "'" : "", q->round_id,
                         pack->n_rounds ? "" : " (it has no <process>)",
                         suggest(dym, sizeof dym, q->round_id, pack->rounds,
                                 pack->n_rounds, sizeof(sp_round),
