@@ -1,8 +1,8 @@
 /* build.h - building one pack: layout, imposition and devices in order.
  *
  * sp_build_pack turns a loaded pack into OUT/<pack-id>/flashcards.pdf,
- * timeline.pdf and timeline-booklet.pdf (or .dump text files for golden
- * tests).  Every file is written atomically: a failed build leaves the
+ * timeline.pdf, timeline-booklet.pdf, mock-interview.pdf and pocket.pdf
+ * (or .dump text files for golden tests).  Every file is written atomically: a failed build leaves the
  * previous output untouched.
  * Who may include: main, batch, tests, the fuzzer.
  */
@@ -17,7 +17,10 @@
 #include "impose.h"
 #include "model.h"
 
-enum { SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_ALL = 3 };
+enum {
+    SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
+    SP_OUT_POCKET = 8, SP_OUT_ALL = 15
+};
 
 typedef struct {
     const char *out_dir;            /* default "out" */
@@ -29,6 +32,9 @@ typedef struct {
     double margin_pt, gap_pt;
     sp_duplex duplex;
     double back_dx_pt, back_dy_pt;
+    double back_sx, back_sy;        /* --back-scale as factors (1 = none) */
+    double min_size_pt;             /* --min-size: card reading size */
+    int first_fit;                  /* --line-breaking first-fit */
     int crop_marks, cut_lines;
     int has_interview_date;
     int interview_y, interview_m, interview_d;
@@ -53,6 +59,8 @@ int sp_parse_paper(const char *value, double *w_pt, double *h_pt);
 /* a7, a6, 3x5in, 4x6in, business, or WxH with a unit ("90x60mm",
  * "3.5x2in", "9x6cm"); each side 20-1000 mm. */
 int sp_parse_card(const char *value, double *w_pt, double *h_pt);
+/* The card reading size, 6-14 pt ("8", "8pt"). */
+int sp_parse_min_size(const char *value, double *pt);
 /* A length of 0-100 mm ("5", "5mm", "0.5cm", "0.2in", "14pt"). */
 int sp_parse_length(const char *value, double *pt);
 /* The same between 0 and MAX_MM; on failure *WHY (if WHY is not NULL)
@@ -62,6 +70,9 @@ int sp_parse_length_max(const char *value, double max_mm, double *pt,
                         const char **why);
 /* "X,Y": two lengths of at most 20 mm either way (sign allowed). */
 int sp_parse_offset(const char *value, double *dx_pt, double *dy_pt);
+/* "X,Y" in percent, each 90-110 ("99.6,100.3"), or one number for both;
+ * stored as factors (0.996, 1.003). */
+int sp_parse_scale(const char *value, double *sx, double *sy);
 
 /* A canonical text of the options that change output (for incremental
  * builds); malloc'd. */
@@ -73,6 +84,8 @@ typedef struct {
     int n_flashcard_pages;
     int n_timeline_pages;
     int n_booklet_pages;
+    int n_mock_pages;
+    int n_pocket_pages;          /* sheets of four */
     int n_days;
     size_t bytes_written;
 } sp_build_result;

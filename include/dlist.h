@@ -59,13 +59,15 @@ int sp_dl_rect(sp_dlist *dl, double x_pt, double y_pt, double w_pt,
 int sp_dl_checkbox(sp_dlist *dl, double x_pt, double y_pt, double size_pt,
                    double line_pt);
 
-/* A logical page placed on a sheet side: translate by (x_pt, y_pt) (the
- * logical page's top-left corner on the sheet, top-left origin), then
- * rotate by rotate_deg (0 or 180) about the logical page's centre. */
+/* A logical page placed on a sheet side: rotate by rotate_deg (0 or 180)
+ * about the logical page's centre, scale by (scale_x, scale_y) about its
+ * top-left corner, then translate that corner to (x_pt, y_pt) on the sheet
+ * (top-left origin). */
 typedef struct {
     size_t page;        /* index into sp_doc.pages */
     double x_pt, y_pt;
     int rotate_deg;
+    double scale_x, scale_y;  /* 1 = true size (sp_sheet_place sets 1) */
 } sp_placement;
 
 /* One physical page of output: its own marks (crop marks, fold lines) plus
@@ -90,6 +92,13 @@ typedef struct {
     int first_number;
 } sp_page_label;
 
+/* How the document asks to be printed (the PDF's /ViewerPreferences
+ * /Duplex): not said, one-sided, or duplex flipped on the long or short
+ * edge of the sheet. */
+typedef enum {
+    SP_PRINT_ANY, SP_PRINT_SIMPLEX, SP_PRINT_FLIP_LONG, SP_PRINT_FLIP_SHORT
+} sp_print_duplex;
+
 typedef struct {
     char *title, *subject, *keywords, *author, *creator;
     /* logical pages (cards, booklet pages), owned */
@@ -104,6 +113,7 @@ typedef struct {
     sp_page_label *labels;
     size_t n_labels;
     int print_actual_size;   /* ask viewers not to scale when printing */
+    sp_print_duplex print_duplex;   /* the print dialog's duplex preset */
 } sp_doc;
 
 void sp_doc_init(sp_doc *doc);
@@ -114,6 +124,11 @@ sp_dlist *sp_doc_add_page(sp_doc *doc, double width_pt, double height_pt);
 sp_sheet *sp_doc_add_sheet(sp_doc *doc, double width_pt, double height_pt);
 int sp_sheet_place(sp_sheet *sheet, size_t page, double x_pt, double y_pt,
                    int rotate_deg);
+/* Same, drawn at (scale_x, scale_y) of its size (the card backs'
+ * printer correction, --back-scale). */
+int sp_sheet_place_scaled(sp_sheet *sheet, size_t page, double x_pt,
+                          double y_pt, int rotate_deg, double scale_x,
+                          double scale_y);
 int sp_doc_outline(sp_doc *doc, const char *title, size_t sheet, int level,
                    double y_pt);
 int sp_doc_label(sp_doc *doc, size_t first_sheet, int style,

@@ -9,7 +9,7 @@
  *
  *   studypack-dump 1
  *   meta title="..." subject="..." keywords="..." author=- creator="..."
- *   doc pages=N sheets=M print_actual_size=0|1
+ *   doc pages=N sheets=M print_actual_size=0|1[ duplex=simplex|flip-long|flip-short]
  *   page I size=WxH items=K
  *     text FACE SIZE at X,Y "..."
  *     line X,Y to X2,Y2 width=W gray=G dash=D
@@ -17,7 +17,7 @@
  *     checkbox X,Y size=S width=W
  *   sheet I size=WxH marks=K placements=P
  *     (mark items as above)
- *     place page=I at X,Y rotate=R
+ *     place page=I at X,Y rotate=R[ scale=SX,SY]   (scale only when not 1)
  *   outline sheet=S level=L y=Y "title"
  *   label sheet=S style=D|r|none prefix="..."|- first=N
  *

@@ -26,6 +26,9 @@ typedef struct {
                                        +y down, as seen on the back page) */
     int crop_marks;
     int cut_lines;
+    double back_sx, back_sy;        /* scale of back sides about the
+                                       sheet's centre (1 = none; 0 is taken
+                                       as 1); applied before the shift */
 } sp_grid_opts;
 
 /* The grid chosen for a paper and card size. */
@@ -38,6 +41,7 @@ typedef struct {
     double card_w_pt, card_h_pt, gap_pt;
     sp_duplex duplex;
     double back_dx_pt, back_dy_pt;
+    double back_sx, back_sy;        /* 1 = none */
     int crop_marks, cut_lines;
 } sp_grid;
 
@@ -48,7 +52,9 @@ int sp_grid_compute(const sp_grid_opts *opts, sp_grid *grid);
 /* Top-left corner of slot SLOT (row-major, 0..per_sheet-1) on the front
  * (back = 0) or back (back = 1) side.  Backs are mirrored: long-edge duplex
  * mirrors columns, short-edge mirrors rows, fold mirrors across the fold
- * line onto the other half of the same page.  The back offset is applied. */
+ * line onto the other half of the same page.  On a duplex back the back
+ * scale is applied about the sheet's centre, then the back offset (fold
+ * mode prints both sides in one pass: no scale applies). */
 void sp_grid_slot(const sp_grid *grid, int slot, int back, double *x_pt,
                   double *y_pt);
 
@@ -57,6 +63,11 @@ void sp_grid_slot(const sp_grid *grid, int slot, int back, double *x_pt,
  * a back page; fold: one page per sheet.  Adds crop marks/cut lines/fold
  * lines to the sheets' marks.  Returns 0, or -1 when out of memory. */
 int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards);
+
+/* Imposes doc->pages[0..n_pages) one-sided, GRID->per_sheet to a sheet in
+ * the grid's slots (fronts only), with its crop marks or cut lines (the
+ * pocket sheets).  Returns 0, or -1 when out of memory. */
+int sp_impose_simplex(sp_doc *doc, const sp_grid *grid, size_t n_pages);
 
 typedef struct {
     double sheet_w_pt, sheet_h_pt;  /* landscape sheet, e.g. A4 landscape */

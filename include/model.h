@@ -57,6 +57,7 @@ typedef struct {
     const char *id;
     const char *name;
     sp_blocks desc;
+    int behavioral;          /* kind="behavioral" (else technical) */
     sp_loc loc;
 } sp_round;
 
@@ -80,6 +81,8 @@ typedef struct {
     const char *title;
     sp_text *tips;
     sp_loc *tip_locs;
+    const char **tip_rounds; /* per tip: its rounds="..." ids as written
+                                (space separated), NULL if none */
     size_t n_tips;
     sp_loc loc;
 } sp_tip_section;
@@ -113,6 +116,8 @@ typedef struct {
     const char *title;       /* never NULL: defaulted to
                                 "<company> <role> Interview Prep" */
     sp_blocks summary;
+    const char **values;     /* the company's values (<values>) */
+    size_t n_values;
     sp_loc loc;              /* the <meta> element */
 } sp_meta;
 

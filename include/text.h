@@ -21,7 +21,8 @@
  * characters (never inside a UTF-8 sequence).  Code blocks (SP_BLOCK_PRE)
  * keep their white space (tabs expand to multiples of 4 columns) and a line
  * wider than the box wraps by characters, each continuation line starting
- * with the marker U+21AA.  Characters a face lacks are drawn in the first
+ * with the marker U+21AA; a code block of up to ten lines is never split
+ * across pages (its lines after the first are SP_SPLIT_NEVER).  Characters a face lacks are drawn in the first
  * face that has them (regular, bold, italic, mono); characters no face has
  * are measured as zero width and reported by sp_glyphs_check.
  *
@@ -45,6 +46,7 @@
 #include "diag.h"
 #include "dlist.h"
 #include "fonts.h"
+#include "linebreak.h"
 #include "model.h"
 
 /* Decodes one UTF-8 character of s[0..len) (len > 0) into *cp and returns
@@ -87,6 +89,8 @@ typedef struct {
     unsigned style;      /* SP_STYLE_* bits added to every span */
     sp_align align;
     int keep_with_next;  /* never split a page right after this text */
+    int total_fit;       /* break lines for even lengths (linebreak.h)
+                            instead of first fit; same line count */
 } sp_para_opts;
 
 typedef struct sp_flow sp_flow;
@@ -140,6 +144,11 @@ typedef struct {
     double height_pt;          /* bottom of the last line; 0 if none */
     int overflow;              /* some character alone was wider than the
                                   line (the box is narrower than a glyph) */
+    /* scratch for total-fit breaking, kept for reuse */
+    double *fit_w, *fit_g;
+    unsigned char *fit_break;
+    size_t cap_fit, cap_fit_g;
+    sp_linebreak fit_ws;
 } sp_lines;
 
 void sp_lines_init(sp_lines *l);

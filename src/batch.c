@@ -42,7 +42,9 @@ typedef struct {
 
 static const char *const outputs[] = {
     "flashcards.pdf", "timeline.pdf", "timeline-booklet.pdf",
+    "mock-interview.pdf", "pocket.pdf",
     "flashcards.dump", "timeline.dump", "timeline-booklet.dump",
+    "mock-interview.dump", "pocket.dump",
     SP_STAMP_NAME,
 };
 
@@ -295,11 +297,11 @@ static int write_stamp(const char *dir, const char *source, const char *key,
     free(role);
     free(company);
     sp_buf_printf(&b, "questions %d\ncards %d\nflashcard_pages %d\n"
-                  "timeline_pages %d\nbooklet_pages %d\ndays %d\n"
-                  "warnings %zu\n",
+                  "timeline_pages %d\nbooklet_pages %d\nmock_pages %d\n"
+                  "pocket_pages %d\ndays %d\nwarnings %zu\n",
                   r->n_questions, r->n_cards, r->n_flashcard_pages,
-                  r->n_timeline_pages, r->n_booklet_pages, r->n_days,
-                  warnings);
+                  r->n_timeline_pages, r->n_booklet_pages, r->n_mock_pages,
+                  r->n_pocket_pages, r->n_days, warnings);
     for (size_t i = 0; i < sizeof outputs / sizeof *outputs - 1; i++) {
         char *p = join(dir, outputs[i]);
         if (p && access(p, F_OK) == 0)
@@ -613,6 +615,8 @@ static int write_index(job *jobs, size_t n, const sp_batch_opts *o,
         json_field(f, stamp, "flashcard_pages", "flashcards", 1, 1);
         json_field(f, stamp, "timeline_pages", "timeline", 1, 0);
         json_field(f, stamp, "booklet_pages", "booklet", 1, 0);
+        json_field(f, stamp, "mock_pages", "mock_interview", 1, 0);
+        json_field(f, stamp, "pocket_pages", "pocket", 1, 0);
         fprintf(f, "\n      }");
         json_field(f, stamp, "days", "days", 1, 0);
         if (stamp) {

@@ -14,7 +14,9 @@
 #include "dlist.h"
 #include "dump.h"
 #include "fsutil.h"
+#include "mock.h"
 #include "pdf.h"
+#include "pocket.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -30,6 +32,8 @@ void sp_build_opts_default(sp_build_opts *o)
     o->margin_pt = SP_MM_TO_PT(5);
     o->gap_pt = SP_MM_TO_PT(4);
     o->duplex = SP_DUPLEX_LONG;
+    o->back_sx = o->back_sy = 1;
+    o->min_size_pt = 8;
     o->crop_marks = 1;
 }
 
@@ -205,18 +209,55 @@ int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
     return 0;
 }
 
+int sp_parse_min_size(const char *v, double *pt)
+{
+    char *e;
+    double x = strtod(v, &e);
+    if (e == v || !isfinite(x) || (*e && strcmp(e, "pt") != 0))
+        return -1;
+    if (!(x >= 6 && x <= 14))
+        return -1;
+    *pt = x;
+    return 0;
+}
+
+int sp_parse_scale(const char *v, double *sx, double *sy)
+{
+    char *e;
+    double x = strtod(v, &e), y;
+    if (e == v || !isfinite(x))
+        return -1;
+    if (*e == ',') {
+        const char *s = e + 1;
+        y = strtod(s, &e);
+        if (e == s || !isfinite(y))
+            return -1;
+    } else {
+        y = x;
+    }
+    if (*e != '\0' || !(x >= 90 && x <= 110) || !(y >= 90 && y <= 110))
+        return -1;
+    *sx = x / 100;
+    *sy = y / 100;
+    return 0;
+}
+
 char *sp_build_opts_key(const sp_build_opts *o)
 {
     static const char *duplex[] = {"long", "short", "fold"};
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
-                     "gap=%.3f duplex=%s back=%.3f,%.3f crop=%d cut=%d "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f ff=%d "
+                     "crop=%d cut=%d "
                      "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
-                     o->crop_marks, o->cut_lines, o->has_interview_date,
+                     o->back_sx, o->back_sy, o->min_size_pt, o->first_fit,
+                     o->crop_marks,
+                     o->cut_lines,
+                     o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
                      o->booklet_flip_long, o->creep_pt, o->dump);
     if (n < 0 || (size_t)n >= sizeof buf)
@@ -335,6 +376,16 @@ static int flush_sheet(sp_doc *part, const sp_grid *grid, size_t n,
     return rc;
 }
 
+/* The print dialog's duplex preset that matches the cards' imposition. */
+static sp_print_duplex cards_duplex(const sp_build_opts *o)
+{
+    switch (o->duplex) {
+    case SP_DUPLEX_FOLD: return SP_PRINT_SIMPLEX;
+    case SP_DUPLEX_SHORT: return SP_PRINT_FLIP_SHORT;
+    default: return SP_PRINT_FLIP_LONG;
+    }
+}
+
 /* The flashcards PDF, streamed: the cards of one sheet at a time are laid
  * out, imposed, rendered and released (a question's follow-on cards may
  * run over to the next sheet).  The bytes are those of imposing and
@@ -353,6 +404,7 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc_init(&meta);
     sp_doc_init(&part);
     set_meta(&meta, pack, "Flashcards");
+    meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
     sp_pdf *pdf = cards && !o->dry_run ? sp_pdf_begin(fonts, &meta, path, d)
                                        : NULL;
@@ -400,7 +452,8 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_grid_opts go = {
         o->paper_w_pt, o->paper_h_pt, o->card_w_pt, o->card_h_pt,
         o->margin_pt,  o->gap_pt,     o->duplex,    o->back_dx_pt,
-        o->back_dy_pt, o->crop_marks, o->cut_lines,
+        o->back_dy_pt, o->crop_marks, o->cut_lines,  o->back_sx,
+        o->back_sy,
     };
     sp_grid grid;
     if (sp_grid_compute(&go, &grid) != 0) {
@@ -416,6 +469,8 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
+    co.min_pt = o->min_size_pt;
+    co.first_fit = o->first_fit;
     if (!o->dump)       /* a dry run lays out and imposes, writes nothing */
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
     /* the dump device writes the whole document at once */
@@ -430,6 +485,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     }
     set_meta(&doc, pack, "Flashcards");
+    doc.print_duplex = cards_duplex(o);
     res->n_cards = (int)n;
     res->n_flashcard_pages = (int)doc.n_sheets;
     rc = write_doc(&doc, fonts, o, pack->id, "flashcards", res, d);
@@ -502,11 +558,78 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     }
     map_outline_to_sheets(&doc);
     set_meta(&doc, pack, "Prep timeline, imposed for saddle stitching");
+    doc.print_duplex = o->booklet_flip_long ? SP_PRINT_FLIP_LONG
+                                            : SP_PRINT_FLIP_SHORT;
     res->n_booklet_pages = (int)doc.n_sheets;
     rc = write_doc(&doc, fonts, o, pack->id, "timeline-booklet", res, d);
 out:
     sp_doc_release(&doc);
     sp_schedule_free(sched);
+    return rc;
+}
+
+/* The interviewer's kit: full pages of the paper, in reading order. */
+static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, sp_build_result *res,
+                      sp_diags *d)
+{
+    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
+    sp_schedule *sched =
+        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
+    if (!sched) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    sp_mock_opts mo = {o->paper_w_pt, o->paper_h_pt, 0};
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_mock_build(pack, sched, fonts, &mo, &doc, d);
+    if (n >= 0) {
+        set_meta(&doc, pack, "Mock-interview kit");
+        doc.print_duplex = SP_PRINT_SIMPLEX;
+        res->n_mock_pages = (int)n;
+        rc = write_doc(&doc, fonts, o, pack->id, "mock-interview", res, d);
+    }
+    sp_doc_release(&doc);
+    sp_schedule_free(sched);
+    return rc;
+}
+
+/* The day-of sheets: a quarter of the paper each, four to a page. */
+static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
+                        const sp_build_opts *o, sp_build_result *res,
+                        sp_diags *d)
+{
+    double gap = SP_MM_TO_PT(4);
+    double w = (o->paper_w_pt - 2 * o->margin_pt - gap) / 2;
+    double h = (o->paper_h_pt - 2 * o->margin_pt - gap) / 2;
+    sp_grid_opts go = {o->paper_w_pt, o->paper_h_pt, w, h, o->margin_pt,
+                       gap, SP_DUPLEX_LONG, 0, 0, o->crop_marks,
+                       o->cut_lines, 1, 1};
+    sp_grid grid;
+    if (!(w > SP_MM_TO_PT(40)) || !(h > SP_MM_TO_PT(40))
+        || sp_grid_compute(&go, &grid) != 0) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "the pocket sheets do not "
+                    "fit on %s paper with a %.0f mm margin", o->paper,
+                    o->margin_pt * 25.4 / 72);
+        return -1;
+    }
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_pocket_build(pack, fonts, w, h, &doc, d);
+    if (n >= 0 && sp_impose_simplex(&doc, &grid, (size_t)n) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        n = -1;
+    }
+    if (n >= 0) {
+        set_meta(&doc, pack, "Pocket sheets");
+        doc.print_duplex = SP_PRINT_SIMPLEX;
+        res->n_pocket_pages = (int)doc.n_sheets;
+        rc = write_doc(&doc, fonts, o, pack->id, "pocket", res, d);
+    }
+    sp_doc_release(&doc);
     return rc;
 }
 
@@ -535,6 +658,12 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
             rc = -1;
         if (rc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
             build_timeline(pack, fonts, &dry, res, d) != 0)
+            rc = -1;
+        if (rc == 0 && (o->outputs & SP_OUT_MOCK) &&
+            build_mock(pack, fonts, &dry, res, d) != 0)
+            rc = -1;
+        if (rc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+            && build_pocket(pack, fonts, &dry, res, d) != 0)
             rc = -1;
         if (o->dry_run || rc != 0 || sp_diags_errors(d) > errors)
             return rc != 0 || sp_diags_errors(d) > errors ? -1 : 0;
@@ -573,6 +702,12 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         rc = -1;
     if (rc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
         build_timeline(pack, fonts, o, res, d) != 0)
+        rc = -1;
+    if (rc == 0 && (o->outputs & SP_OUT_MOCK) &&
+        build_mock(pack, fonts, o, res, d) != 0)
+        rc = -1;
+    if (rc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+        && build_pocket(pack, fonts, o, res, d) != 0)
         rc = -1;
     if (rc != 0 && !existed && rmdir(dir) == 0 && !out_existed)
         rmdir(o->out_dir);  /* only if empty: nothing is left behind */

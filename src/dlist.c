@@ -190,6 +190,13 @@ sp_sheet *sp_doc_add_sheet(sp_doc *doc, double width_pt, double height_pt)
 int sp_sheet_place(sp_sheet *sheet, size_t page, double x_pt, double y_pt,
                    int rotate_deg)
 {
+    return sp_sheet_place_scaled(sheet, page, x_pt, y_pt, rotate_deg, 1, 1);
+}
+
+int sp_sheet_place_scaled(sp_sheet *sheet, size_t page, double x_pt,
+                          double y_pt, int rotate_deg, double scale_x,
+                          double scale_y)
+{
     if (grow_pow2((void **)&sheet->placements, sheet->n_placements,
                   sizeof *sheet->placements))
         return -1;
@@ -198,6 +205,8 @@ int sp_sheet_place(sp_sheet *sheet, size_t page, double x_pt, double y_pt,
     p->x_pt = x_pt;
     p->y_pt = y_pt;
     p->rotate_deg = rotate_deg;
+    p->scale_x = scale_x;
+    p->scale_y = scale_y;
     return 0;
 }
 

@@ -144,8 +144,12 @@ int sp_dump_doc(const sp_doc *doc, FILE *out)
     quote_str(out, doc->author);
     fputs(" creator=", out);
     quote_str(out, doc->creator);
-    fprintf(out, "\ndoc pages=%zu sheets=%zu print_actual_size=%d\n",
-            doc->n_pages, doc->n_sheets, doc->print_actual_size ? 1 : 0);
+    static const char *const duplex[] = {"", " duplex=simplex",
+                                         " duplex=flip-long",
+                                         " duplex=flip-short"};
+    fprintf(out, "\ndoc pages=%zu sheets=%zu print_actual_size=%d%s\n",
+            doc->n_pages, doc->n_sheets, doc->print_actual_size ? 1 : 0,
+            duplex[doc->print_duplex]);
     for (size_t i = 0; i < doc->n_pages; i++) {
         const sp_dlist *pg = &doc->pages[i];
         fprintf(out, "page %zu size=", i);
@@ -164,7 +168,10 @@ int sp_dump_doc(const sp_doc *doc, FILE *out)
             const sp_placement *pl = &sh->placements[k];
             fprintf(out, "  place page=%zu at ", pl->page);
             pair(out, pl->x_pt, ",", pl->y_pt);
-            fprintf(out, " rotate=%d\n", pl->rotate_deg);
+            fprintf(out, " rotate=%d", pl->rotate_deg);
+            if (pl->scale_x != 1 || pl->scale_y != 1)
+                fprintf(out, " scale=%.4f,%.4f", pl->scale_x, pl->scale_y);
+            fputc('\n', out);
         }
     }
     for (size_t i = 0; i < doc->n_outline; i++) {

@@ -65,6 +65,8 @@ static int try_orientation(const sp_grid_opts *o, double w, double h,
     g->duplex = o->duplex;
     g->back_dx_pt = o->back_dx_pt;
     g->back_dy_pt = o->back_dy_pt;
+    g->back_sx = o->back_sx > 0 ? o->back_sx : 1;
+    g->back_sy = o->back_sy > 0 ? o->back_sy : 1;
     g->crop_marks = o->crop_marks;
     g->cut_lines = o->cut_lines;
 
@@ -148,6 +150,10 @@ void sp_grid_slot(const sp_grid *grid, int slot, int back, double *x_pt,
             x = g->sheet_w_pt - x - g->card_w_pt;
         else
             y = g->sheet_h_pt - y - g->card_h_pt;
+        if (g->duplex != SP_DUPLEX_FOLD) {
+            x = g->sheet_w_pt / 2 + (x - g->sheet_w_pt / 2) * g->back_sx;
+            y = g->sheet_h_pt / 2 + (y - g->sheet_h_pt / 2) * g->back_sy;
+        }
         x += g->back_dx_pt;
         y += g->back_dy_pt;
     }
@@ -425,6 +431,29 @@ static int fold_marks(sp_dlist *dl, const sp_grid *g)
                       label, sizeof label - 1);
 }
 
+int sp_impose_simplex(sp_doc *doc, const sp_grid *grid, size_t n_pages)
+{
+    const sp_grid *g = grid;
+    if (g->per_sheet <= 0 || g->duplex == SP_DUPLEX_FOLD
+        || n_pages > doc->n_pages)
+        return -1;
+    size_t per = (size_t)g->per_sheet;
+    for (size_t first = 0; first < n_pages; first += per) {
+        int n = (int)(n_pages - first < per ? n_pages - first : per);
+        sp_sheet *sh = sp_doc_add_sheet(doc, g->sheet_w_pt, g->sheet_h_pt);
+        if (!sh || sheet_marks(&sh->marks, g, n))
+            return -1;
+        shrink(&sh->marks);
+        for (int i = 0; i < n; i++) {
+            double x, y;
+            sp_grid_slot(g, i, 0, &x, &y);
+            if (sp_sheet_place(sh, first + (size_t)i, x, y, 0))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards)
 {
     const sp_grid *g = grid;
@@ -452,10 +481,13 @@ int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards)
             if (!back)
                 return -1;
         }
+        int fold = g->duplex == SP_DUPLEX_FOLD;
         for (int i = 0; i < n; i++) {
             double x, y;
             sp_grid_slot(g, i, 1, &x, &y);
-            if (sp_sheet_place(back, 2 * (first + (size_t)i) + 1, x, y, 0))
+            if (sp_sheet_place_scaled(back, 2 * (first + (size_t)i) + 1, x,
+                                      y, 0, fold ? 1 : g->back_sx,
+                                      fold ? 1 : g->back_sy))
                 return -1;
         }
     }

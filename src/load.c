@@ -1230,6 +1230,20 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
     }
 }
 
+/* <values><value>...</value>...</values> into M. */
+static void build_values(builder *b, xmlNodePtr n, sp_meta *m)
+{
+    size_t k = count_el(n->children, "value");
+    m->values = sp_arena_array(b->a, k ? k : 1, sizeof *m->values);
+    if (!m->values) {
+        b->nomem = 1;
+        return;
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (is_el(c, "value"))
+            m->values[m->n_values++] = plain(b, c);
+}
+
 static void build_meta(builder *b, xmlNodePtr n)
 {
     sp_meta *m = &b->st->pack->meta;
@@ -1246,6 +1260,8 @@ static void build_meta(builder *b, xmlNodePtr n)
             m->title = plain(b, c);
         else if (is_el(c, "summary"))
             m->summary = build_blocks(b, c, b->st->pack->file);
+        else if (is_el(c, "values"))
+            build_values(b, c, m);
     }
     if (!m->title) {
         const char *role = m->role ? m->role : "";
@@ -1278,6 +1294,8 @@ static void build_process(builder *b, xmlNodePtr n)
         r->id = attr(b, c, "id");
         r->name = attr(b, c, "name");
         r->desc = build_blocks(b, c, p->file);
+        const char *kind = attr(b, c, "kind");
+        r->behavioral = kind && strcmp(kind, "behavioral") == 0;
         r->loc.file = p->file;
         node_pos(b->st, c, &r->loc.line, &r->loc.col);
     }
@@ -1302,7 +1320,9 @@ static void build_tips(builder *b, xmlNodePtr n)
         size_t nt = count_el(c->children, "tip");
         s->tips = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tips);
         s->tip_locs = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tip_locs);
-        if (!s->tips || !s->tip_locs) {
+        s->tip_rounds = sp_arena_array(b->a, nt ? nt : 1,
+                                       sizeof *s->tip_rounds);
+        if (!s->tips || !s->tip_locs || !s->tip_rounds) {
             b->nomem = 1;
             return;
         }
@@ -1312,6 +1332,7 @@ static void build_tips(builder *b, xmlNodePtr n)
             s->tip_locs[s->n_tips].file = p->file;
             node_pos(b->st, t, &s->tip_locs[s->n_tips].line,
                      &s->tip_locs[s->n_tips].col);
+            s->tip_rounds[s->n_tips] = attr(b, t, "rounds");
             s->tips[s->n_tips++] = build_text(b, t);
         }
     }

@@ -17,6 +17,7 @@
 #include "load.h"
 #include "model.h"
 #include "pdf.h"
+#include "printers.h"
 #include "schedule.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -90,14 +91,24 @@ static int usage_error(const char *usage, const char *fmt, ...)
 
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
-    "      --only KIND         flashcards or timeline (default: both)\n"     \
+    "      --only KIND         flashcards, timeline, mock or pocket\n"      \
+    "                          (default: all)\n"                          \
     "      --paper NAME        a4 (default), letter, a3, legal\n"            \
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
     "                          or WxH in mm or in, e.g. 90x60mm\n"          \
     "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "      --min-size PT       smallest answer text on a card, 6-14\n"    \
+    "                          (default: 8); longer answers continue on\n" \
+    "                          follow-on cards\n"                          \
+    "      --line-breaking M   total-fit (default: even lines) or\n"      \
+    "                          first-fit (faster) for card text\n"       \
     "      --gap LEN           gap between cards (default: 4mm)\n"           \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
+    "      --back-scale X,Y    scale the backs by X,Y percent about the\n" \
+    "                          sheet's centre, 90-110 (see calibrate)\n"  \
+    "      --printer NAME      settings of a printer profile in\n"         \
+    "                          ~/.config/studypack/printers.conf\n"        \
     "      --no-crop-marks     leave out the crop marks\n"                   \
     "      --cut-lines         draw dashed cut lines along the cards\n"      \
     "      --interview-date D  YYYY-MM-DD: print calendar dates\n"           \
@@ -112,8 +123,10 @@ static const char usage_build[] =
     "usage: studypack build [OPTIONS] FILE...\n"
     "\n"
     "Builds each pack into OUT/<pack-id>/: flashcards.pdf (double-sided\n"
-    "cards), timeline.pdf (the prep booklet in reading order) and\n"
-    "timeline-booklet.pdf (imposed for saddle stitching).\n"
+    "cards), timeline.pdf (the prep booklet in reading order),\n"
+    "timeline-booklet.pdf (imposed for saddle stitching),\n"
+    "mock-interview.pdf (the interviewer's kit) and pocket.pdf (a day-of\n"
+    "sheet per round, four to a page).\n"
     "\n" BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -134,7 +147,8 @@ static const char usage_batch[] =
 enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
-    OPT_DUMP, OPT_STRICT, OPT_FORCE
+    OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_LAST
 };
 
 #define BUILD_LONG_OPTIONS                                                  \
@@ -146,6 +160,10 @@ enum {
     {"gap", required_argument, NULL, OPT_GAP},                              \
     {"duplex", required_argument, NULL, OPT_DUPLEX},                        \
     {"back-offset", required_argument, NULL, OPT_BACK},                     \
+    {"back-scale", required_argument, NULL, OPT_BACK_SCALE},                \
+    {"printer", required_argument, NULL, OPT_PRINTER},                      \
+    {"min-size", required_argument, NULL, OPT_MIN_SIZE},                    \
+    {"line-breaking", required_argument, NULL, OPT_BREAKING},               \
     {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
     {"cut-lines", no_argument, NULL, OPT_CUT},                              \
     {"interview-date", required_argument, NULL, OPT_DATE},                  \
@@ -160,12 +178,17 @@ typedef struct {
     sp_build_opts build;
     const char *fonts_dir;
     int strict;
-    unsigned char given[64];    /* options given, by OPT_* - 256 */
+    const char *printer;            /* --printer NAME, or NULL */
+    unsigned char given[OPT_LAST - 256];  /* long options on the command
+                                             line (they beat a profile) */
 } common_opts;
 
 /* The option being parsed as the user wrote it ("--margin", "-o"), for
  * messages. */
 static char opt_seen[64];
+/* Set while a printer profile's values go through build_option: its own
+ * message names the profile's line, so bad_value stays quiet. */
+static int quiet_values;
 
 /* The option's value VALUE is wrong: "--margin: '-5mm' is negative; give
  * 0-50 mm".  Returns -1 (the message is printed). */
@@ -179,7 +202,8 @@ static int bad_value(const char *usage, const char *value, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    usage_error(usage, "%s: '%s' %s", opt_seen, value, why);
+    if (!quiet_values)
+        usage_error(usage, "%s: '%s' %s", opt_seen, value, why);
     return -1;
 }
 
@@ -228,22 +252,24 @@ static int build_option(common_opts *co, int c, const char *arg,
                         const char *usage)
 {
     sp_build_opts *o = &co->build;
-    static const char *const only[] = {"flashcards", "timeline", NULL};
+    static const char *const only[] = {"flashcards", "timeline", "mock",
+                                       "pocket", NULL};
     static const char *const papers[] = {"a4", "letter", "a3", "legal",
                                          NULL};
     static const char *const duplex[] = {"long", "short", "fold", NULL};
     static const char *const flips[] = {"short", "long", NULL};
+    static const char *const breaking[] = {"total-fit", "first-fit", NULL};
     static const char *const cards[] = {"3x5in", "4x6in", "a7", "a6",
                                         "business"};
     int k;
-    if (c >= 256 && c - 256 < (int)sizeof co->given)
-        co->given[c - 256] = 1;
     switch (c) {
     case 'o': o->out_dir = arg; return 1;
     case OPT_ONLY:
         if ((k = choice(usage, arg, only)) < 0)
             return -1;
-        o->outputs = k == 0 ? SP_OUT_FLASHCARDS : SP_OUT_TIMELINE;
+        o->outputs = k == 0 ? SP_OUT_FLASHCARDS
+                     : k == 1 ? SP_OUT_TIMELINE
+                     : k == 2 ? SP_OUT_MOCK : SP_OUT_POCKET;
         return 1;
     case OPT_PAPER:
         if (sp_parse_paper(arg, &o->paper_w_pt, &o->paper_h_pt) != 0)
@@ -276,6 +302,22 @@ static int build_option(common_opts *co, int c, const char *arg,
                              "give two lengths separated by a comma "
                              "(0.5,-1)");
         return 1;
+    case OPT_BACK_SCALE:
+        if (sp_parse_scale(arg, &o->back_sx, &o->back_sy) != 0)
+            return bad_value(usage, arg, "is not a scale; give one or two "
+                             "percentages of 90-110 (99.6,100.3)");
+        return 1;
+    case OPT_PRINTER: co->printer = arg; return 1;
+    case OPT_MIN_SIZE:
+        if (sp_parse_min_size(arg, &o->min_size_pt) != 0)
+            return bad_value(usage, arg, "is not a reading size; give 6-14 "
+                             "pt (8, 8pt)");
+        return 1;
+    case OPT_BREAKING:
+        if ((k = choice(usage, arg, breaking)) < 0)
+            return -1;
+        o->first_fit = k == 1;
+        return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
     case OPT_DATE: {
@@ -303,6 +345,7 @@ static int build_option(common_opts *co, int c, const char *arg,
     default:
         return 0;
     }
+    return -2;
 }
 
 /* Warnings for options that have no effect with the others given: for
@@ -364,6 +407,63 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
+/* Applies the settings of printer profile co->printer that the command
+ * line did not give, through build_option (so a profile means exactly
+ * what the same options typed by hand mean).  0, or -1 after printing
+ * the problems. */
+/* The profile read by apply_profile: build options point into its
+ * strings, so it lives until main returns. */
+static sp_profile loaded_profile;
+
+static int apply_profile(common_opts *co, const char *usage)
+{
+    static const struct {
+        const char *key;
+        int opt;
+    } keys[] = {{"back-offset", OPT_BACK}, {"back-scale", OPT_BACK_SCALE},
+                {"duplex", OPT_DUPLEX},     {"paper", OPT_PAPER},
+                {"booklet-flip", OPT_FLIP}};
+    const char *env = getenv("STUDYPACK_PRINTERS");
+    char *file = env && *env ? strdup(env) : sp_printers_default_path();
+    sp_diags *d = new_diags();
+    if (!d) {
+        free(file);
+        return -1;
+    }
+    sp_profile *prof = &loaded_profile;
+    int rc = -1;
+    if (!file)
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--printer: cannot find the "
+                    "profile file: set HOME or XDG_CONFIG_HOME");
+    else if (sp_profile_load(file, co->printer, prof, d) == 0) {
+        rc = 0;
+        for (size_t i = 0; i < prof->n_settings; i++) {
+            const sp_profile_setting *st = &prof->settings[i];
+            int opt = 0;
+            for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+                if (strcmp(keys[k].key, st->key) == 0)
+                    opt = keys[k].opt;
+            if (co->given[opt - 256])
+                continue;
+            snprintf(opt_seen, sizeof opt_seen, "--%s", st->key);
+            quiet_values = 1;
+            int r = build_option(co, opt, st->value, usage);
+            quiet_values = 0;
+            if (r != 1) {
+                sp_diag_add(d, SP_D_USAGE, prof->file, st->line, st->col,
+                            "invalid value '%s' for %s (see studypack "
+                            "build --help)", st->value, st->key);
+                rc = -1;
+            }
+        }
+    }
+    if (rc != 0)
+        sp_diags_print(d, stderr, use_color());
+    sp_diags_free(d);
+    free(file);
+    return rc;
+}
+
 /* getopt over the build options plus EXTRA; returns the index of the first
  * operand, or -1 after a usage error, -2 after --help. */
 static int parse_common(int argc, char **argv, common_opts *co,
@@ -420,6 +520,8 @@ static int parse_common(int argc, char **argv, common_opts *co,
         int r = build_option(co, c, optarg, usage);
         if (r == 0 && extra)
             r = extra(c, optarg, ctx);
+        if (r == 1 && c >= 256 && c < OPT_LAST)
+            co->given[c - 256] = 1;
         if (r == -2) {
             usage_error(usage, "%s: invalid value '%s'", opt_seen, optarg);
             return -1;
@@ -427,6 +529,8 @@ static int parse_common(int argc, char **argv, common_opts *co,
         if (r < 0)
             return -1;
     }
+    if (co->printer && apply_profile(co, usage) != 0)
+        return -1;
     return optind;
 }
 
@@ -532,10 +636,11 @@ static const char usage_calibrate[] =
     "\n"
     "Writes a two-page duplex test sheet (default out/calibration.pdf).\n"
     "Print it double-sided at actual size, hold it against a light and\n"
-    "read on the front's two scales where the lines on the back cross\n"
-    "them: build with --back-offset X,Y using those numbers.  Give the same\n"
+    "read on the front's six scales where the lines on the back cross\n"
+    "them: the centre scales give --back-offset X,Y, the edge scales\n"
+    "--back-scale SX,SY (the sheet prints the formulas).  Give the same\n"
     "--paper, --card and --duplex as for the cards, so the test sheet has\n"
-    "the same orientation.\n"
+    "the same orientation.  Prints the lines to add to printers.conf.\n"
     "\n"
     "  -o, --output FILE       where to write (default: out/calibration.pdf)\n"
     "      --paper NAME        a4 (default), letter, a3, legal\n"
@@ -543,8 +648,28 @@ static const char usage_calibrate[] =
     "      --margin LEN        printer-safe margin (default: 5mm)\n"
     "      --gap LEN           gap between cards (default: 4mm)\n"
     "      --duplex MODE       long (default) or short\n"
+    "      --printer NAME      paper and duplex of a printer profile, and\n"
+    "                          its name in the printed profile lines\n"
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"
     "  -h, --help              show this help\n";
+
+/* After writing the sheet: what to do with it, and the lines to add to
+ * the printer profiles (on stdout, so they can be appended to the file). */
+static void print_profile_lines(const sp_calibrate_opts *cal,
+                                const char *path)
+{
+    char *lines = sp_calibrate_profile_text(cal);
+    char *file = sp_printers_default_path();
+    fprintf(stderr, "wrote %s: print it double-sided at actual size and "
+            "read its scales; then put these lines, with your readings, "
+            "into %s and build with --printer %s\n", path,
+            file ? file : "~/.config/studypack/printers.conf",
+            cal->printer ? cal->printer : "my-printer");
+    if (lines)
+        fputs(lines, stdout);
+    free(lines);
+    free(file);
+}
 
 static int cmd_calibrate(int argc, char **argv, const char *argv0)
 {
@@ -555,6 +680,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         {"margin", required_argument, NULL, OPT_MARGIN},
         {"gap", required_argument, NULL, OPT_GAP},
         {"duplex", required_argument, NULL, OPT_DUPLEX},
+        {"printer", required_argument, NULL, OPT_PRINTER},
         {"fonts", required_argument, NULL, OPT_FONTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -578,11 +704,14 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
     sp_grid_opts go = {o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                        o->card_h_pt,  o->margin_pt,  o->gap_pt,
                        o->duplex,     0,             0,
-                       0,             0};
+                       0,             0,             1,
+                       1};
     sp_grid grid;
     if (sp_grid_compute(&go, &grid) != 0)
         return usage_error(usage_calibrate, "%s", "the card does not fit on "
                            "the paper");
+    sp_calibrate_opts cal = {grid.sheet_w_pt, grid.sheet_h_pt, o->duplex,
+                             o->paper, co.printer};
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
@@ -601,12 +730,12 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
             *slash = '\0';
         if (!dir)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        else if (sp_calibrate_build(&doc, fonts, grid.sheet_w_pt,
-                                    grid.sheet_h_pt, o->duplex) != 0)
+        else if (sp_calibrate_build(&doc, fonts, &cal) != 0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         else if (!slash || sp_mkdir_p(dir, d) == 0) {
             size_t len;
-            sp_pdf_write(&doc, fonts, path, &len, d);
+            if (sp_pdf_write(&doc, fonts, path, &len, d) == 0)
+                print_profile_lines(&cal, path);
         }
         free(dir);
         sp_doc_release(&doc);
@@ -792,5 +921,6 @@ int main(int argc, char **argv)
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();
+    sp_profile_release(&loaded_profile);
     return status;
 }

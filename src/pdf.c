@@ -1902,7 +1902,20 @@ static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
     /* the logical page's PDF space (origin bottom-left, y up, within its
      * own height) -> the sheet's PDF space */
     end_text(pc);
-    if (pl->rotate_deg == 180) {
+    double sx = pl->scale_x, sy = pl->scale_y;
+    if (!isfinite(sx) || !isfinite(sy) || !(sx > 0) || !(sy > 0))
+        return fail(c, "placing a page");
+    if (sx != 1 || sy != 1) {
+        /* the back correction: [±sx 0 0 ±sy tx ty] */
+        int r = pl->rotate_deg == 180;
+        CB_LIT(&pc->cb, "q\n");
+        char f[64];
+        int n = snprintf(f, sizeof f, "%.5f 0 0 %.5f ", r ? -sx : sx,
+                         r ? -sy : sy);
+        cb_put(&pc->cb, f, (size_t)n);
+        cb_num(&pc->cb, r ? pl->x_pt + pw * sx : pl->x_pt);
+        cb_num(&pc->cb, r ? sheet_h - pl->y_pt : sheet_h - pl->y_pt - ph * sy);
+    } else if (pl->rotate_deg == 180) {
         CB_LIT(&pc->cb, "q\n-1 0 0 -1 ");
         cb_num(&pc->cb, pl->x_pt + pw);
         cb_num(&pc->cb, sheet_h - pl->y_pt);
@@ -1921,6 +1934,27 @@ static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
 }
 
 /* ---- document level ------------------------------------------------- */
+
+/* /ViewerPreferences /Duplex, so the print dialog starts with the
+ * imposition's own duplex setting (a PDF 1.7 key; older viewers ignore
+ * it). */
+static int set_duplex(pdf_ctx *c, sp_print_duplex duplex)
+{
+    static const char *const names[] = {NULL, "Simplex",
+                                        "DuplexFlipLongEdge",
+                                        "DuplexFlipShortEdge"};
+    HPDF_Dict cat = c->pdf->catalog;
+    HPDF_Dict vp = HPDF_Dict_GetItem(cat, "ViewerPreferences",
+                                     HPDF_OCLASS_DICT);
+    if (!vp) {
+        vp = HPDF_Dict_New(c->pdf->mmgr);
+        if (!vp || HPDF_Dict_Add(cat, "ViewerPreferences", vp) != HPDF_OK)
+            return fail(c, "setting the duplex preset");
+    }
+    TRY(c, HPDF_Dict_AddName(vp, "Duplex", names[duplex]),
+        "setting the duplex preset");
+    return 0;
+}
 
 static int set_info(pdf_ctx *c, HPDF_InfoType type, const char *value)
 {
@@ -2185,6 +2219,9 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
         fail(c, "setting the print scaling");
         goto fail;
     }
+    if (meta && meta->print_duplex != SP_PRINT_ANY
+        && set_duplex(c, meta->print_duplex) != 0)
+        goto fail;
     if (meta
         && (set_info(c, HPDF_INFO_TITLE, meta->title)
             || set_info(c, HPDF_INFO_SUBJECT, meta->subject)

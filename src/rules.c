@@ -172,6 +172,31 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
             errors++;
         }
     }
+    /* tips name rounds for the pocket sheets */
+    for (size_t s = 0; s < pack->n_tips; s++) {
+        const sp_tip_section *sec = &pack->tips[s];
+        for (size_t t = 0; t < sec->n_tips; t++) {
+            const char *r = sec->tip_rounds ? sec->tip_rounds[t] : NULL;
+            while (r && *r) {
+                while (*r == ' ' || *r == '\t' || *r == '\n')
+                    r++;
+                size_t n = strcspn(r, " \t\n");
+                if (n == 0)
+                    break;
+                char id[72];
+                snprintf(id, sizeof id, "%.*s", (int)(n < 71 ? n : 71), r);
+                if (find_id(re, pack->n_rounds, id) < 0) {
+                    sp_diag_add(d, SP_D_REFERENCE, sec->tip_locs[t].file,
+                                sec->tip_locs[t].line, 0,
+                                "tip names round '%s', which the pack does "
+                                "not define%s", id,
+                                pack->n_rounds ? "" : " (it has no <process>)");
+                    errors++;
+                }
+                r += n;
+            }
+        }
+    }
     long total_days = 0;
     for (size_t p = 0; p < pack->n_phases; p++) {
         sp_phase *ph = &pack->phases[p];

@@ -8,6 +8,7 @@
  * only before a token whose glue is 0, or at a space).
  */
 #include "text.h"
+#include "linebreak.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -120,6 +121,9 @@ size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
 
 enum { T_TEXT, T_SPACE, T_NEWLINE };
 
+/* Code blocks of at most this many lines are kept on one card. */
+#define PRE_KEEP_LINES 10
+
 typedef struct {
     uint32_t off, len;   /* bytes in flow->buf */
     float w;             /* advance, 1/1000 em */
@@ -138,6 +142,7 @@ typedef struct {
     uint8_t has_label, label_face;
     uint8_t face;              /* metrics of an empty line */
     uint8_t align, pre, keep_next;
+    uint8_t total_fit;         /* break by sp_linebreak_total_fit */
 } para;
 
 struct sp_flow {
@@ -274,6 +279,7 @@ static para *new_para(sp_flow *f, const sp_para_opts *o, double gap)
     p->gap = gap;
     p->face = (uint8_t)sp_style_face(o->style);
     p->align = (uint8_t)o->align;
+    p->total_fit = o->total_fit ? 1 : 0;
     return p;
 }
 
@@ -599,8 +605,13 @@ void sp_lines_release(sp_lines *l)
 {
     free(l->lines);
     free(l->runs);
+    free(l->fit_w);
+    free(l->fit_g);
+    free(l->fit_break);
+    sp_linebreak_release(&l->fit_ws);
     memset(l, 0, sizeof *l);
 }
+
 
 /* State of the line being filled by break_para. */
 typedef struct {
@@ -807,6 +818,63 @@ static int place_chars(brk *b, size_t i, size_t j)
     return 0;
 }
 
+/* Total fit for paragraph P at B's size: collects its units (glued text
+ * tokens) and the spaces before them, as break_para measures them, and
+ * chooses the breaks (out->fit_break[u]: a line starts at unit u).
+ * Returns 1 when the breaks are set, 0 to break greedily instead (one
+ * line is enough, a forced line break, a unit wider than the line), -1
+ * when out of memory. */
+static int total_fit_breaks(brk *b)
+{
+    const sp_flow *f = b->f;
+    const para *p = b->p;
+    sp_lines *o = b->out;
+    size_t end = p->first + p->n, n = 0;
+    double total = 0, glue = 0;
+    for (size_t i = p->first; i < end;) {
+        const tok *t = &f->toks[i];
+        if (t->kind == T_NEWLINE)
+            return 0;
+        if (t->kind == T_SPACE) {
+            if (n > 0)
+                glue += t->w * b->k;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        double w = t->w;
+        while (j < end && f->toks[j].kind == T_TEXT && f->toks[j].glue) {
+            w += f->toks[j].w;
+            j++;
+        }
+        if (grow((void **)&o->fit_w, &o->cap_fit, n, 1, sizeof(double)))
+            return -1;
+        if (o->cap_fit > o->cap_fit_g) {
+            double *g = realloc(o->fit_g, o->cap_fit * sizeof *g);
+            unsigned char *bb = g ? realloc(o->fit_break, o->cap_fit) : NULL;
+            if (g)
+                o->fit_g = g;
+            if (!bb)
+                return -1;
+            o->fit_break = bb;
+            o->cap_fit_g = o->cap_fit;
+        }
+        o->fit_w[n] = w * b->k;
+        o->fit_g[n] = glue;
+        total += glue + w * b->k;
+        glue = 0;
+        n++;
+        i = j;
+    }
+    if (total <= b->avail)
+        return 0;
+    long lines = sp_linebreak_total_fit(o->fit_w, o->fit_g, n, b->avail,
+                                        o->fit_break, &o->fit_ws);
+    if (lines < 0)
+        return -1;
+    return lines > 0;
+}
+
 /* Breaks one paragraph into lines. */
 static int break_para(brk *b)
 {
@@ -818,6 +886,10 @@ static int break_para(brk *b)
     b->k = b->size / 1000.0;
     b->first_line = 1;
     if (start_line(b, 0))
+        return -1;
+    int fit = 0;
+    size_t unit = 0;
+    if (p->total_fit && !p->pre && (fit = total_fit_breaks(b)) < 0)
         return -1;
     size_t i = p->first, end = p->first + p->n;
     while (i < end) {
@@ -850,11 +922,13 @@ static int break_para(brk *b)
             j++;
         }
         w *= b->k;
-        if (b->has_text && b->line_w + b->pend + w > b->avail) {
+        if (fit ? unit > 0 && b->out->fit_break[unit]
+                : b->has_text && b->line_w + b->pend + w > b->avail) {
             if (finish_line(b) || start_line(b, 0))
                 return -1;
         }
-        if (w <= b->avail - b->line_w - b->pend) {
+        unit++;
+        if (fit || w <= b->avail - b->line_w - b->pend) {
             for (size_t t2 = i; t2 < j; t2++) {
                 const tok *tk = &f->toks[t2];
                 if (place(b, (sp_face)tk->face, tk->off, tk->len,
@@ -887,8 +961,13 @@ int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
         if (i > 0)
             b.split_next = f->paras[i - 1].keep_next ? SP_SPLIT_NEVER
                                                      : SP_SPLIT_BLOCK;
+        size_t before = out->n_lines;
         if (break_para(&b))
             return -1;
+        /* a code block of up to PRE_KEEP_LINES lines is never split */
+        if (b.p->pre && out->n_lines - before <= PRE_KEEP_LINES)
+            for (size_t k = before + 1; k < out->n_lines; k++)
+                out->lines[k].split = SP_SPLIT_NEVER;
     }
     out->height_pt = out->n_lines ? out->lines[out->n_lines - 1].bottom_pt
                                   : 0;

@@ -18,12 +18,19 @@ measure() {  # label, command...: best wall time of 3 runs and max RSS
 }
 echo "studypack bench ($(nproc) cores)"
 echo "== flashcards: A4, 90x60mm cards (3x3 per A4 sheet), 3-5 bullet points per back"
+# --min-size 6.5: the reference layout's density (one card per question,
+# as the peers set it); the default 8pt reading size would make two
 for n in 100 1000 10000; do
   python3 tests/tools/genpack.py $n 90 "$B/p$n.xml"
-  measure "flashcards, $n questions, 90x60mm" $SP build "$B/p$n.xml" -o "$B/out" --only flashcards --card 90x60mm
+  measure "flashcards, $n questions, 90x60mm" $SP build "$B/p$n.xml" -o "$B/out" --only flashcards --card 90x60mm --min-size 6.5
   pdf=$B/out/bench-$n/flashcards.pdf
   cards=$(grep -c '<question ' "$B/p$n.xml")
   printf '  %6d B/card (%d bytes)\n' $(( $(stat -c %s "$pdf") / cards )) "$(stat -c %s "$pdf")"
+done
+echo "== the total-fit line breaker's cost (the same builds, first fit)"
+for n in 1000 10000; do
+  measure "flashcards, $n questions, first-fit" $SP build "$B/p$n.xml" -o "$B/out" --only flashcards --card 90x60mm --min-size 6.5 --line-breaking first-fit
+  echo
 done
 echo "== booklet: 90-day timeline, 1,000 questions"
 if $SP build --help | grep -q timeline; then

@@ -45,9 +45,9 @@ for src in $(find tests -name '*.xml' -not -path '*/banks/*' -not -path '*/fuzz/
 done
 expect_eq "validate --strict and build --strict agree on all $n fixtures" "" "$disagree"
 $SP validate tests/build/long-answer.xml 2>"$TMP/err"
-expect_eq "validate: card overflow is a warning" "0:tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 6.5pt; continued on 2 cards" "$?:$(cat "$TMP/err")"
+expect_eq "validate: card overflow is a warning" "0:tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 8pt; continued on 4 cards at 8.5pt" "$?:$(cat "$TMP/err")"
 $SP validate --card 90x60mm tests/build/long-answer.xml 2>"$TMP/err"
-expect_eq "validate takes build's layout options" "tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 6.5pt; continued on 5 cards" "$(cat "$TMP/err")"
+expect_eq "validate takes build's layout options" "tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 8pt; continued on 8 cards at 8pt" "$(cat "$TMP/err")"
 $SP validate tests/build/glyph.xml 2>"$TMP/err"
 expect_eq "validate: font coverage" "1:3" "$?:$(grep -c 'cannot be drawn' "$TMP/err")"
 $SP validate --fonts tests/build/cjk-fonts tests/build/cjk.xml 2>"$TMP/err"
