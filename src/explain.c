@@ -11,11 +11,12 @@
  * optional, '+' one or more, '*' any number. */
 static const struct {
     const char *parent;
-    const char *seq[6];
+    const char *seq[7];
     const char *rep;
 } sequences[] = {
     {"question", {"cue", "prompt", "answer", "followup"}, "?11*"},
-    {"meta", {"company", "role", "edition", "title", "summary"}, "?1???"},
+    {"meta", {"company", "role", "edition", "title", "summary", "values"},
+     "?1????"},
     {"studypack", {"meta", "process", "questions", "tips", "timeline"},
      "1?+??"},
 };
@@ -26,7 +27,8 @@ static const struct {
 } attributes[] = {
     {"studypack", {"version", "id"}},
     {"question", {"id", "round", "difficulty", "topics"}},
-    {"round", {"id", "name"}},
+    {"round", {"id", "name", "kind"}},
+    {"tip", {"rounds"}},
     {"section", {"title"}},
     {"phase", {"id", "title", "days"}},
     {"task", {"kind", "questions"}},
@@ -37,7 +39,7 @@ static const char *const elements[] = {
     "studypack", "meta", "company", "role", "edition", "title", "summary",
     "process", "round", "questions", "question", "cue", "prompt", "answer",
     "followup", "tips", "section", "tip", "timeline", "phase", "task", "p",
-    "ul", "ol", "li", "pre", "em", "strong", "code",
+    "ul", "ol", "li", "pre", "em", "strong", "code", "values", "value",
 };
 
 static int is(const char *a, const char *b)
@@ -151,7 +153,7 @@ static int seq_of(const char *parent)
 
 static int seq_index(int s, const char *elem)
 {
-    for (int i = 0; i < 6 && sequences[s].seq[i]; i++)
+    for (int i = 0; i < 7 && sequences[s].seq[i]; i++)
         if (is(elem, sequences[s].seq[i]))
             return i;
     return -1;
@@ -267,7 +269,8 @@ int sp_explain(const sp_xproblem *x, char *out, size_t cap)
 {
     const char *e = x->elem ? x->elem : "?", *a = x->attr;
     const char *v = x->value ? x->value : "";
-    int list_attr = is(a, "topics") || (is(e, "task") && is(a, "questions"));
+    int list_attr = is(a, "topics") || is(a, "rounds") ||
+                    (is(e, "task") && is(a, "questions"));
     switch (x->kind) {
     case SP_X_PATTERN: {
         if (list_attr)

@@ -185,12 +185,16 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                     break;
                 char id[72];
                 snprintf(id, sizeof id, "%.*s", (int)(n < 71 ? n : 71), r);
-                if (find_id(re, pack->n_rounds, id) < 0) {
+                if (find_id(re, pack->n_rounds, id) < 0 && is_id(id)) {
+                    char dym[128];
                     sp_diag_add(d, SP_D_REFERENCE, sec->tip_locs[t].file,
-                                sec->tip_locs[t].line, 0,
+                                sec->tip_locs[t].line, sec->tip_locs[t].col,
                                 "tip names round '%s', which the pack does "
-                                "not define%s", id,
-                                pack->n_rounds ? "" : " (it has no <process>)");
+                                "not define%s%s", id,
+                                pack->n_rounds ? "" : " (it has no <process>)",
+                                suggest(dym, sizeof dym, id, pack->rounds,
+                                        pack->n_rounds, sizeof(sp_round),
+                                        offsetof(sp_round, id)));
                     errors++;
                 }
                 r += n;
