@@ -50,6 +50,9 @@ long sp_srcpos_nth_tag(const sp_srcpos *p, size_t from, const char *local,
 
 /* The offset of attribute LOCAL's name in the start tag at TAG, or -1. */
 long sp_srcpos_attr(const sp_srcpos *p, size_t tag, const char *local);
+/* The same searching from FROM, the offset of an earlier attribute's name
+ * in the tag (or of the end of the tag's name). */
+long sp_srcpos_attr_from(const sp_srcpos *p, size_t from, const char *local);
 
 /* The start tag of the element enclosing the tag at TAG, or -1; its local
  * name is copied into NAME (CAP bytes). */

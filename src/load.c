@@ -88,6 +88,10 @@ typedef struct {
     int amps_nomem;          /* no memory for a blanked copy */
     int wf_line, wf_col;     /* the last well-formedness error's place */
     const char *wf_file;
+    /* the start tag the last schema error was about */
+    xmlTextReaderPtr se_reader;
+    long se_off, se_tag, se_par, se_attr;
+    char se_elem[64], se_parent[64];
     /* the file being read: its bytes, its reader, the element the stream
      * loop stands on and where its start tag is, and the elements seen on
      * the current line (to tell apart equal tags on one line) */
@@ -461,13 +465,34 @@ static int schema_error(load_state *st, xmlErrorPtr e, char *msg, size_t cap,
     parent[0] = '\0';
     if (st->reader && st->pos.data) {
         long off = xmlTextReaderByteConsumed(st->reader);
-        if (off >= 0)
+        /* several errors about one start tag (its attributes, in order)
+         * come with the parser at one place: find the tag once */
+        if (off >= 0 && off == st->se_off && st->se_reader == st->reader &&
+            strcmp(elem, st->se_elem) == 0) {
+            tag = st->se_tag;
+            par = st->se_par;
+            snprintf(parent, sizeof parent, "%s", st->se_parent);
+        } else if (off >= 0) {
             tag = sp_srcpos_open_tag(&st->pos, (size_t)off, elem);
-        if (tag >= 0 && has_attr)
-            at = sp_srcpos_attr(&st->pos, (size_t)tag, attr);
-        if (tag >= 0)
-            par = sp_srcpos_parent(&st->pos, (size_t)tag, parent,
-                                   sizeof parent);
+            if (tag >= 0)
+                par = sp_srcpos_parent(&st->pos, (size_t)tag, parent,
+                                       sizeof parent);
+            st->se_off = off;
+            st->se_reader = st->reader;
+            st->se_tag = tag;
+            st->se_par = par;
+            st->se_attr = -1;
+            snprintf(st->se_elem, sizeof st->se_elem, "%s", elem);
+            snprintf(st->se_parent, sizeof st->se_parent, "%s", parent);
+        }
+        if (tag >= 0 && has_attr) {
+            if (st->se_attr > tag)
+                at = sp_srcpos_attr_from(&st->pos, (size_t)st->se_attr, attr);
+            if (at < 0)
+                at = sp_srcpos_attr(&st->pos, (size_t)tag, attr);
+            if (at >= 0)
+                st->se_attr = at;
+        }
         if (at >= 0 || tag >= 0)
             sp_srcpos_at(&st->pos, (size_t)(at >= 0 ? at : tag), line, col);
     }
@@ -1627,6 +1652,7 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
     size_t saved_root_off = st->root_off;
     int saved_tr_line = st->tr_line, saved_n_tr = st->n_tr;
     sp_srcpos_init(&st->pos, data, len);
+    st->se_off = -1;
     st->root = NULL;
     st->tr_line = 0;
     st->n_tr = 0;

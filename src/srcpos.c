@@ -241,7 +241,12 @@ static int is_space(char c)
 
 long sp_srcpos_attr(const sp_srcpos *p, size_t tag, const char *local)
 {
-    size_t i = skip_name(p, tag + 1);
+    return sp_srcpos_attr_from(p, skip_name(p, tag + 1), local);
+}
+
+long sp_srcpos_attr_from(const sp_srcpos *p, size_t from, const char *local)
+{
+    size_t i = from;
     while (i < p->len) {
         while (i < p->len && is_space(p->data[i]))
             i++;
