@@ -81,6 +81,8 @@ size_t sp_diags_errors(const sp_diags *d);
 size_t sp_diags_warnings(const sp_diags *d);
 /* True if any diagnostic is a system error (SP_D_IO, SP_D_NOMEM). */
 int sp_diags_system_error(const sp_diags *d);
+/* Drops the diagnostics from index N on. */
+void sp_diags_truncate(sp_diags *d, size_t n);
 /* Moves all diagnostics of src to the end of dst. */
 void sp_diags_move(sp_diags *dst, sp_diags *src);
 void sp_diags_clear(sp_diags *d);

@@ -138,6 +138,8 @@ typedef struct {
     size_t n_phases;
     const char **inputs;     /* every file read: the source, then banks */
     size_t n_inputs;
+    sp_loc *included_at;     /* for each input, the xi:include that read it
+                                (file NULL for the source itself) */
     int is_bank;             /* root was <questions>: only questions set */
     int partial;             /* an include failed: questions may be missing
                                 (only references that are near misses of

@@ -633,8 +633,57 @@ static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
     return rc;
 }
 
+/* Introduces each diagnostic about a bank of PACK, from index FIRST on,
+ * by the includes that brought the bank in, as load does. */
+static void bank_context(const sp_pack *pack, sp_diags *d, size_t first)
+{
+    size_t n = sp_diags_count(d);
+    if (n == first || pack->n_inputs < 2 || !pack->included_at)
+        return;
+    sp_diags *t = sp_diags_new();
+    if (!t)
+        return;
+    for (size_t i = first; i < n; i++) {
+        const sp_diag *it = sp_diags_at(d, i);
+        int lead = it->severity != SP_NOTE &&
+                   !(i > first && sp_diags_at(d, i - 1)->code == SP_D_INCLUDED);
+        const char *f = lead ? it->file : NULL;
+        for (int depth = 0; f && depth < 16; depth++) {
+            size_t k = 1;
+            while (k < pack->n_inputs && strcmp(pack->inputs[k], f) != 0)
+                k++;
+            const sp_loc *at = k < pack->n_inputs ? &pack->included_at[k]
+                                                  : NULL;
+            if (!at || !at->file)
+                break;
+            sp_diag_add_sev(t, SP_D_INCLUDED, SP_NOTE, at->file, at->line,
+                            at->col, "%s", depth ? "from" : "");
+            f = at->file;
+        }
+        sp_diag_add_sev(t, it->code, it->severity, it->file, it->line,
+                        it->col, "%s", it->message);
+    }
+    sp_diags_truncate(d, first);
+    sp_diags_move(d, t);
+    sp_diags_free(t);
+}
+
+static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, sp_build_result *res,
+                      sp_diags *d);
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
+{
+    size_t first = sp_diags_count(d);
+    int rc = build_pack(pack, fonts, o, res, d);
+    bank_context(pack, d, first);
+    return rc;
+}
+
+static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, sp_build_result *res,
+                      sp_diags *d)
 {
     memset(res, 0, sizeof *res);
     res->n_questions = (int)pack->n_questions;

@@ -51,6 +51,16 @@ void sp_diags_clear(sp_diags *d)
     d->nomem = 0;
 }
 
+void sp_diags_truncate(sp_diags *d, size_t n)
+{
+    for (size_t i = n; i < d->n; i++) {
+        free(d->items[i].file);
+        free(d->items[i].message);
+    }
+    if (n < d->n)
+        d->n = n;
+}
+
 void sp_diags_free(sp_diags *d)
 {
     if (!d)

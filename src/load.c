@@ -1456,14 +1456,19 @@ static void add_input(builder *b, const char *name)
 {
     sp_pack *p = b->st->pack;
     const char **in = sp_arena_array(b->a, p->n_inputs + 1, sizeof *in);
-    if (!in) {
+    sp_loc *at = sp_arena_array(b->a, p->n_inputs + 1, sizeof *at);
+    if (!in || !at) {
         b->nomem = 1;
         return;
     }
-    if (p->n_inputs)
+    if (p->n_inputs) {
         memcpy(in, p->inputs, p->n_inputs * sizeof *in);
+        memcpy(at, p->included_at, p->n_inputs * sizeof *at);
+    }
+    memset(&at[p->n_inputs], 0, sizeof *at);
     in[p->n_inputs++] = name;
     p->inputs = in;
+    p->included_at = at;
 }
 
 /* The checks of an xi:include's attributes; 0 when it may be followed. */
@@ -1560,6 +1565,12 @@ static void include_here(load_state *st, builder *b, xmlNodePtr xi,
             char *fixed = check_amps(st, name, data, len);
             if (name_a && !st->amps_nomem) {
                 add_input(b, name_a);
+                if (!b->nomem) {
+                    sp_loc *at = &st->pack->included_at[st->pack->n_inputs - 1];
+                    at->file = st->cur_a;
+                    at->line = line;
+                    at->col = col;
+                }
                 const char *saved = st->cur, *saved_a = st->cur_a;
                 const char *saved_up = st->cur_up;
                 size_t saved_file = st->cur_file;

@@ -89,3 +89,12 @@ expect_eq "a build stopped by --strict leaves no folder behind" "1:no" "$?:$([ -
 mkdir -p "$TMP/keep/long-answer"; echo old >"$TMP/keep/long-answer/flashcards.pdf"
 $SP build --strict tests/build/long-answer.xml -o "$TMP/keep" 2>/dev/null
 expect_eq "... and keeps the previous output as it was" "old" "$(cat "$TMP/keep/long-answer/flashcards.pdf")"
+
+# --- a build-time problem in a bank (glyphs, layout) is in context too ----
+mkdir -p "$TMP/bg/banks"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<questions>\n  <question id="rocket"><prompt>Launch \xf0\x9f\x9a\x80</prompt><answer><p>A</p></answer></question>\n</questions>\n' >"$TMP/bg/banks/emoji.xml"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<studypack version="1" id="bg" xmlns:xi="http://www.w3.org/2001/XInclude">\n  <meta><role>Tester</role></meta>\n  <xi:include href="banks/emoji.xml"/>\n</studypack>\n' >"$TMP/bg/pack.xml"
+$SP validate "$TMP/bg/pack.xml" 2>"$TMP/err"
+expect_eq "a glyph error in a bank: In file included from" \
+  "1:In file included from $TMP/bg/pack.xml:4:|$TMP/bg/banks/emoji.xml:3:3: error: question 'rocket': character U+1F680 cannot be drawn by the fonts (DejaVuSans.ttf); characters above U+FFFF are not supported" \
+  "$?:$(head -n 1 "$TMP/err")|$(sed -n 2p "$TMP/err")"
