@@ -19,7 +19,7 @@ MANDIR    := $(PREFIX)/share/man/man1
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2
+PKGS      := libxml-2.0 freetype2 libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,12 +30,13 @@ CFLAGS    ?=
 CFLAGS    += $(OPT) -g $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -Iinclude -I$(BUILD) $(PKG_CFLAGS) \
              -DSP_VERSION='"$(VERSION)"' -DSP_FONTDIR='"$(DATADIR)/fonts"'
-LDLIBS    += -lhpdf -lmd -lm $(PKG_LIBS) -lpthread
+LDLIBS    += -lhpdf -lpng -ljpeg -lmd -lm $(PKG_LIBS) -lpthread
 
 DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
-  libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev xxd \
+  libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev libjpeg-dev xxd \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
-  valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei
+  valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
+  python3-reportlab libdeflate-dev
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \

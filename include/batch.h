@@ -33,7 +33,14 @@ typedef struct {
 int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
                  const sp_fonts *fonts, sp_batch_result *res, sp_diags *d);
 
-/* The stamp file kept beside a pack's output. */
-#define SP_STAMP_NAME ".studypack-stamp"
+
+/* Finds the pack ids that more than one of the N sources use (IDS[i] may
+ * be NULL: unknown) and reports each such id once, as an SP_D_DUPLICATE
+ * error at its first source (in PATHS order) naming the next three
+ * sources and counting the rest; sets DUP[i] for every source involved.
+ * O(n log n).  Returns the number of such ids, or -1 when out of memory
+ * (reported).  Used by batch and by build (which must refuse them too). */
+int sp_report_duplicate_ids(char *const *paths, char *const *ids, size_t n,
+                            unsigned char *dup, sp_diags *d);
 
 #endif

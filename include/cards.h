@@ -19,7 +19,10 @@
  * block of up to ten lines), at the largest size at which that many parts
  * still suffice.  Their fronts say which question they continue, every
  * corner shows "#N id K/M", and an SP_D_LAYOUT warning names the
- * question's file and line, the card count and the size chosen.  A front
+ * question's file and line, the card count and the size chosen.  A figure
+ * in the answer is one unsplittable line no taller than a back's body
+ * minus the continuation note (text.h, sp_flow_figure_limit), so it
+ * always fits a card whole, with its caption.  A front
  * that does not fit at front_min_pt is split the same way.  Nothing is clipped or dropped,
  * and every item stays inside the card minus padding_pt on each side.
  * The corner and the round line are one-line labels: an id or round name

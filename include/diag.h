@@ -39,6 +39,7 @@ typedef enum {
                            "In file included from"); message "" starts a
                            chain, "from" continues it outwards, "and"
                            names another file including the same bank */
+    SP_D_IMAGE,         /* a figure's image refused, missing or unusable */
     SP_D_COUNT
 } sp_diag_code;
 

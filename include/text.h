@@ -109,8 +109,19 @@ int sp_flow_empty(const sp_flow *f);
 int sp_flow_text(sp_flow *f, const sp_text *t, const sp_para_opts *o);
 int sp_flow_plain(sp_flow *f, const char *utf8, const sp_para_opts *o);
 /* Paragraphs, bullet lists (U+2022), numbered lists ("1.") with hanging
- * indents, and code blocks in the mono face. */
+ * indents, code blocks in the mono face, and figures (see below). */
 int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o);
+
+/* Figures.  A figure block becomes one line of its own, centred, as wide
+ * as its width_pct of the line width, as tall as its aspect ratio asks
+ * (independent of the font size), with its caption under it (italic at
+ * the text's size, centred; a page never splits between the two).  No figure
+ * line is taller than MAX_H_PT: a taller figure is scaled down, aspect
+ * kept, and one with a caption so that figure and caption together fit
+ * (as long as the caption leaves the figure a quarter of it).  0 (the
+ * default) means no limit.  The limit belongs to the flow (sp_flow_clear
+ * keeps it) and counts when the flow is broken. */
+void sp_flow_figure_limit(sp_flow *f, double max_h_pt);
 /* A bullet list (numbered if NUMBERED) of inline items. */
 int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
                  int numbered, const sp_para_opts *o);
@@ -133,6 +144,9 @@ typedef struct {
     double width_pt;     /* from the left edge to the end of the last run */
     size_t first_run, n_runs;
     int split;           /* SP_SPLIT_*: may a page start with this line? */
+    const sp_figure *figure;  /* a figure line (no runs): the image fills
+                                 [fig_x_pt, + fig_w_pt] x [top, bottom] */
+    double fig_x_pt, fig_w_pt;
 } sp_line;
 
 typedef struct {
@@ -173,7 +187,8 @@ int sp_flow_fit(const sp_flow *f, const double *sizes_pt, size_t n,
                 double width_pt, double height_pt, sp_lines *out);
 
 /* Appends lines [first, end) to DL with the first line's top at (x_pt,
- * y_pt): one sp_dl_text per run.  Returns 0, or -1 when out of memory. */
+ * y_pt): one sp_dl_text per run, one sp_dl_image per figure line.
+ * Returns 0, or -1 when out of memory. */
 int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
                   double x_pt, double y_pt);
 

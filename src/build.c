@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,6 +223,17 @@ int sp_parse_min_size(const char *v, double *pt)
     return 0;
 }
 
+const char *sp_build_opts_problem(const sp_build_opts *o)
+{
+    /* creep moves the innermost sheet's pages toward the spine by the full
+     * amount; the gutter is the room the booklet keeps there for it */
+    if (o->creep_pt > SP_MM_TO_PT(SP_BOOKLET_GUTTER_MM) + 1e-9)
+        return "--creep is more than the booklet's gutter of 5 mm: the "
+               "innermost pages would print over the spine (paper creep is "
+               "usually 0.1 to 1 mm)";
+    return NULL;
+}
+
 int sp_parse_scale(const char *v, double *sx, double *sy)
 {
     char *e;
@@ -267,15 +280,66 @@ char *sp_build_opts_key(const sp_build_opts *o)
 
 /* ---- building ------------------------------------------------------------ */
 
-/* OUT/ID/NAME, malloc'd. */
-static char *out_path(const sp_build_opts *o, const char *id,
-                      const char *name)
+/* The files of one build, written to temporaries in the pack's folder and
+ * renamed together at the end (see sp_build_pack). */
+typedef struct {
+    int dirfd;                      /* OUT/ID, opened once */
+    char *dir_path;                 /* OUT/ID, for messages */
+    sp_afile *files[SP_MAX_OUTPUTS + 1];
+    size_t n;
+} stage;
+
+/* The name of output BASE ("flashcards"...) in this mode. */
+static const char *out_name(const sp_build_opts *o, const char *base)
 {
-    size_t len = strlen(o->out_dir) + strlen(id) + strlen(name) + 3;
+    static const char *const names[][2] = {
+        {"flashcards.pdf", "flashcards.dump"},
+        {"timeline.pdf", "timeline.dump"},
+        {"timeline-booklet.pdf", "timeline-booklet.dump"},
+        {"mock-interview.pdf", "mock-interview.dump"},
+        {"pocket.pdf", "pocket.dump"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strncmp(names[i][0], base, strlen(base)) == 0
+            && names[i][0][strlen(base)] == '.')
+            return names[i][o->dump ? 1 : 0];
+    return NULL;
+}
+
+/* Opens the temporary file of NAME in the pack's folder; NULL after
+ * reporting. */
+static sp_afile *stage_open(stage *st, const char *name, sp_diags *d)
+{
+    if (st->n >= sizeof st->files / sizeof *st->files) {
+        sp_diag_add(d, SP_D_IO, st->dir_path, 0, 0, "too many outputs");
+        return NULL;
+    }
+    return sp_afile_openat(st->dirfd, st->dir_path, name, d);
+}
+
+/* OUT/ID/NAME for messages, malloc'd (NULL when out of memory). */
+static char *stage_path(const stage *st, const char *name)
+{
+    size_t len = strlen(st->dir_path) + strlen(name) + 2;
     char *p = malloc(len);
     if (p)
-        snprintf(p, len, "%s/%s/%s", o->out_dir, id, name);
+        snprintf(p, len, "%s/%s", st->dir_path, name);
     return p;
+}
+
+/* Keeps F (written) for the renames at the end and notes NAME in RES.
+ * 0, or -1 (F aborted). */
+static int stage_keep(stage *st, sp_afile *f, const char *name,
+                      sp_build_result *res)
+{
+    if (sp_afile_close(f) != 0) {
+        sp_afile_abort(f);
+        return -1;
+    }
+    st->files[st->n++] = f;
+    if (name && res->n_files < SP_MAX_OUTPUTS)
+        res->files[res->n_files++] = name;
+    return 0;
 }
 
 /* With --strict, a warning so far stops the build before it writes. */
@@ -288,38 +352,67 @@ static int strict_stop(const sp_build_opts *o, sp_diags *d)
     return -1;
 }
 
-/* Writes DOC as OUT/ID/BASE.pdf, or BASE.dump in dump mode. */
+/* Writes DOC as BASE.pdf, or BASE.dump in dump mode, to its temporary
+ * file in the pack's folder. */
 static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
-                     const sp_build_opts *o, const char *id,
-                     const char *base, sp_build_result *res, sp_diags *d)
+                     const sp_build_opts *o, stage *st, const char *base,
+                     sp_build_result *res, sp_diags *d)
 {
     if (strict_stop(o, d) != 0)
         return -1;
     if (o->dry_run)
         return 0;
-    char name[64];
-    snprintf(name, sizeof name, "%s.%s", base, o->dump ? "dump" : "pdf");
-    char *path = out_path(o, id, name);
-    if (!path) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    const char *name = out_name(o, base);
+    size_t len = 0;
+    if (o->dump) {
+        char *text = sp_dump_string(doc, &len);
+        if (!text) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+            return -1;
+        }
+        sp_afile *f = stage_open(st, name, d);
+        int rc = f ? sp_afile_write(f, text, len) : -1;
+        free(text);
+        if (rc != 0) {
+            sp_afile_abort(f);
+            return -1;
+        }
+        res->bytes_written += len;
+        return stage_keep(st, f, name, res);
+    }
+    char *path = stage_path(st, name);
+    sp_pdf *pdf = sp_pdf_begin(fonts, doc, path ? path : name, d);
+    free(path);
+    if (!pdf)
+        return -1;
+    if (sp_pdf_add(pdf, doc) != 0) {
+        sp_pdf_abort(pdf);
         return -1;
     }
-    int rc;
-    if (o->dump) {
-        size_t len = 0;
-        char *text = sp_dump_string(doc, &len);
-        rc = text ? sp_write_file_atomic(path, text, len, d) : -1;
-        if (!text)
-            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        res->bytes_written += len;
-        free(text);
-    } else {
-        size_t len = 0;
-        rc = sp_pdf_write(doc, fonts, path, &len, d);
-        res->bytes_written += len;
+    sp_afile *f = stage_open(st, name, d);
+    if (sp_pdf_finish_to(pdf, f, &len) != 0) {
+        sp_afile_abort(f);
+        return -1;
     }
-    free(path);
-    return rc;
+    res->bytes_written += len;
+    return stage_keep(st, f, name, res);
+}
+/* After a truncating snprintf into BUF (SIZE bytes): drops a UTF-8
+ * sequence cut in half at the end. */
+static void trim_utf8(char *buf, size_t size)
+{
+    size_t n = strlen(buf);
+    if (n + 1 < size)
+        return;
+    size_t k = n;
+    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k > 0 && (unsigned char)buf[k - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)buf[k - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < need)
+            buf[k - 1] = '\0';
+    }
 }
 
 static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
@@ -327,14 +420,17 @@ static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
     const sp_meta *m = &pack->meta;
     char buf[1024];
     snprintf(buf, sizeof buf, "%s: %s", m->title, what);
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->title, buf);
     snprintf(buf, sizeof buf, "%s for %s%s%s%s%s", what,
              m->company ? m->company : "", m->company ? " " : "", m->role,
              m->edition ? " " : "", m->edition ? m->edition : "");
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->subject, buf);
     snprintf(buf, sizeof buf, "interview preparation, %s, %s%s%s",
              what, m->role, m->company ? ", " : "",
              m->company ? m->company : "");
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->keywords, buf);
     if (m->company)
         sp_doc_set(&doc->author, m->company);
@@ -392,22 +488,22 @@ static sp_print_duplex cards_duplex(const sp_build_opts *o)
  * rendering all cards at once. */
 static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
                              const sp_card_opts *co, const sp_grid *grid,
-                             const sp_build_opts *o, sp_build_result *res,
-                             sp_diags *d)
+                             const sp_build_opts *o, stage *st,
+                             sp_build_result *res, sp_diags *d)
 {
-    char *path = out_path(o, pack->id, "flashcards.pdf");
-    if (!path) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        return -1;
-    }
+    const char *name = out_name(o, "flashcards");
     sp_doc meta, part;
     sp_doc_init(&meta);
     sp_doc_init(&part);
     set_meta(&meta, pack, "Flashcards");
     meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
-    sp_pdf *pdf = cards && !o->dry_run ? sp_pdf_begin(fonts, &meta, path, d)
-                                       : NULL;
+    sp_pdf *pdf = NULL;
+    if (cards && !o->dry_run) {     /* a dry run lays out, writes nothing */
+        char *path = stage_path(st, name);
+        pdf = sp_pdf_begin(fonts, &meta, path ? path : name, d);
+        free(path);
+    }
     size_t per = (size_t)grid->per_sheet;
     long total = 0;
     int rc = -1;
@@ -433,21 +529,25 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     }
     if (strict_stop(o, d) != 0)
         goto out;
-    rc = sp_pdf_finish(pdf, path, &len);
+    sp_afile *f = stage_open(st, name, d);
+    rc = sp_pdf_finish_to(pdf, f, &len);
     pdf = NULL;
+    if (rc != 0)
+        sp_afile_abort(f);
+    else
+        rc = stage_keep(st, f, name, res);
     res->bytes_written += len;
 out:
     sp_pdf_abort(pdf);
     sp_cards_free(cards);
     sp_doc_release(&part);
     sp_doc_release(&meta);
-    free(path);
     return rc;
 }
 
 static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
-                            const sp_build_opts *o, sp_build_result *res,
-                            sp_diags *d)
+                            const sp_build_opts *o, stage *st,
+                            sp_build_result *res, sp_diags *d)
 {
     sp_grid_opts go = {
         o->paper_w_pt, o->paper_h_pt, o->card_w_pt, o->card_h_pt,
@@ -472,7 +572,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     co.min_pt = o->min_size_pt;
     co.first_fit = o->first_fit;
     if (!o->dump)       /* a dry run lays out and imposes, writes nothing */
-        return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
+        return stream_flashcards(pack, fonts, &co, &grid, o, st, res, d);
     /* the dump device writes the whole document at once */
     sp_doc doc;
     sp_doc_init(&doc);
@@ -488,7 +588,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     doc.print_duplex = cards_duplex(o);
     res->n_cards = (int)n;
     res->n_flashcard_pages = (int)doc.n_sheets;
-    rc = write_doc(&doc, fonts, o, pack->id, "flashcards", res, d);
+    rc = write_doc(&doc, fonts, o, st, "flashcards", res, d);
 out:
     sp_doc_release(&doc);
     return rc;
@@ -524,8 +624,8 @@ static void map_outline_to_sheets(sp_doc *doc)
 }
 
 static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
-                          const sp_build_opts *o, sp_build_result *res,
-                          sp_diags *d)
+                          const sp_build_opts *o, stage *st,
+                          sp_build_result *res, sp_diags *d)
 {
     sp_date date = {o->interview_y, o->interview_m, o->interview_d};
     sp_schedule *sched =
@@ -548,7 +648,7 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     set_meta(&doc, pack, "Prep timeline");
     res->n_timeline_pages = (int)n;
     res->n_days = sched->n_days;
-    if (write_doc(&doc, fonts, o, pack->id, "timeline", res, d) != 0)
+    if (write_doc(&doc, fonts, o, st, "timeline", res, d) != 0)
         goto out;
     sp_booklet_opts bo = {o->paper_h_pt, o->paper_w_pt, lay.page_w_pt,
                           lay.page_h_pt, o->booklet_flip_long, o->creep_pt};
@@ -561,7 +661,7 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     doc.print_duplex = o->booklet_flip_long ? SP_PRINT_FLIP_LONG
                                             : SP_PRINT_FLIP_SHORT;
     res->n_booklet_pages = (int)doc.n_sheets;
-    rc = write_doc(&doc, fonts, o, pack->id, "timeline-booklet", res, d);
+    rc = write_doc(&doc, fonts, o, st, "timeline-booklet", res, d);
 out:
     sp_doc_release(&doc);
     sp_schedule_free(sched);
@@ -570,8 +670,8 @@ out:
 
 /* The interviewer's kit: full pages of the paper, in reading order. */
 static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
-                      const sp_build_opts *o, sp_build_result *res,
-                      sp_diags *d)
+                      const sp_build_opts *o, stage *st,
+                      sp_build_result *res, sp_diags *d)
 {
     sp_date date = {o->interview_y, o->interview_m, o->interview_d};
     sp_schedule *sched =
@@ -589,7 +689,7 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
         set_meta(&doc, pack, "Mock-interview kit");
         doc.print_duplex = SP_PRINT_SIMPLEX;
         res->n_mock_pages = (int)n;
-        rc = write_doc(&doc, fonts, o, pack->id, "mock-interview", res, d);
+        rc = write_doc(&doc, fonts, o, st, "mock-interview", res, d);
     }
     sp_doc_release(&doc);
     sp_schedule_free(sched);
@@ -598,8 +698,8 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
 
 /* The day-of sheets: a quarter of the paper each, four to a page. */
 static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
-                        const sp_build_opts *o, sp_build_result *res,
-                        sp_diags *d)
+                        const sp_build_opts *o, stage *st,
+                        sp_build_result *res, sp_diags *d)
 {
     double gap = SP_MM_TO_PT(4);
     double w = (o->paper_w_pt - 2 * o->margin_pt - gap) / 2;
@@ -627,7 +727,7 @@ static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
         set_meta(&doc, pack, "Pocket sheets");
         doc.print_duplex = SP_PRINT_SIMPLEX;
         res->n_pocket_pages = (int)doc.n_sheets;
-        rc = write_doc(&doc, fonts, o, pack->id, "pocket", res, d);
+        rc = write_doc(&doc, fonts, o, st, "pocket", res, d);
     }
     sp_doc_release(&doc);
     return rc;
@@ -693,6 +793,11 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
                     "the pack that includes it");
         return -1;
     }
+    const char *why = sp_build_opts_problem(o);
+    if (why) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "%s", why);
+        return -1;
+    }
     if (sp_glyphs_check(pack, fonts, d) != 0)
         return -1;
     if (o->dry_run || o->strict) {
@@ -700,22 +805,25 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
          * the build before a folder or a file is made */
         sp_build_opts dry = *o;
         dry.dry_run = 1;
+        stage none;
+        memset(&none, 0, sizeof none);
+        none.dirfd = -1;
         size_t warnings = sp_diags_warnings(d), errors = sp_diags_errors(d);
-        int rc = 0;
+        int drc = 0;
         if ((o->outputs & SP_OUT_FLASHCARDS) &&
-            build_flashcards(pack, fonts, &dry, res, d) != 0)
-            rc = -1;
-        if (rc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
-            build_timeline(pack, fonts, &dry, res, d) != 0)
-            rc = -1;
-        if (rc == 0 && (o->outputs & SP_OUT_MOCK) &&
-            build_mock(pack, fonts, &dry, res, d) != 0)
-            rc = -1;
-        if (rc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
-            && build_pocket(pack, fonts, &dry, res, d) != 0)
-            rc = -1;
-        if (o->dry_run || rc != 0 || sp_diags_errors(d) > errors)
-            return rc != 0 || sp_diags_errors(d) > errors ? -1 : 0;
+            build_flashcards(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (drc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
+            build_timeline(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (drc == 0 && (o->outputs & SP_OUT_MOCK) &&
+            build_mock(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (drc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+            && build_pocket(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (o->dry_run || drc != 0 || sp_diags_errors(d) > errors)
+            return drc != 0 || sp_diags_errors(d) > errors ? -1 : 0;
         if (sp_diags_warnings(d) > warnings) {
             strict_stop(o, d);
             return -1;
@@ -724,42 +832,79 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
         memset(res, 0, sizeof *res);
         res->n_questions = n_questions;
     }
-    /* the pack's folder: created if needed, never a link leading
-     * elsewhere, so output goes only under the output folder */
-    char *dir = out_path(o, pack->id, "");
-    struct stat st;
-    if (dir)
-        dir[strlen(dir) - 1] = '\0';
-    int existed = dir && lstat(dir, &st) == 0;
-    int out_existed = stat(o->out_dir, &st) == 0 || existed;
-    if (existed)
-        lstat(dir, &st);
-    if (existed && S_ISLNK(st.st_mode)) {
-        sp_diag_add(d, SP_D_USAGE, dir, 0, 0, "refusing to write through a "
-                    "symbolic link: the pack's output folder must be a real "
-                    "folder inside the output folder");
-        free(dir);
+    /* the pack's folder: opened once, never through a symbolic link, and
+     * every file created, written and renamed relative to it, so output
+     * goes only under the output folder even if the folder is swapped.
+     * A folder made here is removed again if the build fails (when it is
+     * still empty: nothing is left behind). */
+    stage st;
+    memset(&st, 0, sizeof st);
+    struct stat sb;
+    int out_existed = stat(o->out_dir, &sb) == 0;
+    int out_fd = sp_dir_open(o->out_dir, d);
+    int existed = out_fd >= 0 &&
+                  fstatat(out_fd, pack->id, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+    st.dirfd = out_fd < 0 ? -1
+                          : sp_dir_open_sub(out_fd, o->out_dir, pack->id, d);
+    if (st.dirfd < 0) {
+        if (out_fd >= 0)
+            close(out_fd);
+        if (!out_existed)
+            rmdir(o->out_dir);
         return -1;
     }
-    if (!dir || sp_mkdir_p(dir, d) != 0) {
-        free(dir);
-        return -1;
+    size_t dl = strlen(o->out_dir) + strlen(pack->id) + 2;
+    st.dir_path = malloc(dl);
+    int rc = -1;
+    if (!st.dir_path) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        goto out;
     }
-    int rc = 0;
+    snprintf(st.dir_path, dl, "%s/%s", o->out_dir, pack->id);
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
-        build_flashcards(pack, fonts, o, res, d) != 0)
-        rc = -1;
-    if (rc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
-        build_timeline(pack, fonts, o, res, d) != 0)
-        rc = -1;
-    if (rc == 0 && (o->outputs & SP_OUT_MOCK) &&
-        build_mock(pack, fonts, o, res, d) != 0)
-        rc = -1;
-    if (rc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
-        && build_pocket(pack, fonts, o, res, d) != 0)
-        rc = -1;
-    if (rc != 0 && !existed && rmdir(dir) == 0 && !out_existed)
-        rmdir(o->out_dir);  /* only if empty: nothing is left behind */
-    free(dir);
+        build_flashcards(pack, fonts, o, &st, res, d) != 0)
+        goto out;
+    if ((o->outputs & SP_OUT_TIMELINE) &&
+        build_timeline(pack, fonts, o, &st, res, d) != 0)
+        goto out;
+    if ((o->outputs & SP_OUT_MOCK)
+        && build_mock(pack, fonts, o, &st, res, d) != 0)
+        goto out;
+    if ((o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+        && build_pocket(pack, fonts, o, &st, res, d) != 0)
+        goto out;
+    /* every file written.  An old stamp goes first (whatever it is: a
+     * link or a FIFO there is removed, never followed): it must never
+     * describe a mixture of old and new files.  The new one comes last. */
+    if (unlinkat(st.dirfd, SP_STAMP_NAME, 0) != 0 && errno != ENOENT) {
+        sp_diag_add(d, SP_D_IO, st.dir_path, 0, 0, "cannot remove the old "
+                    "%s: %s", SP_STAMP_NAME, strerror(errno));
+        goto out;
+    }
+    if (o->stamp) {
+        size_t len = 0;
+        int failed = 0;
+        char *text = o->stamp(pack, res, o->stamp_ctx, d, &len, &failed);
+        sp_afile *f = text ? stage_open(&st, SP_STAMP_NAME, d) : NULL;
+        int wrc = f ? sp_afile_write(f, text, len) : -1;
+        free(text);
+        if (failed || (text && wrc != 0)) {
+            sp_afile_abort(f);
+            goto out;
+        }
+        if (f && stage_keep(&st, f, NULL, res) != 0)
+            goto out;
+    }
+    rc = sp_afile_commit_all(st.files, st.n);
+    st.n = 0;
+out:
+    for (size_t i = 0; i < st.n; i++)
+        sp_afile_abort(st.files[i]);
+    free(st.dir_path);
+    close(st.dirfd);
+    if (rc != 0 && !existed && unlinkat(out_fd, pack->id, AT_REMOVEDIR) == 0
+        && !out_existed)
+        rmdir(o->out_dir);
+    close(out_fd);
     return rc;
 }

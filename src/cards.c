@@ -497,13 +497,12 @@ static int draw_part(ctx *c, sp_dlist *dl, const sp_lines *l,
 }
 
 /* Sets *out to TEXT, or to a prefix of it with an ellipsis, so that it
- * fits MAX_PT at the small size.  Returns 1 if shortened, 0 if not, -1
+ * fits MAX_PT at SIZE (one line: chrome is never wrapped).  Returns 1 if shortened, 0 if not, -1
  * when out of memory. */
-static int shorten(ctx *c, const char *text, double max_pt, char **buf,
-                   size_t *cap, const char **out)
+static int shorten(ctx *c, const char *text, double size, double max_pt,
+                   char **buf, size_t *cap, const char **out)
 {
     size_t len = strlen(text);
-    double size = c->o.small_pt;
     max_pt -= 0.05;   /* the flow sums widths in float */
     *out = text;
     if (sp_text_width_pt(c->fonts, SP_FACE_REGULAR, size, text, len)
@@ -539,7 +538,8 @@ static int corner_layout(ctx *c, const char *num, const char *id,
                    + sp_text_width_pt(c->fonts, SP_FACE_REGULAR,
                                       c->o.small_pt, sfx, strlen(sfx));
     const char *shown;
-    int r = shorten(c, id, c->iw - fixed, &c->id_buf, &c->cap_id, &shown);
+    int r = shorten(c, id, c->o.small_pt, c->iw - fixed, &c->id_buf,
+                    &c->cap_id, &shown);
     if (r < 0)
         return -1;
     if (r > 0)
@@ -569,8 +569,9 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     const char *meta = concat(&c->meta_buf, &c->cap_meta, round,
                               *round && *diff ? c->sep : "", diff,
                               (const char *)NULL);
-    int short_meta = meta ? shorten(c, meta, c->iw, &c->meta2_buf,
-                                    &c->cap_meta2, &meta) : -1;
+    int short_meta = meta ? shorten(c, meta, c->o.small_pt, c->iw,
+                                    &c->meta2_buf, &c->cap_meta2, &meta)
+                          : -1;
     if (short_meta < 0
         || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
                       SP_ALIGN_LEFT))
@@ -592,6 +593,8 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
         header_geometry(c, 0, &bg);
         double fh = c->body_bottom - (c->y0 + fg.h + HEADER_GAP_PT);
         double bh = c->body_bottom - (c->y0 + bg.h + HEADER_GAP_PT);
+        /* a figure fits a follow-on card whole, with its note */
+        sp_flow_figure_limit(c->back, bh - note_h);
         nf = fit_side(c, c->front, c->front_sizes, c->n_front, fh, note_h,
                       &c->l_front, &c->cuts_front, &c->n_cuts_front,
                       &c->cap_cuts_front, &front_pt);
@@ -762,19 +765,33 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
                         o->card_h_pt * 25.4 / 72, o->padding_pt * 25.4 / 72);
         return -1;
     }
-    if (!(c->front = sp_flow_new(fonts)) || !(c->back = sp_flow_new(fonts))
+    /* the footer: one line, the title shortened if need be */
+    char *fbuf = NULL;
+    size_t fcap = 0;
+    const char *ftitle = o->title;
+    int short_title = shorten(c, o->title, o->footer_pt, c->iw, &fbuf, &fcap,
+                              &ftitle);
+    if (short_title > 0)
+        sp_diag_add(d, SP_D_LAYOUT, pack->meta.loc.file, pack->meta.loc.line,
+                    0, "the pack's title is too long for the card footer "
+                    "and is shortened there");
+    int rc_footer = short_title < 0;
+    if (rc_footer || !(c->front = sp_flow_new(fonts))
+        || !(c->back = sp_flow_new(fonts))
         || !(c->cont = sp_flow_new(fonts))
         || !(c->corner = sp_flow_new(fonts))
         || !(c->meta = sp_flow_new(fonts))
         || !(c->footer = sp_flow_new(fonts))
         || !(c->note = sp_flow_new(fonts))
-        || small_text(c, c->footer, &c->l_footer, o->title, o->footer_pt, 0,
+        || small_text(c, c->footer, &c->l_footer, ftitle, o->footer_pt, 0,
                       SP_ALIGN_LEFT)
         || small_text(c, c->note, &c->l_note, "(continued on the next card)",
                       o->small_pt, SP_STYLE_ITALIC, SP_ALIGN_RIGHT)) {
+        free(fbuf);
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
+    free(fbuf);
     c->rule_y = c->y0 + c->ih - c->l_footer.height_pt - RULE_GAP_PT;
     c->body_bottom = c->rule_y - FOOTER_GAP_PT;
     return 0;

@@ -33,6 +33,7 @@ static const struct {
     {"phase", {"id", "title", "days"}},
     {"task", {"kind", "questions"}},
     {"include", {"href"}},
+    {"figure", {"src", "alt", "width"}},
 };
 
 static const char *const elements[] = {
@@ -40,6 +41,7 @@ static const char *const elements[] = {
     "process", "round", "questions", "question", "cue", "prompt", "answer",
     "followup", "tips", "section", "tip", "timeline", "phase", "task", "p",
     "ul", "ol", "li", "pre", "em", "strong", "code", "values", "value",
+    "figure", "caption",
 };
 
 static int is(const char *a, const char *b)
@@ -211,8 +213,8 @@ static int unexpected(const sp_xproblem *x, char *out, size_t cap)
             return put(out, cap, "`li` must be inside `ul` or `ol`");
         if (is(e, "question"))
             return put(out, cap, "`question` must be inside `questions`");
-        if ((is(e, "p") || is(e, "ul") || is(e, "ol") || is(e, "pre")) &&
-            inline_holder(p))
+        if ((is(e, "p") || is(e, "ul") || is(e, "ol") || is(e, "pre") ||
+             is(e, "figure")) && inline_holder(p))
             return put(out, cap, "`%s` is a block and cannot stand inside "
                        "`%s` (blocks go in `answer`, `summary` and "
                        "`round`)", e, p);
@@ -262,7 +264,7 @@ static int missing_child(const sp_xproblem *x, char *out, size_t cap)
 
 static const char *range_of(const char *attr)
 {
-    return is(attr, "days") ? "1-365" : NULL;
+    return is(attr, "days") ? "1-365" : is(attr, "width") ? "1-100" : NULL;
 }
 
 int sp_explain(const sp_xproblem *x, char *out, size_t cap)

@@ -1,14 +1,17 @@
 /* main.c - the command line: parses options, calls the stages in order,
  * prints the diagnostics they collected and chooses the exit status:
  * 0 success, 1 invalid input, 2 usage error, 3 system error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
+#include "booklet.h"
 #include "build.h"
 #include "calibrate.h"
 #include "diag.h"
@@ -246,6 +249,18 @@ static int length_option(const char *usage, const char *arg, double max_mm,
     return bad_value(usage, arg, "%s; give 0-%g mm", why, max_mm);
 }
 
+/* The same for --creep: a length of at most 100 mm here, and the
+ * booklet's own check (sp_build_opts_problem) says why more than its
+ * gutter cannot be. */
+static int creep_option(const char *usage, const char *arg, double *pt)
+{
+    const char *why;
+    if (sp_parse_length_max(arg, 100, pt, &why) == 0)
+        return 1;
+    return bad_value(usage, arg, "%s; give 0-%g mm", why,
+                     SP_BOOKLET_GUTTER_MM);
+}
+
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
  * (message printed). */
 static int build_option(common_opts *co, int c, const char *arg,
@@ -289,7 +304,7 @@ static int build_option(common_opts *co, int c, const char *arg,
     case OPT_GAP:
         return length_option(usage, arg, 50, &o->gap_pt);
     case OPT_CREEP:
-        return length_option(usage, arg, 10, &o->creep_pt);
+        return creep_option(usage, arg, &o->creep_pt);
     case OPT_DUPLEX:
         if ((k = choice(usage, arg, duplex)) < 0)
             return -1;
@@ -482,6 +497,15 @@ static int parse_common(int argc, char **argv, common_opts *co,
             fputs(usage, stdout);
             return -2;
         }
+        const char *cl = optind < argc ? argv[optind] : NULL;
+        if (c == '?' && optopt > 0 && optopt != ':' && cl && cl[0] == '-'
+            && cl[1] != '-' && strlen(cl) > 2 && strchr(cl + 1, optopt)) {
+            /* inside a group of short options: '-dash.xml' */
+            usage_error(usage, "unknown option '-%c' in '%s' (to name a "
+                        "file that starts with '-', write ./%s or put -- "
+                        "before it)", optopt, cl, cl);
+            return -1;
+        }
         if (c == ':') {
             if (optopt > 0 && optopt < 256 && argv[optind - 1][1] != '-')
                 usage_error(usage, "option '-%c' needs a value", optopt);
@@ -531,6 +555,11 @@ static int parse_common(int argc, char **argv, common_opts *co,
     }
     if (co->printer && apply_profile(co, usage) != 0)
         return -1;
+    const char *why = sp_build_opts_problem(&co->build);
+    if (why) {
+        usage_error(usage, "%s", why);
+        return -1;
+    }
     return optind;
 }
 
@@ -616,18 +645,19 @@ static int cmd_plan(int argc, char **argv)
         sp_schedule *sched = sp_schedule_new(
             pack, co.build.has_interview_date ? &date : NULL);
         char *text = sched ? sp_plan_text(pack, sched) : NULL;
-        if (text)
-            fputs(text, stdout);
-        else
+        errno = 0;
+        if (!text)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
+            sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot write the plan to "
+                        "standard output: %s",
+                        strerror(errno ? errno : EIO));
         free(text);
         sp_schedule_free(sched);
     }
     sp_pack_free(pack);
     int status = finish(d, 0);
     sp_diags_free(d);
-    if (fflush(stdout) != 0 && status == EXIT_OK)
-        status = EXIT_SYSTEM;
     return status;
 }
 
@@ -665,8 +695,12 @@ static void print_profile_lines(const sp_calibrate_opts *cal,
             "into %s and build with --printer %s\n", path,
             file ? file : "~/.config/studypack/printers.conf",
             cal->printer ? cal->printer : "my-printer");
+    /* not into the PDF when the PDF itself went to standard output */
+    struct stat so, po;
+    int same = fstat(1, &so) == 0 && stat(path, &po) == 0
+               && so.st_dev == po.st_dev && so.st_ino == po.st_ino;
     if (lines)
-        fputs(lines, stdout);
+        fputs(lines, same ? stderr : stdout);
     free(lines);
     free(file);
 }
@@ -732,7 +766,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         else if (sp_calibrate_build(&doc, fonts, &cal) != 0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        else if (!slash || sp_mkdir_p(dir, d) == 0) {
+        else if (!slash || slash == dir || sp_mkdir_p(dir, d) == 0) {
             size_t len;
             if (sp_pdf_write(&doc, fonts, path, &len, d) == 0)
                 print_profile_lines(&cal, path);
@@ -778,13 +812,41 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     int status = EXIT_OK;
-    for (int i = first; fonts && i < argc; i++) {
+    /* two sources with one id would overwrite each other: like batch,
+     * neither is built (ids peeked from regular files; a pipe is read
+     * once, so its id is checked when it is loaded) */
+    size_t nf = (size_t)(argc - first);
+    char **ids = calloc(nf, sizeof *ids);
+    unsigned char *dup = calloc(nf, 1);
+    if (!ids || !dup)
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; fonts && ids && dup && i < nf; i++) {
+        struct stat st;
+        int bank;
+        if (stat(argv[first + (int)i], &st) == 0 && S_ISREG(st.st_mode))
+            ids[i] = sp_load_peek_root(argv[first + (int)i], &bank);
+    }
+    if (fonts && ids && dup
+        && sp_report_duplicate_ids(argv + first, ids, nf, dup, d) < 0)
+        fonts = (sp_fonts_free(fonts), NULL);
+    for (int i = first; fonts && ids && dup && i < argc; i++) {
         sp_diags *pd = new_diags();
         if (!pd) {
             status = EXIT_SYSTEM;
             break;
         }
-        sp_pack *pack = sp_load_file(argv[i], pd);
+        sp_pack *pack = dup[i - first] ? NULL : sp_load_file(argv[i], pd);
+        for (int k = first; pack && k < i; k++)
+            if (ids[k - first] && strcmp(ids[k - first], pack->id) == 0) {
+                sp_diag_add(pd, SP_D_DUPLICATE, argv[i], 0, 0, "pack id "
+                            "'%s' is also the id of %s, given before it; "
+                            "this one is not built: give each pack its own "
+                            "id", pack->id, argv[k]);
+                sp_pack_free(pack);
+                pack = NULL;
+            }
+        if (pack && !ids[i - first])
+            ids[i - first] = strdup(pack->id);
         sp_build_result r;
         if (pack && !(co.strict && sp_diags_warnings(pd)))
             sp_build_pack(pack, fonts, &co.build, &r, pd);
@@ -792,6 +854,10 @@ static int cmd_build(int argc, char **argv, const char *argv0)
         sp_diags_move(d, pd);
         sp_diags_free(pd);
     }
+    for (size_t i = 0; ids && i < nf; i++)
+        free(ids[i]);
+    free(ids);
+    free(dup);
     status = finish(d, co.strict);
     if (!fonts && status == EXIT_OK)
         status = EXIT_SYSTEM;
@@ -891,7 +957,37 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     return status;
 }
 
+/* Every output stream is checked: output lost (a full disk, a closed
+ * pipe, /dev/full) is a system error, never exit 0.  STATUS is kept if it
+ * already says worse. */
+static int close_streams(int status)
+{
+    int err = 0, reported = ferror(stdout);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        err = errno ? errno : EIO;
+    errno = 0;
+    if (fclose(stdout) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (err && !(reported && status == EXIT_SYSTEM)) {
+        fprintf(stderr, "studypack: error: cannot write to standard "
+                "output: %s\n", strerror(err));
+        if (status == EXIT_OK || status == EXIT_INVALID)
+            status = EXIT_SYSTEM;
+    }
+    if ((ferror(stderr) || fflush(stderr) != 0) && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    return status;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return close_streams(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_main, stderr);

@@ -276,7 +276,7 @@ typedef enum { IT_POINT, IT_CODE, IT_FOLLOWUP } item_kind;
 typedef struct {
     item_kind kind;
     const sp_text *text;     /* POINT (paragraph, list item), FOLLOWUP */
-    const sp_block *code;    /* CODE */
+    const sp_block *code;    /* CODE: a code block or a figure */
 } item;
 
 /* Lays item IT out at base size SIZE into c->l (width: the box minus the
@@ -288,7 +288,7 @@ static int lay_item(mk *c, const item *it, double size)
     sp_para_opts o = popts(0, 0, SP_ALIGN_LEFT);
     int rc;
     if (it->kind == IT_CODE) {
-        o.scale = CODE_SCALE;
+        o.scale = it->code->kind == SP_BLOCK_PRE ? CODE_SCALE : 0;
         sp_blocks b = {(sp_block *)it->code, 1};
         rc = sp_flow_blocks(c->f, &b, &o);
     } else if (it->kind == IT_FOLLOWUP) {
@@ -326,6 +326,7 @@ static item *question_items(const sp_question *q, size_t *n_out,
                 v[k++] = (item){IT_POINT, &b->items[j], NULL};
             break;
         case SP_BLOCK_PRE:
+        case SP_BLOCK_FIGURE:     /* drawn as they are, no tick box */
             v[k++] = (item){IT_CODE, NULL, b};
             break;
         default:
@@ -860,6 +861,9 @@ long sp_mock_build(const sp_pack *pack, const sp_schedule *sched,
              pack->meta.title);
     sp_lines_init(&c.l);
     c.f = sp_flow_new(fonts);
+    /* a figure fits a page whole (taller items go line by line) */
+    if (c.f)
+        sp_flow_figure_limit(c.f, c.bottom - c.top - 60);
     size_t n = 0;
     session *ss = c.f ? make_sessions(&c, &n) : NULL;
     long rc = -1;

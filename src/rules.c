@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "figure.h"
 #include "load.h"
 
 typedef struct {
@@ -238,6 +239,20 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
             }
         }
     }
+    /* every day a rest day: the schedule then introduces the cards on
+     * rest days after all (schedule.h), which deserves a word */
+    int only_rest = total_days > 0 && pack->n_questions > 0;
+    for (size_t p = 0; p < pack->n_phases && only_rest; p++) {
+        const sp_phase *ph = &pack->phases[p];
+        only_rest = ph->days <= 0 || ph->n_tasks > 0;
+        for (size_t t = 0; t < ph->n_tasks && only_rest; t++)
+            only_rest = ph->tasks[t].kind == SP_TASK_REST;
+    }
+    if (only_rest)
+        sp_diag_add(d, SP_D_WARNING, pack->phases[0].loc.file,
+                    pack->phases[0].loc.line, 0, "every day of the timeline "
+                    "is a rest day: the cards are introduced on rest days "
+                    "anyway (give a phase a study task)");
     if (total_days > SP_MAX_TOTAL_DAYS) {
         sp_diag_add(d, SP_D_LIMIT, pack->file,
                     pack->n_phases ? pack->phases[0].loc.line : 0,
@@ -246,6 +261,7 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                     SP_MAX_TOTAL_DAYS);
         errors++;
     }
+    errors += sp_figures_check(pack, d);
 out:
     free(qe);
     free(re);

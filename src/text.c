@@ -133,6 +133,8 @@ typedef struct {
 } tok;
 
 typedef struct {
+    const sp_figure *figure;   /* a figure paragraph (no tokens) */
+    uint8_t caption;           /* the caption of the figure before it */
     size_t first, n;           /* tokens */
     double scale, size_pt;     /* size rule: fixed size_pt, else base*scale */
     double leading, gap;       /* gap above, in multiples of the size */
@@ -146,6 +148,7 @@ typedef struct {
 } para;
 
 struct sp_flow {
+    double figure_max_h;         /* sp_flow_figure_limit; 0: none */
     const sp_fonts *fonts;
     char *buf;
     size_t n_buf, cap_buf;
@@ -554,6 +557,37 @@ int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
     return add_list(f, items, n_items, numbered, o, o->gap_before);
 }
 
+void sp_flow_figure_limit(sp_flow *f, double max_h_pt)
+{
+    f->figure_max_h = max_h_pt > 0 ? max_h_pt : 0;
+}
+
+/* A figure paragraph and, if it has one, its caption paragraph. */
+static int add_figure(sp_flow *f, const sp_figure *fig, const sp_para_opts *o,
+                      double gap)
+{
+    para *p = new_para(f, o, gap);
+    if (!p)
+        return -1;
+    p->figure = fig;
+    p->align = SP_ALIGN_CENTER;
+    p->keep_next = fig->caption.n_spans > 0;
+    end_para(f, p);
+    if (fig->caption.n_spans == 0)
+        return 0;
+    sp_para_opts co = *o;
+    co.align = SP_ALIGN_CENTER;
+    co.style |= SP_STYLE_ITALIC;
+    if (!(p = new_para(f, &co, 0.3)))
+        return -1;
+    size_t pi = f->n_paras - 1;
+    p->caption = 1;
+    if (add_text(f, &fig->caption, co.style))
+        return -1;
+    end_para(f, &f->paras[pi]);
+    return 0;
+}
+
 int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
 {
     for (size_t i = 0; i < b->n_blocks; i++) {
@@ -587,6 +621,10 @@ int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
             end_para(f, &f->paras[pi]);
             break;
         }
+        case SP_BLOCK_FIGURE:
+            if (bl->figure && add_figure(f, bl->figure, o, gap))
+                return -1;
+            break;
         default:
             assert(!"unknown block kind");
         }
@@ -774,6 +812,8 @@ static int finish_line(brk *b)
                       : 0;
     ln->first_run = b->first_run;
     ln->n_runs = nr;
+    ln->figure = NULL;
+    ln->fig_x_pt = ln->fig_w_pt = 0;
     ln->split = o->n_lines == 0 ? SP_SPLIT_BLOCK : b->split_next;
     o->n_lines++;
     b->cursor = ln->bottom_pt;
@@ -943,6 +983,80 @@ static int break_para(brk *b)
     return finish_line(b);
 }
 
+/* The figure paragraph's one line: the figure's share of the width,
+ * its aspect ratio, at most the flow's figure limit tall, centred. */
+static int break_figure(brk *b)
+{
+    const para *p = b->p;
+    const sp_figure *fig = p->figure;
+    sp_lines *o = b->out;
+    if (grow((void **)&o->lines, &o->cap_lines, o->n_lines, 1,
+             sizeof(sp_line)))
+        return -1;
+    double size = p->size_pt > 0 ? p->size_pt : o->base_pt * p->scale;
+    double pct = fig->width_pct > 0 && fig->width_pct <= 100
+                     ? fig->width_pct : 100;
+    double w = o->width_pt * pct / 100.0;
+    double aspect = fig->width_px > 0 && fig->height_px > 0
+                        ? (double)fig->height_px / fig->width_px : 0.75;
+    double h = w * aspect;
+    double max = b->f->figure_max_h;
+    if (max > 0 && h > max) {
+        h = max;
+        w = h / aspect;
+    }
+    sp_line *ln = &o->lines[o->n_lines];
+    memset(ln, 0, sizeof *ln);
+    double top = b->cursor;
+    if (o->n_lines > 0)
+        top += p->gap * size;
+    ln->top_pt = top;
+    ln->bottom_pt = ln->baseline_pt = top + h;
+    ln->first_run = o->n_runs;
+    ln->split = o->n_lines == 0 ? SP_SPLIT_BLOCK : b->split_next;
+    ln->figure = fig;
+    ln->fig_w_pt = w;
+    ln->fig_x_pt = (o->width_pt - w) / 2;
+    ln->width_pt = ln->fig_x_pt + w;
+    o->n_lines++;
+    b->cursor = ln->bottom_pt;
+    b->split_next = SP_SPLIT_LINE;
+    return 0;
+}
+
+/* After a caption is broken: if the figure line FIG and its caption are
+ * taller than the figure limit, the figure shrinks (to no less than a
+ * quarter of the limit) and the caption moves up. */
+static void fit_caption(brk *b, size_t fig)
+{
+    sp_lines *o = b->out;
+    double max = b->f->figure_max_h;
+    if (max <= 0 || fig >= o->n_lines)
+        return;
+    sp_line *fl = &o->lines[fig];
+    double fh = fl->bottom_pt - fl->top_pt;
+    double total = o->lines[o->n_lines - 1].bottom_pt - fl->top_pt;
+    if (total <= max || fh <= 0)
+        return;
+    double delta = total - max;
+    if (fh - delta < max / 4)
+        delta = fh - max / 4;
+    if (delta <= 0)
+        return;
+    double k = (fh - delta) / fh;
+    fl->fig_w_pt *= k;
+    fl->fig_x_pt = (o->width_pt - fl->fig_w_pt) / 2;
+    fl->width_pt = fl->fig_x_pt + fl->fig_w_pt;
+    fl->bottom_pt -= delta;
+    fl->baseline_pt -= delta;
+    for (size_t i = fig + 1; i < o->n_lines; i++) {
+        o->lines[i].top_pt -= delta;
+        o->lines[i].baseline_pt -= delta;
+        o->lines[i].bottom_pt -= delta;
+    }
+    b->cursor -= delta;
+}
+
 int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
                   sp_lines *out)
 {
@@ -956,11 +1070,18 @@ int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
     b.f = f;
     b.out = out;
     b.split_next = SP_SPLIT_BLOCK;
+    size_t fig_line = (size_t)-1;   /* the last figure's line */
     for (size_t i = 0; i < f->n_paras; i++) {
         b.p = &f->paras[i];
         if (i > 0)
             b.split_next = f->paras[i - 1].keep_next ? SP_SPLIT_NEVER
                                                      : SP_SPLIT_BLOCK;
+        if (b.p->figure) {
+            fig_line = out->n_lines;
+            if (break_figure(&b))
+                return -1;
+            continue;
+        }
         size_t before = out->n_lines;
         if (break_para(&b))
             return -1;
@@ -968,6 +1089,8 @@ int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
         if (b.p->pre && out->n_lines - before <= PRE_KEEP_LINES)
             for (size_t k = before + 1; k < out->n_lines; k++)
                 out->lines[k].split = SP_SPLIT_NEVER;
+        if (b.p->caption && i > 0 && f->paras[i - 1].figure)
+            fit_caption(&b, fig_line);
     }
     out->height_pt = out->n_lines ? out->lines[out->n_lines - 1].bottom_pt
                                   : 0;
@@ -1018,6 +1141,15 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
     double dy = y_pt - l->lines[first].top_pt;
     for (size_t i = first; i < end; i++) {
         const sp_line *ln = &l->lines[i];
+        if (ln->figure) {
+            const sp_figure *fg = ln->figure;
+            if (sp_dl_image(dl, fg->path, fg->alt, fg->width_px,
+                            fg->height_px, x_pt + ln->fig_x_pt,
+                            dy + ln->top_pt, ln->fig_w_pt,
+                            ln->bottom_pt - ln->top_pt))
+                return -1;
+            continue;
+        }
         for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
             const sp_run *run = &l->runs[r];
             if (sp_dl_text(dl, run->face, run->size_pt, x_pt + run->x_pt,

@@ -954,6 +954,46 @@ static int teardown_all(void **state)
     return 0;
 }
 
+/* A 5.4 KB title: the footer stays one line inside the card (shortened
+ * with an ellipsis, a warning once), never wrapped over the card. */
+static void long_title(void **state)
+{
+    (void)state;
+    char *title = palloc(5500);
+    while (strlen(title) < 5400)
+        strcat(title, "Very Long Title ");
+    sp_pack *p = new_pack(2);
+    p->meta.title = title;
+    add_q(p, "one", NULL, "First?");
+    add_q(p, "two", NULL, "Second?");
+    sp_card_opts o = card(85, 55);
+    sp_doc doc;
+    sp_diags *d = sp_diags_new();
+    long n = build(p, &o, &doc, d);
+    assert_int_equal(n, 2);
+    check_inside(&doc, PAD);
+    for (size_t pg = 0; pg < doc.n_pages; pg++) {
+        size_t pieces = 0;
+        const sp_dl_item *foot = NULL;
+        for (size_t i = 0; i < doc.pages[pg].n_items; i++) {
+            const sp_dl_item *it = &doc.pages[pg].items[i];
+            if (it->kind == SP_DL_TEXT && strncmp(it->text, "Very", 4) == 0) {
+                pieces++;
+                foot = it;
+            }
+        }
+        assert_int_equal(pieces, 1);
+        assert_memory_equal(foot->text + foot->text_len - 3, "\xe2\x80\xa6",
+                            3);
+    }
+    assert_int_equal(sp_diags_count(d), 1);
+    assert_int_equal(sp_diags_warnings(d), 1);
+    assert_non_null(strstr(sp_diags_at(d, 0)->message,
+                           "title is too long for the card footer"));
+    sp_doc_release(&doc);
+    sp_diags_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -967,6 +1007,7 @@ int main(void)
         cmocka_unit_test_teardown(too_small, teardown),
         cmocka_unit_test_teardown(golden, teardown),
         cmocka_unit_test_teardown(hostile, teardown),
+        cmocka_unit_test_teardown(long_title, teardown),
         cmocka_unit_test_teardown(dump_format, teardown),
         cmocka_unit_test_teardown(bench, teardown),
     };
