@@ -657,12 +657,14 @@ static void progress(const sp_batch_opts *o, size_t done, size_t total,
         fprintf(o->progress, "\r\033[K[");
         for (int i = 0; i < width; i++)
             fputc(i < filled ? '#' : '.', o->progress);
-        fprintf(o->progress, "] %zu/%zu %s", done, total,
-                j ? (j->id ? j->id : j->path) : "");
+        fprintf(o->progress, "] %zu/%zu ", done, total);
+        sp_diag_fputs(j ? (j->id ? j->id : j->path) : "", o->progress);
         if (done == total)
             fputc('\n', o->progress);
     } else if (j) {
-        fprintf(o->progress, "%s %s\n", what, j->id ? j->id : j->path);
+        fprintf(o->progress, "%s ", what);     /* names escaped */
+        sp_diag_fputs(j->id ? j->id : j->path, o->progress);
+        fputc('\n', o->progress);
     }
     fflush(o->progress);
 }
