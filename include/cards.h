@@ -17,7 +17,8 @@
  * even (between paragraphs or list items where it can, never leaving a
  * part of one or two lines when the answer has more, never inside a code
  * block of up to ten lines), at the largest size at which that many parts
- * still suffice.  Their fronts say which question they continue, every
+ * still suffice (an answer of more than eight cards is split greedily at
+ * back_min_pt).  Their fronts say which question they continue, every
  * corner shows "#N id K/M", and an SP_D_LAYOUT warning names the
  * question's file and line, the card count and the size chosen.  A figure
  * in the answer is one unsplittable line no taller than a back's body

@@ -33,6 +33,7 @@
  * part of one or two lines is avoided whenever the answer has more. */
 #define LINE_CUT_COST 0.3
 #define SHORT_PART_LINES 2
+#define MAX_EVEN_PARTS 8       /* longer answers are split greedily */
 
 typedef struct {
     int side_by_side;          /* round line and corner on one line */
@@ -434,6 +435,10 @@ static long fit_side(ctx *c, sp_flow *flow, const double *sizes, size_t n,
     if (split_parts(l, h, h - note_h, cuts, n_cuts, cap))
         return -1;
     size_t parts = *n_cuts;
+    /* an answer of many cards is split greedily: evening out dozens of
+     * parts buys nothing and costs a quadratic search */
+    if (parts > MAX_EVEN_PARTS)
+        return (long)parts;
     /* the fewest even parts at the smallest size, cut between paragraphs
      * or list items if that can be done, else anywhere allowed (a code
      * block or a heading kept with its text may need one more part than
