@@ -36,6 +36,8 @@ typedef struct {
     const char *expected;   /* libxml2's list, or NULL */
     char (*before)[32];     /* PARENT's children before ELEM */
     size_t n_before;
+    char (*all)[32];        /* all of PARENT's children (or NULL) */
+    size_t n_all;
 } sp_xproblem;
 
 /* Writes the message for X into OUT (CAP bytes).  Returns 1, 0 when

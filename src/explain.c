@@ -204,6 +204,13 @@ static int unexpected(const sp_xproblem *x, char *out, size_t cap)
             if (k >= 0 && k < ie && k > best)
                 best = k;
         }
+        int present = 0;
+        for (size_t i = 0; best >= 0 && i < x->n_all; i++)
+            present |= is(x->all[i], sequences[s].seq[best]);
+        if (best >= 0 && x->all && !present &&
+            sequences[s].rep[best] != '?' && sequences[s].rep[best] != '*')
+            return put(out, cap, "`%s` is missing `%s` (before `%s`)", p,
+                       sequences[s].seq[best], e);
         if (best >= 0)
             return put(out, cap, "`%s` must come after `%s`", e,
                        sequences[s].seq[best]);

@@ -131,9 +131,10 @@ static int schema_error(load_state *st, xmlErrorPtr e, char *msg, size_t cap,
         if (at >= 0 || tag >= 0)
             sp_srcpos_at(&st->pos, (size_t)(at >= 0 ? at : tag), line, col);
     }
-    char before[16][32];
+    char before[16][32], all[16][32];
     sp_xproblem x = {SP_X_UNEXPECTED, elem, has_attr ? attr : NULL,
-                     parent[0] ? parent : NULL, e->str1, NULL, before, 0};
+                     parent[0] ? parent : NULL, e->str1, NULL, before, 0,
+                     NULL, 0};
     switch (e->code) {
     case XML_SCHEMAV_CVC_PATTERN_VALID: x.kind = SP_X_PATTERN; break;
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2: x.kind = SP_X_LIST; break;
@@ -158,9 +159,13 @@ static int schema_error(load_state *st, xmlErrorPtr e, char *msg, size_t cap,
             x.kind = SP_X_MISSING_CHILD;
         } else if (strstr(msg, "This element is not expected")) {
             x.kind = SP_X_UNEXPECTED;
-            if (par >= 0 && tag >= 0)
+            if (par >= 0 && tag >= 0) {
                 x.n_before = sp_srcpos_children(&st->pos, (size_t)par,
                                                 (size_t)tag, before, 16);
+                x.n_all = sp_srcpos_children(&st->pos, (size_t)par,
+                                             st->pos.len, all, 16);
+                x.all = all;
+            }
         } else if (strstr(msg, "Character content other than whitespace")) {
             x.kind = SP_X_TEXT;
         } else {

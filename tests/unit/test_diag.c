@@ -104,27 +104,27 @@ static void words(void **state)
 
     char before[2][32] = {"prompt"};
     sp_xproblem x = {SP_X_UNEXPECTED, "followup", NULL, "question", NULL,
-                     "answer )", before, 1};
+                     "answer )", before, 1, NULL, 0};
     assert_int_equal(sp_explain(&x, out, sizeof out), 1);
     assert_string_equal(out, "`followup` must come after `answer`");
 
     sp_xproblem e = {SP_X_ENUM, "question", "difficulty", NULL, "meduim",
-                     "'easy', 'medium', 'hard'", NULL, 0};
+                     "'easy', 'medium', 'hard'", NULL, 0, NULL, 0};
     assert_int_equal(sp_explain(&e, out, sizeof out), 1);
     assert_string_equal(out, "difficulty 'meduim' is not one of easy, "
                              "medium, hard; did you mean 'medium'?");
 
     sp_xproblem l = {SP_X_LIST, "question", "topics", NULL,
-                     "payments, ledgers", NULL, NULL, 0};
+                     "payments, ledgers", NULL, NULL, 0, NULL, 0};
     assert_int_equal(sp_explain(&l, out, sizeof out), 1);
     assert_non_null(strstr(out, "like `payments ledgers`"));
     /* the item errors of a list are covered by the list's message */
     sp_xproblem it = {SP_X_PATTERN, "question", "topics", NULL, "payments,",
-                      NULL, NULL, 0};
+                      NULL, NULL, 0, NULL, 0};
     assert_int_equal(sp_explain(&it, out, sizeof out), -1);
 
     sp_xproblem u = {SP_X_UNEXPECTED, "promt", NULL, "question", NULL,
-                     "cue, prompt )", before, 0};
+                     "cue, prompt )", before, 0, NULL, 0};
     assert_int_equal(sp_explain(&u, out, sizeof out), 1);
     assert_string_equal(out, "unknown element `promt`; did you mean `prompt`?");
 }
