@@ -98,14 +98,15 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "                          (default: all)\n"                          \
     "      --paper NAME        a4 (default), letter, a3, legal\n"            \
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
-    "                          or WxH in mm or in, e.g. 90x60mm\n"          \
-    "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "                          or WxH in mm, cm, in or pt, e.g. 90x60mm\n"  \
+    "      --margin LEN        printer-safe margin, 0-50 mm (default: 5mm);\n"\
+    "                          lengths: mm (default), cm, in or pt\n"      \
     "      --min-size PT       smallest answer text on a card, 6-14\n"    \
     "                          (default: 8); longer answers continue on\n" \
     "                          follow-on cards\n"                          \
     "      --line-breaking M   total-fit (default: even lines) or\n"      \
     "                          first-fit (faster) for card text\n"       \
-    "      --gap LEN           gap between cards (default: 4mm)\n"           \
+    "      --gap LEN           gap between cards, 0-50 mm (default: 4mm)\n"  \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
     "      --back-scale X,Y    scale the backs by X,Y percent about the\n" \
@@ -141,7 +142,8 @@ static const char usage_batch[] =
     "fonts and options have not changed, and writes OUT/index.json.\n"
     "Files whose root is <questions> are banks, not packs.\n"
     "\n"
-    "  -j, --jobs N            workers (default: the number of processors)\n"
+    "  -j, --jobs N            workers, 1-256 (default: the number of\n"
+    "                          processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
     BUILD_OPTIONS_HELP
