@@ -2,12 +2,13 @@
  *
  * sp_build_pack turns a loaded pack into OUT/<pack-id>/flashcards.pdf,
  * timeline.pdf, timeline-booklet.pdf, mock-interview.pdf and pocket.pdf
- * (or .dump text files for golden tests).  The pack's folder is opened once (never through a symbolic
- * link) and every file is first written to a temporary file in it; only
- * when all of them are written are they renamed into place, the stamp (if
- * any) last, after any old stamp was removed.  So a failed build leaves
- * the previous output untouched, and a crash between two renames leaves
- * some files new, some old and no stamp (a batch then rebuilds the pack).
+ * (or .dump text files for golden tests).  The pack's folder is opened
+ * once (never through a symbolic link) and every file is first written to
+ * a temporary file in it; only when all of them are written are they
+ * renamed into place, the stamp (if any) last, after any old stamp was
+ * removed.  So a failed build leaves the previous output untouched, and a
+ * crash between two renames leaves some files new, some old and no stamp
+ * (a batch then rebuilds the pack).
  * Who may include: main, batch, tests, the fuzzer.
  */
 #ifndef SP_BUILD_H

@@ -368,19 +368,9 @@ static int is_output_name(const char *name, size_t len)
     return 0;
 }
 
-/* Up to date: a well-formed stamp names this source (as its first input)
- * and these options, every input still hashes the same, and every output
- * it lists is a regular file in the pack's folder.  On success *TEXT gets
- * the stamp (the caller frees it). */
-static int up_to_date(int out_fd, const char *id, const char *source,
-                      const char *key, char **text_out)
+int sp_batch_stamp_ok(const char *text, int dfd, const char *source,
+                      const char *key)
 {
-    *text_out = NULL;
-    int dfd = openat(out_fd, id,
-                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dfd < 0)
-        return 0;
-    char *text = read_small(dfd, SP_STAMP_NAME, MAX_STAMP_BYTES);
     size_t len;
     const char *v;
     int ok = text && strncmp(text, "studypack-stamp 2\n", 18) == 0
@@ -423,8 +413,23 @@ static int up_to_date(int out_fd, const char *id, const char *source,
         }
         p = e + 1;
     }
+    return ok && n_inputs > 0 && n_outputs > 0;
+}
+
+/* Up to date: the pack's folder (never a link) holds a stamp that
+ * sp_batch_stamp_ok accepts.  On success *TEXT gets the stamp (the caller
+ * frees it). */
+static int up_to_date(int out_fd, const char *id, const char *source,
+                      const char *key, char **text_out)
+{
+    *text_out = NULL;
+    int dfd = openat(out_fd, id,
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return 0;
+    char *text = read_small(dfd, SP_STAMP_NAME, MAX_STAMP_BYTES);
+    int ok = sp_batch_stamp_ok(text, dfd, source, key);
     close(dfd);
-    ok = ok && n_inputs > 0 && n_outputs > 0;
     if (ok)
         *text_out = text;
     else

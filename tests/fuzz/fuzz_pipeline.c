@@ -7,13 +7,17 @@
  * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
  * image reader instead (both modes: check only, and decode to keep), as a
  * figure's file would.  The mock-interview kit and the pocket sheets are
- * laid out and dumped too. */
+ * laid out and dumped too.  Other inputs are also checked as a batch
+ * stamp. */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
 #include "booklet.h"
 #include "build.h"
 #include "cards.h"
@@ -52,6 +56,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 SP_IMAGE_OK)
                 sp_image_release(&img);
         return 0;
+    }
+    /* the same bytes as a stamp (batch's one parser of its own files),
+     * checked against the folder tests/good */
+    char *stamp = malloc(size + 1);
+    if (stamp) {
+        memcpy(stamp, data, size);
+        stamp[size] = '\0';
+        int dfd = open("tests/good", O_RDONLY | O_DIRECTORY);
+        sp_batch_stamp_ok(stamp, dfd, "tests/good/nested-include.xml", "k");
+        if (dfd >= 0)
+            close(dfd);
+        free(stamp);
     }
     sp_diags *d = sp_diags_new();
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
