@@ -1294,9 +1294,17 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
             first = 0;
             const xmlChar *enc = xmlTextReaderConstEncoding(r);
             if (enc && xmlStrcasecmp(enc, (const xmlChar *)"UTF-8") != 0) {
-                sp_diag_add(parse_class(st), SP_D_XML, st->cur, 1, 0,
+                /* at the declaration's encoding="...", near the start */
+                int line = 1, col = 0;
+                for (size_t k = 0; k + 8 <= len && k < 200; k++)
+                    if (memcmp(data + k, "encoding", 8) == 0) {
+                        sp_srcpos_at(&st->pos, k, &line, &col);
+                        break;
+                    }
+                sp_diag_add(parse_class(st), SP_D_XML, st->cur, line, col,
                             "the file declares encoding '%s'; sources must "
-                            "be UTF-8", (const char *)enc);
+                            "be UTF-8: save it as UTF-8 and write "
+                            "encoding=\"UTF-8\"", (const char *)enc);
                 break;
             }
         }
