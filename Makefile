@@ -19,7 +19,8 @@ MANDIR    := $(PREFIX)/share/man/man1
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2 libdeflate
+PKGS      := libxml-2.0 freetype2 libdeflate harfbuzz harfbuzz-subset fribidi \
+             libunibreak fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -36,13 +37,16 @@ DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev libjpeg-dev xxd \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
   valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
-  python3-reportlab libdeflate-dev
+  python3-reportlab libdeflate-dev \
+  libharfbuzz-dev libfribidi-dev libunibreak-dev libfontconfig-dev \
+  fontconfig fonts-noto-cjk fonts-noto-core fonts-symbola \
+  fonts-urw-base35
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
              fonts/DejaVuSans-Oblique.ttf fonts/DejaVuSansMono.ttf
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -64,7 +68,8 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/font/*.h) | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The schema is embedded so the installed program works from any folder.

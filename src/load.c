@@ -999,6 +999,8 @@ static void build_timeline(builder *b, xmlNodePtr n)
                                            &task->n_questions);
             task->loc.file = p->file;
             sp_ld_node_pos(b->st, t, &task->loc.line, &task->loc.col);
+            const char *tdays = attr(b, t, "days");
+            task->days = tdays ? atoi(tdays) : 0;
         }
     }
 }

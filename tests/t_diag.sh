@@ -48,7 +48,7 @@ $SP validate tests/build/long-answer.xml 2>"$TMP/err"
 expect_eq "validate: card overflow is a warning" "0:tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 8pt; continued on 4 cards at 8.5pt" "$?:$(cat "$TMP/err")"
 $SP validate --card 90x60mm tests/build/long-answer.xml 2>"$TMP/err"
 expect_eq "validate takes build's layout options" "tests/build/long-answer.xml:10:5: warning: question 'huge' does not fit on one card at 8pt; continued on 8 cards at 8pt" "$(cat "$TMP/err")"
-$SP validate tests/build/glyph.xml 2>"$TMP/err"
+$SP validate --no-system-fonts tests/build/glyph.xml 2>"$TMP/err"
 expect_eq "validate: font coverage" "1:3" "$?:$(grep -c 'cannot be drawn' "$TMP/err")"
 $SP validate --fonts tests/build/cjk-fonts tests/build/cjk.xml 2>"$TMP/err"
 expect_eq "validate takes build's font options" "0:" "$?:$(cat "$TMP/err")"
@@ -82,7 +82,7 @@ $SP build $'--\033x' "$PACK" 2>"$TMP/err"
 expect_eq "and in usage errors" "studypack: error: unknown option '--\\x1Bx'" "$(head -n 1 "$TMP/err")"
 
 # --- nothing left behind ------------------------------------------------------
-$SP build tests/build/glyph.xml -o "$TMP/gl" 2>/dev/null
+$SP build --no-system-fonts tests/build/glyph.xml -o "$TMP/gl" 2>/dev/null
 expect_eq "a failed build leaves no folder behind" "no" "$([ -e "$TMP/gl" ] && echo yes || echo no)"
 $SP build --strict tests/build/long-answer.xml -o "$TMP/st" 2>/dev/null
 expect_eq "a build stopped by --strict leaves no folder behind" "1:no" "$?:$([ -e "$TMP/st" ] && echo yes || echo no)"
@@ -94,7 +94,7 @@ expect_eq "... and keeps the previous output as it was" "old" "$(cat "$TMP/keep/
 mkdir -p "$TMP/bg/banks"
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<questions>\n  <question id="rocket"><prompt>Launch \xf0\x9f\x9a\x80</prompt><answer><p>A</p></answer></question>\n</questions>\n' >"$TMP/bg/banks/emoji.xml"
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<studypack version="1" id="bg" xmlns:xi="http://www.w3.org/2001/XInclude">\n  <meta><role>Tester</role></meta>\n  <xi:include href="banks/emoji.xml"/>\n</studypack>\n' >"$TMP/bg/pack.xml"
-$SP validate "$TMP/bg/pack.xml" 2>"$TMP/err"
+$SP validate --no-system-fonts "$TMP/bg/pack.xml" 2>"$TMP/err"
 expect_eq "a glyph error in a bank: In file included from" \
-  "1:In file included from $TMP/bg/pack.xml:4:|$TMP/bg/banks/emoji.xml:3:3: error: question 'rocket': character U+1F680 cannot be drawn by the fonts (DejaVuSans.ttf); characters above U+FFFF are not supported" \
+  "1:In file included from $TMP/bg/pack.xml:4:|$TMP/bg/banks/emoji.xml:3:3: error: question 'rocket': character U+1F680 cannot be drawn by the fonts (DejaVuSans.ttf, system fonts off); add a font that has it (--fonts DIR, a 'fallback' line in fonts.txt) or install one (Debian: fonts-symbola)" \
   "$?:$(head -n 1 "$TMP/err")|$(sed -n 2p "$TMP/err")"
