@@ -393,9 +393,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         sp_date date;
         const char *why = NULL;
         if (sp_date_parse(arg, &date, &why) != 0) {
-            usage_error(usage, "--start '%s': %s", arg,
-                        why ? why : "not a date in the form YYYY-MM-DD");
-            return -1;
+            return bad_value(usage, arg, "is not a date: %s; give "
+                             "YYYY-MM-DD", why ? why : "not in the form "
+                             "YYYY-MM-DD");
         }
         o->has_start = 1;
         o->start_y = date.year;
@@ -406,8 +406,8 @@ static int build_option(common_opts *co, int c, const char *arg,
     case OPT_STUDY_DAYS: {
         const char *why = NULL;
         if (sp_weekdays_parse(arg, &o->study_days, &why) != 0) {
-            usage_error(usage, "--study-days '%s': %s", arg, why);
-            return -1;
+            return bad_value(usage, arg, "is not a set of weekdays: %s",
+                             why ? why : "give mon-fri or mon,wed,sat");
         }
         return 1;
     }
@@ -416,8 +416,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         sp_day_range *r = NULL;
         size_t n = 0;
         if (sp_skip_parse(arg, &r, &n, &why) != 0) {
-            usage_error(usage, "--skip '%s': %s", arg, why);
-            return -1;
+            return bad_value(usage, arg, "is not a list of dates: %s; give "
+                             "D or D..D, separated by commas",
+                             why ? why : "not in the form YYYY-MM-DD");
         }
         /* several --skip options add up */
         sp_day_range *all = realloc(skip_ranges,
