@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "mock.h"
 #include "pdf.h"
+#include "export.h"
 #include "pocket.h"
 #include "schedule.h"
 #include "strbuf.h"
@@ -764,6 +765,38 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
 }
 
 /* The day-of sheets: a quarter of the paper each, four to a page. */
+/* The --export formats (export.h), staged with the PDFs; the ones not
+ * asked for are removed, so the folder holds what this build made. */
+static int build_exports(const sp_pack *pack, const sp_build_opts *o,
+                         stage *st, sp_build_result *res, sp_diags *d)
+{
+    static const sp_export_format all[] = {SP_EXPORT_APKG,
+                                           SP_EXPORT_ANKI_TEXT,
+                                           SP_EXPORT_ICS, SP_EXPORT_JSON};
+    sp_export_opts eo = {o->has_interview_date,
+                         {o->interview_y, o->interview_m, o->interview_d},
+                         NULL, o->export_epoch};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        const char *name = sp_export_file_name(all[i]);
+        if (!(o->exports & (unsigned)all[i])) {
+            unlinkat(st->dirfd, name, 0);
+            continue;
+        }
+        size_t len = 0;
+        void *data = sp_export_render(pack, all[i], &eo, &len, d);
+        sp_afile *f = data ? stage_open(st, name, d) : NULL;
+        int rc = f ? sp_afile_write(f, data, len) : -1;
+        free(data);
+        if (rc != 0) {
+            sp_afile_abort(f);
+            return -1;
+        }
+        if (stage_keep(st, f, name, res) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
                         const sp_build_opts *o, stage *st,
                         sp_build_result *res, sp_diags *d)
@@ -971,6 +1004,8 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     if ((o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
         && build_pocket(pack, fonts, o, &st, res, d) != 0)
+        goto out;
+    if (build_exports(pack, o, &st, res, d) != 0)
         goto out;
     /* every file written.  An old stamp goes first (whatever it is: a
      * link or a FIFO there is removed, never followed): it must never
