@@ -47,6 +47,10 @@ typedef struct {
     long long epoch;         /* seconds since 1970 (UTC) for time stamps;
                                 < 0: the newest modification time of the
                                 pack's input files */
+    const sp_schedule *schedule;  /* the plan to export (a personal plan,
+                                     sp_build_schedule); NULL: the
+                                     source's own, ending the day before
+                                     the interview */
 } sp_export_opts;
 
 /* Renders PACK in format F into memory (malloc'd, *LEN bytes; the

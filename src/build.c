@@ -764,7 +764,6 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
     return rc;
 }
 
-/* The day-of sheets: a quarter of the paper each, four to a page. */
 /* The --export formats (export.h), staged with the PDFs; the ones not
  * asked for are removed, so the folder holds what this build made. */
 static int build_exports(const sp_pack *pack, const sp_build_opts *o,
@@ -775,8 +774,21 @@ static int build_exports(const sp_pack *pack, const sp_build_opts *o,
                                            SP_EXPORT_ICS, SP_EXPORT_JSON};
     sp_export_opts eo = {o->has_interview_date,
                          {o->interview_y, o->interview_m, o->interview_d},
-                         NULL, o->export_epoch};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+                         o->student, o->export_epoch, NULL};
+    /* the plan the booklet shows (its fitting warnings were said there) */
+    sp_diags *quiet = sp_diags_new();
+    sp_schedule *sched = NULL;
+    if ((o->exports & (SP_EXPORT_ICS | SP_EXPORT_JSON)) && !pack->is_bank) {
+        sched = sp_build_schedule(pack, o, quiet ? quiet : d);
+        if (!sched) {
+            sp_diags_free(quiet);
+            return -1;
+        }
+        eo.schedule = sched;
+    }
+    sp_diags_free(quiet);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof all / sizeof *all && rc == 0; i++) {
         const char *name = sp_export_file_name(all[i]);
         if (!(o->exports & (unsigned)all[i])) {
             unlinkat(st->dirfd, name, 0);
@@ -785,18 +797,18 @@ static int build_exports(const sp_pack *pack, const sp_build_opts *o,
         size_t len = 0;
         void *data = sp_export_render(pack, all[i], &eo, &len, d);
         sp_afile *f = data ? stage_open(st, name, d) : NULL;
-        int rc = f ? sp_afile_write(f, data, len) : -1;
+        rc = f ? sp_afile_write(f, data, len) : -1;
         free(data);
-        if (rc != 0) {
+        if (rc != 0)
             sp_afile_abort(f);
-            return -1;
-        }
-        if (stage_keep(st, f, name, res) != 0)
-            return -1;
+        else
+            rc = stage_keep(st, f, name, res);
     }
-    return 0;
+    sp_schedule_free(sched);
+    return rc;
 }
 
+/* The day-of sheets: a quarter of the paper each, four to a page. */
 static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
                         const sp_build_opts *o, stage *st,
                         sp_build_result *res, sp_diags *d)

@@ -382,27 +382,33 @@ void *sp_export_render(const sp_pack *pack, sp_export_format f,
                     pack->is_bank ? "bank" : "pack");
         return NULL;
     }
-    if (f == SP_EXPORT_ICS && !o->has_interview_date) {
+    if (f == SP_EXPORT_ICS && !o->has_interview_date
+        && !(o->schedule && o->schedule->has_dates)) {
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "a calendar needs "
                     "dates: give --interview-date YYYY-MM-DD");
         return NULL;
     }
     sp_schedule *s = NULL;
-    if (!pack->is_bank && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)) {
+    const sp_schedule *plan = o->schedule;
+    if (!plan && !pack->is_bank
+        && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)) {
         s = sp_schedule_new(pack, o->has_interview_date ? &o->interview
                                                         : NULL);
         if (!s) {
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
             return NULL;
         }
+        plan = s;
     }
     void *data = NULL;
     size_t errors = sp_diags_errors(d);
     switch (f) {
     case SP_EXPORT_APKG: data = sp_export_apkg(pack, epoch, len, d); break;
     case SP_EXPORT_ANKI_TEXT: data = sp_export_ankitext(pack, len); break;
-    case SP_EXPORT_ICS: data = sp_export_ics(pack, s, o, epoch, len, d); break;
-    case SP_EXPORT_JSON: data = sp_export_json(pack, s, len); break;
+    case SP_EXPORT_ICS:
+        data = sp_export_ics(pack, plan, o, epoch, len, d);
+        break;
+    case SP_EXPORT_JSON: data = sp_export_json(pack, plan, len); break;
     case SP_EXPORT_NONE: break;
     }
     sp_schedule_free(s);

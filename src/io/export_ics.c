@@ -108,6 +108,8 @@ char *sp_export_ics(const sp_pack *p, const sp_schedule *s,
     char iso[SP_DATE_BUF];
     for (int k = 0; k < s->n_days; k++) {
         const sp_day *day = &s->days[k];
+        if (day->is_free)
+            continue;   /* not a study day of a personal plan: no event */
         sp_date next = sp_date_add_days(day->date, 1);
         raw_prop(&b, "BEGIN:VEVENT");
         sp_buf l = {0};
