@@ -54,7 +54,10 @@ typedef struct {
     double creep_pt;
     int dump;                       /* write .dump text, not PDF */
     int strict;                     /* warnings stop the build before any
-                                       file is written */
+                                       file is written (the pack is laid
+                                       out once without writing first) */
+    int dry_run;                    /* lay out and check everything, write
+                                       nothing (validate) */
     /* a personal plan (schedule.h, sp_schedule_fit); zero: the source's */
     int has_start;
     int start_y, start_m, start_d;
@@ -88,16 +91,23 @@ typedef struct {
  * crop marks, no cut lines, short-edge booklet flip, no creep, out/. */
 void sp_build_opts_default(sp_build_opts *o);
 
-/* Option values.  Each returns 0, or -1 if VALUE is malformed. */
+/* Option values.  Each returns 0, or -1 if VALUE is malformed.  Numbers
+ * are decimal: digits with at most one '.', no exponent, no hexadecimal;
+ * units are mm (the default for a bare number), cm, in and pt. */
 int sp_parse_paper(const char *value, double *w_pt, double *h_pt);
-/* a7, a6, 3x5in, 4x6in, business, or WxH with unit mm or in
- * ("90x60mm", "3.5x2in"). */
+/* a7, a6, 3x5in, 4x6in, business, or WxH with a unit ("90x60mm",
+ * "3.5x2in", "9x6cm"); each side 20-1000 mm. */
 int sp_parse_card(const char *value, double *w_pt, double *h_pt);
 /* The card reading size, 6-14 pt ("8", "8pt"). */
 int sp_parse_min_size(const char *value, double *pt);
-/* A length in mm ("5", "5mm", "0.2in"). */
+/* A length of 0-100 mm ("5", "5mm", "0.5cm", "0.2in", "14pt"). */
 int sp_parse_length(const char *value, double *pt);
-/* "X,Y" in mm. */
+/* The same between 0 and MAX_MM; on failure *WHY (if WHY is not NULL)
+ * says what is wrong, as words to follow the quoted value: "is negative",
+ * "is not a decimal number", "is more than 50 mm", ... */
+int sp_parse_length_max(const char *value, double max_mm, double *pt,
+                        const char **why);
+/* "X,Y": two lengths of at most 20 mm either way (sign allowed). */
 int sp_parse_offset(const char *value, double *dx_pt, double *dy_pt);
 /* "X,Y" in percent, each 90-110 ("99.6,100.3"), or one number for both;
  * stored as factors (0.996, 1.003). */
@@ -139,7 +149,9 @@ typedef struct sp_build_result_s {
 } sp_build_result;
 
 /* Builds PACK into o->out_dir/<pack-id>/.  Returns 0, or -1 on failure
- * (diagnostics in D; nothing half-written is left behind). */
+ * (diagnostics in D; nothing half-written is left behind, and a pack
+ * folder this build created is removed again if it stays empty).  With
+ * o->dry_run, the same checks and layout, and nothing is written. */
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d);
 

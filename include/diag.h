@@ -34,6 +34,11 @@ typedef enum {
     SP_D_USAGE,         /* command-line usage */
     SP_D_NOTE,          /* a note attached to a previous diagnostic */
     SP_D_WARNING,       /* a generic warning */
+    SP_D_INCLUDED,      /* context: the diagnostic after it is in a file
+                           included at this item's FILE:LINE:COL (gcc's
+                           "In file included from"); message "" starts a
+                           chain, "from" continues it outwards, "and"
+                           names another file including the same bank */
     SP_D_IMAGE,         /* a figure's image refused, missing or unusable */
     SP_D_COUNT
 } sp_diag_code;
@@ -77,13 +82,35 @@ size_t sp_diags_errors(const sp_diags *d);
 size_t sp_diags_warnings(const sp_diags *d);
 /* True if any diagnostic is a system error (SP_D_IO, SP_D_NOMEM). */
 int sp_diags_system_error(const sp_diags *d);
+/* Drops the diagnostics from index N on. */
+void sp_diags_truncate(sp_diags *d, size_t n);
 /* Moves all diagnostics of src to the end of dst. */
 void sp_diags_move(sp_diags *dst, sp_diags *src);
 void sp_diags_clear(sp_diags *d);
 
 /* Prints every diagnostic as FILE:LINE:COL: severity: message, with colour
- * if color is non-zero. */
+ * if color is non-zero.  SP_D_INCLUDED items print as gcc's "In file
+ * included from FILE:LINE," lines before the diagnostic they introduce
+ * (a block identical to the one just printed is not repeated).  Control
+ * characters and invalid UTF-8 in file names and messages are escaped
+ * (\n, \t, \xNN), so a hostile file name cannot forge output. */
 void sp_diags_print(const sp_diags *d, FILE *out, int color);
+
+/* Writes S to OUT with the escaping sp_diags_print uses. */
+void sp_diag_fputs(const char *s, FILE *out);
+
+/* A diagnostic of a bank seen through several packs (batch) is reported
+ * once: each later copy of a diagnostic introduced by SP_D_INCLUDED items
+ * (with the same notes after it) is removed and its include chain is added
+ * to the first copy's as an "and" chain. */
+void sp_diags_fold_includes(sp_diags *d);
+
+/* The candidate nearest to WORD by edit distance (a transposition counts
+ * as one edit; case is ignored), if it is near enough to be a slip: at
+ * most 1 edit for words of up to 4 characters, 2 up to 8, else 3.  NULL
+ * if none is (or WORD is itself a candidate). */
+const char *sp_did_you_mean(const char *word, const char *const *cands,
+                            size_t n);
 const char *sp_diag_code_name(sp_diag_code code);
 
 #endif

@@ -29,7 +29,12 @@
 
 /* Loads and validates FILE.  Returns the pack, or NULL when anything is
  * wrong; every problem found is added to diags (all of them, not just the
- * first).  A bank (root <questions>) loads as a pack with is_bank set. */
+ * first), in source order, with line and column: a source that is not
+ * well-formed gives its well-formedness errors (and entity slips) only,
+ * any other gives its include, schema and model problems together (the
+ * rules run on what could be read).  A problem in an included bank is
+ * preceded by SP_D_INCLUDED items naming the includes that led to it.
+ * A bank (root <questions>) loads as a pack with is_bank set. */
 sp_pack *sp_load_file(const char *path, sp_diags *diags);
 
 /* The same from memory; NAME is used in diagnostics and includes resolve

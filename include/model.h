@@ -16,6 +16,7 @@
 typedef struct {
     const char *file;   /* the file the node was read from (bank or pack) */
     int line;
+    int col;            /* of the start tag's '<' (characters); 0 unknown */
 } sp_loc;
 
 /* Style bits of an inline span. */
@@ -161,7 +162,12 @@ typedef struct {
     const char **inputs;     /* every file read: the source, then banks,
                                 then the figures' images */
     size_t n_inputs;
+    sp_loc *included_at;     /* for each input, the xi:include that read it
+                                (file NULL for the source itself) */
     int is_bank;             /* root was <questions>: only questions set */
+    int partial;             /* an include failed: questions may be missing
+                                (only references that are near misses of
+                                a known id are reported) */
     sp_arena *arena;
 } sp_pack;
 

@@ -675,12 +675,14 @@ static void progress(const sp_batch_opts *o, size_t done, size_t total,
         fprintf(o->progress, "\r\033[K[");
         for (int i = 0; i < width; i++)
             fputc(i < filled ? '#' : '.', o->progress);
-        fprintf(o->progress, "] %zu/%zu %s", done, total,
-                j ? (j->id ? j->id : j->path) : "");
+        fprintf(o->progress, "] %zu/%zu ", done, total);
+        sp_diag_fputs(j ? (j->id ? j->id : j->path) : "", o->progress);
         if (done == total)
             fputc('\n', o->progress);
     } else if (j) {
-        fprintf(o->progress, "%s %s\n", what, j->id ? j->id : j->path);
+        fprintf(o->progress, "%s ", what);     /* names escaped */
+        sp_diag_fputs(j->id ? j->id : j->path, o->progress);
+        fputc('\n', o->progress);
     }
     fflush(o->progress);
 }
@@ -1119,6 +1121,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
             j->errors = 1;              /* a worker killed, say */
         sp_diags_move(d, j->diags);
     }
+    sp_diags_fold_includes(d);  /* a bank's problem once, naming each pack */
     if (!res->interrupted && write_index(jobs, n, out_fd, out, key, d) != 0)
         rc = 3;
     if (rc == 0 && (res->failed || res->interrupted))

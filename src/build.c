@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,18 +62,45 @@ int sp_parse_paper(const char *v, double *w_pt, double *h_pt)
     return -1;
 }
 
-/* A positive finite number followed by nothing else; END gets the rest. */
+/* A decimal number at S (digits, at most one '.', at least one digit;
+ * no exponent, no hexadecimal); END gets the rest.  -1 if there is none. */
+static int decimal(const char *s, double *out, const char **end)
+{
+    const char *p = s;
+    int digits = 0, dots = 0;
+    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
+        if (*p == '.')
+            dots++;
+        else
+            digits++;
+    }
+    if (!digits || dots > 1 || (*p == 'x' && p - s == 1 && *s == '0') ||
+        *p == 'e' || *p == 'E')
+        return -1;
+    char buf[64];
+    if ((size_t)(p - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(p - s));
+    buf[p - s] = '\0';
+    *out = strtod(buf, NULL);
+    *end = p;
+    return isfinite(*out) ? 0 : -1;
+}
+
+/* Points per UNIT (mm, cm, in, pt; "" is mm), or 0 if it is none. */
+static double unit_pt(const char *u)
+{
+    return !*u || strcmp(u, "mm") == 0 ? 72.0 / 25.4
+           : strcmp(u, "cm") == 0      ? 720.0 / 25.4
+           : strcmp(u, "in") == 0      ? 72.0
+           : strcmp(u, "pt") == 0      ? 1.0
+                                       : 0;
+}
+
+/* A positive decimal number followed by more text in END. */
 static int number(const char *s, double *out, const char **end)
 {
-    char *e;
-    if (!((*s >= '0' && *s <= '9') || *s == '.'))
-        return -1;
-    double v = strtod(s, &e);
-    if (e == s || !isfinite(v) || v <= 0)
-        return -1;
-    *out = v;
-    *end = e;
-    return 0;
+    return decimal(s, out, end) == 0 && *out > 0 ? 0 : -1;
 }
 
 int sp_parse_card(const char *v, double *w_pt, double *h_pt)
@@ -97,14 +125,10 @@ int sp_parse_card(const char *v, double *w_pt, double *h_pt)
     double w, h;
     const char *e;
     if (number(v, &w, &e) || (*e != 'x' && *e != 'X') ||
-        number(e + 1, &h, &e))
+        number(e + 1, &h, &e) || !*e)
         return -1;
-    double k;
-    if (strcmp(e, "mm") == 0)
-        k = 72.0 / 25.4;
-    else if (strcmp(e, "in") == 0)
-        k = 72.0;
-    else
+    double k = unit_pt(e);
+    if (k == 0)
         return -1;
     w *= k;
     h *= k;
@@ -117,40 +141,75 @@ int sp_parse_card(const char *v, double *w_pt, double *h_pt)
     return 0;
 }
 
-int sp_parse_length(const char *v, double *pt)
+/* A length with an optional sign and unit; WHY says what is wrong. */
+static int signed_length(const char *v, double *pt, const char **why)
 {
-    char *e;
-    if (!*v)
+    int neg = *v == '-';
+    const char *s = v + (neg || *v == '+');
+    const char *e;
+    double x;
+    if (decimal(s, &x, &e) != 0) {
+        *why = (*s == '0' && (s[1] == 'x' || s[1] == 'X'))
+                   ? "is not a decimal number (no hexadecimal)"
+               : (*s >= '0' && *s <= '9') || *s == '.'
+                   ? "is not a decimal number"
+                   : "is not a number";
         return -1;
-    double x = strtod(v, &e);
-    if (e == v || !isfinite(x) || x < 0)
+    }
+    double k = unit_pt(e);
+    if (k == 0) {
+        *why = "has an unknown unit (use mm, cm, in or pt)";
         return -1;
-    if (*e == '\0' || strcmp(e, "mm") == 0)
-        x = SP_MM_TO_PT(x);
-    else if (strcmp(e, "in") == 0)
-        x = SP_IN_TO_PT(x);
-    else
+    }
+    *pt = (neg ? -x : x) * k;
+    return 0;
+}
+
+int sp_parse_length_max(const char *v, double max_mm, double *pt,
+                        const char **why)
+{
+    const char *w = NULL;
+    double x;
+    static char more[48];
+    if (!why)
+        why = &w;
+    if (signed_length(v, &x, why) != 0)
         return -1;
-    if (x > SP_MM_TO_PT(100))
+    if (x < 0) {
+        *why = "is negative";
         return -1;
+    }
+    if (x > SP_MM_TO_PT(max_mm) + 1e-9) {
+        snprintf(more, sizeof more, "is more than %g mm", max_mm);
+        *why = more;
+        return -1;
+    }
     *pt = x;
     return 0;
 }
 
+int sp_parse_length(const char *v, double *pt)
+{
+    return sp_parse_length_max(v, 100, pt, NULL);
+}
+
 int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
 {
-    char *e;
-    double x = strtod(v, &e);
-    if (e == v || *e != ',' || !isfinite(x))
+    const char *comma = strchr(v, ',');
+    const char *why;
+    char x[64];
+    if (!comma || (size_t)(comma - v) >= sizeof x)
         return -1;
-    const char *s = e + 1;
-    double y = strtod(s, &e);
-    if (e == s || *e != '\0' || !isfinite(y))
+    memcpy(x, v, (size_t)(comma - v));
+    x[comma - v] = '\0';
+    double dx, dy;
+    if (signed_length(x, &dx, &why) != 0 ||
+        signed_length(comma + 1, &dy, &why) != 0)
         return -1;
-    if (fabs(x) > 20 || fabs(y) > 20)
+    if (fabs(dx) > SP_MM_TO_PT(20) + 1e-9 || fabs(dy) > SP_MM_TO_PT(20) + 1e-9)
         return -1;
-    *dx_pt = SP_MM_TO_PT(x);
-    *dy_pt = SP_MM_TO_PT(y);
+    *dx_pt = dx;
+    *dy_pt = dy;
     return 0;
 }
 
@@ -355,7 +414,7 @@ static int stage_keep(stage *st, sp_afile *f, const char *name,
 /* With --strict, a warning so far stops the build before it writes. */
 static int strict_stop(const sp_build_opts *o, sp_diags *d)
 {
-    if (!o->strict || sp_diags_warnings(d) == 0)
+    if (!o->strict || o->dry_run || sp_diags_warnings(d) == 0)
         return 0;
     sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are errors; "
                 "nothing was written");
@@ -370,6 +429,8 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
 {
     if (strict_stop(o, d) != 0)
         return -1;
+    if (o->dry_run)
+        return 0;
     const char *name = out_name(o, base);
     size_t len = 0;
     if (o->dump) {
@@ -474,7 +535,7 @@ static int flush_sheet(sp_doc *part, const sp_grid *grid, size_t n,
         return -1;
     }
     res->n_flashcard_pages += (int)part->n_sheets;
-    int rc = sp_pdf_add(pdf, part);
+    int rc = pdf ? sp_pdf_add(pdf, part) : 0;     /* none in a dry run */
     sp_doc_release(part);
     *part = rest;
     return rc;
@@ -506,14 +567,16 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     set_meta(&meta, pack, "Flashcards");
     meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
-    char *path = stage_path(st, name);
-    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path ? path : name, d)
-                        : NULL;
-    free(path);
+    sp_pdf *pdf = NULL;
+    if (cards && !o->dry_run) {     /* a dry run lays out, writes nothing */
+        char *path = stage_path(st, name);
+        pdf = sp_pdf_begin(fonts, &meta, path ? path : name, d);
+        free(path);
+    }
     size_t per = (size_t)grid->per_sheet;
     long total = 0;
     int rc = -1;
-    if (!pdf)
+    if (!pdf && (!cards || !o->dry_run))
         goto out;
     for (size_t qi = 0; qi < pack->n_questions; qi++) {
         long n = sp_cards_add(cards, qi, &part);
@@ -529,6 +592,10 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     res->n_cards = (int)total;
     size_t len = 0;
+    if (o->dry_run) {
+        rc = 0;
+        goto out;
+    }
     if (strict_stop(o, d) != 0)
         goto out;
     sp_afile *f = stage_open(st, name, d);
@@ -573,7 +640,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     co.card_h_pt = o->card_h_pt;
     co.min_pt = o->min_size_pt;
     co.first_fit = o->first_fit;
-    if (!o->dump)
+    if (!o->dump)       /* a dry run lays out and imposes, writes nothing */
         return stream_flashcards(pack, fonts, &co, &grid, o, st, res, d);
     /* the dump device writes the whole document at once */
     sp_doc doc;
@@ -797,8 +864,57 @@ static int student_glyphs(const char *name, const sp_fonts *fonts,
     return 0;
 }
 
+/* Introduces each diagnostic about a bank of PACK, from index FIRST on,
+ * by the includes that brought the bank in, as load does. */
+static void bank_context(const sp_pack *pack, sp_diags *d, size_t first)
+{
+    size_t n = sp_diags_count(d);
+    if (n == first || pack->n_inputs < 2 || !pack->included_at)
+        return;
+    sp_diags *t = sp_diags_new();
+    if (!t)
+        return;
+    for (size_t i = first; i < n; i++) {
+        const sp_diag *it = sp_diags_at(d, i);
+        int lead = it->severity != SP_NOTE &&
+                   !(i > first && sp_diags_at(d, i - 1)->code == SP_D_INCLUDED);
+        const char *f = lead ? it->file : NULL;
+        for (int depth = 0; f && depth < 16; depth++) {
+            size_t k = 1;
+            while (k < pack->n_inputs && strcmp(pack->inputs[k], f) != 0)
+                k++;
+            const sp_loc *at = k < pack->n_inputs ? &pack->included_at[k]
+                                                  : NULL;
+            if (!at || !at->file)
+                break;
+            sp_diag_add_sev(t, SP_D_INCLUDED, SP_NOTE, at->file, at->line,
+                            at->col, "%s", depth ? "from" : "");
+            f = at->file;
+        }
+        sp_diag_add_sev(t, it->code, it->severity, it->file, it->line,
+                        it->col, "%s", it->message);
+    }
+    sp_diags_truncate(d, first);
+    sp_diags_move(d, t);
+    sp_diags_free(t);
+}
+
+static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, sp_build_result *res,
+                      sp_diags *d);
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
+{
+    size_t first = sp_diags_count(d);
+    int rc = build_pack(pack, fonts, o, res, d);
+    bank_context(pack, d, first);
+    return rc;
+}
+
+static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, sp_build_result *res,
+                      sp_diags *d)
 {
     memset(res, 0, sizeof *res);
     res->n_questions = (int)pack->n_questions;
@@ -816,18 +932,59 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
     if (sp_glyphs_check(pack, fonts, d) != 0
         || student_glyphs(o->student, fonts, d) != 0)
         return -1;
+    if (o->dry_run || o->strict) {
+        /* --strict: lay everything out first, so that a warning stops
+         * the build before a folder or a file is made */
+        sp_build_opts dry = *o;
+        dry.dry_run = 1;
+        stage none;
+        memset(&none, 0, sizeof none);
+        none.dirfd = -1;
+        size_t warnings = sp_diags_warnings(d), errors = sp_diags_errors(d);
+        int drc = 0;
+        if ((o->outputs & SP_OUT_FLASHCARDS) &&
+            build_flashcards(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (drc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
+            build_timeline(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (drc == 0 && (o->outputs & SP_OUT_MOCK) &&
+            build_mock(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (drc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+            && build_pocket(pack, fonts, &dry, &none, res, d) != 0)
+            drc = -1;
+        if (o->dry_run || drc != 0 || sp_diags_errors(d) > errors)
+            return drc != 0 || sp_diags_errors(d) > errors ? -1 : 0;
+        if (sp_diags_warnings(d) > warnings) {
+            strict_stop(o, d);
+            return -1;
+        }
+        int n_questions = res->n_questions;
+        memset(res, 0, sizeof *res);
+        res->n_questions = n_questions;
+    }
     /* the pack's folder: opened once, never through a symbolic link, and
      * every file created, written and renamed relative to it, so output
-     * goes only under the output folder even if the folder is swapped */
+     * goes only under the output folder even if the folder is swapped.
+     * A folder made here is removed again if the build fails (when it is
+     * still empty: nothing is left behind). */
     stage st;
     memset(&st, 0, sizeof st);
+    struct stat sb;
+    int out_existed = stat(o->out_dir, &sb) == 0;
     int out_fd = sp_dir_open(o->out_dir, d);
+    int existed = out_fd >= 0 &&
+                  fstatat(out_fd, pack->id, &sb, AT_SYMLINK_NOFOLLOW) == 0;
     st.dirfd = out_fd < 0 ? -1
                           : sp_dir_open_sub(out_fd, o->out_dir, pack->id, d);
-    if (out_fd >= 0)
-        close(out_fd);
-    if (st.dirfd < 0)
+    if (st.dirfd < 0) {
+        if (out_fd >= 0)
+            close(out_fd);
+        if (!out_existed)
+            rmdir(o->out_dir);
         return -1;
+    }
     size_t dl = strlen(o->out_dir) + strlen(pack->id) + 2
                 + (o->student_dir ? strlen(o->student_dir) + 10 : 0);
     st.dir_path = malloc(dl);
@@ -891,5 +1048,9 @@ out:
         sp_afile_abort(st.files[i]);
     free(st.dir_path);
     close(st.dirfd);
+    if (rc != 0 && !existed && unlinkat(out_fd, pack->id, AT_REMOVEDIR) == 0
+        && !out_existed)
+        rmdir(o->out_dir);
+    close(out_fd);
     return rc;
 }

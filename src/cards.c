@@ -613,20 +613,20 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     }
     long n = nf > nb ? nf : nb;
     if (short_id)
-        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, q->loc.col,
                     "question '%s': the id is too long for the card corner "
                     "and is shortened", id);
     if (short_meta)
-        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, q->loc.col,
                     "question '%s': the round name is too long for the card "
                     "and is shortened", id);
     if (nf > 1)
-        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, q->loc.col,
                     "question '%s': the prompt does not fit on one card "
                     "front at %gpt; continued on %ld cards at %gpt", id,
                     c->front_sizes[c->n_front - 1], n, front_pt);
     if (nb > 1)
-        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
+        sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, q->loc.col,
                     "question '%s' does not fit on one card at %gpt; "
                     "continued on %ld cards at %gpt", id,
                     c->back_sizes[c->n_back - 1], n, back_pt);

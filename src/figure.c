@@ -186,7 +186,7 @@ int sp_figures_check(sp_pack *pack, sp_diags *d)
             f->height_px = r->info.height_px;
             continue;
         }
-        sp_diag_add(d, r->code, l.e[i].loc.file, l.e[i].loc.line, 0,
+        sp_diag_add(d, r->code, l.e[i].loc.file, l.e[i].loc.line, l.e[i].loc.col,
                     "figure '%s': %s", f->src, r->why);
         errors++;
     }

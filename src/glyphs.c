@@ -93,7 +93,7 @@ static void check_str(walk *w, const char *s, sp_face face, sp_loc loc)
         int added = 0;
         int slot = sp_fonts_resolve(w->fonts, face, cp, &added);
         if (added) {
-            sp_diag_add_sev(w->d, SP_D_NOTE, SP_NOTE, loc.file, loc.line, 0,
+            sp_diag_add_sev(w->d, SP_D_NOTE, SP_NOTE, loc.file, loc.line, loc.col,
                             "%s '%s': U+%04X is not in the fonts of "
                             "fonts.txt; using the system font %s (face "
                             "index %d, found by fontconfig)",
@@ -103,7 +103,7 @@ static void check_str(walk *w, const char *s, sp_face face, sp_loc loc)
         }
         if (slot >= 0 || seen(w, cp))
             continue;
-        sp_diag_add(w->d, SP_D_GLYPH, loc.file, loc.line, 0,
+        sp_diag_add(w->d, SP_D_GLYPH, loc.file, loc.line, loc.col,
                     "%s '%s': character U+%04X cannot be drawn by the fonts "
                     "(%s%s); add a font that has it (--fonts DIR, a "
                     "'fallback' line in fonts.txt) or install one (Debian: "
@@ -151,7 +151,7 @@ int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d)
                 c == '\n' || c == '\t' || c == '\r'
                 || sp_fonts_pick(fonts, (sp_face)f, c) >= 0);
     sp_loc ploc = pack->meta.loc.file ? pack->meta.loc
-                                      : (sp_loc){pack->file, 0};
+                                      : (sp_loc){pack->file, 0, 0};
 
     begin_node(&w, "pack", pack->id);
     check_str(&w, pack->meta.title, SP_FACE_BOLD, ploc);

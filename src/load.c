@@ -10,13 +10,16 @@
  * streamed the same way right there (confined to the source's folder).
  * The semantic rules run on the finished model.
  *
- * Diagnostics are collected in four classes that mirror the order of the
- * checks: well-formedness, then includes and limits, then the schema, then
- * the model.  The first class with an error is reported (with the warnings
- * of the classes before it): a broken document does not also drown its
- * user in schema errors that the breakage caused.
+ * Diagnostics are collected in classes that mirror the checks:
+ * well-formedness of the source, entity references and bare '&'s (found
+ * in the bytes, reported and blanked out so that parsing goes on), then
+ * includes and limits, the schema and the model.  A source that is not
+ * well-formed reports its well-formedness errors only (the rest would be
+ * the breakage's echoes); otherwise every class is reported, in source
+ * order (a bank's problems where it is included, each introduced by the
+ * include chain), and the model rules run on the parts that were read.
  */
-#include "load.h"
+#include "load_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -35,8 +38,10 @@
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
+#include "explain.h"
 #include "reserve.h"
 #include "rules.h"
+#include "srcpos.h"
 
 /* the schema, embedded by the build (xxd -i sources/studypack.xsd) */
 extern unsigned char studypack_xsd[];
@@ -50,45 +55,9 @@ enum {
                     XML_PARSE_COMPACT
 };
 
-/* diagnostic classes, in the order they take precedence */
-enum { C_PARSE, C_TREE, C_SCHEMA, C_MODEL, C_COUNT };
-
-typedef struct {
-    sp_diags *diags;         /* the caller's */
-    sp_diags *cls[C_COUNT];  /* collected here first (owned) */
-    const char *cur;         /* the file being read, as named */
-    const char *cur_a;       /* the same, in the pack's arena */
-    const char *cur_up;      /* the file that included it */
-    char *root_dir;          /* realpath of the source's folder */
-    int n_includes;
-    int bank_level;          /* 0 while reading the top-level source */
-    int depth_reported;      /* the nesting limit is reported once */
-    sp_pack *pack;
-    sp_question *qs;         /* the questions so far (malloc, owned) */
-    size_t n_qs, cap_qs;
-    size_t seen;             /* questions met, built or not */
-    char **names;            /* display names of included files (owned) */
-    size_t n_names;
-} load_state;
-
 static _Thread_local load_state *current;
 static xmlSchemaPtr schema;
 static xmlExternalEntityLoader default_loader;
-
-/* Errors that stop the model from being built (the model's own do not). */
-static size_t blocking_errors(const load_state *st)
-{
-    return sp_diags_errors(st->cls[C_PARSE]) +
-           sp_diags_errors(st->cls[C_TREE]) +
-           sp_diags_errors(st->cls[C_SCHEMA]);
-}
-
-/* Well-formedness problems of the top-level source come first; those of a
- * bank count with the include that brought it in. */
-static sp_diags *parse_class(const load_state *st)
-{
-    return st->cls[st->bank_level ? C_TREE : C_PARSE];
-}
 
 /* ---- bytes ------------------------------------------------------------ */
 
@@ -231,7 +200,9 @@ static int check_bytes(sp_diags *d, const char *name, const char *data,
     if (i + 9 <= len && memcmp(s + i, "<!DOCTYPE", 9) == 0) {
         sp_diag_add(d, SP_D_DOCTYPE, name, line, (int)(i - line_start) + 1,
                     "DOCTYPE is not allowed in a studypack source (no DTDs, "
-                    "no entities)");
+                    "no entities): delete the `<!DOCTYPE ...>` declaration "
+                    "and write special characters themselves or as "
+                    "`&#NNN;`");
         return -1;
     }
     return 0;
@@ -350,65 +321,6 @@ static int xml_memory_setup(void)
     return sp_reserve_fill(&xml_reserve);
 }
 
-/* ---- libxml2 errors ---------------------------------------------------- */
-
-static void trim_message(char *m)
-{
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-        m[--n] = '\0';
-}
-
-static void on_xml_error(void *ctx, xmlErrorPtr e)
-{
-    load_state *st = ctx;
-    if (!st || !e || e->level == XML_ERR_NONE)
-        return;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    trim_message(msg);
-    sp_diag_code code = SP_D_XML;
-    sp_diags *to = parse_class(st);
-    if (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP) {
-        code = SP_D_SCHEMA;
-        to = st->cls[C_SCHEMA];
-    }
-    if (strstr(msg, "Excessive depth")) {
-        code = SP_D_LIMIT;
-        snprintf(msg, sizeof msg, "elements nested deeper than %d levels",
-                 SP_MAX_DEPTH);
-    } else if (e->code == XML_ERR_DOCUMENT_END && e->ctxt &&
-               ((xmlParserCtxtPtr)e->ctxt)->nameNr > 0) {
-        /* the reader's push parser says "Extra content" when the data
-         * ends inside an element; say what the pull parser says */
-        xmlParserCtxtPtr pc = e->ctxt;
-        xmlNodePtr open = pc->node;
-        if (open && open->name)
-            snprintf(msg, sizeof msg, "Premature end of data in tag %s "
-                     "line %ld", (const char *)open->name,
-                     xmlGetLineNo(open));
-        else
-            snprintf(msg, sizeof msg, "Premature end of data");
-    } else if (strstr(msg, "No matching global declaration available for "
-                           "the validation root")) {
-        snprintf(msg, sizeof msg, "the root element must be <studypack> (a "
-                 "pack) or <questions> (a bank)");
-    }
-    int line = e->line;
-    int col = e->int2;
-    const char *file = e->file ? e->file : st->cur;
-    if (code == SP_D_SCHEMA) {
-        /* the schema validator streams: its column is where the parser
-         * stood, not where the element starts, so only the line is given */
-        if (e->node)
-            line = (int)xmlGetLineNo(e->node);
-        col = 0;
-    }
-    sp_severity sev = e->level == XML_ERR_WARNING ? SP_WARNING : SP_ERROR;
-    sp_diag_add_sev(to, code, sev, file, line > 0 ? line : 0,
-                    col > 0 ? col : 0, "%s", msg);
-}
-
 /* Has a URI scheme ("http:", "file:") before any slash. */
 static int has_scheme(const char *s)
 {
@@ -466,10 +378,12 @@ static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
 static void report_node(load_state *st, sp_diag_code code, xmlNodePtr n,
                         const char *fmt, ...)
 {
+    int line, col;
+    sp_ld_node_pos(st, n, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    sp_diag_addv(st->cls[C_TREE], code, SP_ERROR, st->cur,
-                 (int)xmlGetLineNo(n), 0, fmt, ap);
+    sp_diag_addv(st->cls[C_TREE], code, SP_ERROR, st->cur, line, col, fmt,
+                 ap);
     va_end(ap);
 }
 
@@ -481,7 +395,7 @@ static xmlSchemaPtr get_schema(load_state *st)
         (const char *)studypack_xsd, (int)studypack_xsd_len);
     if (!pc)
         return NULL;
-    xmlSchemaSetParserStructuredErrors(pc, on_xml_error, st);
+    xmlSchemaSetParserStructuredErrors(pc, sp_ld_on_error, st);
     schema = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
     return schema;
@@ -587,9 +501,11 @@ static int is_ws(char c)
 
 static void too_long(builder *b, xmlNodePtr n, const char *what)
 {
-    sp_diag_add(b->st->cls[C_MODEL], SP_D_LIMIT, b->st->cur,
-                (int)xmlGetLineNo(n), 0, "text of <%s> is longer than %d bytes",
-                what, SP_MAX_TEXT_BYTES);
+    int line, col;
+    sp_ld_node_pos(b->st, n, &line, &col);
+    sp_diag_add(b->st->cls[C_MODEL], SP_D_LIMIT, b->st->cur, line, col,
+                "text of <%s> is longer than %d bytes", what,
+                SP_MAX_TEXT_BYTES);
 }
 
 /* Inline content of N as styled spans with white space collapsed across
@@ -799,8 +715,10 @@ static sp_figure *build_figure(builder *b, xmlNodePtr n, const char *file)
     else if (escapes(f->src))
         why = "refused: '..' may not leave the source's folder";
     if (why) {
-        sp_diag_add(b->st->cls[C_MODEL], SP_D_IMAGE, b->st->cur,
-                    (int)xmlGetLineNo(n), 0, "figure '%s': %s", f->src, why);
+        int line, col;
+        sp_ld_node_pos(b->st, n, &line, &col);
+        sp_diag_add(b->st->cls[C_MODEL], SP_D_IMAGE, b->st->cur, line, col,
+                    "figure '%s': %s", f->src, why);
         return f;
     }
     const char *slash = file ? strrchr(file, '/') : NULL;
@@ -858,7 +776,7 @@ static sp_blocks build_blocks(builder *b, xmlNodePtr parent, const char *file)
             continue;
         }
         blk->loc.file = file;
-        blk->loc.line = (int)xmlGetLineNo(c);
+        sp_ld_node_pos(b->st, c, &blk->loc.line, &blk->loc.col);
         bl.n_blocks++;
     }
     return bl;
@@ -911,7 +829,7 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
                                                : SP_DIFF_HARD;
     q->topics = split_ids(b, attr(b, n, "topics"), &q->n_topics);
     q->loc.file = file;
-    q->loc.line = (int)xmlGetLineNo(n);
+    sp_ld_node_pos(b->st, n, &q->loc.line, &q->loc.col);
     size_t nf = count_el(n->children, "followup");
     if (nf) {
         q->followups = sp_arena_array(b->a, nf, sizeof *q->followups);
@@ -950,7 +868,7 @@ static void build_meta(builder *b, xmlNodePtr n)
 {
     sp_meta *m = &b->st->pack->meta;
     m->loc.file = b->st->pack->file;
-    m->loc.line = (int)xmlGetLineNo(n);
+    sp_ld_node_pos(b->st, n, &m->loc.line, &m->loc.col);
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (is_el(c, "company"))
             m->company = plain(b, c);
@@ -999,7 +917,7 @@ static void build_process(builder *b, xmlNodePtr n)
         const char *kind = attr(b, c, "kind");
         r->behavioral = kind && strcmp(kind, "behavioral") == 0;
         r->loc.file = p->file;
-        r->loc.line = (int)xmlGetLineNo(c);
+        sp_ld_node_pos(b->st, c, &r->loc.line, &r->loc.col);
     }
 }
 
@@ -1018,7 +936,7 @@ static void build_tips(builder *b, xmlNodePtr n)
         sp_tip_section *s = &p->tips[p->n_tips++];
         s->title = attr(b, c, "title");
         s->loc.file = p->file;
-        s->loc.line = (int)xmlGetLineNo(c);
+        sp_ld_node_pos(b->st, c, &s->loc.line, &s->loc.col);
         size_t nt = count_el(c->children, "tip");
         s->tips = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tips);
         s->tip_locs = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tip_locs);
@@ -1032,7 +950,8 @@ static void build_tips(builder *b, xmlNodePtr n)
             if (!is_el(t, "tip"))
                 continue;
             s->tip_locs[s->n_tips].file = p->file;
-            s->tip_locs[s->n_tips].line = (int)xmlGetLineNo(t);
+            sp_ld_node_pos(b->st, t, &s->tip_locs[s->n_tips].line,
+                     &s->tip_locs[s->n_tips].col);
             s->tip_rounds[s->n_tips] = attr(b, t, "rounds");
             s->tips[s->n_tips++] = build_text(b, t);
         }
@@ -1057,7 +976,7 @@ static void build_timeline(builder *b, xmlNodePtr n)
         const char *days = attr(b, c, "days");
         ph->days = days ? atoi(days) : 1;
         ph->loc.file = p->file;
-        ph->loc.line = (int)xmlGetLineNo(c);
+        sp_ld_node_pos(b->st, c, &ph->loc.line, &ph->loc.col);
         size_t nt = count_el(c->children, "task");
         ph->tasks = sp_arena_array(b->a, nt ? nt : 1, sizeof *ph->tasks);
         if (!ph->tasks) {
@@ -1079,7 +998,7 @@ static void build_timeline(builder *b, xmlNodePtr n)
             task->question_ids = split_ids(b, attr(b, t, "questions"),
                                            &task->n_questions);
             task->loc.file = p->file;
-            task->loc.line = (int)xmlGetLineNo(t);
+            sp_ld_node_pos(b->st, t, &task->loc.line, &task->loc.col);
             const char *tdays = attr(b, t, "days");
             task->days = tdays ? atoi(tdays) : 0;
         }
@@ -1134,14 +1053,19 @@ static void add_input(builder *b, const char *name)
 {
     sp_pack *p = b->st->pack;
     const char **in = sp_arena_array(b->a, p->n_inputs + 1, sizeof *in);
-    if (!in) {
+    sp_loc *at = sp_arena_array(b->a, p->n_inputs + 1, sizeof *at);
+    if (!in || !at) {
         b->nomem = 1;
         return;
     }
-    if (p->n_inputs)
+    if (p->n_inputs) {
         memcpy(in, p->inputs, p->n_inputs * sizeof *in);
+        memcpy(at, p->included_at, p->n_inputs * sizeof *at);
+    }
+    memset(&at[p->n_inputs], 0, sizeof *at);
     in[p->n_inputs++] = name;
     p->inputs = in;
+    p->included_at = at;
 }
 
 /* The checks of an xi:include's attributes; 0 when it may be followed. */
@@ -1231,28 +1155,42 @@ static void include_here(load_state *st, builder *b, xmlNodePtr xi,
     } else {
         size_t len = 0;
         const char *name = keep_name(st, path);
-        char *data = name ? read_file(st->cls[C_TREE], name, &len) : NULL;
-        if (!name)
+        int line, col;
+        sp_ld_node_pos(st, xi, &line, &col);
+        long fi = name ? sp_ld_add_file(st, name, line, col) : -1;
+        char *data = fi >= 0 ? read_file(st->cls[C_TREE], name, &len) : NULL;
+        if (fi < 0)
             b->nomem = 1;
         if (data && check_bytes(st->cls[C_TREE], name, data, len) == 0) {
             const char *name_a = sp_arena_strdup(b->a, name);
-            if (name_a) {
+            char *fixed = sp_ld_check_amps(st, name, data, len);
+            if (name_a && !st->amps_nomem) {
                 add_input(b, name_a);
+                if (!b->nomem) {
+                    sp_loc *at = &st->pack->included_at[st->pack->n_inputs - 1];
+                    at->file = st->cur_a;
+                    at->line = line;
+                    at->col = col;
+                }
                 const char *saved = st->cur, *saved_a = st->cur_a;
                 const char *saved_up = st->cur_up;
+                size_t saved_file = st->cur_file;
                 st->cur_up = st->cur;
                 st->cur = name;
                 st->cur_a = name_a;
+                st->cur_file = (size_t)fi;
                 st->bank_level++;
                 frame me = {real, up};
-                stream(st, b, data, len, depth, &me, xi);
+                stream(st, b, fixed ? fixed : data, len, depth, &me, xi);
                 st->bank_level--;
                 st->cur = saved;
                 st->cur_a = saved_a;
                 st->cur_up = saved_up;
+                st->cur_file = saved_file;
             } else {
                 b->nomem = 1;
             }
+            free(fixed);
         }
         free(data);
     }
@@ -1289,12 +1227,13 @@ static int on_root(load_state *st, builder *b, xmlNodePtr n, xmlNodePtr via)
     if (st->bank_level) {
         if (kind == K_QUESTIONS)
             return kind;
-        const char *saved = st->cur;
-        st->cur = st->cur_up;
-        report_node(st, SP_D_INCLUDE, via, "'%s' is not a question bank: "
-                    "its root element is <%s>, not <questions>", saved,
+        (void)via;
+        const file_info *f = &st->files[st->cur_file];
+        const sp_loc *at = &f->chain[f->depth - 1];
+        sp_diag_add(st->cls[C_TREE], SP_D_INCLUDE, at->file, at->line,
+                    at->col, "'%s' is not a question bank: its root element "
+                    "is <%s>, not <questions>", st->cur,
                     (const char *)n->name);
-        st->cur = saved;
         return -1;
     }
     sp_pack *p = st->pack;
@@ -1317,8 +1256,21 @@ static int on_root(load_state *st, builder *b, xmlNodePtr n, xmlNodePtr via)
 static void stream(load_state *st, builder *b, const char *data, size_t len,
                    int base, const frame *up, xmlNodePtr via)
 {
+    /* this file's bytes and reader, for positions; a bank's stream
+     * restores the including file's when it ends */
+    sp_srcpos saved_pos = st->pos;
+    xmlTextReaderPtr saved_reader = st->reader;
+    xmlNodePtr saved_root = st->root;
+    size_t saved_root_off = st->root_off;
+    int saved_tr_line = st->tr_line, saved_n_tr = st->n_tr;
+    sp_srcpos_init(&st->pos, data, len);
+    st->se_off = -1;
+    st->root = NULL;
+    st->tr_line = 0;
+    st->n_tr = 0;
     xmlTextReaderPtr r = xmlReaderForMemory(data, (int)len, st->cur, NULL,
                                             PARSE_OPTIONS);
+    st->reader = r;
     xmlSchemaPtr s = get_schema(st);
     xmlSchemaValidCtxtPtr vc = s ? xmlSchemaNewValidCtxt(s) : NULL;
     if (!s) {
@@ -1330,7 +1282,7 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
         b->nomem = 1;
         goto done;
     }
-    xmlSchemaSetValidStructuredErrors(vc, on_xml_error, st);
+    xmlSchemaSetValidStructuredErrors(vc, sp_ld_on_error, st);
     if (xmlTextReaderSchemaValidateCtxt(r, vc, 0) != 0) {
         sp_diag_add(st->cls[C_SCHEMA], SP_D_SCHEMA, st->cur, 0, 0,
                     "internal error: cannot validate while reading");
@@ -1344,9 +1296,17 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
             first = 0;
             const xmlChar *enc = xmlTextReaderConstEncoding(r);
             if (enc && xmlStrcasecmp(enc, (const xmlChar *)"UTF-8") != 0) {
-                sp_diag_add(parse_class(st), SP_D_XML, st->cur, 1, 0,
+                /* at the declaration's encoding="...", near the start */
+                int line = 1, col = 0;
+                for (size_t k = 0; k + 8 <= len && k < 200; k++)
+                    if (memcmp(data + k, "encoding", 8) == 0) {
+                        sp_srcpos_at(&st->pos, k, &line, &col);
+                        break;
+                    }
+                sp_diag_add(parse_class(st), SP_D_XML, st->cur, line, col,
                             "the file declares encoding '%s'; sources must "
-                            "be UTF-8", (const char *)enc);
+                            "be UTF-8: save it as UTF-8 and write "
+                            "encoding=\"UTF-8\"", (const char *)enc);
                 break;
             }
         }
@@ -1365,6 +1325,7 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
             b->nomem = 1;
             break;
         }
+        sp_ld_visit(st, n);
         /* elements deeper than the limit are skipped, never entered, so
          * below it d - 1 indexes kinds[] */
         int parent = d > 0 && depth <= SP_MAX_DEPTH ? kinds[d - 1] : K_OTHER;
@@ -1436,6 +1397,13 @@ static void stream(load_state *st, builder *b, const char *data, size_t len,
 done:
     xmlFreeTextReader(r);
     xmlSchemaFreeValidCtxt(vc);
+    sp_srcpos_free(&st->pos);
+    st->pos = saved_pos;
+    st->reader = saved_reader;
+    st->root = saved_root;
+    st->root_off = saved_root_off;
+    st->tr_line = saved_tr_line;
+    st->n_tr = saved_n_tr;
 }
 
 
@@ -1451,18 +1419,6 @@ static char *dir_of(const char *path)
     char *real = realpath(dir, NULL);
     free(dir);
     return real;
-}
-
-/* The classes of diagnostics in order into the caller's list, up to and
- * including the first that holds an error. */
-static void report_classes(load_state *st)
-{
-    for (int c = 0; c < C_COUNT; c++) {
-        int stop = sp_diags_errors(st->cls[c]) > 0;
-        sp_diags_move(st->diags, st->cls[c]);
-        if (stop)
-            break;
-    }
 }
 
 static sp_pack *load(const char *name, const char *data, size_t len,
@@ -1513,11 +1469,17 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     if (!default_loader)
         default_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(refusing_loader);
-    xmlSetStructuredErrorFunc(&st, on_xml_error);
+    xmlSetStructuredErrorFunc(&st, sp_ld_on_error);
     char *real = realpath(name, NULL);
     frame top = {real ? real : name, NULL};
+    if (sp_ld_add_file(&st, name, 0, 0) < 0)
+        b.nomem = 1;
+    char *fixed = b.nomem ? NULL : sp_ld_check_amps(&st, name, data, len);
+    if (st.amps_nomem)
+        b.nomem = 1;
     if (!b.nomem)
-        stream(&st, &b, data, len, 1, &top, NULL);
+        stream(&st, &b, fixed ? fixed : data, len, 1, &top, NULL);
+    free(fixed);
     free(real);
     if (sp_reserve_failed(&xml_reserve))
         b.nomem = 1;
@@ -1544,9 +1506,12 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     if (b.nomem)
         sp_diag_add(st.cls[C_PARSE], SP_D_NOMEM, name, 0, 0,
                     "out of memory");
-    report_classes(&st);
-    if (b.nomem || sp_diags_errors(diags) > errors_before ||
-        sp_rules_check(pack, diags) > 0) {
+    if (!b.nomem && !blocking_errors(&st)) {
+        pack->partial = sp_diags_errors(st.cls[C_TREE]) > 0;
+        sp_rules_check(pack, st.cls[C_MODEL]);
+    }
+    sp_ld_report(&st);
+    if (b.nomem || sp_diags_errors(diags) > errors_before) {
         sp_pack_free(pack);
         pack = NULL;
     }
@@ -1559,6 +1524,7 @@ cleanup:
     for (size_t i = 0; i < st.n_names; i++)
         free(st.names[i]);
     free(st.names);
+    free(st.files);
     return st.pack;
 }
 

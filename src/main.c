@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "booklet.h"
 #include "build.h"
 #include "calibrate.h"
 #include "diag.h"
@@ -59,18 +60,17 @@ static const char usage_main[] =
     "error.\n";
 
 static const char usage_validate[] =
-    "usage: studypack validate [--strict] [--fonts DIR] [--no-system-fonts] "
-    "FILE...\n"
+    "usage: studypack validate [OPTIONS] FILE...\n"
     "\n"
     "Validates each source (a pack, or a bank whose root is <questions>)\n"
-    "against the schema and the rules of the format, and prints nothing but\n"
-    "diagnostics (FILE:LINE:COL: error: ...).  Font coverage is checked as\n"
-    "build checks it, so a pack that validates builds.\n"
+    "against the schema and the rules of the format, and makes the checks\n"
+    "build makes (font coverage, card and booklet layout) with the same\n"
+    "options, writing nothing.  Prints nothing but diagnostics\n"
+    "(FILE:LINE:COL: error: ...), every problem found, in source order.\n"
     "\n"
-    "  --strict            treat warnings as errors\n"
-    "  --fonts DIR         fonts folder with a fonts.txt manifest\n"
-    "  --no-system-fonts   use only the fonts of fonts.txt (no fontconfig)\n"
-    "  -h, --help          show this help\n";
+    "  --strict     treat warnings as errors (as build --strict does)\n"
+    "  build's layout and font options (see studypack build --help)\n"
+    "  -h, --help   show this help\n";
 
 /* A diagnostics list, or NULL after saying that there is no memory for
  * one (the one message that cannot be data). */
@@ -88,9 +88,11 @@ static int usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("studypack: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fputs("studypack: error: ", stderr);
+    sp_diag_fputs(msg, stderr);    /* arguments may hold control chars */
     fputc('\n', stderr);
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -110,14 +112,15 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "                          (default: all)\n"                          \
     "      --paper NAME        a4 (default), letter, a3, legal\n"            \
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
-    "                          or WxH in mm or in, e.g. 90x60mm\n"          \
-    "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "                          or WxH in mm, cm, in or pt, e.g. 90x60mm\n"  \
+    "      --margin LEN        printer-safe margin, 0-50 mm (default: 5mm);\n"\
+    "                          lengths: mm (default), cm, in or pt\n"      \
     "      --min-size PT       smallest answer text on a card, 6-14\n"    \
     "                          (default: 8); longer answers continue on\n" \
     "                          follow-on cards\n"                          \
     "      --line-breaking M   total-fit (default: even lines) or\n"      \
     "                          first-fit (faster) for card text\n"       \
-    "      --gap LEN           gap between cards (default: 4mm)\n"           \
+    "      --gap LEN           gap between cards, 0-50 mm (default: 4mm)\n"  \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
     "      --back-scale X,Y    scale the backs by X,Y percent about the\n" \
@@ -157,7 +160,8 @@ static const char usage_batch[] =
     "fonts and options have not changed, and writes OUT/index.json.\n"
     "Files whose root is <questions> are banks, not packs.\n"
     "\n"
-    "  -j, --jobs N            workers (default: the number of processors)\n"
+    "  -j, --jobs N            workers, 1-256 (default: the number of\n"
+    "                          processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
     "      --roster FILE       a CSV of students (name,pack,interview_date\n"
@@ -219,6 +223,81 @@ typedef struct {
                                              line (they beat a profile) */
 } common_opts;
 
+/* The option being parsed as the user wrote it ("--margin", "-o"), for
+ * messages. */
+static char opt_seen[64];
+/* Set while a printer profile's values go through build_option: its own
+ * message names the profile's line, so bad_value stays quiet. */
+static int quiet_values;
+
+/* The option's value VALUE is wrong: "--margin: '-5mm' is negative; give
+ * 0-50 mm".  Returns -1 (the message is printed). */
+static int bad_value(const char *usage, const char *value, const char *fmt,
+                     ...) __attribute__((format(printf, 3, 4)));
+static int bad_value(const char *usage, const char *value, const char *fmt,
+                     ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    if (!quiet_values)
+        usage_error(usage, "%s: '%s' %s", opt_seen, value, why);
+    return -1;
+}
+
+/* "; did you mean 'x'?" for VALUE among N choices, or "". */
+static const char *dym(const char *value, const char *const *choices,
+                       size_t n)
+{
+    static char buf[96];
+    const char *best = sp_did_you_mean(value, choices, n);
+    buf[0] = '\0';
+    if (best)
+        snprintf(buf, sizeof buf, "; did you mean '%s'?", best);
+    return buf;
+}
+
+/* A choice among CHOICES (NULL-terminated): its index, or -1 after saying
+ * what the choices are. */
+static int choice(const char *usage, const char *arg,
+                  const char *const *choices)
+{
+    size_t n = 0;
+    char list[256] = "";
+    for (; choices[n]; n++) {
+        if (strcmp(arg, choices[n]) == 0)
+            return (int)n;
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 n ? ", " : "", choices[n]);
+    }
+    return bad_value(usage, arg, "is not one of %s%s", list,
+                     dym(arg, choices, n));
+}
+
+/* A length option between 0 and MAX_MM. */
+static int length_option(const char *usage, const char *arg, double max_mm,
+                         double *pt)
+{
+    const char *why;
+    if (sp_parse_length_max(arg, max_mm, pt, &why) == 0)
+        return 1;
+    return bad_value(usage, arg, "%s; give 0-%g mm", why, max_mm);
+}
+
+/* The same for --creep: a length of at most 100 mm here, and the
+ * booklet's own check (sp_build_opts_problem) says why more than its
+ * gutter cannot be. */
+static int creep_option(const char *usage, const char *arg, double *pt)
+{
+    const char *why;
+    if (sp_parse_length_max(arg, 100, pt, &why) == 0)
+        return 1;
+    return bad_value(usage, arg, "%s; give 0-%g mm", why,
+                     SP_BOOKLET_GUTTER_MM);
+}
+
 /* The ranges of every --skip (o->skip points here); freed when main
  * returns. */
 static sp_day_range *skip_ranges;
@@ -229,64 +308,71 @@ static int build_option(common_opts *co, int c, const char *arg,
                         const char *usage)
 {
     sp_build_opts *o = &co->build;
+    static const char *const only[] = {"flashcards", "timeline", "mock",
+                                       "pocket", NULL};
+    static const char *const papers[] = {"a4", "letter", "a3", "legal",
+                                         NULL};
+    static const char *const duplex[] = {"long", "short", "fold", NULL};
+    static const char *const flips[] = {"short", "long", NULL};
+    static const char *const breaking[] = {"total-fit", "first-fit", NULL};
+    static const char *const cards[] = {"3x5in", "4x6in", "a7", "a6",
+                                        "business"};
+    int k;
     switch (c) {
     case 'o': o->out_dir = arg; return 1;
     case OPT_ONLY:
-        if (strcmp(arg, "flashcards") == 0)
-            o->outputs = SP_OUT_FLASHCARDS;
-        else if (strcmp(arg, "timeline") == 0)
-            o->outputs = SP_OUT_TIMELINE;
-        else if (strcmp(arg, "mock") == 0)
-            o->outputs = SP_OUT_MOCK;
-        else if (strcmp(arg, "pocket") == 0)
-            o->outputs = SP_OUT_POCKET;
-        else
-            break;
+        if ((k = choice(usage, arg, only)) < 0)
+            return -1;
+        o->outputs = k == 0 ? SP_OUT_FLASHCARDS
+                     : k == 1 ? SP_OUT_TIMELINE
+                     : k == 2 ? SP_OUT_MOCK : SP_OUT_POCKET;
         return 1;
     case OPT_PAPER:
         if (sp_parse_paper(arg, &o->paper_w_pt, &o->paper_h_pt) != 0)
-            break;
+            return choice(usage, arg, papers);
         o->paper = arg;
         return 1;
     case OPT_CARD:
         if (sp_parse_card(arg, &o->card_w_pt, &o->card_h_pt) != 0)
-            break;
+            return bad_value(usage, arg, "is not a card size; give 3x5in, "
+                             "4x6in, a7, a6, business, or WxH with mm, cm, "
+                             "in or pt, each side 20-1000 mm (90x60mm)%s",
+                             dym(arg, cards, 5));
         o->card = arg;
         return 1;
     case OPT_MARGIN:
-        return sp_parse_length(arg, &o->margin_pt) == 0 ? 1 : -2;
+        return length_option(usage, arg, 50, &o->margin_pt);
     case OPT_GAP:
-        return sp_parse_length(arg, &o->gap_pt) == 0 ? 1 : -2;
+        return length_option(usage, arg, 50, &o->gap_pt);
     case OPT_CREEP:
-        return sp_parse_length(arg, &o->creep_pt) == 0 ? 1 : -2;
+        return creep_option(usage, arg, &o->creep_pt);
     case OPT_DUPLEX:
-        if (strcmp(arg, "long") == 0)
-            o->duplex = SP_DUPLEX_LONG;
-        else if (strcmp(arg, "short") == 0)
-            o->duplex = SP_DUPLEX_SHORT;
-        else if (strcmp(arg, "fold") == 0)
-            o->duplex = SP_DUPLEX_FOLD;
-        else
-            break;
+        if ((k = choice(usage, arg, duplex)) < 0)
+            return -1;
+        o->duplex = k == 0 ? SP_DUPLEX_LONG
+                    : k == 1 ? SP_DUPLEX_SHORT : SP_DUPLEX_FOLD;
         return 1;
     case OPT_BACK:
         if (sp_parse_offset(arg, &o->back_dx_pt, &o->back_dy_pt) != 0)
-            break;
+            return bad_value(usage, arg, "is not X,Y within -20 to 20 mm; "
+                             "give two lengths separated by a comma "
+                             "(0.5,-1)");
         return 1;
     case OPT_BACK_SCALE:
         if (sp_parse_scale(arg, &o->back_sx, &o->back_sy) != 0)
-            break;
+            return bad_value(usage, arg, "is not a scale; give one or two "
+                             "percentages of 90-110 (99.6,100.3)");
         return 1;
     case OPT_PRINTER: co->printer = arg; return 1;
     case OPT_MIN_SIZE:
-        return sp_parse_min_size(arg, &o->min_size_pt) == 0 ? 1 : -2;
+        if (sp_parse_min_size(arg, &o->min_size_pt) != 0)
+            return bad_value(usage, arg, "is not a reading size; give 6-14 "
+                             "pt (8, 8pt)");
+        return 1;
     case OPT_BREAKING:
-        if (strcmp(arg, "total-fit") == 0)
-            o->first_fit = 0;
-        else if (strcmp(arg, "first-fit") == 0)
-            o->first_fit = 1;
-        else
-            break;
+        if ((k = choice(usage, arg, breaking)) < 0)
+            return -1;
+        o->first_fit = k == 1;
         return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
@@ -294,9 +380,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         sp_date date;
         const char *why = NULL;
         if (sp_date_parse(arg, &date, &why) != 0) {
-            usage_error(usage, "--interview-date '%s': %s", arg,
-                        why ? why : "not a date in the form YYYY-MM-DD");
-            return -1;
+            return bad_value(usage, arg, "is not a date: %s; give "
+                             "YYYY-MM-DD", why ? why : "not in the form "
+                             "YYYY-MM-DD");
         }
         o->has_interview_date = 1;
         o->interview_y = date.year;
@@ -305,20 +391,17 @@ static int build_option(common_opts *co, int c, const char *arg,
         return 1;
     }
     case OPT_FLIP:
-        if (strcmp(arg, "short") == 0)
-            o->booklet_flip_long = 0;
-        else if (strcmp(arg, "long") == 0)
-            o->booklet_flip_long = 1;
-        else
-            break;
+        if ((k = choice(usage, arg, flips)) < 0)
+            return -1;
+        o->booklet_flip_long = k;
         return 1;
     case OPT_START: {
         sp_date date;
         const char *why = NULL;
         if (sp_date_parse(arg, &date, &why) != 0) {
-            usage_error(usage, "--start '%s': %s", arg,
-                        why ? why : "not a date in the form YYYY-MM-DD");
-            return -1;
+            return bad_value(usage, arg, "is not a date: %s; give "
+                             "YYYY-MM-DD", why ? why : "not in the form "
+                             "YYYY-MM-DD");
         }
         o->has_start = 1;
         o->start_y = date.year;
@@ -329,8 +412,8 @@ static int build_option(common_opts *co, int c, const char *arg,
     case OPT_STUDY_DAYS: {
         const char *why = NULL;
         if (sp_weekdays_parse(arg, &o->study_days, &why) != 0) {
-            usage_error(usage, "--study-days '%s': %s", arg, why);
-            return -1;
+            return bad_value(usage, arg, "is not a set of weekdays: %s",
+                             why ? why : "give mon-fri or mon,wed,sat");
         }
         return 1;
     }
@@ -339,8 +422,9 @@ static int build_option(common_opts *co, int c, const char *arg,
         sp_day_range *r = NULL;
         size_t n = 0;
         if (sp_skip_parse(arg, &r, &n, &why) != 0) {
-            usage_error(usage, "--skip '%s': %s", arg, why);
-            return -1;
+            return bad_value(usage, arg, "is not a list of dates: %s; give "
+                             "D or D..D, separated by commas",
+                             why ? why : "not in the form YYYY-MM-DD");
         }
         /* several --skip options add up */
         sp_day_range *all = realloc(skip_ranges,
@@ -368,6 +452,35 @@ static int build_option(common_opts *co, int c, const char *arg,
     return -2;
 }
 
+/* Warnings for options that have no effect with the others given: for
+ * the build options, before anything is built. */
+static void no_effect(const common_opts *co, sp_diags *d)
+{
+    static const struct {
+        int opt;
+        const char *name;
+    } cards[] = {{OPT_CARD, "--card"}, {OPT_GAP, "--gap"},
+                 {OPT_DUPLEX, "--duplex"}, {OPT_BACK, "--back-offset"},
+                 {OPT_NOCROP, "--no-crop-marks"}, {OPT_CUT, "--cut-lines"}},
+      booklet[] = {{OPT_FLIP, "--booklet-flip"}, {OPT_CREEP, "--creep"}};
+    const sp_build_opts *o = &co->build;
+    if (co->given[OPT_BACK - 256] && o->duplex == SP_DUPLEX_FOLD &&
+        (o->outputs & SP_OUT_FLASHCARDS))
+        sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "--back-offset has no "
+                    "effect with --duplex fold (fronts and backs print side "
+                    "by side on one side of the sheet)");
+    for (size_t i = 0; o->outputs == SP_OUT_TIMELINE &&
+                       i < sizeof cards / sizeof *cards; i++)
+        if (co->given[cards[i].opt - 256])
+            sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
+                        "--only timeline", cards[i].name);
+    for (size_t i = 0; o->outputs == SP_OUT_FLASHCARDS &&
+                       i < sizeof booklet / sizeof *booklet; i++)
+        if (co->given[booklet[i].opt - 256])
+            sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
+                        "--only flashcards", booklet[i].name);
+}
+
 /* Opens the fonts (printing diagnostics on failure). */
 static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
                             sp_diags *d)
@@ -390,6 +503,7 @@ static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
 /* Prints diagnostics and maps them to an exit status. */
 static int finish(sp_diags *d, int strict)
 {
+    sp_diags_fold_includes(d);  /* a bank's problem once, naming each pack */
     sp_diags_print(d, stderr, use_color());
     int status = EXIT_OK;
     if (sp_diags_system_error(d))
@@ -412,58 +526,6 @@ static int not_a_source(const char *path, sp_diags *d)
                               f == SP_IMPORT_ANKI_DB) ? "n" : "",
                 sp_import_format_name(f), path);
     return 1;
-}
-
-static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
-                            sp_diags *d);
-
-static int cmd_validate(int argc, char **argv, const char *argv0)
-{
-    static const struct option opts[] = {
-        {"strict", no_argument, NULL, 's'},
-        {"fonts", required_argument, NULL, OPT_FONTS},
-        {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int strict = 0, c;
-    common_opts co;
-    memset(&co, 0, sizeof co);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': strict = 1; break;
-        case OPT_FONTS: co.fonts_dir = optarg; break;
-        case OPT_NO_SYSTEM_FONTS: co.no_system_fonts = 1; break;
-        case 'h': fputs(usage_validate, stdout); return EXIT_OK;
-        default:
-            return usage_error(usage_validate, "unknown option '%s'",
-                               argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
-        return usage_error(usage_validate, "%s", "no FILE given");
-    sp_diags *d = new_diags();
-    if (!d)
-        return EXIT_SYSTEM;
-    sp_fonts *fonts = NULL;
-    int fonts_tried = 0;
-    for (int i = optind; i < argc; i++) {
-        if (not_a_source(argv[i], d))
-            continue;
-        sp_pack *pack = sp_load_file(argv[i], d);
-        if (pack && !fonts_tried) {
-            fonts = open_fonts(&co, argv0, d);
-            fonts_tried = 1;
-        }
-        if (pack && fonts)
-            sp_glyphs_check(pack, fonts, d);
-        sp_pack_free(pack);
-    }
-    sp_fonts_free(fonts);
-    int status = finish(d, strict);
-    sp_diags_free(d);
-    return status;
 }
 
 /* Applies the settings of printer profile co->printer that the command
@@ -504,7 +566,11 @@ static int apply_profile(common_opts *co, const char *usage)
                     opt = keys[k].opt;
             if (co->given[opt - 256])
                 continue;
-            if (build_option(co, opt, st->value, usage) != 1) {
+            snprintf(opt_seen, sizeof opt_seen, "--%s", st->key);
+            quiet_values = 1;
+            int r = build_option(co, opt, st->value, usage);
+            quiet_values = 0;
+            if (r != 1) {
                 sp_diag_add(d, SP_D_USAGE, prof->file, st->line, st->col,
                             "invalid value '%s' for %s (see studypack "
                             "build --help)", st->value, st->key);
@@ -527,10 +593,12 @@ static int parse_common(int argc, char **argv, common_opts *co,
                         int (*extra)(int c, const char *arg, void *ctx),
                         void *ctx)
 {
-    int c;
+    int c, li;
+    char so[64];
+    snprintf(so, sizeof so, ":%s", shortopts);   /* ':' for a missing value */
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+    while ((li = -1, c = getopt_long(argc, argv, so, opts, &li)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return -2;
@@ -544,21 +612,48 @@ static int parse_common(int argc, char **argv, common_opts *co,
                         "before it)", optopt, cl, cl);
             return -1;
         }
-        if (c == '?' || c == ':') {
-            usage_error(usage, "%s '%s'",
-                        c == ':' ? "missing value for" : "unknown option",
-                        argv[optind - 1]);
+        if (c == ':') {
+            if (optopt > 0 && optopt < 256 && argv[optind - 1][1] != '-')
+                usage_error(usage, "option '-%c' needs a value", optopt);
+            else
+                usage_error(usage, "option '%s' needs a value",
+                            argv[optind - 1]);
             return -1;
         }
+        if (c == '?') {
+            const char *arg = argv[optind - 1];
+            char buf[8];
+            if (optopt > 0 && optopt < 256) {
+                snprintf(buf, sizeof buf, "-%c", optopt);
+                arg = buf;
+            }
+            const char *names[128];
+            size_t n = 0;
+            char eq[64];
+            snprintf(eq, sizeof eq, "%s", arg + strspn(arg, "-"));
+            eq[strcspn(eq, "=")] = '\0';
+            for (; opts[n].name && n < 128; n++)
+                names[n] = opts[n].name;
+            const char *best = arg[0] == '-' && arg[1] == '-'
+                                   ? sp_did_you_mean(eq, names, n) : NULL;
+            if (best)
+                usage_error(usage, "unknown option '%s'; did you mean "
+                            "'--%s'?", arg, best);
+            else
+                usage_error(usage, "unknown option '%s'", arg);
+            return -1;
+        }
+        if (li >= 0)
+            snprintf(opt_seen, sizeof opt_seen, "--%s", opts[li].name);
+        else
+            snprintf(opt_seen, sizeof opt_seen, "-%c", c);
         int r = build_option(co, c, optarg, usage);
         if (r == 0 && extra)
             r = extra(c, optarg, ctx);
         if (r == 1 && c >= 256 && c < OPT_LAST)
             co->given[c - 256] = 1;
         if (r == -2) {
-            usage_error(usage, "invalid value '%s' for %s", optarg,
-                        argv[optind - 1][0] == '-' ? argv[optind - 1]
-                                                   : argv[optind - 2]);
+            usage_error(usage, "%s: invalid value '%s'", opt_seen, optarg);
             return -1;
         }
         if (r < 0)
@@ -572,6 +667,60 @@ static int parse_common(int argc, char **argv, common_opts *co,
         return -1;
     }
     return optind;
+}
+
+static int plan_check(const common_opts *co, const char *usage);
+
+static int cmd_validate(int argc, char **argv, const char *argv0)
+{
+    static const struct option opts[] = {BUILD_LONG_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    int first = parse_common(argc, argv, &co, usage_validate, "ho:", opts,
+                             NULL, NULL);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    if (first >= argc)
+        return usage_error(usage_validate, "%s", "no FILE given");
+    if (plan_check(&co, usage_validate) != 0)
+        return EXIT_USAGE;
+    sp_diags *d = new_diags();
+    if (!d)
+        return EXIT_SYSTEM;
+    /* the checks build makes (fonts, layout), writing nothing */
+    co.build.dry_run = 1;
+    no_effect(&co, d);
+    if (co.build.dump || strcmp(co.build.out_dir, "out") != 0)
+        sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
+                    "validate (nothing is written)",
+                    co.build.dump ? "--dump" : "--output");
+    /* the fonts are opened for the first pack that loads (a source that
+     * does not load needs none) */
+    sp_fonts *fonts = NULL;
+    int fonts_tried = 0;
+    for (int i = first; i < argc; i++) {
+        if (not_a_source(argv[i], d))
+            continue;
+        sp_pack *pack = sp_load_file(argv[i], d);
+        if (pack && !pack->is_bank && !fonts_tried) {
+            fonts = open_fonts(&co, argv0, d);
+            fonts_tried = 1;
+        }
+        sp_build_result r;
+        if (pack && !pack->is_bank && fonts)
+            sp_build_pack(pack, fonts, &co.build, &r, d);
+        sp_pack_free(pack);
+    }
+    int status = finish(d, co.strict);
+    if (fonts_tried && !fonts && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
 }
 
 /* The plan options checked together (a roster's rows bring their own
@@ -785,6 +934,14 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
+    no_effect(&co, d);
+    if (co.strict && sp_diags_warnings(d)) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are "
+                    "errors; nothing was written");
+        int rc = finish(d, 1);
+        sp_diags_free(d);
+        return rc;
+    }
     /* Ctrl-C while a PDF is being written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
@@ -919,11 +1076,26 @@ static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
 static int batch_option(int c, const char *arg, void *ctx)
 {
     batch_extra *b = ctx;
-    char *end;
     switch (c) {
-    case 'j':
-        b->jobs = (int)strtol(arg, &end, 10);
-        return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
+    case 'j': {
+        size_t digits = strspn(arg, "0123456789");
+        /* checked as text first: no sign, no hexadecimal, no overflow */
+        if (!digits || arg[digits]) {
+            usage_error(usage_batch, "%s: '%s' is not a decimal number; give "
+                        "1-256", opt_seen, arg);
+            return -1;
+        }
+        const char *v = arg;
+        while (v[0] == '0' && v[1])
+            v++, digits--;
+        if (digits > 3 || atoi(v) < 1 || atoi(v) > 256) {
+            usage_error(usage_batch, "%s: '%s' is out of range; give 1-256",
+                        opt_seen, arg);
+            return -1;
+        }
+        b->jobs = atoi(v);
+        return 1;
+    }
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
     case OPT_ROSTER: b->roster = arg; return 1;
@@ -972,6 +1144,14 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
+    no_effect(&co, d);
+    if (co.strict && sp_diags_warnings(d)) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are "
+                    "errors; nothing was written");
+        int rc = finish(d, 1);
+        sp_diags_free(d);
+        return rc;
+    }
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     int status;
     if (!fonts) {

@@ -2,6 +2,7 @@
 #include "rules.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,8 @@ static id_entry *index_ids(const void *base, size_t n, size_t stride,
     for (size_t i = 0; i < n; i++) {
         const char *item = (const char *)base + i * stride;
         memcpy(&e[i].id, item + id_offset, sizeof(const char *));
+        if (!e[i].id)
+            e[i].id = "";   /* missing: the schema said so */
         e[i].index = i;
     }
     qsort(e, n, sizeof *e, cmp_entry);
@@ -66,21 +69,55 @@ static int duplicates(sp_diags *d, const id_entry *e, size_t n,
 {
     int errors = 0;
     for (size_t i = 1; i < n; i++) {
-        if (strcmp(e[i].id, e[i - 1].id) != 0)
+        if (strcmp(e[i].id, e[i - 1].id) != 0 || !e[i].id[0])
             continue;
         size_t first = e[i - 1].index;
         while (i < n && strcmp(e[i].id, e[i - 1].id) == 0) {
             const sp_loc *l2 = loc(items, e[i].index);
             const sp_loc *l1 = loc(items, first);
-            sp_diag_add(d, SP_D_DUPLICATE, l2->file, l2->line, 0,
+            sp_diag_add(d, SP_D_DUPLICATE, l2->file, l2->line, l2->col,
                         "duplicate %s id '%s'", what, e[i].id);
-            sp_diag_add(d, SP_D_NOTE, l1->file, l1->line, 0,
+            sp_diag_add(d, SP_D_NOTE, l1->file, l1->line, l1->col,
                         "'%s' is first defined here", e[i].id);
             errors++;
             i++;
         }
     }
     return errors;
+}
+
+/* A well-formed id: one the schema accepts ([a-z0-9][a-z0-9-]{0,63}).
+ * References that are not were reported by the schema already. */
+static int is_id(const char *s)
+{
+    size_t n = 0;
+    if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+        return 0;
+    for (; *s; s++, n++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '-'))
+            return 0;
+    return n <= 64;
+}
+
+/* "; did you mean 'x'?" for the id among N items at a stride nearest to
+ * ID, or "" (into BUF). */
+static const char *suggest(char *buf, size_t cap, const char *id,
+                           const void *base, size_t n, size_t stride,
+                           size_t id_offset)
+{
+    buf[0] = '\0';
+    const char **c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        return buf;
+    for (size_t i = 0; i < n; i++)
+        memcpy(&c[i], (const char *)base + i * stride + id_offset,
+               sizeof *c);
+    const char *best = sp_did_you_mean(id, c, n);
+    if (best)
+        snprintf(buf, cap, "; did you mean '%s'?", best);
+    free(c);
+    return buf;
 }
 
 static const sp_loc *q_loc(const void *items, size_t i)
@@ -119,14 +156,20 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
     /* a bank on its own has no rounds to check against */
     for (size_t i = 0; i < pack->n_questions && !pack->is_bank; i++) {
         sp_question *q = &pack->questions[i];
-        if (!q->round_id)
+        if (!is_id(q->round_id))
             continue;
         q->round = find_id(re, pack->n_rounds, q->round_id);
         if (q->round < 0) {
-            sp_diag_add(d, SP_D_REFERENCE, q->loc.file, q->loc.line, 0,
-                        "question '%s' names round '%s', which the pack "
-                        "does not define%s", q->id, q->round_id,
-                        pack->n_rounds ? "" : " (it has no <process>)");
+            char dym[128];
+            sp_diag_add(d, SP_D_REFERENCE, q->loc.file, q->loc.line,
+                        q->loc.col, "question%s%s%s names round '%s', which "
+                        "the pack does not define%s%s",
+                        q->id ? " '" : "", q->id ? q->id : "",
+                        q->id ? "'" : "", q->round_id,
+                        pack->n_rounds ? "" : " (it has no <process>)",
+                        suggest(dym, sizeof dym, q->round_id, pack->rounds,
+                                pack->n_rounds, sizeof(sp_round),
+                                offsetof(sp_round, id)));
             errors++;
         }
     }
@@ -143,12 +186,16 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                     break;
                 char id[72];
                 snprintf(id, sizeof id, "%.*s", (int)(n < 71 ? n : 71), r);
-                if (find_id(re, pack->n_rounds, id) < 0) {
+                if (find_id(re, pack->n_rounds, id) < 0 && is_id(id)) {
+                    char dym[128];
                     sp_diag_add(d, SP_D_REFERENCE, sec->tip_locs[t].file,
-                                sec->tip_locs[t].line, 0,
+                                sec->tip_locs[t].line, sec->tip_locs[t].col,
                                 "tip names round '%s', which the pack does "
-                                "not define%s", id,
-                                pack->n_rounds ? "" : " (it has no <process>)");
+                                "not define%s%s", id,
+                                pack->n_rounds ? "" : " (it has no <process>)",
+                                suggest(dym, sizeof dym, id, pack->rounds,
+                                        pack->n_rounds, sizeof(sp_round),
+                                        offsetof(sp_round, id)));
                     errors++;
                 }
                 r += n;
@@ -158,14 +205,15 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
     long total_days = 0;
     for (size_t p = 0; p < pack->n_phases; p++) {
         sp_phase *ph = &pack->phases[p];
-        total_days += ph->days;
+        if (ph->days >= 1 && ph->days <= 365)
+            total_days += ph->days;     /* others: the schema said so */
         long need = 0, given = 0;
         for (size_t t = 0; t < ph->n_tasks; t++) {
             need += ph->tasks[t].days > 0 ? ph->tasks[t].days : 1;
             given += ph->tasks[t].days > 0;
         }
         if (given && need > ph->days) {
-            sp_diag_add(d, SP_D_LIMIT, ph->loc.file, ph->loc.line, 0,
+            sp_diag_add(d, SP_D_LIMIT, ph->loc.file, ph->loc.line, ph->loc.col,
                         "phase '%s' has %d day%s, but its tasks need %ld "
                         "(their days=\"N\", and one for each other task)",
                         ph->id ? ph->id : "", ph->days,
@@ -185,11 +233,20 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                 int qi = find_id(qe, pack->n_questions,
                                  task->question_ids[k]);
                 task->questions[k] = qi;
-                if (qi < 0) {
+                char dym[128];
+                if (qi < 0 && is_id(task->question_ids[k]))
+                    suggest(dym, sizeof dym, task->question_ids[k],
+                            pack->questions, pack->n_questions,
+                            sizeof(sp_question), offsetof(sp_question, id));
+                /* with an include missing, only a near miss is surely a
+                 * slip: another id may be in the file not read */
+                if (qi < 0 && is_id(task->question_ids[k]) &&
+                    (!pack->partial || dym[0])) {
                     sp_diag_add(d, SP_D_REFERENCE, task->loc.file,
-                                task->loc.line, 0,
+                                task->loc.line, task->loc.col,
                                 "task names question '%s', which the pack "
-                                "does not contain", task->question_ids[k]);
+                                "does not contain%s", task->question_ids[k],
+                                dym);
                     errors++;
                 }
             }
@@ -211,7 +268,8 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                     "anyway (give a phase a study task)");
     if (total_days > SP_MAX_TOTAL_DAYS) {
         sp_diag_add(d, SP_D_LIMIT, pack->file,
-                    pack->n_phases ? pack->phases[0].loc.line : 0, 0,
+                    pack->n_phases ? pack->phases[0].loc.line : 0,
+                    pack->n_phases ? pack->phases[0].loc.col : 0,
                     "the timeline has %ld days; the limit is %d", total_days,
                     SP_MAX_TOTAL_DAYS);
         errors++;

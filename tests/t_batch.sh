@@ -9,7 +9,7 @@ $SP batch tests/batch -o "$OUT" -j 2 >"$TMP/stdout" 2>"$TMP/err"
 rc=$?
 expect_eq "a failing pack fails the batch (exit 1)" 1 "$rc"
 expect_eq "summary line" "2 built, 0 up to date, 3 failed" "$(tail -n 1 "$TMP/err")"
-grep -qx "tests/batch/bad.xml:5: error: Element 'answer': This element is not expected. Expected is one of ( cue, prompt )." "$TMP/err" \
+grep -qx 'tests/batch/bad.xml:5:23: error: `question` is missing `prompt` (before `answer`)' "$TMP/err" \
   && ok "the failing pack's diagnostics are reported" || not_ok "the failing pack's diagnostics are reported" "$(cat "$TMP/err")"
 expect_eq "duplicate pack ids: reported once, at the first file, naming the other" \
   "tests/batch/dup1.xml: error: pack id 'batch-dup' is also the id of tests/batch/dup2.xml; neither is built: give each pack its own id" \

@@ -102,6 +102,6 @@ done
 $SP plan "$PACK" --interview-date 2028-02-29 >/dev/null 2>&1
 expect_eq "--interview-date 2028-02-29 (leap day) is fine" 0 $?
 $SP plan "$PACK" --interview-date 2026-02-29 2>&1 | head -n 1 >"$TMP/err"
-expect_eq "date error message" "studypack: error: --interview-date '2026-02-29': no such day in that month" "$(cat "$TMP/err")"
+expect_eq "date error message" "studypack: error: --interview-date: '2026-02-29' is not a date: no such day in that month; give YYYY-MM-DD" "$(cat "$TMP/err")"
 $SP plan sources/banks/backend-core.xml >/dev/null 2>&1
 expect_eq "plan of a bank is an error" 1 $?

@@ -15,7 +15,7 @@ for c in 3x5in 4x6in; do
 done
 D3=$TMP/3x5in/reading/flashcards.dump D4=$TMP/4x6in/reading/flashcards.dump
 expect_eq "3x5in: the long answer continues on 2 cards, with the size chosen" \
-  "tests/build/reading.xml:23: warning: question 'split' does not fit on one card at 8pt; continued on 2 cards at 9.5pt" \
+  "tests/build/reading.xml:23:5: warning: question 'split' does not fit on one card at 8pt; continued on 2 cards at 9.5pt" \
   "$(cat "$TMP/err-3x5in")"
 expect_eq "4x6in: the long answer fits one card" "" "$(cat "$TMP/err-4x6in")"
 expect_eq "a short answer is set at the largest size, 14pt" 14.00 "$(size_of "$D3" 1 Spreads)"

@@ -125,7 +125,7 @@ expect_eq "FIFO in a batch folder: index.json says skipped" "skipped" \
 mkdir -p "$F/inc/banks"; cp tests/batch/a.xml "$F/inc/"; mkfifo "$F/inc/banks/shared.xml"
 $T $SP build "$F/inc/a.xml" -o "$F.out" 2>"$TMP/err"
 expect_eq "a bank that is a FIFO: no hang, refused" \
-  "1:$F/inc/a.xml:11: error: include of '$F/inc/banks/shared.xml' refused: not a regular file" "$?:$(cat "$TMP/err")"
+  "1:$F/inc/a.xml:11:3: error: include of '$F/inc/banks/shared.xml' refused: not a regular file" "$?:$(cat "$TMP/err")"
 
 # --- 5. duplicate ids: once per id, bounded output, fast -------------------
 D=$TMP/dups; mkdir -p "$D"; cp -r tests/batch/banks "$D/"

@@ -89,4 +89,4 @@ grep -q "\"$ID/mock-interview.pdf\"" "$TMP/b/index.json" && grep -q "\"$ID/pocke
 sed 's/<tip rounds="coding">/<tip rounds="coding nosuch">/' "$PACK" >"$TMP/badtip.xml"
 $SP validate "$TMP/badtip.xml" 2>"$TMP/err"
 expect_eq "a tip naming an unknown round is an error" \
-  "1:$TMP/badtip.xml:59: error: tip names round 'nosuch', which the pack does not define" "$?:$(cat "$TMP/err")"
+  "1:$TMP/badtip.xml:59:7: error: tip names round 'nosuch', which the pack does not define" "$?:$(cat "$TMP/err")"

@@ -41,13 +41,13 @@ expect_eq "--study-days without a date is a usage error" \
   "2:studypack: error: --study-days and --skip need --interview-date or --start (they name days of the calendar)" \
   "$?:$(head -n 1 "$TMP/err")"
 $SP plan "$PACK" --interview-date 2026-12-24 --study-days weekdays >/dev/null 2>"$TMP/err"
-expect_eq "bad --study-days" "2:studypack: error: --study-days 'weekdays': expected weekdays such as mon-fri or mon,wed,sat" \
+expect_eq "bad --study-days" "2:studypack: error: --study-days: 'weekdays' is not a set of weekdays: expected weekdays such as mon-fri or mon,wed,sat" \
   "$?:$(head -n 1 "$TMP/err")"
 $SP plan "$PACK" --interview-date 2026-12-24 --skip 2026-12-10..2026-12-01 >/dev/null 2>"$TMP/err"
-expect_eq "bad --skip" "2:studypack: error: --skip '2026-12-10..2026-12-01': a range ends before it starts" \
+expect_eq "bad --skip" "2:studypack: error: --skip: '2026-12-10..2026-12-01' is not a list of dates: a range ends before it starts; give D or D..D, separated by commas" \
   "$?:$(head -n 1 "$TMP/err")"
 $SP build "$PACK" --start 2026-13-01 >/dev/null 2>"$TMP/err"
-expect_eq "bad --start" "2:studypack: error: --start '2026-13-01': month out of range" "$?:$(head -n 1 "$TMP/err")"
+expect_eq "bad --start" "2:studypack: error: --start: '2026-13-01' is not a date: month out of range; give YYYY-MM-DD" "$?:$(head -n 1 "$TMP/err")"
 
 # the booklet shows the plan `plan` prints: same dates, free days, name
 $SP build "$PACK" -o "$TMP/b" --only timeline --start 2026-12-02 --interview-date 2026-12-13 \

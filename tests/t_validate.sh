@@ -18,11 +18,13 @@ for src in tests/bad/*.xml; do
   fi
 done
 
+# (validate makes build's checks: a long answer continued on a follow-on
+# card is a warning there, as in build, not an error)
 for src in sources/*.xml sources/banks/*.xml tests/good/*.xml; do
   [ -f "$src" ] || continue
   $SP validate "$src" >"$TMP/out" 2>&1
   rc=$?
-  expect_eq "valid: $src" "0:" "$rc:$(cat "$TMP/out")"
+  expect_eq "valid: $src" "0:" "$rc:$(grep -v ': warning: question .* does not fit on one card\|^In file included from \|^  *\(and \)\?from ' "$TMP/out")"
 done
 
 # all diagnostics, not just the first; several files at once

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -250,6 +251,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_doc_release(&doc);
     }
     sp_pack_free(pack);
+    /* the diagnostics as main prints them (folding, escaping) */
+    static FILE *null;
+    if (!null)
+        null = fopen("/dev/null", "w");
+    sp_diags_fold_includes(d);
+    if (null)
+        sp_diags_print(d, null, (int)(size % 2));
     sp_diags_free(d);
     return 0;
 }
