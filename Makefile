@@ -19,7 +19,8 @@ MANDIR    := $(PREFIX)/share/man/man1
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2 libdeflate sqlite3 libzip
+PKGS      := libxml-2.0 freetype2 libdeflate harfbuzz harfbuzz-subset fribidi \
+             libunibreak fontconfig sqlite3 libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -37,13 +38,16 @@ DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
   valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
   python3-reportlab libdeflate-dev \
+  libharfbuzz-dev libfribidi-dev libunibreak-dev libfontconfig-dev \
+  fontconfig fonts-noto-cjk fonts-noto-core fonts-symbola \
+  fonts-urw-base35 \
   libsqlite3-dev sqlite3 libzip-dev zip unzip python3-icalendar
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
              fonts/DejaVuSans-Oblique.ttf fonts/DejaVuSansMono.ttf
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.c)
 # importers and exporters (import/export commands)
 LIB_SRCS  += $(wildcard src/io/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
@@ -67,7 +71,8 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/font/*.h) | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 $(BUILD)/io/%.o: src/io/%.c $(wildcard include/*.h) | $(BUILD)
 	@mkdir -p $(@D)

@@ -71,6 +71,7 @@ typedef struct {
     double small_pt;              /* card lists, index details; 0: 7.5 */
     double heading_pt;            /* section headings; 0: 15 */
     const char *title;            /* running head; NULL: pack->meta.title */
+    const char *student;          /* the name on the cover; NULL: a line */
 } sp_booklet_layout;
 
 /* Appends the booklet's pages to DOC (after any pages it already has),

@@ -333,8 +333,7 @@ static int copy_item(sp_dlist *dl, const sp_dl_item *it, double dx,
 {
     switch (it->kind) {
     case SP_DL_TEXT:
-        return sp_dl_text(dl, it->face, it->size_pt, it->x_pt + dx,
-                          it->y_pt + dy, it->text, it->text_len);
+        return sp_dl_copy_text(dl, it, dx, dy);
     case SP_DL_LINE:
         return sp_dl_line(dl, it->x_pt + dx, it->y_pt + dy, it->x2_pt + dx,
                           it->y2_pt + dy, it->line_pt, it->gray, it->dash_pt);
@@ -667,18 +666,31 @@ static int build_cover(ctx *c)
         y = b->h;
     }
     y += 16;
-    if (blk_break(b, y) || fill_line(c, b, "Name:", y))
+    if (blk_break(b, y))
         return -1;
+    if (c->o.student && *c->o.student) {
+        sp_span ns[2] = {{0, "Name: "}, {SP_STYLE_BOLD, c->o.student}};
+        if (lay_spans(c->f, &c->l, ns, 2, c->sub * 1.1, SP_ALIGN_LEFT, c->iw)
+            || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
+            return -1;
+    } else if (fill_line(c, b, "Name:", y)) {
+        return -1;
+    }
     y = b->h + 16;
     if (blk_break(b, y))
         return -1;
     if (s) {
         char line[160], q[24], dd[24];
+        char fr[24];
         snprintf(line, sizeof line, "%s day%s in %zu phase%s" MIDDOT
-                 "%s card%s", num(dd, s->n_days), s->n_days == 1 ? "" : "s",
+                 "%s card%s%s%s%s", num(dd, s->n_days),
+                 s->n_days == 1 ? "" : "s",
                  c->pack->n_phases, c->pack->n_phases == 1 ? "" : "s",
                  num(q, (long)c->pack->n_questions),
-                 c->pack->n_questions == 1 ? "" : "s");
+                 c->pack->n_questions == 1 ? "" : "s",
+                 s->n_free ? MIDDOT : "", s->n_free ? num(fr, s->n_free) : "",
+                 s->n_free ? (s->n_free == 1 ? " free day" : " free days")
+                           : "");
         if (lay_plain(c->f, &c->l, line, c->body, 0, SP_ALIGN_LEFT, c->iw)
             || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
             return -1;
@@ -943,7 +955,8 @@ static int chart_row(ctx *c, block *b, const chart_geom *g, size_t p,
         return -1;
     if (g->unit >= 2.5)
         for (int d = ps->first_day; d < ps->first_day + ps->n_days; d++)
-            if (d >= 1 && d <= c->s->n_days && c->s->days[d - 1].is_rest
+            if (d >= 1 && d <= c->s->n_days
+                && (c->s->days[d - 1].is_rest || c->s->days[d - 1].is_free)
                 && sp_dl_rect(&b->dl, (d - 1) * g->unit + 0.8, by + 0.8,
                               g->unit - 1.6, BAR_H - 1.6, 0, 0, 1))
                 return -1;
@@ -1029,13 +1042,16 @@ static int build_overview(ctx *c)
     int rest = 0;
     for (int k = 0; k < s->n_days; k++)
         rest += s->days[k].is_rest != 0;
-    char line[256], a[24], q[24], r[24];
+    char line[256], a[24], q[24], r[24], fr[24];
     snprintf(line, sizeof line, "%s day%s in %zu phase%s" MIDDOT "%s card%s"
-             "%s%s%s", num(a, s->n_days), s->n_days == 1 ? "" : "s",
+             "%s%s%s%s%s%s", num(a, s->n_days), s->n_days == 1 ? "" : "s",
              s->n_phases, s->n_phases == 1 ? "" : "s",
              num(q, (long)p->n_questions), p->n_questions == 1 ? "" : "s",
              rest ? MIDDOT : "", rest ? num(r, rest) : "",
-             rest ? (rest == 1 ? " rest day" : " rest days") : "");
+             rest ? (rest == 1 ? " rest day" : " rest days") : "",
+             s->n_free ? MIDDOT : "", s->n_free ? num(fr, s->n_free) : "",
+             s->n_free ? (s->n_free == 1 ? " free day" : " free days")
+                       : "");
     block *b = &c->b;
     blk_reset(c, b);
     sp_flow_clear(c->f);
@@ -1057,9 +1073,13 @@ static int build_overview(ctx *c)
     b->h += 10;
     if (place(c, b, 0, 0, 1) || build_chart(c))
         return -1;
-    if (intro_note(c, "Each bar is a phase of the plan; gaps in a bar are "
-                   "rest days. W1, W2, ... mark the weeks; the black line "
-                   "is the interview day.", 0))
+    if (intro_note(c, s->n_free
+                   ? "Each bar is a phase of the plan; gaps in a bar are "
+                     "rest days and free days. W1, W2, ... mark the weeks; "
+                     "the black line is the interview day."
+                   : "Each bar is a phase of the plan; gaps in a bar are "
+                     "rest days. W1, W2, ... mark the weeks; the black line "
+                     "is the interview day.", 0))
         return -1;
 
     /* each phase with its tasks and their days */
@@ -1226,9 +1246,14 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
     if (!s->has_dates && ph)
         snprintf(tail, sizeof tail, MIDDOT "day %d of %d",
                  day->day_in_phase + 1, ph->days);
+    if (day->is_free)
+        ptitle = "";
     sp_span rs[4] = {{SP_STYLE_ITALIC, right}, {SP_STYLE_ITALIC, ptitle},
                      {SP_STYLE_ITALIC, tail},
-                     {SP_STYLE_BOLD, day->is_rest ? MIDDOT "rest day" : ""}};
+                     {SP_STYLE_BOLD, day->is_free
+                          ? (day->is_skipped ? "free day (skipped)"
+                                             : "free day")
+                          : day->is_rest ? MIDDOT "rest day" : ""}};
     if (lay_plain(c->f, &c->l, left, c->dayhead, SP_STYLE_BOLD,
                   SP_ALIGN_LEFT, c->iw)
         || lay_spans(c->f2, &c->l2, rs, 4, c->small, SP_ALIGN_LEFT, c->iw))
@@ -1264,7 +1289,12 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
 
     /* notes */
     const char *note = NULL;
-    if (day->is_rest)
+    if (day->is_free)
+        note = NULL;
+    else if (day->is_added_rest)
+        note = "Rest day: at least one day off in every seven; no new cards "
+               "and no reviews.";
+    else if (day->is_rest)
         note = "Rest day: no new cards and no reviews.";
     else if (day->is_final)
         note = s->final_level == SP_DIFF_HARD
@@ -1274,9 +1304,15 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
                    ? "Final review: go over the hardest cards again (every "
                      "medium card so far)."
                    : "Final review: go over every card so far.";
-    if (note) {
+    const char *notes[2] = {NULL, note};
+    if (day->is_eve && !day->is_rest)
+        notes[0] = "Light day before the interview: no new cards, no "
+                   "practice or mock.";
+    for (int i = 0; i < 2; i++) {
+        if (!notes[i])
+            continue;
         if (blk_break(b, y)
-            || lay_plain(c->f, &c->l, note, c->small, SP_STYLE_ITALIC,
+            || lay_plain(c->f, &c->l, notes[i], c->small, SP_STYLE_ITALIC,
                          SP_ALIGN_LEFT, c->iw)
             || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
             return -1;
