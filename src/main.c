@@ -871,11 +871,37 @@ typedef struct {
 /* batch --roster FILE: a booklet per student (see roster.h).  A
  * per-student exporter (a calendar for `--export ics`) is given to
  * sp_roster_run as an sp_student_exporter; none is wired here yet. */
+/* The roster's exporter hook: the student's plan as DIR/plan.ics. */
+static int student_ics(void *ctx, const sp_pack *pack,
+                       const sp_schedule *sched, const sp_student *st,
+                       const char *dir, sp_diags *d)
+{
+    sp_export_opts eo = {1, st->interview, st->name, *(long long *)ctx, 0,
+                         {0, 0, 0}, 0, NULL, 0};
+    size_t len = 0, pl = strlen(dir) + sizeof "/plan.ics";
+    void *data = sp_export_render_plan(pack, sched, SP_EXPORT_ICS, &eo, &len,
+                                       d);
+    char *path = malloc(pl);
+    int rc = -1;
+    if (data && path) {
+        snprintf(path, pl, "%s/plan.ics", dir);
+        rc = sp_write_file_atomic(path, data, len, d);
+    } else if (data) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(path);
+    free(data);
+    return rc;
+}
+
 static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
                       const sp_batch_opts *bo, const sp_fonts *fonts,
                       sp_batch_result *r, sp_diags *d)
 {
+    long long epoch = bo->build->export_epoch;
     sp_student_exporter ex = {NULL, NULL, NULL};
+    if (be->exports & SP_EXPORT_ICS)
+        ex = (sp_student_exporter){"ics", student_ics, &epoch};
     /* students are built in this process: Ctrl-C while a PDF is being
      * written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
@@ -936,7 +962,8 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         return EXIT_OK;
     if (first < 0 || (!be.roster && plan_check(&co, usage_batch) != 0))
         return EXIT_USAGE;
-    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date)
+    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date &&
+        !be.roster)
         return usage_error(usage_batch, "%s", "--export ics needs "
                            "--interview-date (a calendar needs dates)");
     long long epoch = -1;
@@ -954,7 +981,10 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     }
     static char sources[] = "sources";
     char *def[] = {sources};
-    co.build.exports = be.exports;
+    /* with a roster the dates are each student's: calendars are written
+     * per student (run_roster), the other formats per pack */
+    co.build.exports = be.roster ? be.exports & ~(unsigned)SP_EXPORT_ICS
+                                 : be.exports;
     co.build.export_epoch = epoch;
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
                         stderr};
@@ -1072,6 +1102,8 @@ static const char usage_export[] =
     "      --format FORMAT     apkg, anki-text, ics or json (default: from\n"
     "                          the extension: .apkg .txt .ics .json)\n"
     "      --interview-date D  the interview's date: the plan gets dates\n"
+    PLAN_OPTIONS_HELP
+    "      --student NAME      the student (in the calendar's UIDs)\n"
     "  -h, --help              show this help\n"
     "\n"
     "Time stamps (Anki's modification times, the calendar's DTSTAMP) are\n"
@@ -1096,6 +1128,8 @@ static int cmd_export(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, E_FORMAT},
         {"interview-date", required_argument, NULL, OPT_DATE},
+        PLAN_LONG_OPTIONS,
+        {"student", required_argument, NULL, OPT_STUDENT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
@@ -1109,11 +1143,15 @@ static int cmd_export(int argc, char **argv)
         return EXIT_OK;
     if (first < 0)
         return EXIT_USAGE;
+    if (plan_check(&co, usage_export) != 0)
+        return EXIT_USAGE;
     const char *out = co.build.out_dir;
-    sp_export_opts eo = {co.build.has_interview_date,
-                         {co.build.interview_y, co.build.interview_m,
-                          co.build.interview_d},
-                         NULL, -1};
+    const sp_build_opts *b = &co.build;
+    sp_export_opts eo = {b->has_interview_date,
+                         {b->interview_y, b->interview_m, b->interview_d},
+                         b->student, -1, b->has_start,
+                         {b->start_y, b->start_m, b->start_d},
+                         b->study_days, b->skip, b->n_skip};
     if (first >= argc)
         return usage_error(usage_export, "%s", "no FILE given");
     if (first < argc - 1)
