@@ -233,6 +233,8 @@ char *sp_build_opts_key(const sp_build_opts *o)
         sp_buf_str(&b, " student=");
         sp_buf_str(&b, o->student);
     }
+    if (o->exports)   /* batch --export, and the time stamp it uses */
+        sp_buf_printf(&b, " exports=%u:%lld", o->exports, o->export_epoch);
     return sp_buf_take(&b, NULL);
 }
 
