@@ -160,12 +160,12 @@ static const char usage_batch[] =
     "  -j, --jobs N            workers (default: the number of processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
-    "      --export LIST       also write apkg, anki-text, ics, json\n"
-    "                          (comma-separated) beside the PDFs\n"
     "      --roster FILE       a CSV of students (name,pack,interview_date\n"
     "                          and start, study_days, skip): cards once per\n"
     "                          pack, a booklet per student in\n"
     "                          OUT/<pack-id>/students/<name>/\n"
+    "      --export LIST       also write apkg, anki-text, ics, json\n"
+    "                          (comma-separated) beside the PDFs\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -173,9 +173,9 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_MIN_SIZE, OPT_BREAKING, OPT_NO_SYSTEM_FONTS, OPT_EXPORT,
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_NO_SYSTEM_FONTS,
     OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER,
-    OPT_LAST
+    OPT_EXPORT, OPT_LAST
 };
 
 #define PLAN_LONG_OPTIONS                                                   \
@@ -864,8 +864,8 @@ static int source_date_epoch(long long *epoch, const char *usage)
 
 typedef struct {
     int jobs, force, quiet;
-    unsigned exports;
     const char *roster;
+    unsigned exports;
 } batch_extra;
 
 /* batch --roster FILE: a booklet per student (see roster.h).  A
@@ -927,6 +927,7 @@ static int batch_option(int c, const char *arg, void *ctx)
         return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
+    case OPT_ROSTER: b->roster = arg; return 1;
     case OPT_EXPORT: {
         const char *bad = NULL;
         if (sp_export_parse_list(arg, &b->exports, &bad) != 0) {
@@ -937,7 +938,6 @@ static int batch_option(int c, const char *arg, void *ctx)
         }
         return 1;
     }
-    case OPT_ROSTER: b->roster = arg; return 1;
     }
     return 0;
 }
@@ -949,13 +949,13 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
-        {"export", required_argument, NULL, OPT_EXPORT},
         {"roster", required_argument, NULL, OPT_ROSTER},
+        {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0, 0, NULL};
+    batch_extra be = {0, 0, 0, NULL, 0};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
