@@ -47,23 +47,16 @@ typedef struct {
     long long epoch;         /* seconds since 1970 (UTC) for time stamps;
                                 < 0: the newest modification time of the
                                 pack's input files */
-    /* a personal plan (schedule.h, sp_schedule_fit); zero: the source's */
-    int has_start;
-    sp_date start;
-    unsigned study_days;     /* SP_WEEKDAY_BIT mask; 0: every day */
-    const sp_day_range *skip;
-    size_t n_skip;
+    const sp_schedule *schedule;  /* the plan to export (a personal plan,
+                                     sp_build_schedule); NULL: the
+                                     source's own, ending the day before
+                                     the interview */
 } sp_export_opts;
 
 /* Renders PACK in format F into memory (malloc'd, *LEN bytes; the
  * caller frees it), or NULL with diagnostics in D. */
 void *sp_export_render(const sp_pack *pack, sp_export_format f,
                        const sp_export_opts *o, size_t *len, sp_diags *d);
-
-/* The same with the schedule S already made (a roster's student's). */
-void *sp_export_render_plan(const sp_pack *pack, const sp_schedule *s,
-                            sp_export_format f, const sp_export_opts *o,
-                            size_t *len, sp_diags *d);
 
 /* Writes PACK in format F to PATH.  Returns 0, or -1 with diagnostics in
  * D (nothing written).  A calendar needs dates (has_interview_date) and a

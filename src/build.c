@@ -699,7 +699,6 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
     return rc;
 }
 
-/* The day-of sheets: a quarter of the paper each, four to a page. */
 /* The --export formats (export.h), staged with the PDFs; the ones not
  * asked for are removed, so the folder holds what this build made. */
 static int build_exports(const sp_pack *pack, const sp_build_opts *o,
@@ -710,47 +709,43 @@ static int build_exports(const sp_pack *pack, const sp_build_opts *o,
                                            SP_EXPORT_ICS, SP_EXPORT_JSON};
     sp_export_opts eo = {o->has_interview_date,
                          {o->interview_y, o->interview_m, o->interview_d},
-                         o->student, o->export_epoch, o->has_start,
-                         {o->start_y, o->start_m, o->start_d},
-                         o->study_days, o->skip, o->n_skip};
-    sp_schedule *plan = NULL;   /* the build's plan (its warnings said) */
+                         o->student, o->export_epoch, NULL};
     if (o->student_dir)
         return 0;   /* a roster's student: its calendar comes by the hook */
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+    /* the plan the booklet shows (its fitting warnings were said there) */
+    sp_diags *quiet = sp_diags_new();
+    sp_schedule *sched = NULL;
+    if ((o->exports & (SP_EXPORT_ICS | SP_EXPORT_JSON)) && !pack->is_bank) {
+        sched = sp_build_schedule(pack, o, quiet ? quiet : d);
+        if (!sched) {
+            sp_diags_free(quiet);
+            return -1;
+        }
+        eo.schedule = sched;
+    }
+    sp_diags_free(quiet);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof all / sizeof *all && rc == 0; i++) {
         const char *name = sp_export_file_name(all[i]);
         if (!(o->exports & (unsigned)all[i])) {
             unlinkat(st->dirfd, name, 0);
             continue;
         }
         size_t len = 0;
-        if (!plan && !pack->is_bank && (all[i] & (SP_EXPORT_ICS |
-                                                  SP_EXPORT_JSON))) {
-            sp_diags *quiet = sp_diags_new();
-            plan = quiet ? sp_build_schedule(pack, o, quiet) : NULL;
-            sp_diags_free(quiet);
-            if (!plan) {
-                sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-                return -1;
-            }
-        }
-        void *data = sp_export_render_plan(pack, plan, all[i], &eo, &len, d);
+        void *data = sp_export_render(pack, all[i], &eo, &len, d);
         sp_afile *f = data ? stage_open(st, name, d) : NULL;
-        int rc = f ? sp_afile_write(f, data, len) : -1;
+        rc = f ? sp_afile_write(f, data, len) : -1;
         free(data);
-        if (rc != 0) {
+        if (rc != 0)
             sp_afile_abort(f);
-            sp_schedule_free(plan);
-            return -1;
-        }
-        if (stage_keep(st, f, name, res) != 0) {
-            sp_schedule_free(plan);
-            return -1;
-        }
+        else
+            rc = stage_keep(st, f, name, res);
     }
-    sp_schedule_free(plan);
-    return 0;
+    sp_schedule_free(sched);
+    return rc;
 }
 
+/* The day-of sheets: a quarter of the paper each, four to a page. */
 static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
                         const sp_build_opts *o, stage *st,
                         sp_build_result *res, sp_diags *d)

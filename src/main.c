@@ -868,29 +868,28 @@ typedef struct {
     unsigned exports;
 } batch_extra;
 
-/* batch --roster FILE: a booklet per student (see roster.h).  A
- * per-student exporter (a calendar for `--export ics`) is given to
- * sp_roster_run as an sp_student_exporter; none is wired here yet. */
-/* The roster's exporter hook: the student's plan as DIR/plan.ics. */
-static int student_ics(void *ctx, const sp_pack *pack,
-                       const sp_schedule *sched, const sp_student *st,
-                       const char *dir, sp_diags *d)
+/* batch --roster FILE: a booklet per student (see roster.h); with
+ * --export ics a calendar per student too. */
+/* A student's calendar (batch --roster --export ics): their own plan, with
+ * their name in the events' ids, as DIR/plan.ics. */
+static int export_student_ics(void *ctx, const sp_pack *pack,
+                              const sp_schedule *sched,
+                              const sp_student *student, const char *dir,
+                              sp_diags *d)
 {
-    sp_export_opts eo = {1, st->interview, st->name, *(long long *)ctx, 0,
-                         {0, 0, 0}, 0, NULL, 0};
-    size_t len = 0, pl = strlen(dir) + sizeof "/plan.ics";
-    void *data = sp_export_render_plan(pack, sched, SP_EXPORT_ICS, &eo, &len,
-                                       d);
-    char *path = malloc(pl);
-    int rc = -1;
-    if (data && path) {
-        snprintf(path, pl, "%s/plan.ics", dir);
-        rc = sp_write_file_atomic(path, data, len, d);
-    } else if (data) {
+    const long long *epoch = ctx;
+    sp_export_opts eo = {1, student->interview, student->name, *epoch,
+                         sched};
+    const char *name = sp_export_file_name(SP_EXPORT_ICS);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
     }
+    snprintf(path, n, "%s/%s", dir, name);
+    int rc = sp_export_pack(pack, SP_EXPORT_ICS, path, &eo, d);
     free(path);
-    free(data);
     return rc;
 }
 
@@ -901,7 +900,7 @@ static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
     long long epoch = bo->build->export_epoch;
     sp_student_exporter ex = {NULL, NULL, NULL};
     if (be->exports & SP_EXPORT_ICS)
-        ex = (sp_student_exporter){"ics", student_ics, &epoch};
+        ex = (sp_student_exporter){"ics", export_student_ics, &epoch};
     /* students are built in this process: Ctrl-C while a PDF is being
      * written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
@@ -962,8 +961,9 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         return EXIT_OK;
     if (first < 0 || (!be.roster && plan_check(&co, usage_batch) != 0))
         return EXIT_USAGE;
-    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date &&
-        !be.roster)
+    /* a roster's rows bring their own interview dates */
+    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date
+        && !be.roster)
         return usage_error(usage_batch, "%s", "--export ics needs "
                            "--interview-date (a calendar needs dates)");
     long long epoch = -1;
@@ -981,8 +981,8 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     }
     static char sources[] = "sources";
     char *def[] = {sources};
-    /* with a roster the dates are each student's: calendars are written
-     * per student (run_roster), the other formats per pack */
+    /* with a roster the dates are each student's: calendars come per
+     * student (run_roster's hook), the other formats once per pack */
     co.build.exports = be.roster ? be.exports & ~(unsigned)SP_EXPORT_ICS
                                  : be.exports;
     co.build.export_epoch = epoch;
@@ -1088,7 +1088,9 @@ static int cmd_import(int argc, char **argv, const char *argv0)
 
 static const char usage_export[] =
     "usage: studypack export FILE -o OUT [--format FORMAT]\n"
-    "                        [--interview-date YYYY-MM-DD]\n"
+    "                        [--interview-date YYYY-MM-DD] [--start D]\n"
+    "                        [--study-days DAYS] [--skip DATES]\n"
+    "                        [--student NAME]\n"
     "\n"
     "Writes the pack (or bank) FILE in another format, byte-identical for\n"
     "the same input:\n"
@@ -1102,8 +1104,9 @@ static const char usage_export[] =
     "      --format FORMAT     apkg, anki-text, ics or json (default: from\n"
     "                          the extension: .apkg .txt .ics .json)\n"
     "      --interview-date D  the interview's date: the plan gets dates\n"
-    PLAN_OPTIONS_HELP
-    "      --student NAME      the student (in the calendar's UIDs)\n"
+    "      --start D, --study-days DAYS, --skip DATES\n"
+    "                          the personal plan, as for build (ics, json)\n"
+    "      --student NAME      the student (calendar event ids)\n"
     "  -h, --help              show this help\n"
     "\n"
     "Time stamps (Anki's modification times, the calendar's DTSTAMP) are\n"
@@ -1128,7 +1131,9 @@ static int cmd_export(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, E_FORMAT},
         {"interview-date", required_argument, NULL, OPT_DATE},
-        PLAN_LONG_OPTIONS,
+        {"start", required_argument, NULL, OPT_START},
+        {"study-days", required_argument, NULL, OPT_STUDY_DAYS},
+        {"skip", required_argument, NULL, OPT_SKIP},
         {"student", required_argument, NULL, OPT_STUDENT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -1143,15 +1148,11 @@ static int cmd_export(int argc, char **argv)
         return EXIT_OK;
     if (first < 0)
         return EXIT_USAGE;
-    if (plan_check(&co, usage_export) != 0)
-        return EXIT_USAGE;
     const char *out = co.build.out_dir;
-    const sp_build_opts *b = &co.build;
-    sp_export_opts eo = {b->has_interview_date,
-                         {b->interview_y, b->interview_m, b->interview_d},
-                         b->student, -1, b->has_start,
-                         {b->start_y, b->start_m, b->start_d},
-                         b->study_days, b->skip, b->n_skip};
+    sp_export_opts eo = {co.build.has_interview_date,
+                         {co.build.interview_y, co.build.interview_m,
+                          co.build.interview_d},
+                         co.build.student, -1, NULL};
     if (first >= argc)
         return usage_error(usage_export, "%s", "no FILE given");
     if (first < argc - 1)
@@ -1172,8 +1173,24 @@ static int cmd_export(int argc, char **argv)
     sp_fsutil_install_signal_cleanup();
     const char *path = argv[first];
     sp_pack *pack = not_a_source(path, d) ? NULL : sp_load_file(path, d);
-    if (pack)
+    sp_schedule *sched = NULL;
+    int personal = pack && !pack->is_bank
+                   && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)
+                   && (co.build.has_start || co.build.study_days
+                       || co.build.n_skip);
+    if (personal) {
+        /* the personal plan the booklet shows */
+        if (plan_check(&co, usage_export) != 0) {
+            sp_pack_free(pack);
+            sp_diags_free(d);
+            return EXIT_USAGE;
+        }
+        sched = sp_build_schedule(pack, &co.build, d);
+        eo.schedule = sched;
+    }
+    if (pack && (!personal || sched))
         sp_export_pack(pack, f, out, &eo, d);
+    sp_schedule_free(sched);
     sp_pack_free(pack);
     int status = finish(d, 0);
     sp_diags_free(d);

@@ -357,9 +357,8 @@ static long long inputs_epoch(const sp_pack *pack)
     return t;
 }
 
-void *sp_export_render_plan(const sp_pack *pack, const sp_schedule *s,
-                            sp_export_format f, const sp_export_opts *o,
-                            size_t *len, sp_diags *d)
+void *sp_export_render(const sp_pack *pack, sp_export_format f,
+                       const sp_export_opts *o, size_t *len, sp_diags *d)
 {
     long long epoch = o->epoch >= 0 ? o->epoch : inputs_epoch(pack);
     if (f == SP_EXPORT_ICS && (pack->is_bank || pack->n_phases == 0)) {
@@ -368,44 +367,38 @@ void *sp_export_render_plan(const sp_pack *pack, const sp_schedule *s,
                     pack->is_bank ? "bank" : "pack");
         return NULL;
     }
-    if (f == SP_EXPORT_ICS && (!s || !s->has_dates)) {
+    if (f == SP_EXPORT_ICS && !o->has_interview_date
+        && !(o->schedule && o->schedule->has_dates)) {
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "a calendar needs "
                     "dates: give --interview-date YYYY-MM-DD");
         return NULL;
+    }
+    sp_schedule *s = NULL;
+    const sp_schedule *plan = o->schedule;
+    if (!plan && !pack->is_bank
+        && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)) {
+        s = sp_schedule_new(pack, o->has_interview_date ? &o->interview
+                                                        : NULL);
+        if (!s) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+        plan = s;
     }
     void *data = NULL;
     size_t errors = sp_diags_errors(d);
     switch (f) {
     case SP_EXPORT_APKG: data = sp_export_apkg(pack, epoch, len, d); break;
     case SP_EXPORT_ANKI_TEXT: data = sp_export_ankitext(pack, len); break;
-    case SP_EXPORT_ICS: data = sp_export_ics(pack, s, o, epoch, len, d); break;
-    case SP_EXPORT_JSON: data = sp_export_json(pack, s, len); break;
+    case SP_EXPORT_ICS:
+        data = sp_export_ics(pack, plan, o, epoch, len, d);
+        break;
+    case SP_EXPORT_JSON: data = sp_export_json(pack, plan, len); break;
     case SP_EXPORT_NONE: break;
     }
+    sp_schedule_free(s);
     if (!data && sp_diags_errors(d) == errors)
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-    return data;
-}
-
-void *sp_export_render(const sp_pack *pack, sp_export_format f,
-                       const sp_export_opts *o, size_t *len, sp_diags *d)
-{
-    sp_schedule *s = NULL;
-    if (!pack->is_bank && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)) {
-        sp_constraints c = {o->has_interview_date ? &o->interview : NULL,
-                            o->has_start ? &o->start : NULL, o->study_days,
-                            o->skip, o->n_skip};
-        s = sp_schedule_fit(pack, &c);
-        if (!s) {
-            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-            return NULL;
-        }
-        for (size_t i = 0; i < s->n_warnings; i++)
-            sp_diag_add(d, SP_D_WARNING, pack->file, 0, 0, "%s",
-                        s->warnings[i]);
-    }
-    void *data = sp_export_render_plan(pack, s, f, o, len, d);
-    sp_schedule_free(s);
     return data;
 }
 

@@ -109,7 +109,7 @@ char *sp_export_ics(const sp_pack *p, const sp_schedule *s,
     for (int k = 0; k < s->n_days; k++) {
         const sp_day *day = &s->days[k];
         if (day->is_free)
-            continue;   /* not a study day, or skipped: no event */
+            continue;   /* not a study day of a personal plan: no event */
         sp_date next = sp_date_add_days(day->date, 1);
         raw_prop(&b, "BEGIN:VEVENT");
         sp_buf l = {0};
@@ -148,8 +148,7 @@ char *sp_export_ics(const sp_pack *p, const sp_schedule *s,
             sp_buf_put(&desc, "\n", 1);
         }
         if (!sum.n)
-            sp_buf_str(&sum, day->is_rest || day->is_added_rest ? "Rest"
-                                                              : "Study");
+            sp_buf_str(&sum, day->is_rest ? "Rest" : "Study");
         if (day->n_intro) {
             sp_buf_str(&desc, "Learn: ");
             card_list(&desc, p, day->intro, day->n_intro);
