@@ -808,7 +808,8 @@ static void personal(void **state)
     int want_added = 0;
     for (int k = 0; k < s->n_days; k++)
         want_added += s->days[k].is_added_rest;
-    assert_true(want_added > 0);
+    /* the real pack now rests every week, so the fit may add no rest
+     * day; the booklet must show exactly the ones it added */
     assert_int_equal(added, want_added);
     sp_doc_release(&doc);
     sp_schedule_free(s);
