@@ -298,7 +298,7 @@ expect_eq "CSV images: the source validates" "0:" "$?:$(cat "$TMP/out")"
 export SOURCE_DATE_EPOCH=1764547200
 $SP export "$PACK" -o "$TMP/pp.ics" --interview-date 2027-01-15 --start 2026-12-20 \
   --study-days mon-fri --skip 2026-12-24..2026-12-26 --student "Ada Lovelace" 2>"$TMP/err"
-expect_eq "personal plan: exported" "0:" "$?:$(cat "$TMP/err")"
+expect_eq "personal plan: exported (the fitting may warn, never fail)" "0:0" "$?:$(grep -c ': error:' "$TMP/err")"
 $SP plan "$PACK" --interview-date 2027-01-15 --start 2026-12-20 --study-days mon-fri \
   --skip 2026-12-24..2026-12-26 >"$TMP/pp.plan" 2>/dev/null
 $PY3 - "$TMP/pp.ics" >"$TMP/out" 2>&1 <<'PY'
