@@ -57,7 +57,7 @@ void sp_export_deck(const sp_pack *pack, const sp_question *q, sp_buf *b);
 /* Anki tags: topics, round:ID, difficulty:LEVEL (space-separated). */
 void sp_export_tags(const sp_question *q, sp_buf *b);
 
-/* S as a JSON string ("null" for NULL). */
+/* S as a JSON string (strbuf.h's sp_buf_json), or null for NULL. */
 void sp_json_str(sp_buf *b, const char *s);
 
 char *sp_export_ankitext(const sp_pack *pack, size_t *len);

@@ -208,10 +208,9 @@ static void options_hash(const sp_batch_opts *o, const sp_fonts *fonts,
 {
     char *key = sp_build_opts_key(o->build);
     char buf[1024];
-    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n"
-             "exports %u %lld\n", SP_VERSION, key ? key : "?",
-             (unsigned long long)sp_fonts_hash(fonts), o->build->exports,
-             o->build->exports ? o->build->export_epoch : 0);
+    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n",
+             SP_VERSION, key ? key : "?",
+             (unsigned long long)sp_fonts_hash(fonts));
     free(key);
     SHA256Data((const uint8_t *)buf, strlen(buf), hex);
 }

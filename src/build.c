@@ -292,6 +292,8 @@ char *sp_build_opts_key(const sp_build_opts *o)
         sp_buf_str(&b, " student=");
         sp_buf_str(&b, o->student);
     }
+    if (o->exports)   /* batch --export, and the time stamp it uses */
+        sp_buf_printf(&b, " exports=%u:%lld", o->exports, o->export_epoch);
     return sp_buf_take(&b, NULL);
 }
 
@@ -775,6 +777,8 @@ static int build_exports(const sp_pack *pack, const sp_build_opts *o,
     sp_export_opts eo = {o->has_interview_date,
                          {o->interview_y, o->interview_m, o->interview_d},
                          o->student, o->export_epoch, NULL};
+    if (o->student_dir)
+        return 0;   /* a roster's student: its calendar comes by the hook */
     /* the plan the booklet shows (its fitting warnings were said there) */
     sp_diags *quiet = sp_diags_new();
     sp_schedule *sched = NULL;

@@ -1161,7 +1161,10 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     }
     static char sources[] = "sources";
     char *def[] = {sources};
-    co.build.exports = be.exports;
+    /* with a roster the dates are each student's: calendars come per
+     * student (run_roster's hook), the other formats once per pack */
+    co.build.exports = be.roster ? be.exports & ~(unsigned)SP_EXPORT_ICS
+                                 : be.exports;
     co.build.export_epoch = epoch;
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
                         stderr};

@@ -652,15 +652,24 @@ enum { PACK_OUTPUTS = SP_OUT_FLASHCARDS | SP_OUT_POCKET,
        STUDENT_OUTPUTS = SP_OUT_TIMELINE | SP_OUT_MOCK };
 static const char *const pack_files[] = {"flashcards", "pocket"};
 enum { N_PACK_FILES = sizeof pack_files / sizeof pack_files[0] };
+/* and batch --export's per-pack files (a calendar is each student's) */
+static const char *const pack_exports[] = {"anki.apkg", "anki.txt",
+                                           "pack.json"};
+enum { N_PACK_NAMES = N_PACK_FILES + sizeof pack_exports /
+                                     sizeof pack_exports[0] };
 
-/* The names of the per-pack files in DIR (NAMES holds N_PACK_FILES of
+/* The names of the per-pack files in DIR (NAMES holds N_PACK_NAMES of
  * 32 bytes); returns how many exist. */
 static size_t pack_outputs(const char *dir, int dump,
-                           char names[N_PACK_FILES][32])
+                           char names[N_PACK_NAMES][32])
 {
     size_t n = 0;
-    for (size_t i = 0; i < N_PACK_FILES; i++) {
-        snprintf(names[n], 32, "%s.%s", pack_files[i], dump ? "dump" : "pdf");
+    for (size_t i = 0; i < N_PACK_NAMES; i++) {
+        if (i < N_PACK_FILES)
+            snprintf(names[n], 32, "%s.%s", pack_files[i],
+                     dump ? "dump" : "pdf");
+        else
+            snprintf(names[n], 32, "%s", pack_exports[i - N_PACK_FILES]);
         char *p = path2(dir, names[n]);
         if (p && access(p, F_OK) == 0)
             n++;
@@ -691,9 +700,9 @@ static void build_cards(pack_job *j, const sp_batch_opts *o,
     if (load_pack(j, d) == 0) {
         stamp_key(&bo, fonts, j->inputs, "cards", key);
         sp_build_result res;
-        char names[N_PACK_FILES][32];
-        const char *list[N_PACK_FILES];
-        for (size_t i = 0; i < N_PACK_FILES; i++)
+        char names[N_PACK_NAMES][32];
+        const char *list[N_PACK_NAMES];
+        for (size_t i = 0; i < N_PACK_NAMES; i++)
             list[i] = names[i];
         if (!o->force && fresh(dir, ".studypack-roster-cards", key)) {
             j->status = ST_UP_TO_DATE;
@@ -1016,7 +1025,7 @@ static int write_index(const sp_roster *r, const pack_job *jobs, size_t nj,
         sp_buf_printf(&b, ",\n      \"status\": \"%s\",\n      \"files\": [",
                       status_name(j->status));
         if (j->status == ST_BUILT || j->status == ST_UP_TO_DATE) {
-            char names[N_PACK_FILES][32];
+            char names[N_PACK_NAMES][32];
             char *dir = path2(o->build->out_dir, j->id);
             size_t n = dir ? pack_outputs(dir, o->build->dump, names) : 0;
             for (size_t k = 0; k < n; k++) {

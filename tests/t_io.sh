@@ -291,3 +291,34 @@ expect_eq "CSV images: the figure" '<answer><p>See</p><figure src="diagram.png" 
 check "CSV images: copied beside the source" cmp "$TMP/csvimg/out/diagram.png" tests/good/figures/half-green.png
 $SP validate "$TMP/csvimg/out/d.xml" >"$TMP/out" 2>&1
 expect_eq "CSV images: the source validates" "0:" "$?:$(cat "$TMP/out")"
+
+# ---- personal plans --------------------------------------------------------
+# the calendar follows the fitted plan: no event on a free day, the
+# student in every UID
+export SOURCE_DATE_EPOCH=1764547200
+$SP export "$PACK" -o "$TMP/pp.ics" --interview-date 2027-01-15 --start 2026-12-20 \
+  --study-days mon-fri --skip 2026-12-24..2026-12-26 --student "Ada Lovelace" 2>"$TMP/err"
+expect_eq "personal plan: exported (the fitting may warn, never fail)" "0:0" "$?:$(grep -c ': error:' "$TMP/err")"
+$SP plan "$PACK" --interview-date 2027-01-15 --start 2026-12-20 --study-days mon-fri \
+  --skip 2026-12-24..2026-12-26 >"$TMP/pp.plan" 2>/dev/null
+$PY3 - "$TMP/pp.ics" >"$TMP/out" 2>&1 <<'PY'
+import sys, icalendar
+ev = [c for c in icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read()).walk() if c.name == "VEVENT"]
+days = [e["DTSTART"].dt for e in ev]
+print(len(ev), "weekend" if any(d.weekday() >= 5 for d in days) else "weekdays",
+      "skipped" if any(str(d) in ("2026-12-24", "2026-12-25") for d in days) else "not-skipped",
+      all(str(e["UID"]).endswith("-spotify-backend-developer-Ada-Lovelace@studypack") for e in ev))
+PY
+expect_eq "personal plan: events on weekdays only, none on skipped days, the student in the UIDs" \
+  "$(( $(grep -c '^Day ' "$TMP/pp.plan") - $(grep -c '^Day .*free day' "$TMP/pp.plan") )) weekdays not-skipped True" \
+  "$(cat "$TMP/out")"
+# a roster: each student's calendar in the student's folder, listed
+printf 'name,pack,interview_date,start,study_days\nAda Lovelace,spotify-backend-developer,2027-01-15,2026-12-20,mon-fri\n' >"$TMP/roster.csv"
+$SP batch sources -o "$TMP/ro" -q --roster "$TMP/roster.csv" --export ics,apkg 2>/dev/null
+expect_eq "roster --export ics: exit 0" 0 "$?"
+expect_eq "roster --export ics: the student's plan.ics and the pack's anki.apkg (once, not per student), listed" "1 1 no" \
+  "$(grep -c 'students/ada-lovelace/plan.ics' "$TMP/ro/index.json") $(grep -c '"spotify-backend-developer/anki.apkg"' "$TMP/ro/index.json") $([ -e "$TMP/ro/spotify-backend-developer/students/ada-lovelace/anki.apkg" ] && echo yes || echo no)"
+$PY3 -c 'import icalendar,sys; icalendar.Calendar.from_ical(open(sys.argv[1],"rb").read()); print("ok")' \
+  "$TMP/ro/spotify-backend-developer/students/ada-lovelace/plan.ics" >"$TMP/out" 2>&1
+expect_eq "roster --export ics: the student's calendar parses" ok "$(cat "$TMP/out")"
+unset SOURCE_DATE_EPOCH

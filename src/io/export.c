@@ -81,25 +81,10 @@ int sp_export_parse_list(const char *list, unsigned *out, const char **bad)
 
 void sp_json_str(sp_buf *b, const char *s)
 {
-    if (!s) {
+    if (s)
+        sp_buf_json(b, s);
+    else
         sp_buf_str(b, "null");
-        return;
-    }
-    sp_buf_put(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            sp_buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            sp_buf_str(b, "\\n");
-        else if (c == '\t')
-            sp_buf_str(b, "\\t");
-        else if (c < 0x20)
-            sp_buf_printf(b, "\\u%04x", c);
-        else
-            sp_buf_put(b, s, 1);
-    }
-    sp_buf_put(b, "\"", 1);
 }
 
 /* ---- HTML ------------------------------------------------------------- */
