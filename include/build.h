@@ -38,6 +38,10 @@ typedef struct {
     int dump;                       /* write .dump text, not PDF */
     int strict;                     /* warnings stop the build before any
                                        file is written */
+    const char *lang;               /* --lang: the tool's own words, dates
+                                       and hyphenation; NULL: xml:lang */
+    const char *locale_dir;         /* message catalogues (msg.h); NULL:
+                                       sp_msgs_default_dir */
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,

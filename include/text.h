@@ -99,6 +99,15 @@ void sp_flow_free(sp_flow *f);
 void sp_flow_clear(sp_flow *f);
 /* True if nothing has been added since creation or sp_flow_clear. */
 int sp_flow_empty(const sp_flow *f);
+/* Hyphenation for narrow measures (hyphen.h; NULL, the default: none).
+ * When a word does not fit in the rest of a line that is empty or less
+ * than two thirds full, it is broken at the longest hyphenation point that
+ * fits and a hyphen is drawn at the line's end as a run of its own (its
+ * text is a static "-", not part of the flow's text), instead of moving
+ * the word down or breaking it between characters.  Kept by
+ * sp_flow_clear. */
+struct sp_hyphen;
+void sp_flow_hyphenate(sp_flow *f, const struct sp_hyphen *h);
 
 /* Each adds content as new paragraph(s) and returns 0, or -1 when out of
  * memory. */

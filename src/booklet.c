@@ -10,6 +10,8 @@
  * page a block lands on; only its x offset does.
  */
 #include "booklet.h"
+#include "datefmt.h"
+#include "msg.h"
 #include "text.h"
 
 #include <math.h>
@@ -69,7 +71,7 @@ typedef struct {
     const char *section;           /* running head, inner edge */
     int index_heads;               /* repeat the index column heads */
     const char *cont;              /* heads the rest of a split block */
-    char cont_buf[64];
+    char cont_buf[SP_DATEFMT_BUF + 64];
     size_t placed_page;            /* where the last block's top went */
     double placed_y;
     sp_flow *f, *f2, *hf, *tf;
@@ -81,6 +83,8 @@ typedef struct {
     toc_entry toc[MAX_TOC];
     size_t n_toc;
     double card_label_w;           /* "Review:" column */
+    const sp_msgs *m;              /* the booklet's own words */
+    sp_datefmt *df;                /* dates in the same language */
 } ctx;
 
 /* ---- small helpers ---- */
@@ -147,54 +151,88 @@ static char *num(char *b, long v)
     return b;
 }
 
-/* "Days 3–9" or "Day 3" into B (64 bytes). */
-static char *day_range(char *b, int first, int last)
+/* "Days 3–9" or "Day 3" (LOWER: "days 3–9", "day 3") into B (64
+ * bytes). */
+static char *day_range(const ctx *c, char *b, int first, int last,
+                       int lower)
 {
-    if (last > first)
-        snprintf(b, 64, "Days %d" ENDASH "%d", first, last);
-    else
-        snprintf(b, 64, "Day %d", first);
+    char x[64];
+    if (last > first) {
+        /* TRANSLATORS: {1} is a range of day numbers, "3–9" */
+        snprintf(x, sizeof x, "%d" ENDASH "%d", first, last);
+        sp_fill(b, 64, lower ? sp_tr(c->m, "days {1}") : sp_tr(c->m, "Days {1}"),
+                x, NULL, NULL);
+    } else {
+        num(x, first);
+        sp_fill(b, 64, lower ? sp_tr(c->m, "day {1}") : sp_tr(c->m, "Day {1}"),
+                x, NULL, NULL);
+    }
     return b;
 }
 
-/* The ISO dates of days FIRST..LAST, "2026-11-26 – 2026-12-02", into B
- * (64 bytes); "" without dates. */
+/* D in STYLE, in the booklet's language, into B (SP_DATEFMT_BUF). */
+static char *fmt_date(const ctx *c, char *b, sp_date d, sp_date_style st)
+{
+    return sp_datefmt_format(c->df, st, d, b, SP_DATEFMT_BUF);
+}
+
+/* The dates of days FIRST..LAST, "Nov 26 – Dec 2" (WEEKDAY: "Thu, Nov 26
+ * – Wed, Dec 2"), into B (DATE_RANGE_BUF bytes); "" without dates. */
+#define DATE_RANGE_BUF (2 * SP_DATEFMT_BUF + 8)
 static char *date_range(const ctx *c, char *b, int first, int last,
                         int weekday)
 {
     b[0] = '\0';
     if (!c->s || !c->s->has_dates)
         return b;
-    char d1[SP_DATE_BUF], d2[SP_DATE_BUF];
+    char d1[SP_DATEFMT_BUF], d2[SP_DATEFMT_BUF];
     sp_date a = sp_date_add_days(c->s->first_day, first - 1);
     sp_date z = sp_date_add_days(c->s->first_day, last - 1);
-    if (weekday) {
-        sp_date_format(a, d1, sizeof d1);
-        sp_date_format(z, d2, sizeof d2);
-    } else {
-        sp_date_iso(a, d1, sizeof d1);
-        sp_date_iso(z, d2, sizeof d2);
-    }
+    sp_date_style st = weekday ? SP_DATE_DAY : SP_DATE_SHORT;
+    fmt_date(c, d1, a, st);
+    fmt_date(c, d2, z, st);
     if (last > first)
-        snprintf(b, 64, "%s " ENDASH " %s", d1, d2);
+        snprintf(b, DATE_RANGE_BUF, "%s " ENDASH " %s", d1, d2);
     else
-        snprintf(b, 64, "%s", d1);
+        snprintf(b, DATE_RANGE_BUF, "%s", d1);
     return b;
 }
 
-/* "Study from Thu 2026-11-26 to Wed 2026-12-23" (or "Study on ..." for
- * one day) into B (96 bytes). */
+/* "Study from Thu, Nov 26, 2026 to Wed, Dec 23, 2026" (or "Study on ..."
+ * for one day) into B (STUDY_BUF bytes). */
+#define STUDY_BUF (2 * SP_DATEFMT_BUF + 96)
 static char *study_dates(const ctx *c, char *b)
 {
-    char d1[SP_DATE_BUF], d2[SP_DATE_BUF];
+    char d1[SP_DATEFMT_BUF], d2[SP_DATEFMT_BUF];
     const sp_schedule *s = c->s;
-    sp_date_format(s->first_day, d1, sizeof d1);
-    sp_date_format(sp_date_add_days(s->first_day, s->n_days - 1), d2,
-                   sizeof d2);
+    fmt_date(c, d1, s->first_day, SP_DATE_MEDIUM);
+    fmt_date(c, d2, sp_date_add_days(s->first_day, s->n_days - 1),
+             SP_DATE_MEDIUM);
     if (s->n_days > 1)
-        snprintf(b, 96, "Study from %s to %s", d1, d2);
+        sp_fill(b, STUDY_BUF, sp_tr(c->m, "Study from {1} to {2}"), d1, d2,
+                NULL);
     else
-        snprintf(b, 96, "Study on %s", d1);
+        sp_fill(b, STUDY_BUF, sp_tr(c->m, "Study on {1}"), d1, NULL, NULL);
+    return b;
+}
+
+/* "20 days in 3 phases · 12 cards" into B (240 bytes). */
+static char *pack_counts(const ctx *c, char *b, long days, long phases,
+                         long cards)
+{
+    char x[24], y[24], z[24], dd[64], pp[64], cc[64], dp[160];
+    sp_fill(dd, sizeof dd, sp_trn(c->m, "{1} day", "{1} days",
+                                  (unsigned long)days),
+            num(x, days), NULL, NULL);
+    sp_fill(pp, sizeof pp, sp_trn(c->m, "{1} phase", "{1} phases",
+                                  (unsigned long)phases),
+            num(y, phases), NULL, NULL);
+    sp_fill(cc, sizeof cc, sp_trn(c->m, "{1} card", "{1} cards",
+                                  (unsigned long)cards),
+            num(z, cards), NULL, NULL);
+    /* TRANSLATORS: {1} is "20 days", {2} is "3 phases" */
+    sp_fill(dp, sizeof dp, sp_tr(c->m, "{1} in {2}"), dd, pp, NULL);
+    snprintf(b, 240, "%s" MIDDOT "%s", dp, cc);
     return b;
 }
 
@@ -572,7 +610,7 @@ static int build_cover(ctx *c)
     const sp_schedule *s = c->s;
     if (new_page(c))
         return -1;
-    if (sp_doc_outline(c->doc, "Cover", c->cur, 0, c->y))
+    if (sp_doc_outline(c->doc, sp_tr(c->m, "Cover"), c->cur, 0, c->y))
         return -1;
     block *b = &c->b;
     blk_reset(c, b);
@@ -614,7 +652,8 @@ static int build_cover(ctx *c)
     if (blk_rule(b, 0, y, fmin(72, c->iw), 1.5, 0))
         return -1;
     y += 10;
-    if (lay_plain(c->f, &c->l, "Interview prep timeline", c->body + 1,
+    if (lay_plain(c->f, &c->l, sp_tr(c->m, "Interview prep timeline"),
+                  c->body + 1,
                   SP_STYLE_ITALIC, SP_ALIGN_LEFT, c->iw)
         || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
         return -1;
@@ -622,37 +661,35 @@ static int build_cover(ctx *c)
     if (blk_break(b, y))
         return -1;
     if (s && s->has_dates) {
-        char d[SP_DATE_BUF];
-        sp_date_format(s->interview, d, sizeof d);
-        sp_span is[2] = {{0, "Interview: "}, {SP_STYLE_BOLD, d}};
+        char d[SP_DATEFMT_BUF];
+        fmt_date(c, d, s->interview, SP_DATE_LONG);
+        /* TRANSLATORS: the cover's label before the interview date */
+        sp_span is[2] = {{0, sp_tr(c->m, "Interview: ")}, {SP_STYLE_BOLD, d}};
         if (lay_spans(c->f, &c->l, is, 2, c->sub * 1.1, SP_ALIGN_LEFT, c->iw)
             || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
             return -1;
         y += h;
     } else {
-        if (fill_line(c, b, "Interview date:", y))
+        if (fill_line(c, b, sp_tr(c->m, "Interview date:"), y))
             return -1;
         y = b->h;
     }
     y += 16;
-    if (blk_break(b, y) || fill_line(c, b, "Name:", y))
+    if (blk_break(b, y) || fill_line(c, b, sp_tr(c->m, "Name:"), y))
         return -1;
     y = b->h + 16;
     if (blk_break(b, y))
         return -1;
     if (s) {
-        char line[160], q[24], dd[24];
-        snprintf(line, sizeof line, "%s day%s in %zu phase%s" MIDDOT
-                 "%s card%s", num(dd, s->n_days), s->n_days == 1 ? "" : "s",
-                 c->pack->n_phases, c->pack->n_phases == 1 ? "" : "s",
-                 num(q, (long)c->pack->n_questions),
-                 c->pack->n_questions == 1 ? "" : "s");
+        char line[240];
+        pack_counts(c, line, s->n_days, (long)c->pack->n_phases,
+                    (long)c->pack->n_questions);
         if (lay_plain(c->f, &c->l, line, c->body, 0, SP_ALIGN_LEFT, c->iw)
             || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
             return -1;
         y += h;
         if (s->has_dates && s->n_days > 0) {
-            char t[96];
+            char t[STUDY_BUF];
             if (lay_plain(c->f, &c->l, study_dates(c, t), c->body, 0,
                           SP_ALIGN_LEFT, c->iw)
                 || (h = blk_lines(b, &c->l, 0, y, 1)) < 0)
@@ -666,7 +703,8 @@ static int build_cover(ctx *c)
 
     /* contents, at the bottom of the page; numbers are drawn at the end */
     blk_reset(c, b);
-    if (lay_plain(c->f, &c->l, "Contents", c->body + 1, SP_STYLE_BOLD,
+    if (lay_plain(c->f, &c->l, sp_tr(c->m, "Contents"), c->body + 1,
+                  SP_STYLE_BOLD,
                   SP_ALIGN_LEFT, c->iw)
         || (h = blk_lines(b, &c->l, 0, 0, 0)) < 0)
         return -1;
@@ -728,7 +766,7 @@ static int finish_toc(ctx *c)
 static int build_process(ctx *c)
 {
     const sp_pack *p = c->pack;
-    if (start_section(c, "The interview process"))
+    if (start_section(c, sp_tr(c->m, "The interview process")))
         return -1;
     block *b = &c->b;
     sp_para_opts o = popts(0, 0, SP_ALIGN_LEFT);
@@ -748,10 +786,13 @@ static int build_process(ctx *c)
         size_t cards = 0;
         for (size_t q = 0; q < p->n_questions; q++)
             cards += p->questions[q].round == (int)r;
-        char meta[96], a[24], z[24], k[24];
-        snprintf(meta, sizeof meta, "Round %s of %s" MIDDOT "%s card%s",
-                 num(a, (long)r + 1), num(z, (long)p->n_rounds),
-                 num(k, (long)cards), cards == 1 ? "" : "s");
+        char meta[192], rr[96], cc[64], a[24], z[24], k[24];
+        sp_fill(rr, sizeof rr, sp_tr(c->m, "Round {1} of {2}"),
+                num(a, (long)r + 1), num(z, (long)p->n_rounds), NULL);
+        sp_fill(cc, sizeof cc, sp_trn(c->m, "{1} card", "{1} cards",
+                                      (unsigned long)cards),
+                num(k, (long)cards), NULL, NULL);
+        snprintf(meta, sizeof meta, "%s" MIDDOT "%s", rr, cc);
         blk_reset(c, b);
         double lead = (r > 0 || p->meta.summary.n_blocks) ? 12 : 0;
         sp_flow_clear(c->f);
@@ -787,8 +828,8 @@ static int phase_label(ctx *c, size_t p)
 {
     const sp_phase_span *ps = &c->s->phases[p];
     int last = ps->first_day + ps->n_days - 1;
-    char r[64], d[64];
-    day_range(r, ps->first_day, last);
+    char r[64], d[DATE_RANGE_BUF];
+    day_range(c, r, ps->first_day, last, 0);
     date_range(c, d, ps->first_day, last, 0);
     const char *title = p < c->pack->n_phases ? c->pack->phases[p].title
                                               : NULL;
@@ -808,20 +849,29 @@ static double row_height(ctx *c, size_t p)
     return c->l.height_pt + 1.5 + BAR_H + ROW_GAP;
 }
 
+/* The chart's label of week WK, "W1", into B (CAP bytes). */
+static char *week_tick(const ctx *c, char *b, size_t cap, int wk)
+{
+    char n[24];
+    /* TRANSLATORS: a week on the chart's axis (W1 = week 1), keep it short */
+    return sp_fill(b, cap, sp_tr(c->m, "W{1}"), num(n, wk), NULL, NULL);
+}
+
 /* Draws the axis (interview label, week labels, axis line) into B. */
 static int chart_axis(ctx *c, block *b, const chart_geom *g)
 {
     const sp_schedule *s = c->s;
-    char t[64];
+    char t[SP_DATEFMT_BUF + 64];
     double lab = c->tiny - 0.5;
     /* interview label, centred on its marker, kept inside the box */
     double xm = (g->n + 0.5) * g->unit;
     if (s->has_dates) {
-        char d[SP_DATE_BUF];
-        snprintf(t, sizeof t, "Interview %s",
-                 sp_date_format(s->interview, d, sizeof d));
+        char d[SP_DATEFMT_BUF];
+        /* TRANSLATORS: the chart's label of the interview day */
+        sp_fill(t, sizeof t, sp_tr(c->m, "Interview {1}"),
+                fmt_date(c, d, s->interview, SP_DATE_DAY), NULL, NULL);
     } else {
-        snprintf(t, sizeof t, "Interview");
+        snprintf(t, sizeof t, "%s", sp_tr(c->m, "Interview"));
     }
     if (lay_plain(c->f, &c->l, t, c->tiny, SP_STYLE_BOLD, SP_ALIGN_LEFT,
                   c->iw))
@@ -834,7 +884,7 @@ static int chart_axis(ctx *c, block *b, const chart_geom *g)
     int weeks = (g->n + 6) / 7;
     for (int wk = 1; wk <= weeks; wk += g->step) {
         double wx = 7.0 * (wk - 1) * g->unit;
-        snprintf(t, sizeof t, "W%d", wk);
+        week_tick(c, t, sizeof t, wk);
         if (lay_plain(c->f, &c->l, t, lab, SP_STYLE_BOLD, SP_ALIGN_LEFT,
                       c->iw))
             return -1;
@@ -845,7 +895,7 @@ static int chart_axis(ctx *c, block *b, const chart_geom *g)
             return -1;
         if (s->has_dates) {
             sp_date d = sp_date_add_days(s->first_day, 7L * (wk - 1));
-            snprintf(t, sizeof t, "%02d-%02d", d.month, d.day);
+            fmt_date(c, t, d, SP_DATE_SHORT);
             if (lay_plain(c->f, &c->l, t, lab, 0, SP_ALIGN_LEFT, c->iw))
                 return -1;
             if (wx + 1.5 + line_w(&c->l) <= c->iw
@@ -928,21 +978,24 @@ static int build_chart(ctx *c)
     g.unit = c->iw / (g.n + 1);
     double lab = c->tiny - 0.5;
     int weeks = (g.n + 6) / 7;
-    char t[32];
-    snprintf(t, sizeof t, "W%d", weeks);
+    char t[SP_DATEFMT_BUF];
+    week_tick(c, t, sizeof t, weeks);
     if (lay_plain(c->f, &c->l, t, lab, SP_STYLE_BOLD, SP_ALIGN_LEFT, c->iw))
         return -1;
     double maxw = line_w(&c->l), lh = c->l.height_pt;
-    if (s->has_dates) {
-        if (lay_plain(c->f, &c->l, "00-00", lab, 0, SP_ALIGN_LEFT, c->iw))
+    /* the widest week date decides how many weeks a label spans */
+    for (int wk = 1; s->has_dates && wk <= weeks; wk++) {
+        fmt_date(c, t, sp_date_add_days(s->first_day, 7L * (wk - 1)),
+                 SP_DATE_SHORT);
+        if (lay_plain(c->f, &c->l, t, lab, 0, SP_ALIGN_LEFT, c->iw))
             return -1;
         maxw = fmax(maxw, line_w(&c->l));
     }
     g.step = 1;
     while (g.step * 7 * g.unit < maxw + 4 && g.step < weeks)
         g.step++;
-    if (lay_plain(c->f, &c->l, "Interview", c->tiny, SP_STYLE_BOLD,
-                  SP_ALIGN_LEFT, c->iw))
+    if (lay_plain(c->f, &c->l, sp_tr(c->m, "Interview"), c->tiny,
+                  SP_STYLE_BOLD, SP_ALIGN_LEFT, c->iw))
         return -1;
     g.inter_h = c->l.height_pt + 2;
     g.wk_h = lh * (s->has_dates ? 2 : 1);
@@ -992,18 +1045,19 @@ static int build_overview(ctx *c)
 {
     const sp_schedule *s = c->s;
     const sp_pack *p = c->pack;
-    if (start_section(c, "Timeline overview"))
+    if (start_section(c, sp_tr(c->m, "Timeline overview")))
         return -1;
     int rest = 0;
     for (int k = 0; k < s->n_days; k++)
         rest += s->days[k].is_rest != 0;
-    char line[256], a[24], q[24], r[24];
-    snprintf(line, sizeof line, "%s day%s in %zu phase%s" MIDDOT "%s card%s"
-             "%s%s%s", num(a, s->n_days), s->n_days == 1 ? "" : "s",
-             s->n_phases, s->n_phases == 1 ? "" : "s",
-             num(q, (long)p->n_questions), p->n_questions == 1 ? "" : "s",
-             rest ? MIDDOT : "", rest ? num(r, rest) : "",
-             rest ? (rest == 1 ? " rest day" : " rest days") : "");
+    char line[STUDY_BUF + 96], counts[240], rd[64], r[24];
+    pack_counts(c, counts, s->n_days, (long)s->n_phases,
+                (long)p->n_questions);
+    sp_fill(rd, sizeof rd, sp_trn(c->m, "{1} rest day", "{1} rest days",
+                                  (unsigned long)rest),
+            num(r, rest), NULL, NULL);
+    snprintf(line, sizeof line, "%s%s%s", counts, rest ? MIDDOT : "",
+             rest ? rd : "");
     block *b = &c->b;
     blk_reset(c, b);
     sp_flow_clear(c->f);
@@ -1011,11 +1065,11 @@ static int build_overview(ctx *c)
     if (sp_flow_plain(c->f, line, &lo))
         return -1;
     if (s->has_dates) {
-        char d3[SP_DATE_BUF];
+        char d3[SP_DATEFMT_BUF];
         if (sp_flow_plain(c->f, study_dates(c, line), &lo))
             return -1;
-        snprintf(line, sizeof line, "Interview on %s",
-                 sp_date_format(s->interview, d3, sizeof d3));
+        sp_fill(line, sizeof line, sp_tr(c->m, "Interview on {1}"),
+                fmt_date(c, d3, s->interview, SP_DATE_LONG), NULL, NULL);
         if (sp_flow_plain(c->f, line, &lo))
             return -1;
     }
@@ -1025,9 +1079,10 @@ static int build_overview(ctx *c)
     b->h += 10;
     if (place(c, b, 0, 0, 1) || build_chart(c))
         return -1;
-    if (intro_note(c, "Each bar is a phase of the plan; gaps in a bar are "
-                   "rest days. W1, W2, ... mark the weeks; the black line "
-                   "is the interview day.", 0))
+    if (intro_note(c, sp_tr(c->m, "Each bar is a phase of the plan; gaps in "
+                               "a bar are rest days. W1, W2, ... mark the "
+                               "weeks; the black line is the interview "
+                               "day."), 0))
         return -1;
 
     /* each phase with its tasks and their days */
@@ -1035,9 +1090,9 @@ static int build_overview(ctx *c)
         const sp_phase *pp = &p->phases[ph];
         const sp_phase_span *ps = &s->phases[ph];
         int last = ps->first_day + ps->n_days - 1;
-        char rg[64], dr[64], head[32];
+        char rg[64], dr[DATE_RANGE_BUF], head[32];
         snprintf(head, sizeof head, "%zu. ", ph + 1);
-        day_range(rg, ps->first_day, last);
+        day_range(c, rg, ps->first_day, last, 0);
         date_range(c, dr, ps->first_day, last, 1);
         sp_span sp[2] = {{SP_STYLE_BOLD, head},
                          {SP_STYLE_BOLD, pp->title ? pp->title : ""}};
@@ -1053,11 +1108,11 @@ static int build_overview(ctx *c)
         double y = lead + h + 1;
         for (size_t t = 0; t < pp->n_tasks; t++) {
             const sp_task *tk = &pp->tasks[t];
-            char lab[96], tr[64];
-            day_range(tr, ps->task_first[t], ps->task_last[t]);
-            tr[0] = 'd';   /* "days 1-2" */
-            snprintf(lab, sizeof lab, "%s, %s: ", sp_task_kind_name(tk->kind),
-                     tr);
+            char lab[160], tr[64];
+            day_range(c, tr, ps->task_first[t], ps->task_last[t], 1);
+            /* TRANSLATORS: a task's kind and days: "study, days 1–2: " */
+            sp_fill(lab, sizeof lab, sp_tr(c->m, "{1}, {2}: "),
+                    sp_msgs_task_kind(c->m, tk->kind), tr, NULL);
             if (need_spans(c, tk->text.n_spans + 1))
                 return -1;
             c->spans[0] = (sp_span){SP_STYLE_ITALIC, lab};
@@ -1154,10 +1209,11 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
     int week = (day->number - 1) / 7 + 1;
     *lead = 0;
     if ((day->number - 1) % 7 == 0) {
-        char wk[32], rg[64], dr[64];
+        char wk[64], rg[64], dr[DATE_RANGE_BUF], wn[24];
         int last = day->number + 6 > s->n_days ? s->n_days : day->number + 6;
-        snprintf(wk, sizeof wk, "Week %d", week);
-        day_range(rg, day->number, last);
+        sp_fill(wk, sizeof wk, sp_tr(c->m, "Week {1}"), num(wn, week), NULL,
+                NULL);
+        day_range(c, rg, day->number, last, 0);
         date_range(c, dr, day->number, last, 0);
         sp_span sp[3] = {{SP_STYLE_BOLD, wk}, {0, "   "},
                          {0, *dr ? dr : rg}};
@@ -1177,26 +1233,33 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
     }
 
     /* date (or day) at the left, day and phase at the right */
-    char left[SP_DATE_BUF + 8], right[64], dn[24];
+    char left[SP_DATEFMT_BUF], right[96];
     if (s->has_dates)
-        sp_date_format(day->date, left, sizeof left);
+        fmt_date(c, left, day->date, SP_DATE_DAY);
     else
-        snprintf(left, sizeof left, "Day %d", day->number);
-    snprintf(c->cont_buf, sizeof c->cont_buf, "%s, continued", left);
+        day_range(c, left, day->number, day->number, 0);
+    /* TRANSLATORS: heads the rest of a day that runs over to the next page */
+    sp_fill(c->cont_buf, sizeof c->cont_buf, sp_tr(c->m, "{1}, continued"),
+            left, NULL, NULL);
     const sp_phase *ph = day->phase < p->n_phases ? &p->phases[day->phase]
                                                   : NULL;
     const char *ptitle = ph && ph->title ? ph->title : "";
-    if (s->has_dates)
-        snprintf(right, sizeof right, "Day %s" MIDDOT, num(dn, day->number));
-    else
-        snprintf(right, sizeof right, "%s", "");
-    char tail[64] = "";
-    if (!s->has_dates && ph)
-        snprintf(tail, sizeof tail, MIDDOT "day %d of %d",
-                 day->day_in_phase + 1, ph->days);
+    right[0] = '\0';
+    if (s->has_dates) {
+        day_range(c, right, day->number, day->number, 0);
+        strcat(right, MIDDOT);
+    }
+    char tail[96] = "", restw[64] = "";
+    if (!s->has_dates && ph) {
+        char x[24], z[24], t2[80];
+        sp_fill(t2, sizeof t2, sp_tr(c->m, "day {1} of {2}"),
+                num(x, day->day_in_phase + 1), num(z, ph->days), NULL);
+        snprintf(tail, sizeof tail, MIDDOT "%s", t2);
+    }
+    if (day->is_rest)
+        snprintf(restw, sizeof restw, MIDDOT "%s", sp_tr(c->m, "rest day"));
     sp_span rs[4] = {{SP_STYLE_ITALIC, right}, {SP_STYLE_ITALIC, ptitle},
-                     {SP_STYLE_ITALIC, tail},
-                     {SP_STYLE_BOLD, day->is_rest ? MIDDOT "rest day" : ""}};
+                     {SP_STYLE_ITALIC, tail}, {SP_STYLE_BOLD, restw}};
     if (lay_plain(c->f, &c->l, left, c->dayhead, SP_STYLE_BOLD,
                   SP_ALIGN_LEFT, c->iw)
         || lay_spans(c->f2, &c->l2, rs, 4, c->small, SP_ALIGN_LEFT, c->iw))
@@ -1213,8 +1276,10 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
             || tr->task >= p->phases[tr->phase].n_tasks)
             continue;
         const sp_task *tk = &p->phases[tr->phase].tasks[tr->task];
-        char lab[48];
-        snprintf(lab, sizeof lab, "%s: ", sp_task_kind_name(tk->kind));
+        char lab[96];
+        /* TRANSLATORS: a task's kind before its text: "study: " */
+        sp_fill(lab, sizeof lab, sp_tr(c->m, "{1}: "),
+                sp_msgs_task_kind(c->m, tk->kind), NULL, NULL);
         if (need_spans(c, tk->text.n_spans + 1))
             return -1;
         c->spans[0] = (sp_span){SP_STYLE_ITALIC, lab};
@@ -1233,15 +1298,15 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
     /* notes */
     const char *note = NULL;
     if (day->is_rest)
-        note = "Rest day: no new cards and no reviews.";
+        note = sp_tr(c->m, "Rest day: no new cards and no reviews.");
     else if (day->is_final)
         note = s->final_level == SP_DIFF_HARD
-                   ? "Final review: go over the hardest cards again (every "
-                     "hard card so far)."
+                   ? sp_tr(c->m, "Final review: go over the hardest cards "
+                                 "again (every hard card so far).")
                : s->final_level == SP_DIFF_MEDIUM
-                   ? "Final review: go over the hardest cards again (every "
-                     "medium card so far)."
-                   : "Final review: go over every card so far.";
+                   ? sp_tr(c->m, "Final review: go over the hardest cards "
+                                 "again (every medium card so far).")
+                   : sp_tr(c->m, "Final review: go over every card so far.");
     if (note) {
         if (blk_break(b, y)
             || lay_plain(c->f, &c->l, note, c->small, SP_STYLE_ITALIC,
@@ -1253,12 +1318,14 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
 
     /* cards */
     if (day->n_intro) {
-        y = card_list(c, b, "New:", day->intro, day->n_intro, y + 0.5);
+        y = card_list(c, b, sp_tr(c->m, "New:"), day->intro, day->n_intro,
+                      y + 0.5);
         if (y < 0)
             return -1;
     }
     if (day->n_review) {
-        y = card_list(c, b, "Review:", day->review, day->n_review, y + 0.5);
+        y = card_list(c, b, sp_tr(c->m, "Review:"), day->review,
+                      day->n_review, y + 0.5);
         if (y < 0)
             return -1;
     }
@@ -1269,19 +1336,25 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
 static int build_plan(ctx *c)
 {
     const sp_schedule *s = c->s;
-    if (start_section(c, "Day-by-day plan"))
+    if (start_section(c, sp_tr(c->m, "Day-by-day plan")))
         return -1;
-    char note[256] = "Tick each task and card when done. New: cards to "
-                     "learn that day; Review: cards to go over again, ";
+    /* the review offsets as a list, "1, 3, 7 and 14" */
+    char offs[96] = "", note[512];
     size_t no = sizeof sp_review_offsets / sizeof sp_review_offsets[0];
-    size_t len = strlen(note);
-    for (size_t i = 0; i < no && len < sizeof note; i++)
-        len += (size_t)snprintf(note + len, sizeof note - len, "%s%d",
-                                i == 0 ? "" : i + 1 < no ? ", " : " and ",
+    size_t len = 0;
+    for (size_t i = 0; i < no && len < sizeof offs; i++)
+        len += (size_t)snprintf(offs + len, sizeof offs - len, "%s%d",
+                                i == 0 ? ""
+                                : i + 1 < no ? sp_trc(c->m, "list", ", ")
+                                             : sp_trc(c->m, "list", " and "),
                                 sp_review_offsets[i]);
-    if (len < sizeof note)
-        snprintf(note + len, sizeof note - len,
-                 " days after you learned them.");
+    /* TRANSLATORS: {1} is a list of numbers of days, "1, 3, 7 and 14";
+     * "New:" and "Review:" are the labels of the plan's card lists */
+    sp_fill(note, sizeof note,
+            sp_tr(c->m, "Tick each task and card when done. New: cards to "
+                        "learn that day; Review: cards to go over again, {1} "
+                        "days after you learned them."),
+            offs, NULL, NULL);
     if (intro_note(c, note, 6))
         return -1;
     for (int k = 0; k < s->n_days; k++) {
@@ -1295,13 +1368,14 @@ static int build_plan(ctx *c)
         if (rc)
             return -1;
         if ((day->number - 1) % 7 == 0) {
-            char t[96], rg[64], dr[64];
+            char t[DATE_RANGE_BUF + 96], rg[64], dr[DATE_RANGE_BUF], wn[24];
             int last = day->number + 6 > s->n_days ? s->n_days
                                                    : day->number + 6;
-            day_range(rg, day->number, last);
+            day_range(c, rg, day->number, last, 0);
             date_range(c, dr, day->number, last, 0);
-            snprintf(t, sizeof t, "Week %d (%s)", (day->number - 1) / 7 + 1,
-                     *dr ? dr : rg);
+            /* TRANSLATORS: an outline entry: "Week 2 (Dec 3 – Dec 9)" */
+            sp_fill(t, sizeof t, sp_tr(c->m, "Week {1} ({2})"),
+                    num(wn, (day->number - 1) / 7 + 1), *dr ? dr : rg, NULL);
             /* the heading's top: the lead is above it, placed or not */
             if (sp_doc_outline(c->doc, t, c->placed_page, 1,
                                c->placed_y + lead))
@@ -1341,8 +1415,11 @@ static int index_heads(ctx *c, const index_geom *g)
                   g->nw)
         || blk_lines(b, &c->l, g->nw - line_w(&c->l), 0, 0) < 0)
         return -1;
-    sp_span sp[2] = {{SP_STYLE_BOLD, "Question"},
-                     {0, MIDDOT "round" MIDDOT "difficulty"}};
+    char rest[128];
+    snprintf(rest, sizeof rest, MIDDOT "%s" MIDDOT "%s",
+             sp_tr(c->m, "round"), sp_tr(c->m, "difficulty"));
+    /* TRANSLATORS: the question index's column head */
+    sp_span sp[2] = {{SP_STYLE_BOLD, sp_tr(c->m, "Question")}, {0, rest}};
     if (lay_spans(c->f, &c->l, sp, 2, lab, SP_ALIGN_LEFT, g->qw)
         || blk_lines(b, &c->l, g->qx, 0, 0) < 0)
         return -1;
@@ -1378,7 +1455,7 @@ static int index_row(ctx *c, const index_geom *g, const sp_question *q)
         return -1;
     const char *round = q->round >= 0 && (size_t)q->round < c->pack->n_rounds
                             ? c->pack->rounds[q->round].name : NULL;
-    const char *diff = sp_difficulty_name(q->difficulty);
+    const char *diff = sp_msgs_difficulty(c->m, q->difficulty);
     sp_span sp[5];
     size_t n = 0;
     sp[n++] = (sp_span){SP_STYLE_BOLD, q->id ? q->id : ""};
@@ -1395,10 +1472,13 @@ static int index_row(ctx *c, const index_geom *g, const sp_question *q)
     sp_para_opts mo = popts(c->small, 0, SP_ALIGN_LEFT);
     sp_para_opts po = popts(c->task, 0, SP_ALIGN_LEFT);
     po.gap_before = 0.15;
-    if (sp_flow_text(c->f, &mt, &mo)
-        || (q->prompt.n_spans && sp_flow_text(c->f, &q->prompt, &po))
-        || sp_flow_break(c->f, c->small, g->qw, &c->l)
-        || (h = blk_lines(b, &c->l, g->qx, pad, 1)) < 0)
+    /* the prompt column is narrow: long words are hyphenated */
+    sp_flow_hyphenate(c->f, c->o.hyphen);
+    int bad = sp_flow_text(c->f, &mt, &mo)
+              || (q->prompt.n_spans && sp_flow_text(c->f, &q->prompt, &po))
+              || sp_flow_break(c->f, c->small, g->qw, &c->l);
+    sp_flow_hyphenate(c->f, NULL);
+    if (bad || (h = blk_lines(b, &c->l, g->qx, pad, 1)) < 0)
         return -1;
     double first_base = c->l.n_lines ? c->l.lines[0].baseline_pt : base0;
     for (int k = 0; k < 3; k++)
@@ -1414,10 +1494,10 @@ static int index_row(ctx *c, const index_geom *g, const sp_question *q)
 
 static int build_index(ctx *c)
 {
-    if (start_section(c, "Question index"))
+    if (start_section(c, sp_tr(c->m, "Question index")))
         return -1;
-    if (intro_note(c, "Tick a box after each review: 1 = shaky, "
-                   "2 = getting there, 3 = solid.", 6))
+    if (intro_note(c, sp_tr(c->m, "Tick a box after each review: 1 = shaky, "
+                                  "2 = getting there, 3 = solid."), 6))
         return -1;
     index_geom g;
     index_geometry(c, &g);
@@ -1439,7 +1519,7 @@ static int build_index(ctx *c)
 static int build_tips(ctx *c)
 {
     const sp_pack *p = c->pack;
-    if (start_section(c, "Tips"))
+    if (start_section(c, sp_tr(c->m, "Tips")))
         return -1;
     block *b = &c->b;
     for (size_t i = 0; i < p->n_tips; i++) {
@@ -1482,7 +1562,7 @@ static int build_notes(ctx *c)
     size_t pad = (4 - n % 4) % 4;
     for (size_t k = 0; k < pad; k++) {
         if (k == 0) {
-            if (start_section(c, "Notes"))
+            if (start_section(c, sp_tr(c->m, "Notes")))
                 return -1;
         } else if (new_page(c)) {
             return -1;
@@ -1501,6 +1581,7 @@ static void ctx_free(ctx *c)
     sp_flow_free(c->f2);
     sp_flow_free(c->hf);
     sp_flow_free(c->tf);
+    sp_datefmt_free(c->df);
     sp_lines_release(&c->l);
     sp_lines_release(&c->l2);
     sp_lines_release(&c->hl);
@@ -1524,6 +1605,7 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_schedule *sched,
     if (lay)
         c->o = *lay;
     sp_booklet_layout *o = &c->o;
+    c->m = o->msgs;
     if (o->page_w_pt <= 0 || o->page_h_pt <= 0) {
         o->page_w_pt = SP_BOOKLET_A5_W_PT;
         o->page_h_pt = SP_BOOKLET_A5_H_PT;
@@ -1561,7 +1643,8 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_schedule *sched,
     sp_lines *ls[] = {&c->l, &c->l2, &c->hl, &c->tl};
     for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
         sp_lines_init(ls[i]);
-    if (!(c->f = sp_flow_new(fonts)) || !(c->f2 = sp_flow_new(fonts))
+    if (!(c->df = sp_datefmt_new(sp_msgs_lang(c->m)))
+        || !(c->f = sp_flow_new(fonts)) || !(c->f2 = sp_flow_new(fonts))
         || !(c->hf = sp_flow_new(fonts)) || !(c->tf = sp_flow_new(fonts))
         || lay_plain(c->tf, &c->tl, o->title, c->tiny, 0, SP_ALIGN_LEFT,
                      c->iw > 0 ? c->iw : 1)
@@ -1588,9 +1671,10 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_schedule *sched,
         return -1;
     }
     double w1 = 0;
-    if (lay_plain(c->f, &c->l, "Review:", c->small, SP_STYLE_BOLD,
-                  SP_ALIGN_LEFT, c->iw)
-        || (w1 = line_w(&c->l), lay_plain(c->f, &c->l, "New:", c->small,
+    if (lay_plain(c->f, &c->l, sp_tr(c->m, "Review:"), c->small,
+                  SP_STYLE_BOLD, SP_ALIGN_LEFT, c->iw)
+        || (w1 = line_w(&c->l), lay_plain(c->f, &c->l, sp_tr(c->m, "New:"),
+                                           c->small,
                                            SP_STYLE_BOLD, SP_ALIGN_LEFT,
                                            c->iw))) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
@@ -1614,11 +1698,13 @@ long sp_booklet_build(const sp_pack *pack, const sp_schedule *sched,
     int has_plan = sched && sched->n_days > 0;
     int has_index = pack->n_questions > 0;
     int has_tips = pack->n_tips > 0;
-    const char *secs[] = {has_process ? "The interview process" : NULL,
-                          has_plan ? "Timeline overview" : NULL,
-                          has_plan ? "Day-by-day plan" : NULL,
-                          has_index ? "Question index" : NULL,
-                          has_tips ? "Tips" : NULL};
+    const sp_msgs *m = c.m;
+    const char *secs[] = {
+        has_process ? sp_tr(m, "The interview process") : NULL,
+        has_plan ? sp_tr(m, "Timeline overview") : NULL,
+        has_plan ? sp_tr(m, "Day-by-day plan") : NULL,
+        has_index ? sp_tr(m, "Question index") : NULL,
+        has_tips ? sp_tr(m, "Tips") : NULL};
     for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++)
         if (secs[i])
             c.toc[c.n_toc++].title = secs[i];
@@ -1633,7 +1719,7 @@ long sp_booklet_build(const sp_pack *pack, const sp_schedule *sched,
         rc = build_tips(&c);
     if (!rc)
         rc = build_notes(&c) || finish_toc(&c)
-             || sp_doc_label(doc, c.base, 0, "Cover", 1)
+             || sp_doc_label(doc, c.base, 0, sp_tr(m, "Cover"), 1)
              || (doc->n_pages > c.base + 1
                  && sp_doc_label(doc, c.base + 1, 'D', NULL, 2));
     long n = (long)(doc->n_pages - c.base);

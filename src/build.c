@@ -13,6 +13,8 @@
 #include "dlist.h"
 #include "dump.h"
 #include "fsutil.h"
+#include "hyphenate.h"
+#include "msg.h"
 #include "pdf.h"
 #include "schedule.h"
 #include "text.h"
@@ -176,14 +178,16 @@ char *sp_build_opts_key(const sp_build_opts *o)
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
                      "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f "
                      "crop=%d cut=%d "
-                     "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
+                     "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d "
+                     "lang=%s",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
                      o->back_sx, o->back_sy, o->crop_marks, o->cut_lines,
                      o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
-                     o->booklet_flip_long, o->creep_pt, o->dump);
+                     o->booklet_flip_long, o->creep_pt, o->dump,
+                     o->lang ? o->lang : "-");
     if (n < 0 || (size_t)n >= sizeof buf)
         return NULL;
     return strdup(buf);
@@ -363,7 +367,8 @@ out:
 }
 
 static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
-                            const sp_build_opts *o, sp_build_result *res,
+                            const sp_build_opts *o, const sp_msgs *msgs,
+                            const char *lang, sp_build_result *res,
                             sp_diags *d)
 {
     sp_grid_opts go = {
@@ -386,6 +391,8 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
+    co.msgs = msgs;
+    co.hyphen = sp_hyphen_get(lang);
     if (!o->dump)
         return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
     /* the dump device writes the whole document at once */
@@ -439,7 +446,8 @@ static void map_outline_to_sheets(sp_doc *doc)
 }
 
 static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
-                          const sp_build_opts *o, sp_build_result *res,
+                          const sp_build_opts *o, const sp_msgs *msgs,
+                          const char *lang, sp_build_result *res,
                           sp_diags *d)
 {
     sp_date date = {o->interview_y, o->interview_m, o->interview_d};
@@ -454,6 +462,8 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     memset(&lay, 0, sizeof lay);
     lay.page_w_pt = o->paper_h_pt / 2;
     lay.page_h_pt = o->paper_w_pt;
+    lay.msgs = msgs;
+    lay.hyphen = sp_hyphen_get(lang);
     sp_doc doc;
     sp_doc_init(&doc);
     int rc = -1;
@@ -514,11 +524,20 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         return -1;
     }
     free(dir);
+    /* the pack's own language: --lang, else xml:lang (msg.h) */
+    const char *lang = o->lang ? o->lang : pack->lang;
+    sp_msgs *msgs = sp_msgs_open(lang, o->locale_dir, d);
+    if (!msgs) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    int rc = 0;
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
-        build_flashcards(pack, fonts, o, res, d) != 0)
-        return -1;
-    if ((o->outputs & SP_OUT_TIMELINE) &&
-        build_timeline(pack, fonts, o, res, d) != 0)
-        return -1;
-    return 0;
+        build_flashcards(pack, fonts, o, msgs, lang, res, d) != 0)
+        rc = -1;
+    else if ((o->outputs & SP_OUT_TIMELINE) &&
+             build_timeline(pack, fonts, o, msgs, lang, res, d) != 0)
+        rc = -1;
+    sp_msgs_free(msgs);
+    return rc;
 }

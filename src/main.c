@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "build.h"
 #include "calibrate.h"
+#include "msg.h"
 #include "diag.h"
 #include "fonts.h"
 #include "fsutil.h"
@@ -105,6 +106,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "                          turns the sheet in duplex\n"                 \
     "      --creep LEN         shift inner booklet pages toward the spine\n"\
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"     \
+    "      --lang TAG          the tool's own words, dates, hyphenation in\n"\
+    "                          this language (default: the pack's xml:lang)\n"\
     "      --dump              write display-list text (.dump), not PDF\n"   \
     "      --strict            treat warnings as errors\n"
 
@@ -135,6 +138,7 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
+    OPT_LANG,
     OPT_LAST
 };
 
@@ -155,6 +159,7 @@ enum {
     {"booklet-flip", required_argument, NULL, OPT_FLIP},                    \
     {"creep", required_argument, NULL, OPT_CREEP},                          \
     {"fonts", required_argument, NULL, OPT_FONTS},                          \
+    {"lang", required_argument, NULL, OPT_LANG},                            \
     {"dump", no_argument, NULL, OPT_DUMP},                                  \
     {"strict", no_argument, NULL, OPT_STRICT},                              \
     {"help", no_argument, NULL, 'h'}
@@ -244,6 +249,7 @@ static int build_option(common_opts *co, int c, const char *arg,
             break;
         return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
+    case OPT_LANG: o->lang = arg; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
     case OPT_STRICT: co->strict = o->strict = 1; return 1;
     default:
@@ -512,6 +518,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         {"duplex", required_argument, NULL, OPT_DUPLEX},
         {"printer", required_argument, NULL, OPT_PRINTER},
         {"fonts", required_argument, NULL, OPT_FONTS},
+        {"lang", required_argument, NULL, OPT_LANG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
@@ -541,14 +548,18 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         return usage_error(usage_calibrate, "%s", "the card does not fit on "
                            "the paper");
     sp_calibrate_opts cal = {grid.sheet_w_pt, grid.sheet_h_pt, o->duplex,
-                             o->paper, co.printer};
+                             o->paper, co.printer, NULL};
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     const char *path = o->out_dir ? o->out_dir : "out/calibration.pdf";
-    if (fonts) {
+    char *locdir = sp_msgs_default_dir(argv0);
+    sp_msgs *msgs = sp_msgs_open(o->lang, locdir, d);
+    free(locdir);
+    cal.msgs = msgs;
+    if (fonts && msgs) {
         sp_doc doc;
         sp_doc_init(&doc);
         sp_doc_set(&doc.title, "studypack duplex calibration");
@@ -571,8 +582,9 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         sp_doc_release(&doc);
     }
     int status = finish(d, 0);
-    if (!fonts && status == EXIT_OK)
+    if ((!fonts || !msgs) && status == EXIT_OK)
         status = EXIT_SYSTEM;
+    sp_msgs_free(msgs);
     sp_fonts_free(fonts);
     sp_diags_free(d);
     return status;
@@ -599,6 +611,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     /* Ctrl-C while a PDF is being written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
+    char *locdir = sp_msgs_default_dir(argv0);
+    co.build.locale_dir = locdir;
     int status = EXIT_OK;
     for (int i = first; fonts && i < argc; i++) {
         sp_diags *pd = new_diags();
@@ -617,6 +631,7 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     status = finish(d, co.strict);
     if (!fonts && status == EXIT_OK)
         status = EXIT_SYSTEM;
+    free(locdir);
     sp_fonts_free(fonts);
     sp_diags_free(d);
     return status;
@@ -668,6 +683,8 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         sp_diags_free(d);
         return status == EXIT_OK ? EXIT_SYSTEM : status;
     }
+    char *locdir = sp_msgs_default_dir(argv0);
+    co.build.locale_dir = locdir;
     static char sources[] = "sources";
     char *def[] = {sources};
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
@@ -685,6 +702,7 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         status = EXIT_SYSTEM;
     else if (rc != 0 && status == EXIT_OK)
         status = EXIT_INVALID;
+    free(locdir);
     sp_fonts_free(fonts);
     sp_diags_free(d);
     return status;

@@ -1,5 +1,6 @@
 /* schedule.c - dates and the study schedule (see schedule.h). */
 #include "schedule.h"
+#include "datefmt.h"
 #include "strbuf.h"
 
 #include <stdarg.h>
@@ -103,25 +104,12 @@ int sp_date_weekday(sp_date d)
     return (int)(((z % 7) + 7 + 4) % 7);
 }
 
-const char *sp_weekday_abbr(int weekday)
-{
-    static const char *const names[7] = {"Sun", "Mon", "Tue", "Wed",
-                                         "Thu", "Fri", "Sat"};
-    return weekday >= 0 && weekday < 7 ? names[weekday] : "?";
-}
-
 char *sp_date_iso(sp_date d, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%04d-%02d-%02d", d.year, d.month, d.day);
     return buf;
 }
 
-char *sp_date_format(sp_date d, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s %04d-%02d-%02d", sp_weekday_abbr(sp_date_weekday(d)),
-             d.year, d.month, d.day);
-    return buf;
-}
 
 /* ---- the schedule --------------------------------------------------- */
 
@@ -474,7 +462,11 @@ static void card_list(sp_buf *b, const sp_pack *pack, const char *label,
 char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
 {
     sp_buf b = {0};
-    char date[SP_DATE_BUF];
+    char date[SP_DATEFMT_BUF];
+    /* the plan is English text: "Thu 2026-12-24" (datefmt.h) */
+    sp_datefmt *df = sp_datefmt_new("en");
+    if (!df)
+        return NULL;
     sp_buf_printf(&b, "%s\n", pack->meta.title ? pack->meta.title : "");
     sp_buf_printf(&b, "%d day%s in %zu phase%s, %zu card%s\n", s->n_days,
               s->n_days == 1 ? "" : "s", s->n_phases,
@@ -482,7 +474,8 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
               s->n_questions == 1 ? "" : "s");
     if (s->has_dates)
         sp_buf_printf(&b, "Interview: %s\n",
-                  sp_date_format(s->interview, date, sizeof date));
+                  sp_datefmt_format(df, SP_DATE_ISO_WEEKDAY, s->interview,
+                                    date, sizeof date));
     else if (s->n_days > 0)
         sp_buf_printf(&b, "Interview: the day after Day %d\n", s->n_days);
     else
@@ -493,7 +486,9 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
         const sp_phase *ph = &pack->phases[d->phase];
         sp_buf_printf(&b, "\nDay %d  ", d->number);
         if (s->has_dates)
-            sp_buf_printf(&b, "%s  ", sp_date_format(d->date, date, sizeof date));
+            sp_buf_printf(&b, "%s  ", sp_datefmt_format(df, SP_DATE_ISO_WEEKDAY,
+                                                        d->date, date,
+                                                        sizeof date));
         sp_buf_printf(&b, "%s\n", ph->title ? ph->title : "");
         for (size_t i = 0; i < d->n_tasks; i++) {
             const sp_task *t =
@@ -513,5 +508,6 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
                       : s->final_level == SP_DIFF_MEDIUM ? "medium "
                                                          : "");
     }
+    sp_datefmt_free(df);
     return sp_buf_take(&b, NULL);
 }

@@ -8,6 +8,7 @@
  * only before a token whose glue is 0, or at a space).
  */
 #include "text.h"
+#include "hyphenate.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -156,6 +157,7 @@ struct sp_flow {
     /* ASCII fast path: drawing face and its advance, per asked face */
     uint8_t ascii_face[SP_FACE_COUNT][128];
     float ascii_adv[SP_FACE_COUNT][128];
+    const sp_hyphen *hyph;       /* NULL: no hyphenation */
 };
 
 /* Makes room for one more element in *items (cap doubling); 0 or -1. */
@@ -224,6 +226,11 @@ void sp_flow_clear(sp_flow *f)
 int sp_flow_empty(const sp_flow *f)
 {
     return f->n_paras == 0;
+}
+
+void sp_flow_hyphenate(sp_flow *f, const sp_hyphen *h)
+{
+    f->hyph = h;
 }
 
 /* Reserves room for N more bytes of text; 0 or -1. */
@@ -771,15 +778,18 @@ static int finish_line(brk *b)
     return 0;
 }
 
-/* Places tokens [i, j) character by character, wrapping lines as they
- * fill (a word or code line wider than the box). */
-static int place_chars(brk *b, size_t i, size_t j)
+/* Places tokens [i, j) from byte FROM on character by character,
+ * wrapping lines as they fill (a word or code line wider than the box). */
+static int place_chars_from(brk *b, size_t i, size_t j, uint32_t from)
 {
     const sp_flow *f = b->f;
     for (size_t t = i; t < j; t++) {
         const tok *tk = &f->toks[t];
         const char *s = f->buf;
-        uint32_t p = tk->off, end = tk->off + tk->len, seg = p;
+        if (tk->off + tk->len <= from)
+            continue;
+        uint32_t p = tk->off > from ? tk->off : from;
+        uint32_t end = tk->off + tk->len, seg = p;
         double seg_w = 0;
         while (p < end) {
             uint32_t cp;
@@ -805,6 +815,141 @@ static int place_chars(brk *b, size_t i, size_t j)
             return -1;
     }
     return 0;
+}
+
+static int place_chars(brk *b, size_t i, size_t j)
+{
+    return place_chars_from(b, i, j, b->f->toks[i].off);
+}
+
+/* ---- hyphenation (hyphenate.h): only where a word does not fit ---- */
+
+#define HYPHEN_POINTS 64
+#define LOOSE_LINE 0.67     /* hyphenate at a line end only if the line
+                               would otherwise be less full than this */
+static const char hyphen_text[] = "-";
+
+/* Width in pt of bytes [from, to) of tokens [i, j). */
+static double unit_w(const brk *b, size_t i, size_t j, uint32_t from,
+                     uint32_t to)
+{
+    const sp_flow *f = b->f;
+    double w = 0;
+    for (size_t t = i; t < j; t++) {
+        const tok *tk = &f->toks[t];
+        uint32_t a = tk->off > from ? tk->off : from;
+        uint32_t z = tk->off + tk->len < to ? tk->off + tk->len : to;
+        if (a == tk->off && z == tk->off + tk->len) {
+            w += tk->w;
+            continue;
+        }
+        while (a < z) {
+            uint32_t cp;
+            a += (uint32_t)sp_utf8_next(f->buf + a, z - a, &cp);
+            w += sp_fonts_advance(f->fonts, (sp_face)tk->face, cp);
+        }
+    }
+    return w * b->k;
+}
+
+/* Places bytes [from, to) of tokens [i, j); 0 or -1. */
+static int place_part(brk *b, size_t i, size_t j, uint32_t from,
+                      uint32_t to)
+{
+    for (size_t t = i; t < j; t++) {
+        const tok *tk = &b->f->toks[t];
+        uint32_t a = tk->off > from ? tk->off : from;
+        uint32_t z = tk->off + tk->len < to ? tk->off + tk->len : to;
+        if (a < z && place(b, (sp_face)tk->face, a, z - a,
+                           unit_w(b, t, t + 1, a, z)))
+            return -1;
+    }
+    return 0;
+}
+
+/* Sets the unit of tokens [i, j), which does not fit in the rest of the
+ * line, with hyphens: each line takes the longest part ending at a
+ * hyphenation point that fits with its hyphen (drawn as a run of its own,
+ * outside the flow's text).  A line that already holds text is ended
+ * first unless it is loose.  Returns 1 when the unit is set, 0 when it
+ * cannot be hyphenated (the caller sets it as before), -1 when out of
+ * memory. */
+static int hyphenate_unit(brk *b, size_t i, size_t j)
+{
+    const sp_flow *f = b->f;
+    for (size_t t = i; t < j; t++)
+        if (f->toks[t].face == SP_FACE_MONO
+            || (t > i && f->toks[t].off != f->toks[t - 1].off
+                                               + f->toks[t - 1].len))
+            return 0;
+    uint32_t start = f->toks[i].off;
+    uint32_t end = f->toks[j - 1].off + f->toks[j - 1].len;
+    size_t pts[HYPHEN_POINTS];
+    size_t n = sp_hyphen_points(f->hyph, f->buf + start, end - start, pts,
+                                HYPHEN_POINTS);
+    if (n == 0)
+        return 0;
+    uint32_t at = start;
+    size_t next = 0;       /* first point after AT */
+    int placed = 0;
+    for (;;) {
+        double room = b->avail - b->line_w - b->pend;
+        double rest = unit_w(b, i, j, at, end);
+        if (rest <= room) {
+            if (place_part(b, i, j, at, end))
+                return -1;
+            return 1;
+        }
+        /* the longest part that fits with its hyphen */
+        size_t best = n;
+        for (size_t k = next; k < n; k++) {
+            uint32_t p = start + (uint32_t)pts[k];
+            uint32_t cp;
+            size_t back = 1;
+            while (back < 4 && p - back > at
+                   && ((unsigned char)f->buf[p - back] & 0xC0) == 0x80)
+                back++;
+            sp_utf8_next(f->buf + p - back, back, &cp);
+            size_t t = i;
+            while (t + 1 < j && f->toks[t + 1].off < p)
+                t++;
+            double hw = sp_fonts_advance(f->fonts, (sp_face)f->toks[t].face,
+                                         '-') * b->k;
+            if (unit_w(b, i, j, at, p) + hw <= room)
+                best = k;
+            else
+                break;
+        }
+        int loose = b->line_w + b->pend < LOOSE_LINE * b->avail;
+        if (best == n || (b->has_text && !placed && !loose)) {
+            if (!b->has_text) {
+                /* not even the first part fits an empty line */
+                if (!placed)
+                    return 0;
+                return place_chars_from(b, i, j, at) ? -1 : 1;
+            }
+            if (finish_line(b) || start_line(b, 0))
+                return -1;
+            continue;
+        }
+        uint32_t p = start + (uint32_t)pts[best];
+        size_t t = i;
+        while (t + 1 < j && f->toks[t + 1].off < p)
+            t++;
+        sp_face hf = (sp_face)f->toks[t].face;
+        if (place_part(b, i, j, at, p))
+            return -1;
+        double hw = sp_fonts_advance(f->fonts, hf, '-') * b->k;
+        if (push_run(b, hf, b->x0 + b->line_w, hw, hyphen_text, 1))
+            return -1;
+        b->line_w += hw;
+        b->merge_run = (size_t)-1;
+        if (finish_line(b) || start_line(b, 0))
+            return -1;
+        at = p;
+        next = best + 1;
+        placed = 1;
+    }
 }
 
 /* Breaks one paragraph into lines. */
@@ -850,6 +995,15 @@ static int break_para(brk *b)
             j++;
         }
         w *= b->k;
+        if (f->hyph && !p->pre && w > b->avail - b->line_w - b->pend) {
+            int r = hyphenate_unit(b, i, j);
+            if (r < 0)
+                return -1;
+            if (r > 0) {
+                i = j;
+                continue;
+            }
+        }
         if (b->has_text && b->line_w + b->pend + w > b->avail) {
             if (finish_line(b) || start_line(b, 0))
                 return -1;

@@ -1,0 +1,211 @@
+/* hyphenate.c - hyphenation points from libhyphen (see hyphenate.h). */
+#include "hyphenate.h"
+#include "text.h"
+
+#include <hyphen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#define HYPHEN_DIR "/usr/share/hyphen"
+#define MIN_LETTERS 5
+#define MAX_WORD 128            /* longer runs are not hyphenated */
+#define LEFT_MIN 2
+#define RIGHT_MIN 3
+#define MAX_DICTS 16
+
+struct sp_hyphen {
+    char name[32];              /* "de_DE" */
+    HyphenDict *dict;
+};
+
+static const struct {
+    const char *lang, *file;    /* primary subtag, default dictionary */
+} defaults[] = {
+    {"en", "en_US"}, {"de", "de_DE"}, {"fr", "fr"},
+    {"es", "es_ES"}, {"sv", "sv_SE"},
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static sp_hyphen dicts[MAX_DICTS];
+static size_t n_dicts;
+static int missing_n;
+static char missing[MAX_DICTS][32];   /* names looked for and not found */
+
+static void free_all(void)
+{
+    for (size_t i = 0; i < n_dicts; i++)
+        hnj_hyphen_free(dicts[i].dict);
+    n_dicts = 0;
+}
+
+/* The loaded dictionary NAME, loading it if needed; NULL if absent.
+ * Called with LOCK held. */
+static const sp_hyphen *load(const char *name)
+{
+    for (size_t i = 0; i < n_dicts; i++)
+        if (strcmp(dicts[i].name, name) == 0)
+            return &dicts[i];
+    for (int i = 0; i < missing_n; i++)
+        if (strcmp(missing[i], name) == 0)
+            return NULL;
+    const char *dir = getenv("STUDYPACK_HYPHENDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/hyph_%s.dic",
+             dir && *dir ? dir : HYPHEN_DIR, name);
+    HyphenDict *d = n_dicts < MAX_DICTS ? hnj_hyphen_load(path) : NULL;
+    if (!d) {
+        if (missing_n < MAX_DICTS)
+            snprintf(missing[missing_n++], sizeof missing[0], "%s", name);
+        return NULL;
+    }
+    if (n_dicts == 0)
+        atexit(free_all);
+    sp_hyphen *h = &dicts[n_dicts++];
+    snprintf(h->name, sizeof h->name, "%s", name);
+    h->dict = d;
+    return h;
+}
+
+const sp_hyphen *sp_hyphen_get(const char *lang)
+{
+    if (!lang || !*lang)
+        return NULL;
+    char prim[9] = "", region[9] = "";
+    size_t i = 0;
+    while (lang[i] && lang[i] != '-' && lang[i] != '_' && i < 8) {
+        prim[i] = (char)(lang[i] | 0x20);
+        i++;
+    }
+    prim[i] = '\0';
+    if (lang[i] == '-' || lang[i] == '_') {
+        const char *r = lang + i + 1;
+        size_t k = 0;
+        while (r[k] && r[k] != '-' && r[k] != '_' && k < 8)
+            k++;
+        if (k == 2) {   /* a region, not a script */
+            region[0] = (char)(r[0] & ~0x20);
+            region[1] = (char)(r[1] & ~0x20);
+            region[2] = '\0';
+        }
+    }
+    const char *def = NULL;
+    for (size_t k = 0; k < sizeof defaults / sizeof defaults[0]; k++)
+        if (strcmp(prim, defaults[k].lang) == 0)
+            def = defaults[k].file;
+    if (!def)
+        return NULL;
+    const sp_hyphen *h = NULL;
+    pthread_mutex_lock(&lock);
+    if (region[0]) {
+        char name[32];
+        snprintf(name, sizeof name, "%s_%s", prim, region);
+        h = load(name);
+    }
+    if (!h)
+        h = load(def);
+    pthread_mutex_unlock(&lock);
+    return h;
+}
+
+/* Hyphenates one run of NC letters, CPS[0..NC), starting at byte offsets
+ * OFFS[0..NC]; appends the points to POS.  Returns the new count. */
+static size_t run_points(const sp_hyphen *h, const uint32_t *cps,
+                         const size_t *offs, size_t nc, size_t *pos,
+                         size_t n, size_t max)
+{
+    if (nc < MIN_LETTERS || nc > MAX_WORD)
+        return n;
+    char word[MAX_WORD * 4 + 1];
+    size_t wl = 0;
+    for (size_t k = 0; k < nc; k++) {
+        uint32_t c = (uint32_t)u_tolower((UChar32)cps[k]);
+        if (k > 0 && u_isupper((UChar32)cps[k]))
+            return n;
+        if (u_isdigit((UChar32)cps[k]))
+            return n;
+        if (!h->dict->utf8) {
+            if (c > 0xFF)
+                return n;
+            word[wl++] = (char)c;
+        } else if (c < 0x80) {
+            word[wl++] = (char)c;
+        } else if (c < 0x800) {
+            word[wl++] = (char)(0xC0 | c >> 6);
+            word[wl++] = (char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            word[wl++] = (char)(0xE0 | c >> 12);
+            word[wl++] = (char)(0x80 | (c >> 6 & 0x3F));
+            word[wl++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            return n;
+        }
+    }
+    word[wl] = '\0';
+    char hy[MAX_WORD * 4 + 5];
+    memset(hy, '0', sizeof hy);
+    char **rep = NULL;
+    int *rpos = NULL, *cut = NULL;
+    int lmin = h->dict->lhmin > LEFT_MIN ? h->dict->lhmin : LEFT_MIN;
+    int rmin = h->dict->rhmin > RIGHT_MIN ? h->dict->rhmin : RIGHT_MIN;
+    if (hnj_hyphen_hyphenate3(h->dict, word, (int)wl, hy, NULL, &rep, &rpos,
+                              &cut, lmin, rmin, lmin, rmin) == 0) {
+        /* hy[k] odd: a break after letter k (character index) */
+        for (size_t k = (size_t)lmin - 1; k + (size_t)rmin < nc; k++) {
+            if (!(hy[k] & 1) || (rep && rep[k]))
+                continue;
+            if (n < max)
+                pos[n++] = offs[k + 1];
+        }
+    }
+    if (rep) {
+        for (size_t k = 0; k < wl; k++)
+            free(rep[k]);
+        free(rep);
+    }
+    free(rpos);
+    free(cut);
+    return n;
+}
+
+size_t sp_hyphen_points(const sp_hyphen *h, const char *word, size_t len,
+                        size_t *pos, size_t max)
+{
+    if (!h || !h->dict)
+        return 0;
+    uint32_t cps[MAX_WORD + 1];
+    size_t offs[MAX_WORD + 2];
+    size_t n = 0, nc = 0, i = 0;
+    int too_long = 0;
+    while (i <= len) {
+        uint32_t cp = 0;
+        size_t step = 0;
+        if (i < len)
+            step = sp_utf8_next(word + i, len - i, &cp);
+        int letter = i < len && (u_isalpha((UChar32)cp)
+                                 || u_charType((UChar32)cp) == U_NON_SPACING_MARK);
+        if (letter) {
+            if (nc <= MAX_WORD) {
+                cps[nc] = cp;
+                offs[nc] = i;
+                nc++;
+            } else {
+                too_long = 1;
+            }
+        } else {
+            if (nc > 0 && !too_long) {
+                offs[nc] = i;
+                n = run_points(h, cps, offs, nc, pos, n, max);
+            }
+            nc = 0;
+            too_long = 0;
+            if (i == len)
+                break;
+        }
+        i += step;
+    }
+    return n;
+}
