@@ -39,6 +39,10 @@ typedef struct {
     double dash_pt;     /* 0: solid */
     char *text;         /* UTF-8, SP_DL_TEXT only */
     size_t text_len;
+    const char *actual; /* NULL, or what a reader extracts instead of the
+                           text (PDF /ActualText: "" drops it), UTF-8;
+                           kept in text's allocation */
+    size_t actual_len;
 } sp_dl_item;
 
 typedef struct {
@@ -52,6 +56,12 @@ void sp_dlist_release(sp_dlist *dl);   /* frees items; dl itself not */
 /* Each returns 0, or -1 when out of memory. */
 int sp_dl_text(sp_dlist *dl, sp_face face, double size_pt, double x_pt,
                double y_pt, const char *utf8, size_t len);
+/* The same with ACTUAL (ALEN bytes) as the text to extract instead: a
+ * hyphen added by line breaking carries the rest of its word, and the
+ * rest on the next line carries "". */
+int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const char *actual, size_t alen);
 int sp_dl_line(sp_dlist *dl, double x_pt, double y_pt, double x2_pt,
                double y2_pt, double line_pt, double gray, double dash_pt);
 int sp_dl_rect(sp_dlist *dl, double x_pt, double y_pt, double w_pt,

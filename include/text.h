@@ -131,6 +131,10 @@ typedef struct {
     double width_pt;
     const char *text;    /* into the flow's text; not NUL-terminated */
     size_t len;
+    const char *actual;  /* NULL, or the text to extract instead (a hyphen
+                            added by breaking: the rest of its word; that
+                            rest on the next line: ""), see dlist.h */
+    size_t actual_len;
 } sp_run;
 
 typedef struct {

@@ -76,6 +76,35 @@ int sp_dl_text(sp_dlist *dl, sp_face face, double size_pt, double x_pt,
     return 0;
 }
 
+int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const char *actual, size_t alen)
+{
+    if (len > ((size_t)-1) / 2 - alen - 2)
+        return -1;
+    char *copy = malloc(len + alen + 2);
+    if (!copy)
+        return -1;
+    memcpy(copy, utf8, len);
+    copy[len] = '\0';
+    memcpy(copy + len + 1, actual, alen);
+    copy[len + 1 + alen] = '\0';
+    sp_dl_item *it = push(dl, SP_DL_TEXT);
+    if (!it) {
+        free(copy);
+        return -1;
+    }
+    it->face = face;
+    it->size_pt = size_pt;
+    it->x_pt = x_pt;
+    it->y_pt = y_pt;
+    it->text = copy;
+    it->text_len = len;
+    it->actual = copy + len + 1;
+    it->actual_len = alen;
+    return 0;
+}
+
 int sp_dl_line(sp_dlist *dl, double x_pt, double y_pt, double x2_pt,
                double y2_pt, double line_pt, double gray, double dash_pt)
 {

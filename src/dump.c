@@ -82,6 +82,10 @@ static void item(FILE *out, const sp_dl_item *it)
         pair(out, it->x_pt, ",", it->y_pt);
         fputc(' ', out);
         quote(out, it->text, it->text_len);
+        if (it->actual) {
+            fputs(" actual ", out);
+            quote(out, it->actual, it->actual_len);
+        }
         break;
     case SP_DL_LINE:
         fputs("line ", out);

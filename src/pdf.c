@@ -1485,7 +1485,33 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     CB_LIT(&pc->cb, "Td\n");
     pc->tx = x;
     pc->ty = y;
-    return put_text(c, pc, font, it->size_pt, s, end);
+    if (!it->actual)
+        return put_text(c, pc, font, it->size_pt, s, end);
+    /* marked content whose /ActualText (UTF-16BE) readers extract
+     * instead of the glyphs: hyphens added by line breaking */
+    CB_LIT(&pc->cb, "/Span <</ActualText <FEFF");
+    const unsigned char *a = (const unsigned char *)it->actual;
+    const unsigned char *ae = a + it->actual_len;
+    while (a < ae) {
+        unsigned cp = *a < 0x80 ? *a++ : utf8_next(&a, ae);
+        unsigned u[2] = {cp, 0};
+        int n = 1;
+        if (cp > 0xFFFF) {
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            n = 2;
+        }
+        for (int k = 0; k < n; k++) {
+            char hx[8];
+            snprintf(hx, sizeof hx, "%04X", u[k] & 0xFFFF);
+            cb_put(&pc->cb, hx, 4);
+        }
+    }
+    CB_LIT(&pc->cb, ">>> BDC\n");
+    if (put_text(c, pc, font, it->size_pt, s, end))
+        return -1;
+    CB_LIT(&pc->cb, "EMC\n");
+    return 0;
 }
 
 static void draw_line(page_ctx *pc, const sp_dl_item *it, double h)

@@ -643,6 +643,8 @@ static int push_run(brk *b, sp_face face, double x, double w,
     r->width_pt = w;
     r->text = text;
     r->len = len;
+    r->actual = NULL;
+    r->actual_len = 0;
     return 0;
 }
 
@@ -852,6 +854,18 @@ static double unit_w(const brk *b, size_t i, size_t j, uint32_t from,
     return w * b->k;
 }
 
+/* Marks runs from R0 on as the rest of a hyphenated word, extracted as
+ * nothing (the hyphen before them extracts it), and keeps later text out
+ * of them. */
+static void continued(brk *b, size_t r0)
+{
+    for (size_t r = r0; r < b->out->n_runs; r++) {
+        b->out->runs[r].actual = "";
+        b->out->runs[r].actual_len = 0;
+    }
+    b->merge_run = (size_t)-1;
+}
+
 /* Places bytes [from, to) of tokens [i, j); 0 or -1. */
 static int place_part(brk *b, size_t i, size_t j, uint32_t from,
                       uint32_t to)
@@ -895,9 +909,12 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
     for (;;) {
         double room = b->avail - b->line_w - b->pend;
         double rest = unit_w(b, i, j, at, end);
+        size_t r0 = b->out->n_runs;
         if (rest <= room) {
             if (place_part(b, i, j, at, end))
                 return -1;
+            if (placed)
+                continued(b, r0);
             return 1;
         }
         /* the longest part that fits with its hyphen */
@@ -926,7 +943,10 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
                 /* not even the first part fits an empty line */
                 if (!placed)
                     return 0;
-                return place_chars_from(b, i, j, at) ? -1 : 1;
+                if (place_chars_from(b, i, j, at))
+                    return -1;
+                continued(b, r0);
+                return 1;
             }
             if (finish_line(b) || start_line(b, 0))
                 return -1;
@@ -939,9 +959,16 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
         sp_face hf = (sp_face)f->toks[t].face;
         if (place_part(b, i, j, at, p))
             return -1;
+        if (placed)
+            continued(b, r0);
         double hw = sp_fonts_advance(f->fonts, hf, '-') * b->k;
         if (push_run(b, hf, b->x0 + b->line_w, hw, hyphen_text, 1))
             return -1;
+        /* readers extract the rest of the word instead of the hyphen
+         * (the first one; later parts and hyphens extract nothing) */
+        sp_run *hr = &b->out->runs[b->out->n_runs - 1];
+        hr->actual = placed ? "" : f->buf + p;
+        hr->actual_len = placed ? 0 : end - p;
         b->line_w += hw;
         b->merge_run = (size_t)-1;
         if (finish_line(b) || start_line(b, 0))
@@ -1095,8 +1122,14 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
         const sp_line *ln = &l->lines[i];
         for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
             const sp_run *run = &l->runs[r];
-            if (sp_dl_text(dl, run->face, run->size_pt, x_pt + run->x_pt,
-                           dy + ln->baseline_pt, run->text, run->len))
+            if (run->actual
+                    ? sp_dl_text_actual(dl, run->face, run->size_pt,
+                                        x_pt + run->x_pt, dy + ln->baseline_pt,
+                                        run->text, run->len, run->actual,
+                                        run->actual_len)
+                    : sp_dl_text(dl, run->face, run->size_pt,
+                                 x_pt + run->x_pt, dy + ln->baseline_pt,
+                                 run->text, run->len))
                 return -1;
         }
     }
