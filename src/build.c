@@ -248,19 +248,27 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
     return rc;
 }
 
-static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
+/* The document's metadata, in the pack's language MSGS; WHAT is
+ * translated ("Flashcards"). */
+static void set_meta(sp_doc *doc, const sp_pack *pack, const sp_msgs *msgs,
+                     const char *what)
 {
     const sp_meta *m = &pack->meta;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s: %s", m->title, what);
+    char buf[1024], who[512];
+    what = sp_tr(msgs, what);
+    /* TRANSLATORS: PDF title: "Spotify Backend Developer: Flashcards" */
+    sp_fill(buf, sizeof buf, sp_tr(msgs, "{1}: {2}"), m->title, what, NULL);
     sp_doc_set(&doc->title, buf);
-    snprintf(buf, sizeof buf, "%s for %s%s%s%s%s", what,
-             m->company ? m->company : "", m->company ? " " : "", m->role,
-             m->edition ? " " : "", m->edition ? m->edition : "");
+    snprintf(who, sizeof who, "%s%s%s%s%s", m->company ? m->company : "",
+             m->company ? " " : "", m->role, m->edition ? " " : "",
+             m->edition ? m->edition : "");
+    /* TRANSLATORS: PDF subject: "Flashcards for Spotify Backend Developer
+     * 2026" */
+    sp_fill(buf, sizeof buf, sp_tr(msgs, "{1} for {2}"), what, who, NULL);
     sp_doc_set(&doc->subject, buf);
-    snprintf(buf, sizeof buf, "interview preparation, %s, %s%s%s",
-             what, m->role, m->company ? ", " : "",
-             m->company ? m->company : "");
+    snprintf(buf, sizeof buf, "%s, %s, %s%s%s",
+             sp_tr(msgs, "interview preparation"), what, m->role,
+             m->company ? ", " : "", m->company ? m->company : "");
     sp_doc_set(&doc->keywords, buf);
     if (m->company)
         sp_doc_set(&doc->author, m->company);
@@ -329,7 +337,7 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc meta, part;
     sp_doc_init(&meta);
     sp_doc_init(&part);
-    set_meta(&meta, pack, "Flashcards");
+    set_meta(&meta, pack, co->msgs, N_("Flashcards"));
     meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
     sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path, d) : NULL;
@@ -406,7 +414,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    set_meta(&doc, pack, "Flashcards");
+    set_meta(&doc, pack, msgs, N_("Flashcards"));
     doc.print_duplex = cards_duplex(o);
     res->n_cards = (int)n;
     res->n_flashcard_pages = (int)doc.n_sheets;
@@ -470,7 +478,7 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     long n = sp_booklet_build(pack, sched, fonts, &lay, &doc, d);
     if (n < 0)
         goto out;
-    set_meta(&doc, pack, "Prep timeline");
+    set_meta(&doc, pack, msgs, N_("Prep timeline"));
     res->n_timeline_pages = (int)n;
     res->n_days = sched->n_days;
     if (write_doc(&doc, fonts, o, pack->id, "timeline", res, d) != 0)
@@ -482,7 +490,8 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     }
     map_outline_to_sheets(&doc);
-    set_meta(&doc, pack, "Prep timeline, imposed for saddle stitching");
+    set_meta(&doc, pack, msgs,
+             N_("Prep timeline, imposed for saddle stitching"));
     doc.print_duplex = o->booklet_flip_long ? SP_PRINT_FLIP_LONG
                                             : SP_PRINT_FLIP_SHORT;
     res->n_booklet_pages = (int)doc.n_sheets;

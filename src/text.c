@@ -627,6 +627,8 @@ typedef struct {
     int first_line;         /* the paragraph's first line */
     double cursor;          /* bottom of the previous line */
     int split_next;         /* split value of the next line */
+    size_t hyph1, hyph2;    /* 1 + the last two lines ended by an added
+                               hyphen (0: none) */
 } brk;
 
 /* Appends a run; -1 when out of memory. */
@@ -829,6 +831,7 @@ static int place_chars(brk *b, size_t i, size_t j)
 #define HYPHEN_POINTS 64
 #define LOOSE_LINE 0.67     /* hyphenate at a line end only if the line
                                would otherwise be less full than this */
+#define MAX_HYPHEN_LINES 2  /* ... and not after two hyphenated lines */
 static const char hyphen_text[] = "-";
 
 /* Width in pt of bytes [from, to) of tokens [i, j). */
@@ -937,7 +940,10 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
             else
                 break;
         }
-        int loose = b->line_w + b->pend < LOOSE_LINE * b->avail;
+        size_t ln = b->out->n_lines;
+        int ladder = ln >= MAX_HYPHEN_LINES && b->hyph1 == ln
+                     && b->hyph2 == ln - 1;
+        int loose = b->line_w + b->pend < LOOSE_LINE * b->avail && !ladder;
         if (best == n || (b->has_text && !placed && !loose)) {
             if (!b->has_text) {
                 /* not even the first part fits an empty line */
@@ -969,6 +975,8 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
         sp_run *hr = &b->out->runs[b->out->n_runs - 1];
         hr->actual = placed ? "" : f->buf + p;
         hr->actual_len = placed ? 0 : end - p;
+        b->hyph2 = b->hyph1;
+        b->hyph1 = b->out->n_lines + 1;
         b->line_w += hw;
         b->merge_run = (size_t)-1;
         if (finish_line(b) || start_line(b, 0))
