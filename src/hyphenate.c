@@ -1,10 +1,21 @@
-/* hyphenate.c - hyphenation points from libhyphen (see hyphenate.h). */
+/* hyphenate.c - hyphenation points from libhyphen (see hyphenate.h).
+ *
+ * libhyphen builds its pattern automaton from the whole dictionary when
+ * it loads one: 3 s of CPU for Debian's German dictionary (1 MB, 78,000
+ * patterns; measured with hnj_hyphen_load on this machine), too slow for
+ * a tool that builds one pack in 50 ms.  Liang's algorithm only ever uses
+ * the patterns whose letters occur in the word, so each word is
+ * hyphenated by libhyphen with a dictionary of just those patterns (the
+ * file's header and directives, LEFTHYPHENMIN, NEXTLEVEL and so on, kept
+ * as they are), loaded from memory: the same points, about a millisecond
+ * a word, and only for the words that do not fit a line. */
 #include "hyphenate.h"
 #include "text.h"
 
 #include <hyphen.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +28,13 @@
 #define RIGHT_MIN 3
 #define MAX_DICTS 16
 
+#define MAX_DIC_BYTES (16u << 20)
+
 struct sp_hyphen {
     char name[32];              /* "de_DE" */
-    HyphenDict *dict;
+    char *dic;                  /* the dictionary file, NUL-terminated */
+    size_t len;
+    int utf8;                   /* its first line says UTF-8 */
 };
 
 static const struct {
@@ -38,8 +53,30 @@ static char missing[MAX_DICTS][32];   /* names looked for and not found */
 static void free_all(void)
 {
     for (size_t i = 0; i < n_dicts; i++)
-        hnj_hyphen_free(dicts[i].dict);
+        free(dicts[i].dic);
     n_dicts = 0;
+}
+
+/* Reads PATH whole; NULL if it cannot (or it is not a dictionary). */
+static char *read_dic(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    struct stat st;
+    char *b = NULL;
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+        && (size_t)st.st_size < MAX_DIC_BYTES
+        && (b = malloc((size_t)st.st_size + 1))) {
+        *len = fread(b, 1, (size_t)st.st_size, fp);
+        b[*len] = '\0';
+        if (*len == 0 || memchr(b, '\0', *len)) {
+            free(b);
+            b = NULL;
+        }
+    }
+    fclose(fp);
+    return b;
 }
 
 /* The loaded dictionary NAME, loading it if needed; NULL if absent.
@@ -56,8 +93,9 @@ static const sp_hyphen *load(const char *name)
     char path[4096];
     snprintf(path, sizeof path, "%s/hyph_%s.dic",
              dir && *dir ? dir : HYPHEN_DIR, name);
-    HyphenDict *d = n_dicts < MAX_DICTS ? hnj_hyphen_load(path) : NULL;
-    if (!d) {
+    size_t len = 0;
+    char *dic = n_dicts < MAX_DICTS ? read_dic(path, &len) : NULL;
+    if (!dic) {
         if (missing_n < MAX_DICTS)
             snprintf(missing[missing_n++], sizeof missing[0], "%s", name);
         return NULL;
@@ -66,7 +104,9 @@ static const sp_hyphen *load(const char *name)
         atexit(free_all);
     sp_hyphen *h = &dicts[n_dicts++];
     snprintf(h->name, sizeof h->name, "%s", name);
-    h->dict = d;
+    h->dic = dic;
+    h->len = len;
+    h->utf8 = strncmp(dic, "UTF-8", 5) == 0;
     return h;
 }
 
@@ -111,6 +151,54 @@ const sp_hyphen *sp_hyphen_get(const char *lang)
     return h;
 }
 
+/* A dictionary of H's header, directives and the patterns whose letters
+ * (digits, dots and a non-standard pattern's "/..." left out) occur in
+ * WORD (lower-cased, in the dictionary's encoding); NULL when out of
+ * memory or libhyphen refuses it. */
+static HyphenDict *word_dict(const sp_hyphen *h, const char *word)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    FILE *out = open_memstream(&buf, &cap);
+    if (!out)
+        return NULL;
+    const char *p = h->dic, *end = h->dic + h->len;
+    int first = 1;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        int keep = first || (*p >= 'A' && *p <= 'Z');
+        if (!keep && *p != '%' && *p != '#' && e > p) {
+            char letters[256];
+            size_t n = 0;
+            for (const char *q = p; q < e && *q != '/' && *q != '\r'; q++)
+                if (!(*q >= '0' && *q <= '9') && *q != '.' && *q != ' '
+                    && *q != '\t' && n < sizeof letters - 1)
+                    letters[n++] = *q;
+            letters[n] = '\0';
+            keep = n > 0 && strstr(word, letters) != NULL;
+        }
+        if (keep) {
+            fwrite(p, 1, (size_t)(e - p), out);
+            fputc('\n', out);
+        }
+        first = 0;
+        p = e + 1;
+    }
+    if (fclose(out) != 0 || !buf) {
+        free(buf);
+        return NULL;
+    }
+    HyphenDict *d = NULL;
+    FILE *in = fmemopen(buf, cap, "r");
+    if (in) {
+        d = hnj_hyphen_load_file(in);
+        fclose(in);
+    }
+    free(buf);
+    return d;
+}
+
 /* Hyphenates one run of NC letters, CPS[0..NC), starting at byte offsets
  * OFFS[0..NC]; appends the points to POS.  Returns the new count. */
 static size_t run_points(const sp_hyphen *h, const uint32_t *cps,
@@ -127,7 +215,7 @@ static size_t run_points(const sp_hyphen *h, const uint32_t *cps,
             return n;
         if (u_isdigit((UChar32)cps[k]))
             return n;
-        if (!h->dict->utf8) {
+        if (!h->utf8) {
             if (c > 0xFF)
                 return n;
             word[wl++] = (char)c;
@@ -145,13 +233,16 @@ static size_t run_points(const sp_hyphen *h, const uint32_t *cps,
         }
     }
     word[wl] = '\0';
+    HyphenDict *dict = word_dict(h, word);
+    if (!dict)
+        return n;
     char hy[MAX_WORD * 4 + 5];
     memset(hy, '0', sizeof hy);
     char **rep = NULL;
     int *rpos = NULL, *cut = NULL;
-    int lmin = h->dict->lhmin > LEFT_MIN ? h->dict->lhmin : LEFT_MIN;
-    int rmin = h->dict->rhmin > RIGHT_MIN ? h->dict->rhmin : RIGHT_MIN;
-    if (hnj_hyphen_hyphenate3(h->dict, word, (int)wl, hy, NULL, &rep, &rpos,
+    int lmin = dict->lhmin > LEFT_MIN ? dict->lhmin : LEFT_MIN;
+    int rmin = dict->rhmin > RIGHT_MIN ? dict->rhmin : RIGHT_MIN;
+    if (hnj_hyphen_hyphenate3(dict, word, (int)wl, hy, NULL, &rep, &rpos,
                               &cut, lmin, rmin, lmin, rmin) == 0) {
         /* hy[k] odd: a break after letter k (character index) */
         for (size_t k = (size_t)lmin - 1; k + (size_t)rmin < nc; k++) {
@@ -168,13 +259,14 @@ static size_t run_points(const sp_hyphen *h, const uint32_t *cps,
     }
     free(rpos);
     free(cut);
+    hnj_hyphen_free(dict);
     return n;
 }
 
 size_t sp_hyphen_points(const sp_hyphen *h, const char *word, size_t len,
                         size_t *pos, size_t max)
 {
-    if (!h || !h->dict)
+    if (!h || !h->dic)
         return 0;
     uint32_t cps[MAX_WORD + 1];
     size_t offs[MAX_WORD + 2];

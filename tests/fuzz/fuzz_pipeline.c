@@ -1,8 +1,11 @@
 /* libFuzzer target over the whole pipeline: bytes -> parse -> validate ->
- * rules -> glyph check -> schedule -> card layout -> imposition -> dump
- * device (and the booklet when it exists).  Run from the repository root
- * (make fuzz) so that includes resolve under tests/good/ and the fonts
- * folder is found. */
+ * rules -> glyph check -> schedule -> card layout (in the pack's language,
+ * hyphenated) -> imposition -> dump device (and the booklet when it
+ * exists).  Inputs that start with the .mo magic go to the message
+ * catalogue parser (msg.h) instead, and "plural=" inputs to the plural
+ * expression evaluator.  Run from the repository root (make fuzz) so that
+ * includes resolve under tests/good/ and the fonts and build/locale
+ * folders are found. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,7 +18,9 @@
 #include "dump.h"
 #include "fonts.h"
 #include "impose.h"
+#include "hyphenate.h"
 #include "load.h"
+#include "msg.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -31,6 +36,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_diags_free(fd);
         if (!fonts)
             abort();
+    }
+    if (size >= 4 && (!memcmp(data, "\xde\x12\x04\x95", 4)
+                      || !memcmp(data, "\x95\x04\x12\xde", 4))) {
+        sp_msgs *m = sp_msgs_from_mo(data, size, "xx");
+        if (m) {
+            sp_tr(m, "Notes");
+            sp_trc(m, "difficulty", "medium");
+            for (unsigned long n = 0; n < 4; n++)
+                sp_trn(m, "{1} day", "{1} days", n);
+        }
+        sp_msgs_free(m);
+        return 0;
+    }
+    if (size >= 7 && size < 4096 && !memcmp(data, "plural=", 7)) {
+        char *e = malloc(size - 6);
+        if (!e)
+            return 0;
+        memcpy(e, data + 7, size - 7);
+        e[size - 7] = '\0';
+        for (unsigned long n = 0; n < 30; n += 7)
+            sp_plural_eval(e, n);
+        free(e);
+        return 0;
     }
     sp_diags *d = sp_diags_new();
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
@@ -48,6 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&co, 0, sizeof co);
         co.card_w_pt = SP_MM_TO_PT(size % 3 ? 127 : 85);
         co.card_h_pt = SP_MM_TO_PT(size % 3 ? 76.2 : 55);
+        sp_msgs *msgs = sp_msgs_open(pack->lang, "build/locale", d);
+        co.msgs = msgs;
+        co.hyphen = sp_hyphen_get(pack->lang);
         long n = sp_cards_build(pack, fonts, &co, &doc, d);
         if (n >= 0) {
             sp_grid_opts go = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
@@ -62,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         sp_doc_release(&doc);
+        sp_msgs_free(msgs);
     }
     sp_pack_free(pack);
     sp_diags_free(d);
