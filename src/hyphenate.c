@@ -157,34 +157,75 @@ const sp_hyphen *sp_hyphen_get(const char *lang)
  * memory or libhyphen refuses it. */
 static HyphenDict *word_dict(const sp_hyphen *h, const char *word)
 {
-    char *buf = NULL;
-    size_t cap = 0;
-    FILE *out = open_memstream(&buf, &cap);
-    if (!out)
-        return NULL;
+    typedef struct {
+        const char *p;
+        size_t len;
+        char letters[64], key[64];   /* without digits; KEY keeps dots */
+        int level, pattern;
+    } entry;
+    entry *ent = NULL;
+    size_t n_ent = 0, cap_ent = 0;
     const char *p = h->dic, *end = h->dic + h->len;
-    int first = 1;
+    int first = 1, level = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *e = nl ? nl : end;
-        int keep = first || (*p >= 'A' && *p <= 'Z');
-        if (!keep && *p != '%' && *p != '#' && e > p) {
-            char letters[256];
-            size_t n = 0;
-            for (const char *q = p; q < e && *q != '/' && *q != '\r'; q++)
-                if (!(*q >= '0' && *q <= '9') && *q != '.' && *q != ' '
-                    && *q != '\t' && n < sizeof letters - 1)
-                    letters[n++] = *q;
-            letters[n] = '\0';
-            keep = n > 0 && strstr(word, letters) != NULL;
+        int directive = first || (*p >= 'A' && *p <= 'Z');
+        entry x = {p, (size_t)(e - p), "", "", level, 0};
+        int keep = directive;
+        if (directive && e - p >= 9 && strncmp(p, "NEXTLEVEL", 9) == 0)
+            level++;
+        if (!directive && *p != '%' && *p != '#' && e > p) {
+            size_t n = 0, nk = 0;
+            for (const char *q = p; q < e && *q != '/' && *q != '\r'; q++) {
+                if ((*q >= '0' && *q <= '9') || *q == ' ' || *q == '\t')
+                    continue;
+                if (nk < sizeof x.key - 1)
+                    x.key[nk++] = *q;
+                if (*q != '.' && n < sizeof x.letters - 1)
+                    x.letters[n++] = *q;
+            }
+            x.letters[n] = '\0';
+            x.key[nk] = '\0';
+            keep = n > 0 && strstr(word, x.letters) != NULL;
+            x.pattern = 1;
         }
         if (keep) {
-            fwrite(p, 1, (size_t)(e - p), out);
-            fputc('\n', out);
+            if (n_ent == cap_ent) {
+                size_t nc = cap_ent ? 2 * cap_ent : 64;
+                entry *ne = realloc(ent, nc * sizeof *ne);
+                if (!ne) {
+                    free(ent);
+                    return NULL;
+                }
+                ent = ne;
+                cap_ent = nc;
+            }
+            ent[n_ent++] = x;
         }
         first = 0;
         p = e + 1;
     }
+    char *buf = NULL;
+    size_t cap = 0;
+    FILE *out = open_memstream(&buf, &cap);
+    if (!out) {
+        free(ent);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_ent; i++) {
+        /* of two patterns with the same key in one level libhyphen
+         * uses the later one (and leaks the other): write only that */
+        int later = 0;
+        for (size_t k = i + 1; ent[i].pattern && k < n_ent && !later; k++)
+            later = ent[k].pattern && ent[k].level == ent[i].level
+                    && strcmp(ent[k].key, ent[i].key) == 0;
+        if (later)
+            continue;
+        fwrite(ent[i].p, 1, ent[i].len, out);
+        fputc('\n', out);
+    }
+    free(ent);
     if (fclose(out) != 0 || !buf) {
         free(buf);
         return NULL;
