@@ -20,7 +20,7 @@ LOCALEDIR := $(PREFIX)/share/locale
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2 icu-i18n icu-uc
+PKGS      := libxml-2.0 freetype2 libdeflate icu-i18n icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -32,12 +32,13 @@ CFLAGS    += $(OPT) -g $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -Iinclude -I$(BUILD) $(PKG_CFLAGS) \
              -DSP_VERSION='"$(VERSION)"' -DSP_FONTDIR='"$(DATADIR)/fonts"' \
              -DSP_LOCALEDIR='"$(LOCALEDIR)"'
-LDLIBS    += -lhpdf -lmd -lm $(PKG_LIBS) -lhyphen -lpthread
+LDLIBS    += -lhpdf -lpng -ljpeg -lmd -lm $(PKG_LIBS) -lhyphen -lpthread
 
 DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
-  libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev xxd \
+  libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev libjpeg-dev xxd \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
   valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
+  python3-reportlab libdeflate-dev \
   gettext libicu-dev libhyphen-dev hyphen-en-us hyphen-de hyphen-fr hyphen-es \
   hyphen-sv
 

@@ -1,5 +1,6 @@
 /* arena.h - a bump allocator: many small allocations, one free.
- * Who may include: model.c, load.c (the modules that build an sp_pack).
+ * Who may include: model.c, load.c, figure.c (the modules that build an
+ * sp_pack).
  * Ownership: the arena owns every block it hands out; sp_arena_free
  * releases them all at once.
  */

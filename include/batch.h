@@ -33,7 +33,23 @@ typedef struct {
 int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
                  const sp_fonts *fonts, sp_batch_result *res, sp_diags *d);
 
-/* The stamp file kept beside a pack's output. */
-#define SP_STAMP_NAME ".studypack-stamp"
+
+/* Checks the text of a stamp (NUL-terminated; NULL is "no stamp") for
+ * the pack folder DIRFD: 1 if it is well-formed ("studypack-stamp 2", KEY,
+ * SOURCE as its first input), every input it lists is a regular file with
+ * the hash it gives, and every output it lists is a regular file in
+ * DIRFD; else 0 (rebuild).  Reads only regular files, never blocks.  The
+ * format is described in batch.c.  Exposed for the fuzzer. */
+int sp_batch_stamp_ok(const char *text, int dirfd, const char *source,
+                      const char *key);
+
+/* Finds the pack ids that more than one of the N sources use (IDS[i] may
+ * be NULL: unknown) and reports each such id once, as an SP_D_DUPLICATE
+ * error at its first source (in PATHS order) naming the next three
+ * sources and counting the rest; sets DUP[i] for every source involved.
+ * O(n log n).  Returns the number of such ids, or -1 when out of memory
+ * (reported).  Used by batch and by build (which must refuse them too). */
+int sp_report_duplicate_ids(char *const *paths, char *const *ids, size_t n,
+                            unsigned char *dup, sp_diags *d);
 
 #endif

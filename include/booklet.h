@@ -6,7 +6,8 @@
  *     line to fill it in), a name line, the number of days and cards, and
  *     a contents list with page numbers.
  *   - The interview process: the summary, then each round (name, how many
- *     cards it has, description).
+ *     cards it has, description); their figures in colour, each no taller
+ *     than a page's body minus a continuation line, never split.
  *   - Timeline overview: a drawn chart (one bar per phase on a day axis,
  *     week ticks "W1", "W2", ... with dates when known, rest days as gaps
  *     in the bars, the interview day marked), then each phase's tasks with
@@ -52,6 +53,9 @@
 #include "schedule.h"
 
 /* A5 portrait (for A4 paper) and half-letter portrait (for Letter). */
+/* The default gutter (added to the inner margin), which also bounds
+ * --creep (see impose.h). */
+#define SP_BOOKLET_GUTTER_MM 5.0
 #define SP_BOOKLET_A5_W_PT SP_MM_TO_PT(148.0)
 #define SP_BOOKLET_A5_H_PT SP_MM_TO_PT(210.0)
 #define SP_BOOKLET_HALF_LETTER_W_PT SP_IN_TO_PT(5.5)

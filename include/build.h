@@ -1,9 +1,14 @@
 /* build.h - building one pack: layout, imposition and devices in order.
  *
  * sp_build_pack turns a loaded pack into OUT/<pack-id>/flashcards.pdf,
- * timeline.pdf and timeline-booklet.pdf (or .dump text files for golden
- * tests).  Every file is written atomically: a failed build leaves the
- * previous output untouched.
+ * timeline.pdf, timeline-booklet.pdf, mock-interview.pdf and pocket.pdf
+ * (or .dump text files for golden tests).  The pack's folder is opened
+ * once (never through a symbolic link) and every file is first written to
+ * a temporary file in it; only when all of them are written are they
+ * renamed into place, the stamp (if any) last, after any old stamp was
+ * removed.  So a failed build leaves the previous output untouched, and a
+ * crash between two renames leaves some files new, some old and no stamp
+ * (a batch then rebuilds the pack).
  * Who may include: main, batch, tests, the fuzzer.
  */
 #ifndef SP_BUILD_H
@@ -17,7 +22,16 @@
 #include "impose.h"
 #include "model.h"
 
-enum { SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_ALL = 3 };
+enum {
+    SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
+    SP_OUT_POCKET = 8, SP_OUT_ALL = 15
+};
+enum { SP_MAX_OUTPUTS = 5 };
+
+/* The stamp file kept beside a pack's output (see batch.h). */
+#define SP_STAMP_NAME ".studypack-stamp"
+
+struct sp_build_result_s;
 
 typedef struct {
     const char *out_dir;            /* default "out" */
@@ -30,6 +44,8 @@ typedef struct {
     sp_duplex duplex;
     double back_dx_pt, back_dy_pt;
     double back_sx, back_sy;        /* --back-scale as factors (1 = none) */
+    double min_size_pt;             /* --min-size: card reading size */
+    int first_fit;                  /* --line-breaking first-fit */
     int crop_marks, cut_lines;
     int has_interview_date;
     int interview_y, interview_m, interview_d;
@@ -42,6 +58,15 @@ typedef struct {
                                        and hyphenation; NULL: xml:lang */
     const char *locale_dir;         /* message catalogues (msg.h); NULL:
                                        sp_msgs_default_dir */
+    /* Optional (batch): called once every output is written to its
+     * temporary file and before any is renamed; returns the malloc'd text
+     * (*LEN bytes) of SP_STAMP_NAME, renamed into place last, or NULL for
+     * no stamp; sets *FAILED after reporting an error into D (the build
+     * then fails and nothing is renamed). */
+    char *(*stamp)(const sp_pack *pack,
+                   const struct sp_build_result_s *res, void *ctx,
+                   sp_diags *d, size_t *len, int *failed);
+    void *stamp_ctx;
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,
@@ -53,6 +78,8 @@ int sp_parse_paper(const char *value, double *w_pt, double *h_pt);
 /* a7, a6, 3x5in, 4x6in, business, or WxH with unit mm or in
  * ("90x60mm", "3.5x2in"). */
 int sp_parse_card(const char *value, double *w_pt, double *h_pt);
+/* The card reading size, 6-14 pt ("8", "8pt"). */
+int sp_parse_min_size(const char *value, double *pt);
 /* A length in mm ("5", "5mm", "0.2in"). */
 int sp_parse_length(const char *value, double *pt);
 /* "X,Y" in mm. */
@@ -61,18 +88,27 @@ int sp_parse_offset(const char *value, double *dx_pt, double *dy_pt);
  * stored as factors (0.996, 1.003). */
 int sp_parse_scale(const char *value, double *sx, double *sy);
 
+/* Why options O cannot build anything, or NULL if they can: --creep more
+ * than the booklet's gutter would print the inner pages over the spine. */
+const char *sp_build_opts_problem(const sp_build_opts *o);
+
 /* A canonical text of the options that change output (for incremental
  * builds); malloc'd. */
 char *sp_build_opts_key(const sp_build_opts *o);
 
-typedef struct {
+typedef struct sp_build_result_s {
     int n_questions;
     int n_cards;                 /* including follow-on cards */
     int n_flashcard_pages;
     int n_timeline_pages;
     int n_booklet_pages;
+    int n_mock_pages;
+    int n_pocket_pages;          /* sheets of four */
     int n_days;
     size_t bytes_written;
+    const char *files[SP_MAX_OUTPUTS];  /* the names this build wrote in
+                                           the pack's folder (static) */
+    int n_files;
 } sp_build_result;
 
 /* Builds PACK into o->out_dir/<pack-id>/.  Returns 0, or -1 on failure

@@ -10,12 +10,21 @@
  *
  * Fitting: the front is set at the largest of front_max_pt, front_max_pt -
  * step_pt, ... front_min_pt at which it fits, the back likewise with the
- * back range.  A back that does not fit at back_min_pt continues on
- * follow-on cards (split before a paragraph or list item where that fills
- * at least half of a card, else between lines); their fronts say which
- * question they continue, every corner shows "#N id K/M", and an SP_D_LAYOUT
- * warning names the question's file and line.  A front that does not fit
- * at front_min_pt is split the same way.  Nothing is clipped or dropped,
+ * back range, so text fills larger cards.  Every text on a card body is at
+ * least min_pt (the "Follow-ups" heading is set at the body's size, bold).
+ * A back that does not fit at back_min_pt continues on follow-on cards: as
+ * few as a split at back_min_pt needs, cut where the parts come out most
+ * even (between paragraphs or list items where it can, never leaving a
+ * part of one or two lines when the answer has more, never inside a code
+ * block of up to ten lines), at the largest size at which that many parts
+ * still suffice (an answer of more than eight cards is split greedily at
+ * back_min_pt).  Their fronts say which question they continue, every
+ * corner shows "#N id K/M", and an SP_D_LAYOUT warning names the
+ * question's file and line, the card count and the size chosen.  A figure
+ * in the answer is one unsplittable line no taller than a back's body
+ * minus the continuation note (text.h, sp_flow_figure_limit), so it
+ * always fits a card whole, with its caption.  A front
+ * that does not fit at front_min_pt is split the same way.  Nothing is clipped or dropped,
  * and every item stays inside the card minus padding_pt on each side.
  * The corner and the round line are one-line labels: an id or round name
  * wider than the card is shortened there with an ellipsis (with a
@@ -39,9 +48,14 @@ typedef struct {
     double card_w_pt, card_h_pt;   /* required */
     double padding_pt;             /* 0: 5 mm */
     const char *title;             /* footer; NULL: pack->meta.title */
-    double front_max_pt, front_min_pt;   /* 0: 16 and 9 */
-    double back_max_pt, back_min_pt;     /* 0: 9.5 and 6.5 */
+    double min_pt;                       /* reading size (--min-size):
+                                            0: 8 */
+    double front_max_pt, front_min_pt;   /* 0: 22 and max(10, min_pt /
+                                            0.8) (the cue is 0.8 of it) */
+    double back_max_pt, back_min_pt;     /* 0: 14 and min_pt */
     double step_pt;                      /* 0: 0.5 */
+    int first_fit;                 /* break lines first fit, not total
+                                      fit (faster, less even) */
     double small_pt;               /* corner, round line: 0: 7 */
     double footer_pt;              /* footer: 0: 6 */
     const struct sp_msgs *msgs;    /* the card's own words; NULL: English */

@@ -34,6 +34,7 @@ typedef enum {
     SP_D_USAGE,         /* command-line usage */
     SP_D_NOTE,          /* a note attached to a previous diagnostic */
     SP_D_WARNING,       /* a generic warning */
+    SP_D_IMAGE,         /* a figure's image refused, missing or unusable */
     SP_D_COUNT
 } sp_diag_code;
 

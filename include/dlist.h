@@ -23,7 +23,10 @@ typedef enum {
     SP_DL_LINE,      /* x_pt, y_pt -> x2_pt, y2_pt, line_pt, gray, dash_pt */
     SP_DL_RECT,      /* x_pt, y_pt (top-left), w_pt, h_pt, line_pt, gray,
                         fill_gray (<0: no fill), line_pt 0: no stroke */
-    SP_DL_CHECKBOX   /* x_pt, y_pt (top-left), w_pt (square), line_pt */
+    SP_DL_CHECKBOX,  /* x_pt, y_pt (top-left), w_pt (square), line_pt */
+    SP_DL_IMAGE      /* x_pt, y_pt (top-left), w_pt, h_pt: the image file
+                        text (its path) of px_w x px_h pixels, stretched
+                        to fill the box; alt its text (may be NULL) */
 } sp_dl_kind;
 
 typedef struct {
@@ -37,7 +40,9 @@ typedef struct {
     double gray;        /* 0 black .. 1 white */
     double fill_gray;   /* < 0: none */
     double dash_pt;     /* 0: solid */
-    char *text;         /* UTF-8, SP_DL_TEXT only */
+    int px_w, px_h;     /* SP_DL_IMAGE: the image's size in pixels */
+    char *alt;          /* SP_DL_IMAGE: its alt text (UTF-8), or NULL */
+    char *text;         /* UTF-8, SP_DL_TEXT; the file, SP_DL_IMAGE */
     size_t text_len;
     const char *actual; /* NULL, or what a reader extracts instead of the
                            text (PDF /ActualText: "" drops it), UTF-8;
@@ -68,6 +73,9 @@ int sp_dl_rect(sp_dlist *dl, double x_pt, double y_pt, double w_pt,
                double h_pt, double line_pt, double gray, double fill_gray);
 int sp_dl_checkbox(sp_dlist *dl, double x_pt, double y_pt, double size_pt,
                    double line_pt);
+int sp_dl_image(sp_dlist *dl, const char *path, const char *alt, int px_w,
+                int px_h, double x_pt, double y_pt, double w_pt,
+                double h_pt);
 
 /* A logical page placed on a sheet side: rotate by rotate_deg (0 or 180)
  * about the logical page's centre, scale by (scale_x, scale_y) about its

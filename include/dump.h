@@ -15,6 +15,7 @@
  *     line X,Y to X2,Y2 width=W gray=G dash=D
  *     rect X,Y size=WxH width=W gray=G fill=F|none
  *     checkbox X,Y size=S width=W
+ *     figure "FILE" WxHpx at X,Y size=WxH   (pixel size, placed box)
  *   sheet I size=WxH marks=K placements=P
  *     (mark items as above)
  *     place page=I at X,Y rotate=R[ scale=SX,SY]   (scale only when not 1)

@@ -64,6 +64,11 @@ void sp_grid_slot(const sp_grid *grid, int slot, int back, double *x_pt,
  * lines to the sheets' marks.  Returns 0, or -1 when out of memory. */
 int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards);
 
+/* Imposes doc->pages[0..n_pages) one-sided, GRID->per_sheet to a sheet in
+ * the grid's slots (fronts only), with its crop marks or cut lines (the
+ * pocket sheets).  Returns 0, or -1 when out of memory. */
+int sp_impose_simplex(sp_doc *doc, const sp_grid *grid, size_t n_pages);
+
 typedef struct {
     double sheet_w_pt, sheet_h_pt;  /* landscape sheet, e.g. A4 landscape */
     double page_w_pt, page_h_pt;    /* one booklet page, e.g. A5 portrait */

@@ -2,7 +2,10 @@
  * hardened) validated against the embedded XSD as it is read, xi:include
  * of banks (confined to the source's folder) followed where they stand,
  * the model built one part and one question at a time (no whole-document
- * tree is kept), then the semantic rules (rules.h).
+ * tree is kept), then the semantic rules (rules.h), which include the
+ * figures' files (figure.h: each image read whole, within image.h's
+ * limits).  A figure's src is refused here when it is a URL, an absolute
+ * path or climbs out of its file's folder with '..'.
  * Who may include: main, build, batch, tests, the fuzzer.
  * Ownership: the returned sp_pack belongs to the caller (sp_pack_free).
  *

@@ -33,7 +33,28 @@ typedef struct {
     size_t n_spans;
 } sp_text;
 
-typedef enum { SP_BLOCK_P, SP_BLOCK_UL, SP_BLOCK_OL, SP_BLOCK_PRE } sp_block_kind;
+typedef enum { SP_BLOCK_P, SP_BLOCK_UL, SP_BLOCK_OL, SP_BLOCK_PRE,
+               SP_BLOCK_FIGURE } sp_block_kind;
+
+/* Image formats a figure may be in. */
+typedef enum { SP_IMAGE_NONE = 0, SP_IMAGE_PNG, SP_IMAGE_JPEG } sp_image_kind;
+
+/* A <figure>: an image file scaled to a share of the text width, with an
+ * optional caption under it.  src is as written; path is what is opened
+ * (src resolved against the folder of loc.file, which must stay inside
+ * that folder).  The image facts are filled in when the file is checked
+ * while loading (figure.h): a figure of a loaded pack always names a
+ * readable image within the limits. */
+typedef struct {
+    const char *src;
+    const char *path;
+    const char *alt;         /* never NULL: the text for readers who
+                                cannot see the image, and for exports */
+    sp_text caption;         /* n_spans == 0 if absent */
+    double width_pct;        /* share of the text width, (0, 100] */
+    sp_image_kind format;
+    int width_px, height_px;
+} sp_figure;
 
 typedef struct {
     sp_block_kind kind;
@@ -41,6 +62,7 @@ typedef struct {
     sp_text *items;     /* UL, OL: one sp_text per li */
     size_t n_items;
     sp_loc loc;
+    sp_figure *figure;  /* FIGURE only */
 } sp_block;
 
 typedef struct {
@@ -56,6 +78,7 @@ typedef struct {
     const char *id;
     const char *name;
     sp_blocks desc;
+    int behavioral;          /* kind="behavioral" (else technical) */
     sp_loc loc;
 } sp_round;
 
@@ -79,6 +102,8 @@ typedef struct {
     const char *title;
     sp_text *tips;
     sp_loc *tip_locs;
+    const char **tip_rounds; /* per tip: its rounds="..." ids as written
+                                (space separated), NULL if none */
     size_t n_tips;
     sp_loc loc;
 } sp_tip_section;
@@ -112,6 +137,8 @@ typedef struct {
     const char *title;       /* never NULL: defaulted to
                                 "<company> <role> Interview Prep" */
     sp_blocks summary;
+    const char **values;     /* the company's values (<values>) */
+    size_t n_values;
     sp_loc loc;              /* the <meta> element */
 } sp_meta;
 
@@ -130,7 +157,8 @@ typedef struct {
     size_t n_tips;
     sp_phase *phases;
     size_t n_phases;
-    const char **inputs;     /* every file read: the source, then banks */
+    const char **inputs;     /* every file read: the source, then banks,
+                                then the figures' images */
     size_t n_inputs;
     int is_bank;             /* root was <questions>: only questions set */
     sp_arena *arena;

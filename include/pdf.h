@@ -1,6 +1,7 @@
 /* pdf.h - the PDF device: display-list documents to PDF (with libharu).
  *
- * src/pdf.c is the only file in studypack that includes hpdf.h.
+ * src/pdf.c (with its image part src/pdf_image.c, see pdf_image.h) is the
+ * only code in studypack that includes hpdf.h.
  *
  * What it writes, for an sp_doc:
  *   - If doc->n_sheets == 0, every logical page (doc->pages) becomes one
@@ -17,6 +18,10 @@
  *     them.  Characters outside the BMP become U+FFFD and a character the
  *     font lacks draws nothing: callers check coverage (glyphs) before
  *     layout.
+ *   - Figures (SP_DL_IMAGE items) are drawn from their image files, each
+ *     file embedded once per document at its first use (pdf_image.h),
+ *     each use in marked content carrying the figure's alt text; a file
+ *     that cannot be read or decoded by then is an SP_D_IMAGE error.
  *   - Metadata (title, subject, keywords, author, creator; NULL fields are
  *     left out), outline entries (nested by level; a deeper level than the
  *     previous entry's + 1 hangs under the deepest open entry), page labels
@@ -83,6 +88,10 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
                      const char *name, sp_diags *diags);
 int sp_pdf_add(sp_pdf *p, const sp_doc *part);
 int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written);
+/* The same into F, an sp_afile the caller opened (fsutil.h) and commits
+ * or aborts afterwards (F may be NULL: the document is only freed). */
+typedef struct sp_afile sp_afile;
+int sp_pdf_finish_to(sp_pdf *p, sp_afile *f, size_t *bytes_written);
 int sp_pdf_finish_mem(sp_pdf *p, unsigned char **out, size_t *len);
 void sp_pdf_abort(sp_pdf *p);
 

@@ -9,7 +9,8 @@
 #include "model.h"
 
 /* Adds an error per broken rule; returns the number of errors added.
- * Also resolves question->round and task->questions indexes. */
+ * Also resolves question->round and task->questions indexes, and checks
+ * the figures' files (figure.h). */
 int sp_rules_check(sp_pack *pack, sp_diags *diags);
 
 #endif

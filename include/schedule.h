@@ -25,7 +25,10 @@
  *     there is none, the last one before it).  Questions no task names are
  *     spread evenly, in document order, over the study days (if there are
  *     none, over the days that are not rest days): the j-th of m goes to
- *     study day floor(j * N / m) of N.  Rest days get no new cards.
+ *     study day floor(j * N / m) of N.  Rest days get no new cards,
+ *     unless every day is a rest day: then the named questions are
+ *     introduced on their task's first day and the others spread over all
+ *     days (the rules warn about such a timeline).
  *   - Every question comes back for review 1, 3, 7 and 14 days after its
  *     introduction while that is before the interview; a review falling on
  *     a rest day moves to the next day that is not one, or is dropped if

@@ -21,7 +21,8 @@
  * characters (never inside a UTF-8 sequence).  Code blocks (SP_BLOCK_PRE)
  * keep their white space (tabs expand to multiples of 4 columns) and a line
  * wider than the box wraps by characters, each continuation line starting
- * with the marker U+21AA.  Characters a face lacks are drawn in the first
+ * with the marker U+21AA; a code block of up to ten lines is never split
+ * across pages (its lines after the first are SP_SPLIT_NEVER).  Characters a face lacks are drawn in the first
  * face that has them (regular, bold, italic, mono); characters no face has
  * are measured as zero width and reported by sp_glyphs_check.
  *
@@ -45,6 +46,7 @@
 #include "diag.h"
 #include "dlist.h"
 #include "fonts.h"
+#include "linebreak.h"
 #include "model.h"
 
 /* Decodes one UTF-8 character of s[0..len) (len > 0) into *cp and returns
@@ -87,6 +89,8 @@ typedef struct {
     unsigned style;      /* SP_STYLE_* bits added to every span */
     sp_align align;
     int keep_with_next;  /* never split a page right after this text */
+    int total_fit;       /* break lines for even lengths (linebreak.h)
+                            instead of first fit; same line count */
 } sp_para_opts;
 
 typedef struct sp_flow sp_flow;
@@ -114,8 +118,19 @@ void sp_flow_hyphenate(sp_flow *f, const struct sp_hyphen *h);
 int sp_flow_text(sp_flow *f, const sp_text *t, const sp_para_opts *o);
 int sp_flow_plain(sp_flow *f, const char *utf8, const sp_para_opts *o);
 /* Paragraphs, bullet lists (U+2022), numbered lists ("1.") with hanging
- * indents, and code blocks in the mono face. */
+ * indents, code blocks in the mono face, and figures (see below). */
 int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o);
+
+/* Figures.  A figure block becomes one line of its own, centred, as wide
+ * as its width_pct of the line width, as tall as its aspect ratio asks
+ * (independent of the font size), with its caption under it (italic at
+ * the text's size, centred; a page never splits between the two).  No figure
+ * line is taller than MAX_H_PT: a taller figure is scaled down, aspect
+ * kept, and one with a caption so that figure and caption together fit
+ * (as long as the caption leaves the figure a quarter of it).  0 (the
+ * default) means no limit.  The limit belongs to the flow (sp_flow_clear
+ * keeps it) and counts when the flow is broken. */
+void sp_flow_figure_limit(sp_flow *f, double max_h_pt);
 /* A bullet list (numbered if NUMBERED) of inline items. */
 int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
                  int numbered, const sp_para_opts *o);
@@ -142,6 +157,9 @@ typedef struct {
     double width_pt;     /* from the left edge to the end of the last run */
     size_t first_run, n_runs;
     int split;           /* SP_SPLIT_*: may a page start with this line? */
+    const sp_figure *figure;  /* a figure line (no runs): the image fills
+                                 [fig_x_pt, + fig_w_pt] x [top, bottom] */
+    double fig_x_pt, fig_w_pt;
 } sp_line;
 
 typedef struct {
@@ -153,6 +171,11 @@ typedef struct {
     double height_pt;          /* bottom of the last line; 0 if none */
     int overflow;              /* some character alone was wider than the
                                   line (the box is narrower than a glyph) */
+    /* scratch for total-fit breaking, kept for reuse */
+    double *fit_w, *fit_g;
+    unsigned char *fit_break;
+    size_t cap_fit, cap_fit_g;
+    sp_linebreak fit_ws;
 } sp_lines;
 
 void sp_lines_init(sp_lines *l);
@@ -177,7 +200,8 @@ int sp_flow_fit(const sp_flow *f, const double *sizes_pt, size_t n,
                 double width_pt, double height_pt, sp_lines *out);
 
 /* Appends lines [first, end) to DL with the first line's top at (x_pt,
- * y_pt): one sp_dl_text per run.  Returns 0, or -1 when out of memory. */
+ * y_pt): one sp_dl_text per run, one sp_dl_image per figure line.
+ * Returns 0, or -1 when out of memory. */
 int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
                   double x_pt, double y_pt);
 

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,13 +27,22 @@
 #include "load.h"
 #include "strbuf.h"
 
-enum { JOB_PENDING, JOB_RUNNING, JOB_BUILT, JOB_UP_TO_DATE, JOB_FAILED };
+enum {
+    JOB_PENDING, JOB_RUNNING, JOB_BUILT, JOB_UP_TO_DATE, JOB_FAILED,
+    JOB_SKIPPED
+};
+
+/* A stamp larger than this is not one of ours: rebuild. */
+enum { MAX_STAMP_BYTES = 1 << 20 };
 
 typedef struct {
     char *path;
     char *id;              /* from the root element; NULL if unknown */
     int status;
-    int warnings, errors;
+    int warnings, errors;  /* counted before the diagnostics move on */
+    int extra_errors;      /* reported on another source (duplicate ids) */
+    char *stamp;           /* the stamp text: read (up to date) or sent by
+                              the worker (built); NULL otherwise */
     sp_diags *diags;       /* this pack's diagnostics, in order */
     pid_t pid;
     int fd;
@@ -42,7 +52,9 @@ typedef struct {
 
 static const char *const outputs[] = {
     "flashcards.pdf", "timeline.pdf", "timeline-booklet.pdf",
+    "mock-interview.pdf", "pocket.pdf",
     "flashcards.dump", "timeline.dump", "timeline-booklet.dump",
+    "mock-interview.dump", "pocket.dump",
     SP_STAMP_NAME,
 };
 
@@ -61,21 +73,46 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int add_path(char ***list, size_t *n, const char *path)
+/* The sources found: paths, and whether each is skipped (not a regular
+ * file, reported). */
+typedef struct {
+    char **v;
+    unsigned char *skip;
+    size_t n;
+} pathlist;
+
+static int add_path(pathlist *l, const char *path, int skip)
+{
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    l->v = v;
+    unsigned char *k = realloc(l->skip, l->n + 1);
+    if (!k)
+        return -1;
+    l->skip = k;
+    if (!(v[l->n] = strdup(path)))
+        return -1;
+    k[l->n++] = (unsigned char)skip;
+    return 0;
+}
+
+static int add_name(char ***list, size_t *n, const char *name)
 {
     char **l = realloc(*list, (*n + 1) * sizeof *l);
     if (!l)
         return -1;
     *list = l;
-    if (!(l[*n] = strdup(path)))
+    if (!(l[*n] = strdup(name)))
         return -1;
     (*n)++;
     return 0;
 }
 
-/* Appends every *.xml below DIR (sorted, hidden entries skipped). */
-static int scan_dir(const char *dir, char ***list, size_t *n, sp_diags *d,
-                    int depth)
+/* Appends every *.xml below DIR (sorted, hidden entries skipped).  A
+ * *.xml that is not a regular file (a FIFO would hang the batch; a
+ * device, a socket) is reported and skipped. */
+static int scan_dir(const char *dir, pathlist *list, sp_diags *d, int depth)
 {
     DIR *dp = opendir(dir);
     if (!dp) {
@@ -89,7 +126,7 @@ static int scan_dir(const char *dir, char ***list, size_t *n, sp_diags *d,
     while ((e = readdir(dp)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        if (add_path(&names, &nn, e->d_name)) {
+        if (add_name(&names, &nn, e->d_name)) {
             closedir(dp);
             return -1;
         }
@@ -107,11 +144,24 @@ static int scan_dir(const char *dir, char ***list, size_t *n, sp_diags *d,
         snprintf(p, len, "%s%s%s", dir,
                  dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8)
-            rc = scan_dir(p, list, n, d, depth + 1);
-        else if (strlen(names[i]) > 4 &&
-                 strcmp(names[i] + strlen(names[i]) - 4, ".xml") == 0)
-            rc = add_path(list, n, p);
+        int have = lstat(p, &st) == 0;
+        if (have && S_ISDIR(st.st_mode) && depth < 8) {
+            rc = scan_dir(p, list, d, depth + 1);
+        } else if (strlen(names[i]) > 4 &&
+                   strcmp(names[i] + strlen(names[i]) - 4, ".xml") == 0) {
+            /* a link is followed (to see what it leads to) */
+            int reg = have && (S_ISREG(st.st_mode)
+                               || (S_ISLNK(st.st_mode) && stat(p, &st) == 0
+                                   && S_ISREG(st.st_mode)));
+            if (!reg)
+                sp_diag_add(d, SP_D_WARNING, p, 0, 0, "not a regular file "
+                            "(%s); skipped", !have ? "cannot be read"
+                            : S_ISFIFO(st.st_mode) ? "a FIFO"
+                            : S_ISDIR(st.st_mode) ? "a folder"
+                            : S_ISLNK(st.st_mode) ? "a link leading nowhere"
+                                                  : "a device or socket");
+            rc = add_path(list, p, !reg);
+        }
         free(p);
     }
     for (size_t i = 0; i < nn; i++)
@@ -135,21 +185,21 @@ static int id_ok(const char *id)
     return 1;
 }
 
-/* ---- stamps -------------------------------------------------------------- */
-
-static char *pack_dir(const char *out, const char *id)
-{
-    size_t len = strlen(out) + strlen(id) + 2;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s", out, id);
-    return p;
-}
-
-static char *join(const char *dir, const char *name)
-{
-    return pack_dir(dir, name);
-}
+/* ---- stamps --------------------------------------------------------------
+ *
+ * A stamp is a small text file beside a pack's output:
+ *
+ *   studypack-stamp 2
+ *   key OPTIONS-HASH
+ *   source PATH
+ *   input SHA256 PATH          (the source first, then every bank read)
+ *   id, title, role, company, questions, cards, ... (for index.json)
+ *   output NAME                (each file this build wrote)
+ *
+ * PATHs escape '%', control characters and DEL as %XX, so a newline in a
+ * file name cannot break a line.  A stamp is trusted for nothing: it is
+ * opened without following links and without blocking, and anything but
+ * a small regular file in our format means "rebuild". */
 
 /* The hash of everything but the inputs that changes output. */
 static void options_hash(const sp_batch_opts *o, const sp_fonts *fonts,
@@ -164,29 +214,121 @@ static void options_hash(const sp_batch_opts *o, const sp_fonts *fonts,
     SHA256Data((const uint8_t *)buf, strlen(buf), hex);
 }
 
-/* Reads a whole small file; NULL if it cannot. */
-static char *slurp(const char *path)
+/* Reads NAME in the folder DIRFD when it is a regular file of at most MAX
+ * bytes, without following a link and without blocking (a FIFO);
+ * NUL-terminated, or NULL. */
+static char *read_small(int dirfd, const char *name, size_t max)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = openat(dirfd, name,
+                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-            cap *= 2;
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0
+        && (unsigned long long)st.st_size <= max)
+        buf = malloc((size_t)st.st_size + 1);
+    size_t len = 0;
+    while (buf) {
+        ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            buf = NULL;
+        } else if (n == 0 || (len += (size_t)n) == (size_t)st.st_size) {
+            break;
         }
     }
-    fclose(f);
+    close(fd);
     if (buf)
         buf[len] = '\0';
+    if (buf && strlen(buf) != len) {      /* a NUL inside: not ours */
+        free(buf);
+        buf = NULL;
+    }
     return buf;
+}
+
+/* The SHA-256 of the regular file PATH (a link is followed; a FIFO or a
+ * device is refused, never read); 0, or -1 with errno set. */
+static int hash_file(const char *path, char hex[SHA256_DIGEST_STRING_LENGTH])
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    SHA2_CTX c;
+    SHA256Init(&c);
+    unsigned char buf[65536];
+    unsigned long long total = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (total += (unsigned long long)(n > 0 ? n : 0))
+                         > SP_MAX_FILE_BYTES) {
+            int e = n < 0 ? errno : EFBIG;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        SHA256Update(&c, buf, (size_t)n);
+    }
+    close(fd);
+    SHA256End(&c, hex);
+    return 0;
+}
+
+/* Appends PATH with '%', control characters and DEL escaped as %XX. */
+static void put_escaped(sp_buf *b, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '%')
+            sp_buf_printf(b, "%%%02X", *p);
+        else
+            sp_buf_put(b, (const char *)p, 1);
+    }
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
+}
+
+/* The path escaped in S[0..LEN), decoded (malloc'd), or NULL if malformed
+ * (a bad escape, or an escaped NUL). */
+static char *unescape(const char *s, size_t len)
+{
+    char *out = malloc(len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '%') {
+            *o++ = s[i];
+            continue;
+        }
+        int h = i + 2 < len ? hexval(s[i + 1]) : -1;
+        int l = i + 2 < len ? hexval(s[i + 2]) : -1;
+        if (h < 0 || l < 0 || (h == 0 && l == 0)) {
+            free(out);
+            return NULL;
+        }
+        *o++ = (char)(h * 16 + l);
+        i += 2;
+    }
+    *o = '\0';
+    return out;
 }
 
 /* The value of "NAME value" in a stamp; a pointer into the text (up to the
@@ -209,49 +351,89 @@ static const char *stamp_field(const char *text, const char *name,
     return NULL;
 }
 
-static int field_is(const char *text, const char *name, const char *value)
+/* Is the escaped path at V (LEN bytes) exactly PATH? */
+static int path_is(const char *v, size_t len, const char *path)
 {
-    size_t len;
-    const char *v = stamp_field(text, name, &len);
-    return v && len == strlen(value) && strncmp(v, value, len) == 0;
+    char *u = unescape(v, len);
+    int same = u && strcmp(u, path) == 0;
+    free(u);
+    return same;
 }
 
-/* Up to date: the stamp names this source and these options, every input
- * still hashes the same, and every output it lists exists. */
-static int up_to_date(const char *dir, const char *source, const char *key)
+static int is_output_name(const char *name, size_t len)
 {
-    char *sp = join(dir, SP_STAMP_NAME);
-    char *text = sp ? slurp(sp) : NULL;
-    free(sp);
-    if (!text)
-        return 0;
-    int ok = strncmp(text, "studypack-stamp 1\n", 18) == 0 &&
-             field_is(text, "key", key) && field_is(text, "source", source);
-    for (const char *p = text; ok && (p = strstr(p, "\ninput ")) != NULL;) {
-        p += 7;
-        char want[SHA256_DIGEST_STRING_LENGTH], got[SHA256_DIGEST_STRING_LENGTH];
-        const char *sp2 = strchr(p, ' ');
+    for (size_t i = 0; i < sizeof outputs / sizeof *outputs - 1; i++)
+        if (strlen(outputs[i]) == len && strncmp(outputs[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+int sp_batch_stamp_ok(const char *text, int dfd, const char *source,
+                      const char *key)
+{
+    size_t len;
+    const char *v;
+    int ok = text && strncmp(text, "studypack-stamp 2\n", 18) == 0
+             && (v = stamp_field(text, "key", &len)) != NULL
+             && len == strlen(key) && strncmp(v, key, len) == 0
+             && (v = stamp_field(text, "source", &len)) != NULL
+             && path_is(v, len, source);
+    int n_inputs = 0, n_outputs = 0;
+    for (const char *p = text; ok && p && *p;) {
         const char *e = strchr(p, '\n');
-        if (!sp2 || !e || sp2 - p != SHA256_DIGEST_STRING_LENGTH - 1) {
-            ok = 0;
+        if (!e) {
+            ok = 0;                         /* every line ends */
             break;
         }
-        memcpy(want, p, SHA256_DIGEST_STRING_LENGTH - 1);
-        want[SHA256_DIGEST_STRING_LENGTH - 1] = '\0';
-        char *path = strndup(sp2 + 1, (size_t)(e - sp2 - 1));
-        ok = path && SHA256File(path, got) && strcmp(want, got) == 0;
-        free(path);
+        if (strncmp(p, "input ", 6) == 0) {
+            const char *h = p + 6;
+            const char *sp2 = memchr(h, ' ', (size_t)(e - h));
+            char got[SHA256_DIGEST_STRING_LENGTH];
+            char *path = NULL;
+            ok = sp2 && sp2 - h == SHA256_DIGEST_STRING_LENGTH - 1
+                 && (path = unescape(sp2 + 1, (size_t)(e - sp2 - 1)))
+                 && *path && (n_inputs > 0 || strcmp(path, source) == 0)
+                 && hash_file(path, got) == 0
+                 && memcmp(got, h, SHA256_DIGEST_STRING_LENGTH - 1) == 0;
+            free(path);
+            n_inputs++;
+        } else if (strncmp(p, "output ", 7) == 0) {
+            const char *name = p + 7;
+            size_t nl = (size_t)(e - name);
+            char buf[64];
+            struct stat st;
+            ok = is_output_name(name, nl) && nl < sizeof buf;
+            if (ok) {
+                memcpy(buf, name, nl);
+                buf[nl] = '\0';
+                ok = fstatat(dfd, buf, &st, AT_SYMLINK_NOFOLLOW) == 0
+                     && S_ISREG(st.st_mode);
+            }
+            n_outputs++;
+        }
+        p = e + 1;
     }
-    for (const char *p = text; ok && (p = strstr(p, "\noutput ")) != NULL;) {
-        p += 8;
-        const char *e = strchr(p, '\n');
-        char *name = e ? strndup(p, (size_t)(e - p)) : NULL;
-        char *path = name ? join(dir, name) : NULL;
-        ok = path && access(path, F_OK) == 0;
-        free(name);
-        free(path);
-    }
-    free(text);
+    return ok && n_inputs > 0 && n_outputs > 0;
+}
+
+/* Up to date: the pack's folder (never a link) holds a stamp that
+ * sp_batch_stamp_ok accepts.  On success *TEXT gets the stamp (the caller
+ * frees it). */
+static int up_to_date(int out_fd, const char *id, const char *source,
+                      const char *key, char **text_out)
+{
+    *text_out = NULL;
+    int dfd = openat(out_fd, id,
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return 0;
+    char *text = read_small(dfd, SP_STAMP_NAME, MAX_STAMP_BYTES);
+    int ok = sp_batch_stamp_ok(text, dfd, source, key);
+    close(dfd);
+    if (ok)
+        *text_out = text;
+    else
+        free(text);
     return ok;
 }
 
@@ -263,21 +445,29 @@ static void one_line(char *s)
             *s = ' ';
 }
 
-static int write_stamp(const char *dir, const char *source, const char *key,
-                       const sp_pack *pack, const sp_build_result *r,
-                       size_t warnings, sp_diags *d)
+typedef struct {
+    const char *source, *key;
+    char *text;                 /* a copy of the stamp, for the parent */
+} stamp_ctx;
+
+/* The build's stamp callback (build.h): the stamp of PACK as just built.
+ * An input that cannot be hashed (a source given as a pipe) gets "-" for
+ * its hash: such a stamp is never up to date. */
+static char *make_stamp(const sp_pack *pack, const sp_build_result *r,
+                        void *ctx, sp_diags *d, size_t *len, int *failed)
 {
+    stamp_ctx *sc = ctx;
     sp_buf b = {0};
-    sp_buf_printf(&b, "studypack-stamp 1\nkey %s\nsource %s\n", key, source);
+    sp_buf_printf(&b, "studypack-stamp 2\nkey %s\nsource ", sc->key);
+    put_escaped(&b, sc->source);
+    sp_buf_str(&b, "\n");
     for (size_t i = 0; i < pack->n_inputs; i++) {
         char hex[SHA256_DIGEST_STRING_LENGTH];
-        if (!SHA256File(pack->inputs[i], hex)) {
-            sp_diag_add(d, SP_D_IO, pack->inputs[i], 0, 0,
-                        "cannot read: %s", strerror(errno));
-            sp_buf_release(&b);
-            return -1;
-        }
-        sp_buf_printf(&b, "input %s %s\n", hex, pack->inputs[i]);
+        if (hash_file(pack->inputs[i], hex) != 0)
+            strcpy(hex, "-");
+        sp_buf_printf(&b, "input %s ", hex);
+        put_escaped(&b, pack->inputs[i]);
+        sp_buf_str(&b, "\n");
     }
     char *title = strdup(pack->meta.title ? pack->meta.title : "");
     char *role = strdup(pack->meta.role ? pack->meta.role : "");
@@ -295,37 +485,39 @@ static int write_stamp(const char *dir, const char *source, const char *key,
     free(role);
     free(company);
     sp_buf_printf(&b, "questions %d\ncards %d\nflashcard_pages %d\n"
-                  "timeline_pages %d\nbooklet_pages %d\ndays %d\n"
-                  "warnings %zu\n",
+                  "timeline_pages %d\nbooklet_pages %d\nmock_pages %d\n"
+                  "pocket_pages %d\ndays %d\nwarnings %zu\n",
                   r->n_questions, r->n_cards, r->n_flashcard_pages,
-                  r->n_timeline_pages, r->n_booklet_pages, r->n_days,
-                  warnings);
-    for (size_t i = 0; i < sizeof outputs / sizeof *outputs - 1; i++) {
-        char *p = join(dir, outputs[i]);
-        if (p && access(p, F_OK) == 0)
-            sp_buf_printf(&b, "output %s\n", outputs[i]);
-        free(p);
-    }
-    size_t len = 0;
-    char *text = sp_buf_take(&b, &len);
-    char *path = join(dir, SP_STAMP_NAME);
-    int rc = -1;
-    if (!text || !path)
+                  r->n_timeline_pages, r->n_booklet_pages, r->n_mock_pages,
+                  r->n_pocket_pages, r->n_days, sp_diags_warnings(d));
+    for (int i = 0; i < r->n_files; i++)
+        sp_buf_printf(&b, "output %s\n", r->files[i]);
+    char *text = sp_buf_take(&b, len);
+    if (text)
+        sc->text = strdup(text);
+    if (!text || !sc->text) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-    else
-        rc = sp_write_file_atomic(path, text, len, d);
-    free(path);
-    free(text);
-    return rc;
+        free(text);
+        free(sc->text);
+        sc->text = NULL;
+        *failed = 1;
+        return NULL;
+    }
+    return text;
 }
 
 /* Removes what a worker that died may have left: temporary files named
- * .OUTPUT.XXXXXX in its pack's folder. */
-static void clean_temp(const char *dir)
+ * .OUTPUT.XXXXXX in its pack's folder (opened without following links). */
+static void clean_temp(int out_fd, const char *id)
 {
-    DIR *dp = opendir(dir);
-    if (!dp)
+    int dfd = openat(out_fd, id,
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *dp = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!dp) {
+        if (dfd >= 0)
+            close(dfd);
         return;
+    }
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         const char *n = e->d_name;
@@ -334,10 +526,7 @@ static void clean_temp(const char *dir)
         for (size_t i = 0; i < sizeof outputs / sizeof *outputs; i++) {
             size_t l = strlen(outputs[i]);
             if (strncmp(n + 1, outputs[i], l) == 0 && n[1 + l] == '.') {
-                char *p = join(dir, n);
-                if (p)
-                    unlink(p);
-                free(p);
+                unlinkat(dfd, n, 0);
                 break;
             }
         }
@@ -399,20 +588,27 @@ static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
                     "batch was running");
         rc = 1;
     }
+    stamp_ctx sc = {j->path, key, NULL};
     if (rc == 0) {
+        sp_build_opts bo = *o->build;
+        bo.stamp = make_stamp;
+        bo.stamp_ctx = &sc;
         sp_build_result r;
-        rc = sp_build_pack(pack, fonts, o->build, &r, d) == 0 ? 0 : 1;
-        if (rc == 0) {
-            char *dir = pack_dir(o->build->out_dir, pack->id);
-            if (!dir || write_stamp(dir, j->path, key, pack, &r,
-                                    sp_diags_warnings(d), d) != 0)
-                rc = 1;
-            free(dir);
-        }
+        rc = sp_build_pack(pack, fonts, &bo, &r, d) == 0 ? 0 : 1;
     }
     if (rc && sp_diags_system_error(d))
         rc = 3;
     send_diags(fd, d);
+    /* the stamp's lines, for index.json (none contains a newline) */
+    for (const char *p = rc == 0 ? sc.text : NULL; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        send_all(fd, "S ", 2);
+        send_all(fd, p, l);
+        send_all(fd, "\n", 1);
+        p += l + (e ? 1 : 0);
+    }
+    free(sc.text);
     send_all(fd, rc == 0 ? "R ok\n" : "R failed\n", rc == 0 ? 5 : 9);
     sp_pack_free(pack);
     sp_diags_free(d);
@@ -427,6 +623,7 @@ static void parse_reply(job *j)
     char *p = j->buf;
     if (!p)
         return;
+    sp_buf stamp = {0};
     while (p < j->buf + j->len) {
         char *e = memchr(p, '\n', (size_t)(j->buf + j->len - p));
         if (!e)
@@ -443,9 +640,15 @@ static void parse_reply(job *j)
                                 (sp_severity)sev, f[1] ? f + 1 : NULL, line,
                                 col, "%s", m + 1);
             }
+        } else if (p[0] == 'S' && p[1] == ' ') {
+            sp_buf_str(&stamp, p + 2);
+            sp_buf_str(&stamp, "\n");
         }
         p = e + 1;
     }
+    free(j->stamp);
+    j->stamp = stamp.n ? sp_buf_take(&stamp, NULL) : NULL;
+    sp_buf_release(&stamp);
 }
 
 static void progress(const sp_batch_opts *o, size_t done, size_t total,
@@ -504,7 +707,7 @@ static int spawn(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
 }
 
 /* Reads what a worker sent; on end of file reaps it and settles the job. */
-static int drain(job *j, const sp_batch_opts *o)
+static int drain(job *j, int out_fd)
 {
     if (j->len + 4096 > j->cap) {
         size_t nc = j->cap ? j->cap * 2 : 8192;
@@ -536,12 +739,8 @@ static int drain(job *j, const sp_batch_opts *o)
                         "the worker building this pack was killed by signal "
                         "%d; the previous output is left as it was",
                         WTERMSIG(status));
-        if (j->id && id_ok(j->id)) {
-            char *dir = pack_dir(o->build->out_dir, j->id);
-            if (dir)
-                clean_temp(dir);
-            free(dir);
-        }
+        if (j->id && id_ok(j->id))
+            clean_temp(out_fd, j->id);
     }
     return 1;
 }
@@ -577,32 +776,34 @@ static void json_field(FILE *f, const char *stamp, const char *name,
         fputs("null", f);
 }
 
-static int write_index(job *jobs, size_t n, const sp_batch_opts *o,
+static int write_index(job *jobs, size_t n, int out_fd, const char *out,
                        const char *key, sp_diags *d)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    if (!f)
+    if (!f) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
+    }
     fprintf(f, "{\n  \"generator\": \"studypack %s\",\n  \"options_hash\": "
             "\"%s\",\n  \"packs\": [", SP_VERSION, key);
-    int first = 1;
     for (size_t i = 0; i < n; i++) {
         job *j = &jobs[i];
-        if (!j->id || !id_ok(j->id))
-            continue;
-        char *dir = pack_dir(o->build->out_dir, j->id);
-        char *sp = dir ? join(dir, SP_STAMP_NAME) : NULL;
-        char *stamp = (sp && j->status != JOB_FAILED) ? slurp(sp) : NULL;
-        fprintf(f, "%s\n    {\n      \"id\": ", first ? "" : ",");
-        first = 0;
-        json_str(f, j->id, strlen(j->id));
+        /* the stamp of this run's build (or the up-to-date one) */
+        const char *stamp = j->status == JOB_BUILT || j->status
+                            == JOB_UP_TO_DATE ? j->stamp : NULL;
+        fprintf(f, "%s\n    {\n      \"id\": ", i ? "," : "");
+        if (j->id && id_ok(j->id))
+            json_str(f, j->id, strlen(j->id));
+        else
+            fputs("null", f);
         fprintf(f, ",\n      \"source\": ");
         json_str(f, j->path, strlen(j->path));
         fprintf(f, ",\n      \"status\": \"%s\"",
                 j->status == JOB_BUILT        ? "built"
                 : j->status == JOB_UP_TO_DATE ? "up-to-date"
+                : j->status == JOB_SKIPPED    ? "skipped"
                                               : "failed");
         json_field(f, stamp, "title", "title", 0, 0);
         json_field(f, stamp, "role", "role", 0, 0);
@@ -613,15 +814,15 @@ static int write_index(job *jobs, size_t n, const sp_batch_opts *o,
         json_field(f, stamp, "flashcard_pages", "flashcards", 1, 1);
         json_field(f, stamp, "timeline_pages", "timeline", 1, 0);
         json_field(f, stamp, "booklet_pages", "booklet", 1, 0);
+        json_field(f, stamp, "mock_pages", "mock_interview", 1, 0);
+        json_field(f, stamp, "pocket_pages", "pocket", 1, 0);
         fprintf(f, "\n      }");
         json_field(f, stamp, "days", "days", 1, 0);
-        if (stamp) {
+        if (stamp)
             json_field(f, stamp, "warnings", "warnings", 1, 0);
-        } else {
-            fprintf(f, ",\n      \"warnings\": %d,\n      \"errors\": %d",
-                    (int)sp_diags_warnings(j->diags),
-                    (int)sp_diags_errors(j->diags));
-        }
+        else
+            fprintf(f, ",\n      \"warnings\": %d", j->warnings);
+        fprintf(f, ",\n      \"errors\": %d", stamp ? 0 : j->errors);
         fprintf(f, ",\n      \"files\": [");
         int ff = 1;
         for (const char *p = stamp; p && (p = strstr(p, "\noutput ")) != NULL;) {
@@ -660,28 +861,90 @@ static int write_index(job *jobs, size_t n, const sp_batch_opts *o,
         else
             fputs("null", f);
         fprintf(f, "\n    }");
-        free(stamp);
-        free(sp);
-        free(dir);
     }
     fprintf(f, "\n  ]\n}\n");
     if (fclose(f) != 0) {
         free(buf);
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
-    char *path = join(o->build->out_dir, "index.json");
-    int rc = path ? sp_write_file_atomic(path, buf, len, d) : -1;
-    free(path);
+    int rc = sp_write_file_atomicat(out_fd, out, "index.json", buf, len, d);
     free(buf);
     return rc;
+}
+
+/* ---- duplicate ids ------------------------------------------------------- */
+
+typedef struct {
+    const char *id;
+    size_t i;
+} id_ref;
+
+static int cmp_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+int sp_report_duplicate_ids(char *const *paths, char *const *ids, size_t n,
+                            unsigned char *dup, sp_diags *d)
+{
+    id_ref *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        dup[i] = 0;
+        if (ids[i])
+            r[m++] = (id_ref){ids[i], i};
+    }
+    qsort(r, m, sizeof *r, cmp_ref);
+    int groups = 0;
+    for (size_t a = 0, b; a < m; a = b) {
+        for (b = a + 1; b < m && strcmp(r[b].id, r[a].id) == 0; b++)
+            dup[r[b].i] = 1;
+        if (b - a < 2)
+            continue;
+        dup[r[a].i] = 1;
+        groups++;
+        /* once per id, at its first source: the next few by name, the rest
+         * counted */
+        enum { NAMED = 3 };
+        size_t others = b - a - 1, named = others < NAMED ? others : NAMED;
+        sp_buf msg = {0};
+        sp_buf_printf(&msg, "pack id '%s' is also the id of ", r[a].id);
+        for (size_t k = 0; k < named; k++) {
+            sp_buf_str(&msg, paths[r[a + 1 + k].i]);
+            if (k + 1 < named)
+                sp_buf_str(&msg, k + 2 == named && others == named ? " and "
+                                                                   : ", ");
+        }
+        if (others > named)
+            sp_buf_printf(&msg, " and %zu more source%s", others - named,
+                          others - named == 1 ? "" : "s");
+        sp_buf_printf(&msg, "; %s is built: give each pack its own id",
+                      others == 1 ? "neither" : "none of them");
+        char *text = sp_buf_take(&msg, NULL);
+        if (!text) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+            free(r);
+            return -1;
+        }
+        sp_diag_add(d, SP_D_DUPLICATE, paths[r[a].i], 0, 0, "%s", text);
+        free(text);
+    }
+    free(r);
+    return groups;
 }
 
 int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
                  const sp_fonts *fonts, sp_batch_result *res, sp_diags *d)
 {
     memset(res, 0, sizeof *res);
-    char **files = NULL;
-    size_t n_files = 0;
+    pathlist files = {0};
     int rc = 0;
     for (int i = 0; i < n_paths; i++) {
         struct stat st;
@@ -690,56 +953,65 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
                         strerror(errno));
             rc = 3;
         } else if (S_ISDIR(st.st_mode)) {
-            if (scan_dir(paths[i], &files, &n_files, d, 0) != 0)
+            if (scan_dir(paths[i], &files, d, 0) != 0)
                 rc = 3;
-        } else if (add_path(&files, &n_files, paths[i]) != 0) {
+        } else if (add_path(&files, paths[i], 0) != 0) {
+            /* named on the command line: may be a pipe, as asked */
             rc = 3;
         }
     }
+    size_t n_files = files.n;
     job *jobs = calloc(n_files ? n_files : 1, sizeof *jobs);
-    if (!jobs || rc) {
-        if (!jobs)
+    char **ids = calloc(n_files ? n_files : 1, sizeof *ids);
+    char **jpaths = calloc(n_files ? n_files : 1, sizeof *jpaths);
+    unsigned char *dup = calloc(n_files ? n_files : 1, 1);
+    int out_fd = -1;
+    size_t n = 0;
+    if (!jobs || !ids || !jpaths || !dup || rc) {
+        if (!rc)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         rc = 3;
-        goto out_files;
+        goto out;
     }
-    size_t n = 0;
     for (size_t i = 0; i < n_files; i++) {
-        int bank;
-        char *id = sp_load_peek_root(files[i], &bank);
+        int bank = 0;
+        char *id = files.skip[i] ? NULL
+                                 : sp_load_peek_root(files.v[i], &bank);
         if (bank) {
             free(id);
             continue;
         }
         job *j = &jobs[n++];
-        j->path = files[i];
-        files[i] = NULL;
+        j->path = files.v[i];
+        files.v[i] = NULL;
         j->id = id;
         j->fd = -1;
+        j->status = files.skip[i] ? JOB_SKIPPED : JOB_PENDING;
+        j->warnings = files.skip[i];
         j->diags = sp_diags_new();
         if (!j->diags) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
             rc = 3;
             goto out;
         }
     }
-    /* two sources with one id: neither is built */
+    /* sources with one id: reported once per id; none of them is built */
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = i + 1; k < n; k++) {
-            if (!jobs[i].id || !jobs[k].id ||
-                strcmp(jobs[i].id, jobs[k].id) != 0)
-                continue;
-            for (int s = 0; s < 2; s++) {
-                job *a = s ? &jobs[k] : &jobs[i];
-                job *b = s ? &jobs[i] : &jobs[k];
-                sp_diag_add(a->diags, SP_D_DUPLICATE, a->path, 0, 0,
-                            "pack id '%s' is also the id of %s; rename one "
-                            "of them", a->id, b->path);
-                a->status = JOB_FAILED;
-            }
-        }
+        ids[i] = jobs[i].id;
+        jpaths[i] = jobs[i].path;
     }
+    if (sp_report_duplicate_ids(jpaths, ids, n, dup, d) < 0) {
+        rc = 3;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (dup[i]) {
+            jobs[i].status = JOB_FAILED;
+            jobs[i].extra_errors = 1;
+        }
     const char *out = o->build->out_dir;
-    if (sp_mkdir_p(out, d) != 0) {
+    out_fd = sp_dir_open(out, d);
+    if (out_fd < 0) {
         rc = 3;
         goto out;
     }
@@ -750,12 +1022,9 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         job *j = &jobs[i];
         if (j->status != JOB_PENDING)
             continue;
-        if (!o->force && j->id && id_ok(j->id)) {
-            char *dir = pack_dir(out, j->id);
-            if (dir && up_to_date(dir, j->path, key))
-                j->status = JOB_UP_TO_DATE;
-            free(dir);
-        }
+        if (!o->force && j->id && id_ok(j->id)
+            && up_to_date(out_fd, j->id, j->path, key, &j->stamp))
+            j->status = JOB_UP_TO_DATE;
         todo += j->status == JOB_PENDING;
     }
 
@@ -808,7 +1077,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         for (int i = 0; i < k; i++) {
             if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
-            int r = drain(slot[i], o);
+            int r = drain(slot[i], out_fd);
             if (r < 0) {
                 rc = 3;
             } else if (r == 1) {
@@ -830,23 +1099,34 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         res->built += j->status == JOB_BUILT;
         res->up_to_date += j->status == JOB_UP_TO_DATE;
         res->failed += j->status == JOB_FAILED;
+        /* counted now: the diagnostics move to D */
+        j->warnings += (int)sp_diags_warnings(j->diags);
+        j->errors = (int)sp_diags_errors(j->diags) + j->extra_errors;
+        if (j->status == JOB_FAILED && j->errors == 0)
+            j->errors = 1;              /* a worker killed, say */
         sp_diags_move(d, j->diags);
     }
-    if (!res->interrupted && write_index(jobs, n, o, key, d) != 0)
+    if (!res->interrupted && write_index(jobs, n, out_fd, out, key, d) != 0)
         rc = 3;
     if (rc == 0 && (res->failed || res->interrupted))
         rc = 1;
 out:
+    if (out_fd >= 0)
+        close(out_fd);
     for (size_t i = 0; i < n; i++) {
         free(jobs[i].path);
         free(jobs[i].id);
         free(jobs[i].buf);
+        free(jobs[i].stamp);
         sp_diags_free(jobs[i].diags);
     }
     free(jobs);
-out_files:
+    free(ids);
+    free(jpaths);
+    free(dup);
     for (size_t i = 0; i < n_files; i++)
-        free(files[i]);
-    free(files);
+        free(files.v[i]);
+    free(files.v);
+    free(files.skip);
     return rc;
 }

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #define DEF_MARGIN_MM 12.0
-#define DEF_GUTTER_MM 5.0
+#define DEF_GUTTER_MM SP_BOOKLET_GUTTER_MM
 #define EPS 1e-6
 #define MIN_BOX_PT 144.0       /* smallest content width and body height */
 #define RULE_PT 0.4
@@ -124,6 +124,35 @@ static int lay_plain(sp_flow *f, sp_lines *l, const char *text, double size,
     if (sp_flow_plain(f, text ? text : "", &o))
         return -1;
     return sp_flow_break(f, size, width, l);
+}
+
+/* TEXT, or a prefix of it ended by an ellipsis, that fits WIDTH on one
+ * line in the regular face at SIZE: malloc'd in *OUT; 1 if shortened, 0
+ * if not, -1 when out of memory.  Running heads are never wrapped. */
+static int one_line_text(const sp_fonts *fonts, const char *text,
+                         double size, double width, char **out)
+{
+    size_t len = strlen(text);
+    width -= 0.05;   /* the flow sums widths in float */
+    if (sp_text_width_pt(fonts, SP_FACE_REGULAR, size, text, len) <= width) {
+        *out = strdup(text);
+        return *out ? 0 : -1;
+    }
+    const char *ell = sp_fonts_has(fonts, sp_glyph_face(fonts,
+                                   SP_FACE_REGULAR, 0x2026), 0x2026)
+                          ? "\xe2\x80\xa6" : "...";
+    double ew = sp_text_width_pt(fonts, SP_FACE_REGULAR, size, ell,
+                                 strlen(ell));
+    size_t k = sp_text_fit_prefix(fonts, SP_FACE_REGULAR, size, text, len,
+                                  width - ew);
+    while (k > 0 && text[k - 1] == ' ')
+        k--;
+    *out = malloc(k + strlen(ell) + 1);
+    if (!*out)
+        return -1;
+    memcpy(*out, text, k);
+    strcpy(*out + k, ell);
+    return 1;
 }
 
 /* Lays out one paragraph of the N spans SP into FLOW/L; 0 or -1. */
@@ -353,6 +382,9 @@ static int copy_item(sp_dlist *dl, const sp_dl_item *it, double dx,
     case SP_DL_CHECKBOX:
         return sp_dl_checkbox(dl, it->x_pt + dx, it->y_pt + dy, it->w_pt,
                               it->line_pt);
+    case SP_DL_IMAGE:
+        return sp_dl_image(dl, it->text, it->alt, it->px_w, it->px_h,
+                           it->x_pt + dx, it->y_pt + dy, it->w_pt, it->h_pt);
     }
     return -1;
 }
@@ -1643,11 +1675,20 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_schedule *sched,
     sp_lines *ls[] = {&c->l, &c->l2, &c->hl, &c->tl};
     for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
         sp_lines_init(ls[i]);
-    if (!(c->df = sp_datefmt_new(sp_msgs_lang(c->m)))
-        || !(c->f = sp_flow_new(fonts)) || !(c->f2 = sp_flow_new(fonts))
-        || !(c->hf = sp_flow_new(fonts)) || !(c->tf = sp_flow_new(fonts))
-        || lay_plain(c->tf, &c->tl, o->title, c->tiny, 0, SP_ALIGN_LEFT,
-                     c->iw > 0 ? c->iw : 1)
+    /* the running head's title: one line, shortened if need be */
+    char *run_title = NULL;
+    int short_title = one_line_text(fonts, o->title, c->tiny,
+                                    c->iw > 0 ? c->iw : 1, &run_title);
+    int rc_title = short_title < 0
+                   || !(c->df = sp_datefmt_new(sp_msgs_lang(c->m)))
+                   || !(c->f = sp_flow_new(fonts))
+                   || !(c->f2 = sp_flow_new(fonts))
+                   || !(c->hf = sp_flow_new(fonts))
+                   || !(c->tf = sp_flow_new(fonts))
+                   || lay_plain(c->tf, &c->tl, run_title, c->tiny, 0,
+                                SP_ALIGN_LEFT, c->iw > 0 ? c->iw : 1);
+    free(run_title);
+    if (rc_title
         || lay_plain(c->hf, &c->hl, "0", c->tiny, 0, SP_ALIGN_LEFT,
                      c->iw > 0 ? c->iw : 1)) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
@@ -1670,6 +1711,12 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_schedule *sched,
                         c->margin * 25.4 / 72, c->gutter * 25.4 / 72);
         return -1;
     }
+    if (short_title > 0)
+        sp_diag_add(d, SP_D_LAYOUT, pack->meta.loc.file, pack->meta.loc.line,
+                    0, "the pack's title is too long for the booklet's "
+                    "running head and is shortened there");
+    /* a figure fits a page under a continuation line */
+    sp_flow_figure_limit(c->f, c->body_h - 2 * c->small - 2);
     double w1 = 0;
     if (lay_plain(c->f, &c->l, sp_tr(c->m, "Review:"), c->small,
                   SP_STYLE_BOLD, SP_ALIGN_LEFT, c->iw)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "booklet.h"
 #include "cards.h"
@@ -14,8 +16,10 @@
 #include "dump.h"
 #include "fsutil.h"
 #include "hyphenate.h"
+#include "mock.h"
 #include "msg.h"
 #include "pdf.h"
+#include "pocket.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -32,6 +36,7 @@ void sp_build_opts_default(sp_build_opts *o)
     o->gap_pt = SP_MM_TO_PT(4);
     o->duplex = SP_DUPLEX_LONG;
     o->back_sx = o->back_sy = 1;
+    o->min_size_pt = 8;
     o->crop_marks = 1;
 }
 
@@ -149,6 +154,29 @@ int sp_parse_offset(const char *v, double *dx_pt, double *dy_pt)
     return 0;
 }
 
+int sp_parse_min_size(const char *v, double *pt)
+{
+    char *e;
+    double x = strtod(v, &e);
+    if (e == v || !isfinite(x) || (*e && strcmp(e, "pt") != 0))
+        return -1;
+    if (!(x >= 6 && x <= 14))
+        return -1;
+    *pt = x;
+    return 0;
+}
+
+const char *sp_build_opts_problem(const sp_build_opts *o)
+{
+    /* creep moves the innermost sheet's pages toward the spine by the full
+     * amount; the gutter is the room the booklet keeps there for it */
+    if (o->creep_pt > SP_MM_TO_PT(SP_BOOKLET_GUTTER_MM) + 1e-9)
+        return "--creep is more than the booklet's gutter of 5 mm: the "
+               "innermost pages would print over the spine (paper creep is "
+               "usually 0.1 to 1 mm)";
+    return NULL;
+}
+
 int sp_parse_scale(const char *v, double *sx, double *sy)
 {
     char *e;
@@ -176,14 +204,16 @@ char *sp_build_opts_key(const sp_build_opts *o)
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
-                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f "
+                     "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f ff=%d "
                      "crop=%d cut=%d "
                      "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d "
                      "lang=%s",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
-                     o->back_sx, o->back_sy, o->crop_marks, o->cut_lines,
+                     o->back_sx, o->back_sy, o->min_size_pt, o->first_fit,
+                     o->crop_marks,
+                     o->cut_lines,
                      o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
                      o->booklet_flip_long, o->creep_pt, o->dump,
@@ -195,15 +225,66 @@ char *sp_build_opts_key(const sp_build_opts *o)
 
 /* ---- building ------------------------------------------------------------ */
 
-/* OUT/ID/NAME, malloc'd. */
-static char *out_path(const sp_build_opts *o, const char *id,
-                      const char *name)
+/* The files of one build, written to temporaries in the pack's folder and
+ * renamed together at the end (see sp_build_pack). */
+typedef struct {
+    int dirfd;                      /* OUT/ID, opened once */
+    char *dir_path;                 /* OUT/ID, for messages */
+    sp_afile *files[SP_MAX_OUTPUTS + 1];
+    size_t n;
+} stage;
+
+/* The name of output BASE ("flashcards"...) in this mode. */
+static const char *out_name(const sp_build_opts *o, const char *base)
 {
-    size_t len = strlen(o->out_dir) + strlen(id) + strlen(name) + 3;
+    static const char *const names[][2] = {
+        {"flashcards.pdf", "flashcards.dump"},
+        {"timeline.pdf", "timeline.dump"},
+        {"timeline-booklet.pdf", "timeline-booklet.dump"},
+        {"mock-interview.pdf", "mock-interview.dump"},
+        {"pocket.pdf", "pocket.dump"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strncmp(names[i][0], base, strlen(base)) == 0
+            && names[i][0][strlen(base)] == '.')
+            return names[i][o->dump ? 1 : 0];
+    return NULL;
+}
+
+/* Opens the temporary file of NAME in the pack's folder; NULL after
+ * reporting. */
+static sp_afile *stage_open(stage *st, const char *name, sp_diags *d)
+{
+    if (st->n >= sizeof st->files / sizeof *st->files) {
+        sp_diag_add(d, SP_D_IO, st->dir_path, 0, 0, "too many outputs");
+        return NULL;
+    }
+    return sp_afile_openat(st->dirfd, st->dir_path, name, d);
+}
+
+/* OUT/ID/NAME for messages, malloc'd (NULL when out of memory). */
+static char *stage_path(const stage *st, const char *name)
+{
+    size_t len = strlen(st->dir_path) + strlen(name) + 2;
     char *p = malloc(len);
     if (p)
-        snprintf(p, len, "%s/%s/%s", o->out_dir, id, name);
+        snprintf(p, len, "%s/%s", st->dir_path, name);
     return p;
+}
+
+/* Keeps F (written) for the renames at the end and notes NAME in RES.
+ * 0, or -1 (F aborted). */
+static int stage_keep(stage *st, sp_afile *f, const char *name,
+                      sp_build_result *res)
+{
+    if (sp_afile_close(f) != 0) {
+        sp_afile_abort(f);
+        return -1;
+    }
+    st->files[st->n++] = f;
+    if (name && res->n_files < SP_MAX_OUTPUTS)
+        res->files[res->n_files++] = name;
+    return 0;
 }
 
 /* With --strict, a warning so far stops the build before it writes. */
@@ -216,36 +297,65 @@ static int strict_stop(const sp_build_opts *o, sp_diags *d)
     return -1;
 }
 
-/* Writes DOC as OUT/ID/BASE.pdf, or BASE.dump in dump mode. */
+/* Writes DOC as BASE.pdf, or BASE.dump in dump mode, to its temporary
+ * file in the pack's folder. */
 static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
-                     const sp_build_opts *o, const char *id,
-                     const char *base, sp_build_result *res, sp_diags *d)
+                     const sp_build_opts *o, stage *st, const char *base,
+                     sp_build_result *res, sp_diags *d)
 {
     if (strict_stop(o, d) != 0)
         return -1;
-    char name[64];
-    snprintf(name, sizeof name, "%s.%s", base, o->dump ? "dump" : "pdf");
-    char *path = out_path(o, id, name);
-    if (!path) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    const char *name = out_name(o, base);
+    size_t len = 0;
+    if (o->dump) {
+        char *text = sp_dump_string(doc, &len);
+        if (!text) {
+            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+            return -1;
+        }
+        sp_afile *f = stage_open(st, name, d);
+        int rc = f ? sp_afile_write(f, text, len) : -1;
+        free(text);
+        if (rc != 0) {
+            sp_afile_abort(f);
+            return -1;
+        }
+        res->bytes_written += len;
+        return stage_keep(st, f, name, res);
+    }
+    char *path = stage_path(st, name);
+    sp_pdf *pdf = sp_pdf_begin(fonts, doc, path ? path : name, d);
+    free(path);
+    if (!pdf)
+        return -1;
+    if (sp_pdf_add(pdf, doc) != 0) {
+        sp_pdf_abort(pdf);
         return -1;
     }
-    int rc;
-    if (o->dump) {
-        size_t len = 0;
-        char *text = sp_dump_string(doc, &len);
-        rc = text ? sp_write_file_atomic(path, text, len, d) : -1;
-        if (!text)
-            sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        res->bytes_written += len;
-        free(text);
-    } else {
-        size_t len = 0;
-        rc = sp_pdf_write(doc, fonts, path, &len, d);
-        res->bytes_written += len;
+    sp_afile *f = stage_open(st, name, d);
+    if (sp_pdf_finish_to(pdf, f, &len) != 0) {
+        sp_afile_abort(f);
+        return -1;
     }
-    free(path);
-    return rc;
+    res->bytes_written += len;
+    return stage_keep(st, f, name, res);
+}
+/* After a truncating snprintf into BUF (SIZE bytes): drops a UTF-8
+ * sequence cut in half at the end. */
+static void trim_utf8(char *buf, size_t size)
+{
+    size_t n = strlen(buf);
+    if (n + 1 < size)
+        return;
+    size_t k = n;
+    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k > 0 && (unsigned char)buf[k - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)buf[k - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < need)
+            buf[k - 1] = '\0';
+    }
 }
 
 /* The document's metadata, in the pack's language MSGS; WHAT is
@@ -262,6 +372,7 @@ static void set_meta(sp_doc *doc, const sp_pack *pack, const sp_msgs *msgs,
     snprintf(who, sizeof who, "%s%s%s%s%s", m->company ? m->company : "",
              m->company ? " " : "", m->role, m->edition ? " " : "",
              m->edition ? m->edition : "");
+    trim_utf8(who, sizeof who);
     /* TRANSLATORS: PDF subject: "Flashcards for Spotify Backend Developer
      * 2026" */
     sp_fill(buf, sizeof buf, sp_tr(msgs, "{1} for {2}"), what, who, NULL);
@@ -269,6 +380,7 @@ static void set_meta(sp_doc *doc, const sp_pack *pack, const sp_msgs *msgs,
     snprintf(buf, sizeof buf, "%s, %s, %s%s%s",
              sp_tr(msgs, "interview preparation"), what, m->role,
              m->company ? ", " : "", m->company ? m->company : "");
+    trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->keywords, buf);
     if (m->company)
         sp_doc_set(&doc->author, m->company);
@@ -326,21 +438,20 @@ static sp_print_duplex cards_duplex(const sp_build_opts *o)
  * rendering all cards at once. */
 static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
                              const sp_card_opts *co, const sp_grid *grid,
-                             const sp_build_opts *o, sp_build_result *res,
-                             sp_diags *d)
+                             const sp_build_opts *o, stage *st,
+                             sp_build_result *res, sp_diags *d)
 {
-    char *path = out_path(o, pack->id, "flashcards.pdf");
-    if (!path) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        return -1;
-    }
+    const char *name = out_name(o, "flashcards");
     sp_doc meta, part;
     sp_doc_init(&meta);
     sp_doc_init(&part);
     set_meta(&meta, pack, co->msgs, N_("Flashcards"));
     meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
-    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path, d) : NULL;
+    char *path = stage_path(st, name);
+    sp_pdf *pdf = cards ? sp_pdf_begin(fonts, &meta, path ? path : name, d)
+                        : NULL;
+    free(path);
     size_t per = (size_t)grid->per_sheet;
     long total = 0;
     int rc = -1;
@@ -362,22 +473,26 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     size_t len = 0;
     if (strict_stop(o, d) != 0)
         goto out;
-    rc = sp_pdf_finish(pdf, path, &len);
+    sp_afile *f = stage_open(st, name, d);
+    rc = sp_pdf_finish_to(pdf, f, &len);
     pdf = NULL;
+    if (rc != 0)
+        sp_afile_abort(f);
+    else
+        rc = stage_keep(st, f, name, res);
     res->bytes_written += len;
 out:
     sp_pdf_abort(pdf);
     sp_cards_free(cards);
     sp_doc_release(&part);
     sp_doc_release(&meta);
-    free(path);
     return rc;
 }
 
 static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
-                            const sp_build_opts *o, const sp_msgs *msgs,
-                            const char *lang, sp_build_result *res,
-                            sp_diags *d)
+                            const sp_build_opts *o, stage *st,
+                            const sp_msgs *msgs, const char *lang,
+                            sp_build_result *res, sp_diags *d)
 {
     sp_grid_opts go = {
         o->paper_w_pt, o->paper_h_pt, o->card_w_pt, o->card_h_pt,
@@ -399,10 +514,12 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     memset(&co, 0, sizeof co);
     co.card_w_pt = o->card_w_pt;
     co.card_h_pt = o->card_h_pt;
+    co.min_pt = o->min_size_pt;
+    co.first_fit = o->first_fit;
     co.msgs = msgs;
     co.hyphen = sp_hyphen_get(lang);
     if (!o->dump)
-        return stream_flashcards(pack, fonts, &co, &grid, o, res, d);
+        return stream_flashcards(pack, fonts, &co, &grid, o, st, res, d);
     /* the dump device writes the whole document at once */
     sp_doc doc;
     sp_doc_init(&doc);
@@ -418,7 +535,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     doc.print_duplex = cards_duplex(o);
     res->n_cards = (int)n;
     res->n_flashcard_pages = (int)doc.n_sheets;
-    rc = write_doc(&doc, fonts, o, pack->id, "flashcards", res, d);
+    rc = write_doc(&doc, fonts, o, st, "flashcards", res, d);
 out:
     sp_doc_release(&doc);
     return rc;
@@ -454,9 +571,9 @@ static void map_outline_to_sheets(sp_doc *doc)
 }
 
 static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
-                          const sp_build_opts *o, const sp_msgs *msgs,
-                          const char *lang, sp_build_result *res,
-                          sp_diags *d)
+                          const sp_build_opts *o, stage *st,
+                          const sp_msgs *msgs, const char *lang,
+                          sp_build_result *res, sp_diags *d)
 {
     sp_date date = {o->interview_y, o->interview_m, o->interview_d};
     sp_schedule *sched =
@@ -481,7 +598,7 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     set_meta(&doc, pack, msgs, N_("Prep timeline"));
     res->n_timeline_pages = (int)n;
     res->n_days = sched->n_days;
-    if (write_doc(&doc, fonts, o, pack->id, "timeline", res, d) != 0)
+    if (write_doc(&doc, fonts, o, st, "timeline", res, d) != 0)
         goto out;
     sp_booklet_opts bo = {o->paper_h_pt, o->paper_w_pt, lay.page_w_pt,
                           lay.page_h_pt, o->booklet_flip_long, o->creep_pt};
@@ -495,10 +612,76 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     doc.print_duplex = o->booklet_flip_long ? SP_PRINT_FLIP_LONG
                                             : SP_PRINT_FLIP_SHORT;
     res->n_booklet_pages = (int)doc.n_sheets;
-    rc = write_doc(&doc, fonts, o, pack->id, "timeline-booklet", res, d);
+    rc = write_doc(&doc, fonts, o, st, "timeline-booklet", res, d);
 out:
     sp_doc_release(&doc);
     sp_schedule_free(sched);
+    return rc;
+}
+
+/* The interviewer's kit: full pages of the paper, in reading order. */
+static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
+                      const sp_build_opts *o, stage *st, const sp_msgs *msgs,
+                      sp_build_result *res, sp_diags *d)
+{
+    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
+    sp_schedule *sched =
+        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
+    if (!sched) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    sp_mock_opts mo = {o->paper_w_pt, o->paper_h_pt, 0};
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_mock_build(pack, sched, fonts, &mo, &doc, d);
+    if (n >= 0) {
+        set_meta(&doc, pack, msgs, N_("Mock-interview kit"));
+        doc.print_duplex = SP_PRINT_SIMPLEX;
+        res->n_mock_pages = (int)n;
+        rc = write_doc(&doc, fonts, o, st, "mock-interview", res, d);
+    }
+    sp_doc_release(&doc);
+    sp_schedule_free(sched);
+    return rc;
+}
+
+/* The day-of sheets: a quarter of the paper each, four to a page. */
+static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
+                        const sp_build_opts *o, stage *st,
+                        const sp_msgs *msgs, sp_build_result *res,
+                        sp_diags *d)
+{
+    double gap = SP_MM_TO_PT(4);
+    double w = (o->paper_w_pt - 2 * o->margin_pt - gap) / 2;
+    double h = (o->paper_h_pt - 2 * o->margin_pt - gap) / 2;
+    sp_grid_opts go = {o->paper_w_pt, o->paper_h_pt, w, h, o->margin_pt,
+                       gap, SP_DUPLEX_LONG, 0, 0, o->crop_marks,
+                       o->cut_lines, 1, 1};
+    sp_grid grid;
+    if (!(w > SP_MM_TO_PT(40)) || !(h > SP_MM_TO_PT(40))
+        || sp_grid_compute(&go, &grid) != 0) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "the pocket sheets do not "
+                    "fit on %s paper with a %.0f mm margin", o->paper,
+                    o->margin_pt * 25.4 / 72);
+        return -1;
+    }
+    sp_doc doc;
+    sp_doc_init(&doc);
+    int rc = -1;
+    long n = sp_pocket_build(pack, fonts, w, h, &doc, d);
+    if (n >= 0 && sp_impose_simplex(&doc, &grid, (size_t)n) != 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        n = -1;
+    }
+    if (n >= 0) {
+        set_meta(&doc, pack, msgs, N_("Pocket sheets"));
+        doc.print_duplex = SP_PRINT_SIMPLEX;
+        res->n_pocket_pages = (int)doc.n_sheets;
+        rc = write_doc(&doc, fonts, o, st, "pocket", res, d);
+    }
+    sp_doc_release(&doc);
     return rc;
 }
 
@@ -513,40 +696,82 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                     "the pack that includes it");
         return -1;
     }
+    const char *why = sp_build_opts_problem(o);
+    if (why) {
+        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "%s", why);
+        return -1;
+    }
     if (sp_glyphs_check(pack, fonts, d) != 0)
         return -1;
-    /* the pack's folder: created if needed, never a link leading
-     * elsewhere, so output goes only under the output folder */
-    char *dir = out_path(o, pack->id, "");
-    struct stat st;
-    if (dir)
-        dir[strlen(dir) - 1] = '\0';
-    if (dir && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
-        sp_diag_add(d, SP_D_USAGE, dir, 0, 0, "refusing to write through a "
-                    "symbolic link: the pack's output folder must be a real "
-                    "folder inside the output folder");
-        free(dir);
+    /* the pack's folder: opened once, never through a symbolic link, and
+     * every file created, written and renamed relative to it, so output
+     * goes only under the output folder even if the folder is swapped */
+    stage st;
+    memset(&st, 0, sizeof st);
+    int out_fd = sp_dir_open(o->out_dir, d);
+    st.dirfd = out_fd < 0 ? -1
+                          : sp_dir_open_sub(out_fd, o->out_dir, pack->id, d);
+    if (out_fd >= 0)
+        close(out_fd);
+    if (st.dirfd < 0)
         return -1;
+    size_t dl = strlen(o->out_dir) + strlen(pack->id) + 2;
+    st.dir_path = malloc(dl);
+    int rc = -1;
+    sp_msgs *msgs = NULL;
+    if (!st.dir_path) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        goto out;
     }
-    if (!dir || sp_mkdir_p(dir, d) != 0) {
-        free(dir);
-        return -1;
-    }
-    free(dir);
+    snprintf(st.dir_path, dl, "%s/%s", o->out_dir, pack->id);
     /* the pack's own language: --lang, else xml:lang (msg.h) */
     const char *lang = o->lang ? o->lang : pack->lang;
-    sp_msgs *msgs = sp_msgs_open(lang, o->locale_dir, d);
+    msgs = sp_msgs_open(lang, o->locale_dir, d);
     if (!msgs) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        return -1;
+        goto out;
     }
-    int rc = 0;
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
-        build_flashcards(pack, fonts, o, msgs, lang, res, d) != 0)
-        rc = -1;
-    else if ((o->outputs & SP_OUT_TIMELINE) &&
-             build_timeline(pack, fonts, o, msgs, lang, res, d) != 0)
-        rc = -1;
+        build_flashcards(pack, fonts, o, &st, msgs, lang, res, d) != 0)
+        goto out;
+    if ((o->outputs & SP_OUT_TIMELINE) &&
+        build_timeline(pack, fonts, o, &st, msgs, lang, res, d) != 0)
+        goto out;
+    if ((o->outputs & SP_OUT_MOCK)
+        && build_mock(pack, fonts, o, &st, msgs, res, d) != 0)
+        goto out;
+    if ((o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
+        && build_pocket(pack, fonts, o, &st, msgs, res, d) != 0)
+        goto out;
+    /* every file written.  An old stamp goes first (whatever it is: a
+     * link or a FIFO there is removed, never followed): it must never
+     * describe a mixture of old and new files.  The new one comes last. */
+    if (unlinkat(st.dirfd, SP_STAMP_NAME, 0) != 0 && errno != ENOENT) {
+        sp_diag_add(d, SP_D_IO, st.dir_path, 0, 0, "cannot remove the old "
+                    "%s: %s", SP_STAMP_NAME, strerror(errno));
+        goto out;
+    }
+    if (o->stamp) {
+        size_t len = 0;
+        int failed = 0;
+        char *text = o->stamp(pack, res, o->stamp_ctx, d, &len, &failed);
+        sp_afile *f = text ? stage_open(&st, SP_STAMP_NAME, d) : NULL;
+        int wrc = f ? sp_afile_write(f, text, len) : -1;
+        free(text);
+        if (failed || (text && wrc != 0)) {
+            sp_afile_abort(f);
+            goto out;
+        }
+        if (f && stage_keep(&st, f, NULL, res) != 0)
+            goto out;
+    }
+    rc = sp_afile_commit_all(st.files, st.n);
+    st.n = 0;
+out:
+    for (size_t i = 0; i < st.n; i++)
+        sp_afile_abort(st.files[i]);
+    free(st.dir_path);
+    close(st.dirfd);
     sp_msgs_free(msgs);
     return rc;
 }

@@ -23,8 +23,18 @@
 #define RULE_GRAY 0.6
 #define SIDE_GAP_PT 6.0        /* between round line and corner */
 #define MAX_SIZES 64
-#define CONT_MAX_PT 9.0        /* prompt repeated on a follow-on front */
+#define CONT_MAX_PT 11.0       /* prompt repeated on a follow-on front */
 #define MIN_PART_FILL 0.5      /* block splits must fill this much */
+#define DEF_MIN_PT 8.0         /* reading size: answers, headings, prompts */
+#define DEF_BACK_MAX_PT 14.0   /* the largest answer text */
+#define DEF_FRONT_MAX_PT 22.0  /* the largest prompt */
+#define CUE_SCALE 0.8          /* the cue above the prompt */
+/* Balancing the parts of a split answer: cutting inside a paragraph or
+ * list item costs as much as parts this much (of the mean) apart, and a
+ * part of one or two lines is avoided whenever the answer has more. */
+#define LINE_CUT_COST 0.3
+#define SHORT_PART_LINES 2
+#define MAX_EVEN_PARTS 8       /* longer answers are split greedily */
 
 typedef struct {
     int side_by_side;          /* round line and corner on one line */
@@ -44,6 +54,9 @@ typedef struct {
     size_t n_front, n_back, n_cont;
     sp_flow *front, *back, *cont, *corner, *meta, *footer, *note;
     sp_lines l_front, l_back, l_cont, l_corner, l_meta, l_footer, l_note;
+    sp_lines l_try;            /* a layout being tried by fit_side */
+    double *dp_cost;           /* balanced_cuts' tables */
+    size_t *dp_from, *dp_bounds, cap_dp, cap_bounds;
     size_t *cuts_front, *cuts_back;   /* part ends, as line indexes */
     size_t n_cuts_front, n_cuts_back, cap_cuts_front, cap_cuts_back;
     const char *sep;           /* between round and difficulty */
@@ -116,8 +129,8 @@ static char *itoa_buf(char *b, long v)
     return b;
 }
 
-static sp_para_opts popts(double scale, double size_pt, unsigned style,
-                          sp_align align, double gap)
+static sp_para_opts popts(const ctx *c, double scale, double size_pt,
+                          unsigned style, sp_align align, double gap)
 {
     sp_para_opts o;
     memset(&o, 0, sizeof o);
@@ -126,6 +139,7 @@ static sp_para_opts popts(double scale, double size_pt, unsigned style,
     o.style = style;
     o.align = align;
     o.gap_before = gap;
+    o.total_fit = !c->o.first_fit;   /* card text: even lines */
     return o;
 }
 
@@ -135,7 +149,7 @@ static int small_text(ctx *c, sp_flow *flow, sp_lines *l, const char *text,
 {
     sp_flow_clear(flow);
     if (text && *text) {
-        sp_para_opts o = popts(1, size_pt, style, align, 0);
+        sp_para_opts o = popts(c, 1, size_pt, style, align, 0);
         if (sp_flow_plain(flow, text, &o))
             return -1;
     }
@@ -240,11 +254,12 @@ static int front_flow(ctx *c, const sp_question *q)
 {
     sp_flow_clear(c->front);
     if (q->cue.n_spans > 0) {
-        sp_para_opts o = popts(0.7, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
+        sp_para_opts o = popts(c, CUE_SCALE, 0, SP_STYLE_ITALIC,
+                               SP_ALIGN_CENTER, 0);
         if (sp_flow_text(c->front, &q->cue, &o))
             return -1;
     }
-    sp_para_opts o = popts(1, 0, 0, SP_ALIGN_CENTER, 0.35);
+    sp_para_opts o = popts(c, 1, 0, 0, SP_ALIGN_CENTER, 0.35);
     return sp_flow_text(c->front, &q->prompt, &o);
 }
 
@@ -252,15 +267,17 @@ static int front_flow(ctx *c, const sp_question *q)
 static int back_flow(ctx *c, const sp_question *q)
 {
     sp_flow_clear(c->back);
-    sp_para_opts o = popts(1, 0, 0, SP_ALIGN_LEFT, 0);
+    sp_para_opts o = popts(c, 1, 0, 0, SP_ALIGN_LEFT, 0);
     o.block_gap = 0.5;
     o.item_gap = 0.2;
     if (sp_flow_blocks(c->back, &q->answer, &o))
         return -1;
     if (q->n_followups == 0)
         return 0;
-    sp_para_opts h = popts(0.85, 0, SP_STYLE_BOLD, SP_ALIGN_LEFT,
-                           q->answer.n_blocks ? 0.9 : 0);
+    /* the heading at the body's size (bold), so it never drops below the
+     * reading size and keeps its proportion at every size */
+    sp_para_opts h = popts(c, 1, 0, SP_STYLE_BOLD, SP_ALIGN_LEFT,
+                           q->answer.n_blocks ? 0.8 : 0);
     h.keep_with_next = 1;
     /* TRANSLATORS: the heading over a card's follow-up questions */
     if (sp_flow_plain(c->back, sp_tr(c->o.msgs, "Follow-ups"), &h))
@@ -280,11 +297,11 @@ static int cont_flow(ctx *c, const sp_question *q, int number, double h)
             nb, NULL, NULL);
     for (int with_prompt = 1; with_prompt >= 0; with_prompt--) {
         sp_flow_clear(c->cont);
-        sp_para_opts o = popts(0.85, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
+        sp_para_opts o = popts(c, 1, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
         if (sp_flow_plain(c->cont, note, &o))
             return -1;
         if (with_prompt) {
-            o = popts(1, 0, 0, SP_ALIGN_CENTER, 0.6);
+            o = popts(c, 1, 0, 0, SP_ALIGN_CENTER, 0.6);
             if (sp_flow_text(c->cont, &q->prompt, &o))
                 return -1;
         }
@@ -298,23 +315,179 @@ static int cont_flow(ctx *c, const sp_question *q, int number, double h)
     return 0;
 }
 
-/* Fits FLOW into height H with SIZES; if it fits, one part, else splits at
- * the smallest size.  Returns the number of parts, or -1. */
+/* Cuts lines L into exactly N parts at boundaries where a card may
+ * start (lines[k].split != SP_SPLIT_NEVER; with BLOCKS_ONLY only before
+ * a paragraph or list item, SP_SPLIT_BLOCK): every part but the last at
+ * most AVAIL_MORE high, the last at most AVAIL_LAST.  Among the ways to
+ * do it, takes the most even one: it minimises the sum over the parts of
+ * (height - mean)^2, plus LINE_CUT_COST^2 * mean^2 for each cut inside a
+ * paragraph or list item, plus a prohibitive cost for a part of at most
+ * SHORT_PART_LINES lines when the answer has enough lines to avoid one.
+ * Returns 0 with the part ends in *cuts, 1 if there is no way, -1 when
+ * out of memory. */
+static int balanced_cuts(ctx *c, const sp_lines *l, size_t n_parts,
+                         int blocks_only, double avail_last,
+                         double avail_more, size_t **cuts, size_t *n_cuts,
+                         size_t *cap)
+{
+    size_t n = l->n_lines;
+    if (n_parts == 0 || n == 0 || n_parts > n)
+        return 1;
+    /* candidate boundaries: 0, the allowed cuts, n */
+    if (n + 1 > c->cap_bounds) {
+        size_t *p = realloc(c->dp_bounds, (n + 1) * sizeof *p);
+        if (!p)
+            return -1;
+        c->dp_bounds = p;
+        c->cap_bounds = n + 1;
+    }
+    size_t nb = 0;
+    c->dp_bounds[nb++] = 0;
+    for (size_t k = 1; k < n; k++)
+        if (l->lines[k].split == SP_SPLIT_BLOCK
+            || (!blocks_only && l->lines[k].split == SP_SPLIT_LINE))
+            c->dp_bounds[nb++] = k;
+    c->dp_bounds[nb++] = n;
+    size_t cells = (n_parts + 1) * nb;
+    if (cells > c->cap_dp) {
+        double *pc = realloc(c->dp_cost, cells * sizeof *pc);
+        if (!pc)
+            return -1;
+        c->dp_cost = pc;
+        size_t *pf = realloc(c->dp_from, cells * sizeof *pf);
+        if (!pf)
+            return -1;
+        c->dp_from = pf;
+        c->cap_dp = cells;
+    }
+    const size_t *b = c->dp_bounds;
+    double mean = l->height_pt / (double)n_parts;
+    double line_cut = LINE_CUT_COST * LINE_CUT_COST * mean * mean;
+    double short_part = 1e6 * (mean * mean + 1);
+    int avoid_short = n >= (SHORT_PART_LINES + 1) * n_parts;
+    const double inf = INFINITY;
+    for (size_t i = 0; i < cells; i++)
+        c->dp_cost[i] = inf;
+    c->dp_cost[0] = 0;   /* 0 parts cover lines [0, 0) */
+    for (size_t j = 1; j <= n_parts; j++) {
+        for (size_t e = 1; e < nb; e++) {
+            int last = j == n_parts;
+            if (last != (e == nb - 1))
+                continue;
+            double avail = last ? avail_last : avail_more;
+            double best = inf;
+            size_t from = 0;
+            for (size_t a = e; a-- > 0;) {
+                double prev = c->dp_cost[(j - 1) * nb + a];
+                double h = sp_lines_range_height_pt(l, b[a], b[e]);
+                if (h > avail)
+                    break;   /* earlier starts only make it taller */
+                if (prev == inf)
+                    continue;
+                double cost = prev + (h - mean) * (h - mean);
+                if (!last && l->lines[b[e]].split != SP_SPLIT_BLOCK)
+                    cost += line_cut;
+                if (avoid_short && b[e] - b[a] <= SHORT_PART_LINES)
+                    cost += short_part;
+                if (cost < best) {
+                    best = cost;
+                    from = a;
+                }
+            }
+            c->dp_cost[j * nb + e] = best;
+            c->dp_from[j * nb + e] = from;
+        }
+    }
+    if (c->dp_cost[n_parts * nb + nb - 1] == inf)
+        return 1;
+    /* walk back from the end, then reverse into *cuts */
+    *n_cuts = 0;
+    for (size_t j = n_parts, e = nb - 1; j > 0; j--) {
+        if (push_cut(cuts, n_cuts, cap, b[e]))
+            return -1;
+        e = c->dp_from[j * nb + e];
+    }
+    for (size_t i = 0, k = *n_cuts - 1; i < k; i++, k--) {
+        size_t t = (*cuts)[i];
+        (*cuts)[i] = (*cuts)[k];
+        (*cuts)[k] = t;
+    }
+    return 0;
+}
+
+/* Fits FLOW into height H with SIZES (largest first).  If it fits at
+ * some size, one part at the largest such size.  Else it needs N parts at
+ * the smallest size (the fewest a greedy split finds); the parts are then
+ * set at the largest size that still gives N even parts (balanced_cuts),
+ * so a long answer is not shrunk to the minimum only to leave its last
+ * card nearly empty.  *SIZE_PT is the size used.  Returns the number of
+ * parts, or -1 when out of memory. */
 static long fit_side(ctx *c, sp_flow *flow, const double *sizes, size_t n,
                      double h, double note_h, sp_lines *l, size_t **cuts,
-                     size_t *n_cuts, size_t *cap)
+                     size_t *n_cuts, size_t *cap, double *size_pt)
 {
     int k = sp_flow_fit(flow, sizes, n, c->iw, h, l);
     if (k < 0)
         return -1;
     if ((size_t)k < n) {
+        *size_pt = sizes[k];
         *n_cuts = 0;
         if (push_cut(cuts, n_cuts, cap, l->n_lines))
             return -1;
         return 1;
     }
+    *size_pt = sizes[n - 1];
     if (split_parts(l, h, h - note_h, cuts, n_cuts, cap))
         return -1;
+    size_t parts = *n_cuts;
+    /* an answer of many cards is split greedily: evening out dozens of
+     * parts buys nothing and costs a quadratic search */
+    if (parts > MAX_EVEN_PARTS)
+        return (long)parts;
+    /* the fewest even parts at the smallest size, cut between paragraphs
+     * or list items if that can be done, else anywhere allowed (a code
+     * block or a heading kept with its text may need one more part than
+     * the greedy split) */
+    size_t even = 0;
+    int blocks_only = 1;
+    for (size_t np = parts; np <= parts + 1 && !even; np++) {
+        for (blocks_only = 1; blocks_only >= 0 && !even; blocks_only--) {
+            int r = balanced_cuts(c, l, np, blocks_only, h, h - note_h, cuts,
+                                  n_cuts, cap);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                even = np;
+        }
+    }
+    blocks_only++;   /* the loop stepped past the mode that worked */
+    if (!even) {
+        /* no even split: the greedy one (it may cut anywhere) */
+        if (split_parts(l, h, h - note_h, cuts, n_cuts, cap))
+            return -1;
+        return (long)*n_cuts;
+    }
+    /* the largest size at which EVEN parts still work: sizes[hi] works */
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sp_flow_break(flow, sizes[mid], c->iw, &c->l_try))
+            return -1;
+        int r = balanced_cuts(c, &c->l_try, even, blocks_only, h, h - note_h,
+                              cuts, n_cuts, cap);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (hi < n - 1 && sp_flow_break(flow, sizes[hi], c->iw, l))
+        return -1;
+    if (balanced_cuts(c, l, even, blocks_only, h, h - note_h, cuts, n_cuts,
+                      cap) != 0)
+        return -1;
+    *size_pt = sizes[hi];
     return (long)*n_cuts;
 }
 
@@ -334,13 +507,12 @@ static int draw_part(ctx *c, sp_dlist *dl, const sp_lines *l,
 }
 
 /* Sets *out to TEXT, or to a prefix of it with an ellipsis, so that it
- * fits MAX_PT at the small size.  Returns 1 if shortened, 0 if not, -1
+ * fits MAX_PT at SIZE (one line: chrome is never wrapped).  Returns 1 if shortened, 0 if not, -1
  * when out of memory. */
-static int shorten(ctx *c, const char *text, double max_pt, char **buf,
-                   size_t *cap, const char **out)
+static int shorten(ctx *c, const char *text, double size, double max_pt,
+                   char **buf, size_t *cap, const char **out)
 {
     size_t len = strlen(text);
-    double size = c->o.small_pt;
     max_pt -= 0.05;   /* the flow sums widths in float */
     *out = text;
     if (sp_text_width_pt(c->fonts, SP_FACE_REGULAR, size, text, len)
@@ -376,7 +548,8 @@ static int corner_layout(ctx *c, const char *num, const char *id,
                    + sp_text_width_pt(c->fonts, SP_FACE_REGULAR,
                                       c->o.small_pt, sfx, strlen(sfx));
     const char *shown;
-    int r = shorten(c, id, c->iw - fixed, &c->id_buf, &c->cap_id, &shown);
+    int r = shorten(c, id, c->o.small_pt, c->iw - fixed, &c->id_buf,
+                    &c->cap_id, &shown);
     if (r < 0)
         return -1;
     if (r > 0)
@@ -406,8 +579,9 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     const char *meta = concat(&c->meta_buf, &c->cap_meta, round,
                               *round && *diff ? c->sep : "", diff,
                               (const char *)NULL);
-    int short_meta = meta ? shorten(c, meta, c->iw, &c->meta2_buf,
-                                    &c->cap_meta2, &meta) : -1;
+    int short_meta = meta ? shorten(c, meta, c->o.small_pt, c->iw,
+                                    &c->meta2_buf, &c->cap_meta2, &meta)
+                          : -1;
     if (short_meta < 0
         || small_text(c, c->meta, &c->l_meta, meta, c->o.small_pt, 0,
                       SP_ALIGN_LEFT))
@@ -421,6 +595,7 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
      * more, again with room for a "K/M" suffix in the corner */
     header_geom fg, bg;
     long nf = 0, nb = 0;
+    double front_pt = 0, back_pt = 0;
     for (int pass = 0; pass < 2; pass++) {
         if (corner_layout(c, num, id, pass ? "999/999" : NULL, &short_id))
             return -1;
@@ -428,12 +603,14 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
         header_geometry(c, 0, &bg);
         double fh = c->body_bottom - (c->y0 + fg.h + HEADER_GAP_PT);
         double bh = c->body_bottom - (c->y0 + bg.h + HEADER_GAP_PT);
+        /* a figure fits a follow-on card whole, with its note */
+        sp_flow_figure_limit(c->back, bh - note_h);
         nf = fit_side(c, c->front, c->front_sizes, c->n_front, fh, note_h,
                       &c->l_front, &c->cuts_front, &c->n_cuts_front,
-                      &c->cap_cuts_front);
+                      &c->cap_cuts_front, &front_pt);
         nb = fit_side(c, c->back, c->back_sizes, c->n_back, bh, note_h,
                       &c->l_back, &c->cuts_back, &c->n_cuts_back,
-                      &c->cap_cuts_back);
+                      &c->cap_cuts_back, &back_pt);
         if (nf < 0 || nb < 0)
             return -1;
         if (nf == 1 && nb == 1)
@@ -451,13 +628,13 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     if (nf > 1)
         sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
                     "question '%s': the prompt does not fit on one card "
-                    "front at %gpt; continued on %ld cards", id,
-                    c->front_sizes[c->n_front - 1], n);
+                    "front at %gpt; continued on %ld cards at %gpt", id,
+                    c->front_sizes[c->n_front - 1], n, front_pt);
     if (nb > 1)
         sp_diag_add(c->d, SP_D_LAYOUT, q->loc.file, q->loc.line, 0,
                     "question '%s' does not fit on one card at %gpt; "
-                    "continued on %ld cards", id,
-                    c->back_sizes[c->n_back - 1], n);
+                    "continued on %ld cards at %gpt", id,
+                    c->back_sizes[c->n_back - 1], n, back_pt);
 
     for (long k = 0; k < n; k++) {
         if (n > 1) {
@@ -523,6 +700,10 @@ static void ctx_free(ctx *c)
     sp_lines_release(&c->l_meta);
     sp_lines_release(&c->l_footer);
     sp_lines_release(&c->l_note);
+    sp_lines_release(&c->l_try);
+    free(c->dp_cost);
+    free(c->dp_from);
+    free(c->dp_bounds);
     free(c->cuts_front);
     free(c->cuts_back);
     free(c->corner_buf);
@@ -543,14 +724,18 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
     sp_card_opts *o = &c->o;
     if (o->padding_pt <= 0)
         o->padding_pt = SP_MM_TO_PT(DEF_PAD_MM);
-    if (o->front_max_pt <= 0)
-        o->front_max_pt = 16;
+    if (o->min_pt <= 0)
+        o->min_pt = DEF_MIN_PT;
+    /* the prompt's smallest size keeps the cue (CUE_SCALE of it) at the
+     * reading size */
     if (o->front_min_pt <= 0)
-        o->front_min_pt = 9;
-    if (o->back_max_pt <= 0)
-        o->back_max_pt = 9.5;
+        o->front_min_pt = fmax(10, o->min_pt / CUE_SCALE);
+    if (o->front_max_pt <= 0)
+        o->front_max_pt = fmax(DEF_FRONT_MAX_PT, o->front_min_pt);
     if (o->back_min_pt <= 0)
-        o->back_min_pt = 6.5;
+        o->back_min_pt = o->min_pt;
+    if (o->back_max_pt <= 0)
+        o->back_max_pt = fmax(DEF_BACK_MAX_PT, o->back_min_pt);
     if (o->step_pt <= 0)
         o->step_pt = 0.5;
     if (o->small_pt <= 0)
@@ -574,7 +759,7 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
     c->iw = o->card_w_pt - 2 * o->padding_pt;
     c->ih = o->card_h_pt - 2 * o->padding_pt;
     sp_lines *ls[] = {&c->l_front, &c->l_back, &c->l_cont, &c->l_corner,
-                      &c->l_meta, &c->l_footer, &c->l_note};
+                      &c->l_meta, &c->l_footer, &c->l_note, &c->l_try};
     for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
         sp_lines_init(ls[i]);
 
@@ -590,20 +775,34 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
                         o->card_h_pt * 25.4 / 72, o->padding_pt * 25.4 / 72);
         return -1;
     }
-    if (!(c->front = sp_flow_new(fonts)) || !(c->back = sp_flow_new(fonts))
+    /* the footer: one line, the title shortened if need be */
+    char *fbuf = NULL;
+    size_t fcap = 0;
+    const char *ftitle = o->title;
+    int short_title = shorten(c, o->title, o->footer_pt, c->iw, &fbuf, &fcap,
+                              &ftitle);
+    if (short_title > 0)
+        sp_diag_add(d, SP_D_LAYOUT, pack->meta.loc.file, pack->meta.loc.line,
+                    0, "the pack's title is too long for the card footer "
+                    "and is shortened there");
+    int rc_footer = short_title < 0;
+    if (rc_footer || !(c->front = sp_flow_new(fonts))
+        || !(c->back = sp_flow_new(fonts))
         || !(c->cont = sp_flow_new(fonts))
         || !(c->corner = sp_flow_new(fonts))
         || !(c->meta = sp_flow_new(fonts))
         || !(c->footer = sp_flow_new(fonts))
         || !(c->note = sp_flow_new(fonts))
-        || small_text(c, c->footer, &c->l_footer, o->title, o->footer_pt, 0,
+        || small_text(c, c->footer, &c->l_footer, ftitle, o->footer_pt, 0,
                       SP_ALIGN_LEFT)
         || small_text(c, c->note, &c->l_note,
                       sp_tr(c->o.msgs, "(continued on the next card)"),
                       o->small_pt, SP_STYLE_ITALIC, SP_ALIGN_RIGHT)) {
+        free(fbuf);
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
+    free(fbuf);
     /* long words on the narrow card break with a hyphen (hyphenate.h) */
     sp_flow_hyphenate(c->front, o->hyphen);
     sp_flow_hyphenate(c->back, o->hyphen);

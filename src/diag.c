@@ -30,6 +30,7 @@ static const struct {
     [SP_D_USAGE]     = {"usage", SP_ERROR},
     [SP_D_NOTE]      = {"note", SP_NOTE},
     [SP_D_WARNING]   = {"warning", SP_WARNING},
+    [SP_D_IMAGE]     = {"image", SP_ERROR},
 };
 
 sp_diags *sp_diags_new(void)

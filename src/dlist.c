@@ -37,8 +37,10 @@ void sp_dlist_init(sp_dlist *dl, double width_pt, double height_pt)
 
 void sp_dlist_release(sp_dlist *dl)
 {
-    for (size_t i = 0; i < dl->n_items; i++)
+    for (size_t i = 0; i < dl->n_items; i++) {
         free(dl->items[i].text);
+        free(dl->items[i].alt);
+    }
     free(dl->items);
     dl->items = NULL;
     dl->n_items = dl->cap_items = 0;
@@ -147,6 +149,32 @@ int sp_dl_checkbox(sp_dlist *dl, double x_pt, double y_pt, double size_pt,
     it->y_pt = y_pt;
     it->w_pt = it->h_pt = size_pt;
     it->line_pt = line_pt;
+    return 0;
+}
+
+int sp_dl_image(sp_dlist *dl, const char *path, const char *alt, int px_w,
+                int px_h, double x_pt, double y_pt, double w_pt,
+                double h_pt)
+{
+    const char *p = path ? path : "";
+    char *copy = dup_n(p, strlen(p));
+    char *alt_copy = alt ? dup_n(alt, strlen(alt)) : NULL;
+    sp_dl_item *it = copy && (alt_copy || !alt) ? push(dl, SP_DL_IMAGE)
+                                                 : NULL;
+    if (!it) {
+        free(copy);
+        free(alt_copy);
+        return -1;
+    }
+    it->alt = alt_copy;
+    it->x_pt = x_pt;
+    it->y_pt = y_pt;
+    it->w_pt = w_pt;
+    it->h_pt = h_pt;
+    it->text = copy;
+    it->text_len = strlen(p);
+    it->px_w = px_w;
+    it->px_h = px_h;
     return 0;
 }
 

@@ -122,6 +122,14 @@ static void item(FILE *out, const sp_dl_item *it)
         fputs(" width=", out);
         num(out, it->line_pt);
         break;
+    case SP_DL_IMAGE:
+        fputs("figure ", out);
+        quote(out, it->text, it->text_len);
+        fprintf(out, " %dx%dpx at ", it->px_w, it->px_h);
+        pair(out, it->x_pt, ",", it->y_pt);
+        fputs(" size=", out);
+        pair(out, it->w_pt, "x", it->h_pt);
+        break;
     default:
         fprintf(out, "unknown kind=%d", (int)it->kind);
         break;

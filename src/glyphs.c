@@ -106,6 +106,8 @@ static void check_blocks(walk *w, const sp_blocks *b, sp_loc loc)
             check_text(w, &bl->text, 0, l);
         for (size_t k = 0; k < bl->n_items; k++)
             check_text(w, &bl->items[k], 0, l);
+        if (bl->kind == SP_BLOCK_FIGURE && bl->figure)
+            check_text(w, &bl->figure->caption, SP_STYLE_ITALIC, l);
     }
 }
 

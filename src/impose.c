@@ -431,6 +431,29 @@ static int fold_marks(sp_dlist *dl, const sp_grid *g)
                       label, sizeof label - 1);
 }
 
+int sp_impose_simplex(sp_doc *doc, const sp_grid *grid, size_t n_pages)
+{
+    const sp_grid *g = grid;
+    if (g->per_sheet <= 0 || g->duplex == SP_DUPLEX_FOLD
+        || n_pages > doc->n_pages)
+        return -1;
+    size_t per = (size_t)g->per_sheet;
+    for (size_t first = 0; first < n_pages; first += per) {
+        int n = (int)(n_pages - first < per ? n_pages - first : per);
+        sp_sheet *sh = sp_doc_add_sheet(doc, g->sheet_w_pt, g->sheet_h_pt);
+        if (!sh || sheet_marks(&sh->marks, g, n))
+            return -1;
+        shrink(&sh->marks);
+        for (int i = 0; i < n; i++) {
+            double x, y;
+            sp_grid_slot(g, i, 0, &x, &y);
+            if (sp_sheet_place(sh, first + (size_t)i, x, y, 0))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int sp_impose_cards(sp_doc *doc, const sp_grid *grid, size_t n_cards)
 {
     const sp_grid *g = grid;

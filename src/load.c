@@ -237,6 +237,12 @@ static int check_bytes(sp_diags *d, const char *name, const char *data,
     return 0;
 }
 
+static int is_regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static char *read_file(sp_diags *d, const char *path, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
@@ -759,13 +765,66 @@ static size_t count_el(xmlNodePtr n, const char *name)
     return k;
 }
 
+/* A <figure> N standing in FILE: its attributes and caption, and its src
+ * resolved against FILE's folder like an include (no URL, no absolute
+ * path, no '..' out of the folder; figure.h checks the file itself). */
+static sp_figure *build_figure(builder *b, xmlNodePtr n, const char *file)
+{
+    sp_figure *f = sp_arena_alloc(b->a, sizeof *f);
+    if (!f) {
+        b->nomem = 1;
+        return NULL;
+    }
+    f->src = attr(b, n, "src");
+    f->alt = attr(b, n, "alt");
+    if (!f->src)
+        f->src = "";
+    if (!f->alt)
+        f->alt = "";
+    const char *w = attr(b, n, "width");
+    f->width_pct = w ? strtod(w, NULL) : 100;
+    if (!(f->width_pct > 0 && f->width_pct <= 100))
+        f->width_pct = 100;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (is_el(c, "caption"))
+            f->caption = build_text(b, c);
+    const char *why = NULL;
+    if (!*f->src)
+        why = "src is empty";
+    else if (has_scheme(f->src))
+        why = "refused: only files inside the source's folder can be used "
+              "(no URLs)";
+    else if (f->src[0] == '/')
+        why = "refused: absolute paths are not allowed";
+    else if (escapes(f->src))
+        why = "refused: '..' may not leave the source's folder";
+    if (why) {
+        sp_diag_add(b->st->cls[C_MODEL], SP_D_IMAGE, b->st->cur,
+                    (int)xmlGetLineNo(n), 0, "figure '%s': %s", f->src, why);
+        return f;
+    }
+    const char *slash = file ? strrchr(file, '/') : NULL;
+    size_t dl = slash ? (size_t)(slash - file) + 1 : 0;
+    size_t sl = strlen(f->src);
+    char *path = sp_arena_alloc(b->a, dl + sl + 1);
+    if (!path) {
+        b->nomem = 1;
+        return f;
+    }
+    if (dl)
+        memcpy(path, file, dl);
+    memcpy(path + dl, f->src, sl + 1);
+    f->path = path;
+    return f;
+}
+
 static sp_blocks build_blocks(builder *b, xmlNodePtr parent, const char *file)
 {
     sp_blocks bl = {NULL, 0};
     size_t n = 0;
     for (xmlNodePtr c = parent->children; c; c = c->next)
         n += is_el(c, "p") || is_el(c, "ul") || is_el(c, "ol") ||
-             is_el(c, "pre");
+             is_el(c, "pre") || is_el(c, "figure");
     if (!n)
         return bl;
     bl.blocks = sp_arena_array(b->a, n, sizeof *bl.blocks);
@@ -781,6 +840,9 @@ static sp_blocks build_blocks(builder *b, xmlNodePtr parent, const char *file)
         } else if (is_el(c, "pre")) {
             blk->kind = SP_BLOCK_PRE;
             blk->text = build_pre(b, c);
+        } else if (is_el(c, "figure")) {
+            blk->kind = SP_BLOCK_FIGURE;
+            blk->figure = build_figure(b, c, file);
         } else if (is_el(c, "ul") || is_el(c, "ol")) {
             blk->kind = is_el(c, "ul") ? SP_BLOCK_UL : SP_BLOCK_OL;
             size_t k = count_el(c->children, "li");
@@ -870,6 +932,20 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
     }
 }
 
+/* <values><value>...</value>...</values> into M. */
+static void build_values(builder *b, xmlNodePtr n, sp_meta *m)
+{
+    size_t k = count_el(n->children, "value");
+    m->values = sp_arena_array(b->a, k ? k : 1, sizeof *m->values);
+    if (!m->values) {
+        b->nomem = 1;
+        return;
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (is_el(c, "value"))
+            m->values[m->n_values++] = plain(b, c);
+}
+
 static void build_meta(builder *b, xmlNodePtr n)
 {
     sp_meta *m = &b->st->pack->meta;
@@ -886,6 +962,8 @@ static void build_meta(builder *b, xmlNodePtr n)
             m->title = plain(b, c);
         else if (is_el(c, "summary"))
             m->summary = build_blocks(b, c, b->st->pack->file);
+        else if (is_el(c, "values"))
+            build_values(b, c, m);
     }
     if (!m->title) {
         const char *role = m->role ? m->role : "";
@@ -918,6 +996,8 @@ static void build_process(builder *b, xmlNodePtr n)
         r->id = attr(b, c, "id");
         r->name = attr(b, c, "name");
         r->desc = build_blocks(b, c, p->file);
+        const char *kind = attr(b, c, "kind");
+        r->behavioral = kind && strcmp(kind, "behavioral") == 0;
         r->loc.file = p->file;
         r->loc.line = (int)xmlGetLineNo(c);
     }
@@ -942,7 +1022,9 @@ static void build_tips(builder *b, xmlNodePtr n)
         size_t nt = count_el(c->children, "tip");
         s->tips = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tips);
         s->tip_locs = sp_arena_array(b->a, nt ? nt : 1, sizeof *s->tip_locs);
-        if (!s->tips || !s->tip_locs) {
+        s->tip_rounds = sp_arena_array(b->a, nt ? nt : 1,
+                                       sizeof *s->tip_rounds);
+        if (!s->tips || !s->tip_locs || !s->tip_rounds) {
             b->nomem = 1;
             return;
         }
@@ -951,6 +1033,7 @@ static void build_tips(builder *b, xmlNodePtr n)
                 continue;
             s->tip_locs[s->n_tips].file = p->file;
             s->tip_locs[s->n_tips].line = (int)xmlGetLineNo(t);
+            s->tip_rounds[s->n_tips] = attr(b, t, "rounds");
             s->tips[s->n_tips++] = build_text(b, t);
         }
     }
@@ -1139,6 +1222,10 @@ static void include_here(load_state *st, builder *b, xmlNodePtr xi,
         report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: include "
                     "cycle (the file includes itself through this include)",
                     path);
+    } else if (!is_regular(real)) {
+        /* a FIFO would hang the build; a bank is always a plain file */
+        report_node(st, SP_D_INCLUDE, xi, "include of '%s' refused: not a "
+                    "regular file", path);
     } else {
         size_t len = 0;
         const char *name = keep_name(st, path);

@@ -1,11 +1,13 @@
 /* main.c - the command line: parses options, calls the stages in order,
  * prints the diagnostics they collected and chooses the exit status:
  * 0 success, 1 invalid input, 2 usage error, 3 system error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -87,11 +89,17 @@ static int usage_error(const char *usage, const char *fmt, ...)
 
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
-    "      --only KIND         flashcards or timeline (default: both)\n"     \
+    "      --only KIND         flashcards, timeline, mock or pocket\n"      \
+    "                          (default: all)\n"                          \
     "      --paper NAME        a4 (default), letter, a3, legal\n"            \
     "      --card SIZE         3x5in (default), 4x6in, a7, a6, business,\n" \
     "                          or WxH in mm or in, e.g. 90x60mm\n"          \
     "      --margin LEN        printer-safe margin (default: 5mm)\n"         \
+    "      --min-size PT       smallest answer text on a card, 6-14\n"    \
+    "                          (default: 8); longer answers continue on\n" \
+    "                          follow-on cards\n"                          \
+    "      --line-breaking M   total-fit (default: even lines) or\n"      \
+    "                          first-fit (faster) for card text\n"       \
     "      --gap LEN           gap between cards (default: 4mm)\n"           \
     "      --duplex MODE       long (default), short or fold\n"              \
     "      --back-offset X,Y   shift the backs by X,Y mm (see calibrate)\n"  \
@@ -115,8 +123,10 @@ static const char usage_build[] =
     "usage: studypack build [OPTIONS] FILE...\n"
     "\n"
     "Builds each pack into OUT/<pack-id>/: flashcards.pdf (double-sided\n"
-    "cards), timeline.pdf (the prep booklet in reading order) and\n"
-    "timeline-booklet.pdf (imposed for saddle stitching).\n"
+    "cards), timeline.pdf (the prep booklet in reading order),\n"
+    "timeline-booklet.pdf (imposed for saddle stitching),\n"
+    "mock-interview.pdf (the interviewer's kit) and pocket.pdf (a day-of\n"
+    "sheet per round, four to a page).\n"
     "\n" BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -138,7 +148,7 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_LANG,
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_LANG,
     OPT_LAST
 };
 
@@ -153,6 +163,8 @@ enum {
     {"back-offset", required_argument, NULL, OPT_BACK},                     \
     {"back-scale", required_argument, NULL, OPT_BACK_SCALE},                \
     {"printer", required_argument, NULL, OPT_PRINTER},                      \
+    {"min-size", required_argument, NULL, OPT_MIN_SIZE},                    \
+    {"line-breaking", required_argument, NULL, OPT_BREAKING},               \
     {"no-crop-marks", no_argument, NULL, OPT_NOCROP},                       \
     {"cut-lines", no_argument, NULL, OPT_CUT},                              \
     {"interview-date", required_argument, NULL, OPT_DATE},                  \
@@ -186,6 +198,10 @@ static int build_option(common_opts *co, int c, const char *arg,
             o->outputs = SP_OUT_FLASHCARDS;
         else if (strcmp(arg, "timeline") == 0)
             o->outputs = SP_OUT_TIMELINE;
+        else if (strcmp(arg, "mock") == 0)
+            o->outputs = SP_OUT_MOCK;
+        else if (strcmp(arg, "pocket") == 0)
+            o->outputs = SP_OUT_POCKET;
         else
             break;
         return 1;
@@ -224,6 +240,16 @@ static int build_option(common_opts *co, int c, const char *arg,
             break;
         return 1;
     case OPT_PRINTER: co->printer = arg; return 1;
+    case OPT_MIN_SIZE:
+        return sp_parse_min_size(arg, &o->min_size_pt) == 0 ? 1 : -2;
+    case OPT_BREAKING:
+        if (strcmp(arg, "total-fit") == 0)
+            o->first_fit = 0;
+        else if (strcmp(arg, "first-fit") == 0)
+            o->first_fit = 1;
+        else
+            break;
+        return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
     case OPT_DATE: {
@@ -386,6 +412,15 @@ static int parse_common(int argc, char **argv, common_opts *co,
             fputs(usage, stdout);
             return -2;
         }
+        const char *cl = optind < argc ? argv[optind] : NULL;
+        if (c == '?' && optopt > 0 && optopt != ':' && cl && cl[0] == '-'
+            && cl[1] != '-' && strlen(cl) > 2 && strchr(cl + 1, optopt)) {
+            /* inside a group of short options: '-dash.xml' */
+            usage_error(usage, "unknown option '-%c' in '%s' (to name a "
+                        "file that starts with '-', write ./%s or put -- "
+                        "before it)", optopt, cl, cl);
+            return -1;
+        }
         if (c == '?' || c == ':') {
             usage_error(usage, "%s '%s'",
                         c == ':' ? "missing value for" : "unknown option",
@@ -408,6 +443,11 @@ static int parse_common(int argc, char **argv, common_opts *co,
     }
     if (co->printer && apply_profile(co, usage) != 0)
         return -1;
+    const char *why = sp_build_opts_problem(&co->build);
+    if (why) {
+        usage_error(usage, "%s", why);
+        return -1;
+    }
     return optind;
 }
 
@@ -452,18 +492,19 @@ static int cmd_plan(int argc, char **argv)
         sp_schedule *sched = sp_schedule_new(
             pack, co.build.has_interview_date ? &date : NULL);
         char *text = sched ? sp_plan_text(pack, sched) : NULL;
-        if (text)
-            fputs(text, stdout);
-        else
+        errno = 0;
+        if (!text)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
+            sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot write the plan to "
+                        "standard output: %s",
+                        strerror(errno ? errno : EIO));
         free(text);
         sp_schedule_free(sched);
     }
     sp_pack_free(pack);
     int status = finish(d, 0);
     sp_diags_free(d);
-    if (fflush(stdout) != 0 && status == EXIT_OK)
-        status = EXIT_SYSTEM;
     return status;
 }
 
@@ -501,8 +542,12 @@ static void print_profile_lines(const sp_calibrate_opts *cal,
             "into %s and build with --printer %s\n", path,
             file ? file : "~/.config/studypack/printers.conf",
             cal->printer ? cal->printer : "my-printer");
+    /* not into the PDF when the PDF itself went to standard output */
+    struct stat so, po;
+    int same = fstat(1, &so) == 0 && stat(path, &po) == 0
+               && so.st_dev == po.st_dev && so.st_ino == po.st_ino;
     if (lines)
-        fputs(lines, stdout);
+        fputs(lines, same ? stderr : stdout);
     free(lines);
     free(file);
 }
@@ -573,7 +618,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         else if (sp_calibrate_build(&doc, fonts, &cal) != 0)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        else if (!slash || sp_mkdir_p(dir, d) == 0) {
+        else if (!slash || slash == dir || sp_mkdir_p(dir, d) == 0) {
             size_t len;
             if (sp_pdf_write(&doc, fonts, path, &len, d) == 0)
                 print_profile_lines(&cal, path);
@@ -614,13 +659,41 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     char *locdir = sp_msgs_default_dir(argv0);
     co.build.locale_dir = locdir;
     int status = EXIT_OK;
-    for (int i = first; fonts && i < argc; i++) {
+    /* two sources with one id would overwrite each other: like batch,
+     * neither is built (ids peeked from regular files; a pipe is read
+     * once, so its id is checked when it is loaded) */
+    size_t nf = (size_t)(argc - first);
+    char **ids = calloc(nf, sizeof *ids);
+    unsigned char *dup = calloc(nf, 1);
+    if (!ids || !dup)
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; fonts && ids && dup && i < nf; i++) {
+        struct stat st;
+        int bank;
+        if (stat(argv[first + (int)i], &st) == 0 && S_ISREG(st.st_mode))
+            ids[i] = sp_load_peek_root(argv[first + (int)i], &bank);
+    }
+    if (fonts && ids && dup
+        && sp_report_duplicate_ids(argv + first, ids, nf, dup, d) < 0)
+        fonts = (sp_fonts_free(fonts), NULL);
+    for (int i = first; fonts && ids && dup && i < argc; i++) {
         sp_diags *pd = new_diags();
         if (!pd) {
             status = EXIT_SYSTEM;
             break;
         }
-        sp_pack *pack = sp_load_file(argv[i], pd);
+        sp_pack *pack = dup[i - first] ? NULL : sp_load_file(argv[i], pd);
+        for (int k = first; pack && k < i; k++)
+            if (ids[k - first] && strcmp(ids[k - first], pack->id) == 0) {
+                sp_diag_add(pd, SP_D_DUPLICATE, argv[i], 0, 0, "pack id "
+                            "'%s' is also the id of %s, given before it; "
+                            "this one is not built: give each pack its own "
+                            "id", pack->id, argv[k]);
+                sp_pack_free(pack);
+                pack = NULL;
+            }
+        if (pack && !ids[i - first])
+            ids[i - first] = strdup(pack->id);
         sp_build_result r;
         if (pack && !(co.strict && sp_diags_warnings(pd)))
             sp_build_pack(pack, fonts, &co.build, &r, pd);
@@ -628,6 +701,10 @@ static int cmd_build(int argc, char **argv, const char *argv0)
         sp_diags_move(d, pd);
         sp_diags_free(pd);
     }
+    for (size_t i = 0; ids && i < nf; i++)
+        free(ids[i]);
+    free(ids);
+    free(dup);
     status = finish(d, co.strict);
     if (!fonts && status == EXIT_OK)
         status = EXIT_SYSTEM;
@@ -708,7 +785,37 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     return status;
 }
 
+/* Every output stream is checked: output lost (a full disk, a closed
+ * pipe, /dev/full) is a system error, never exit 0.  STATUS is kept if it
+ * already says worse. */
+static int close_streams(int status)
+{
+    int err = 0, reported = ferror(stdout);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        err = errno ? errno : EIO;
+    errno = 0;
+    if (fclose(stdout) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (err && !(reported && status == EXIT_SYSTEM)) {
+        fprintf(stderr, "studypack: error: cannot write to standard "
+                "output: %s\n", strerror(err));
+        if (status == EXIT_OK || status == EXIT_INVALID)
+            status = EXIT_SYSTEM;
+    }
+    if ((ferror(stderr) || fflush(stderr) != 0) && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    return status;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return close_streams(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_main, stderr);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "figure.h"
 #include "load.h"
 
 typedef struct {
@@ -129,6 +130,31 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
             errors++;
         }
     }
+    /* tips name rounds for the pocket sheets */
+    for (size_t s = 0; s < pack->n_tips; s++) {
+        const sp_tip_section *sec = &pack->tips[s];
+        for (size_t t = 0; t < sec->n_tips; t++) {
+            const char *r = sec->tip_rounds ? sec->tip_rounds[t] : NULL;
+            while (r && *r) {
+                while (*r == ' ' || *r == '\t' || *r == '\n')
+                    r++;
+                size_t n = strcspn(r, " \t\n");
+                if (n == 0)
+                    break;
+                char id[72];
+                snprintf(id, sizeof id, "%.*s", (int)(n < 71 ? n : 71), r);
+                if (find_id(re, pack->n_rounds, id) < 0) {
+                    sp_diag_add(d, SP_D_REFERENCE, sec->tip_locs[t].file,
+                                sec->tip_locs[t].line, 0,
+                                "tip names round '%s', which the pack does "
+                                "not define%s", id,
+                                pack->n_rounds ? "" : " (it has no <process>)");
+                    errors++;
+                }
+                r += n;
+            }
+        }
+    }
     long total_days = 0;
     for (size_t p = 0; p < pack->n_phases; p++) {
         sp_phase *ph = &pack->phases[p];
@@ -156,6 +182,20 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
             }
         }
     }
+    /* every day a rest day: the schedule then introduces the cards on
+     * rest days after all (schedule.h), which deserves a word */
+    int only_rest = total_days > 0 && pack->n_questions > 0;
+    for (size_t p = 0; p < pack->n_phases && only_rest; p++) {
+        const sp_phase *ph = &pack->phases[p];
+        only_rest = ph->days <= 0 || ph->n_tasks > 0;
+        for (size_t t = 0; t < ph->n_tasks && only_rest; t++)
+            only_rest = ph->tasks[t].kind == SP_TASK_REST;
+    }
+    if (only_rest)
+        sp_diag_add(d, SP_D_WARNING, pack->phases[0].loc.file,
+                    pack->phases[0].loc.line, 0, "every day of the timeline "
+                    "is a rest day: the cards are introduced on rest days "
+                    "anyway (give a phase a study task)");
     if (total_days > SP_MAX_TOTAL_DAYS) {
         sp_diag_add(d, SP_D_LIMIT, pack->file,
                     pack->n_phases ? pack->phases[0].loc.line : 0, 0,
@@ -163,6 +203,7 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
                     SP_MAX_TOTAL_DAYS);
         errors++;
     }
+    errors += sp_figures_check(pack, d);
 out:
     free(qe);
     free(re);

@@ -283,6 +283,8 @@ static int plan_intros(sp_schedule *s, const sp_pack *pack)
                 int day = next_workday(s, first);
                 if (!day)
                     day = prev_workday(s, first);
+                if (!day)
+                    day = first;        /* only rest days */
                 if (day && introduce(s, (size_t)qi, day))
                     goto out;
             }
@@ -296,6 +298,9 @@ static int plan_intros(sp_schedule *s, const sp_pack *pack)
         for (int k = 1; k <= s->n_days; k++)
             if (!s->days[k - 1].is_rest)
                 spread_days[n_spread++] = k;
+    if (n_spread == 0)                  /* only rest days: all of them */
+        for (int k = 1; k <= s->n_days; k++)
+            spread_days[n_spread++] = k;
     size_t m = 0;
     for (size_t q = 0; q < nq; q++)
         m += !named[q];

@@ -9,6 +9,7 @@
  */
 #include "text.h"
 #include "hyphenate.h"
+#include "linebreak.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -121,6 +122,9 @@ size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
 
 enum { T_TEXT, T_SPACE, T_NEWLINE };
 
+/* Code blocks of at most this many lines are kept on one card. */
+#define PRE_KEEP_LINES 10
+
 typedef struct {
     uint32_t off, len;   /* bytes in flow->buf */
     float w;             /* advance, 1/1000 em */
@@ -130,6 +134,8 @@ typedef struct {
 } tok;
 
 typedef struct {
+    const sp_figure *figure;   /* a figure paragraph (no tokens) */
+    uint8_t caption;           /* the caption of the figure before it */
     size_t first, n;           /* tokens */
     double scale, size_pt;     /* size rule: fixed size_pt, else base*scale */
     double leading, gap;       /* gap above, in multiples of the size */
@@ -139,9 +145,11 @@ typedef struct {
     uint8_t has_label, label_face;
     uint8_t face;              /* metrics of an empty line */
     uint8_t align, pre, keep_next;
+    uint8_t total_fit;         /* break by sp_linebreak_total_fit */
 } para;
 
 struct sp_flow {
+    double figure_max_h;         /* sp_flow_figure_limit; 0: none */
     const sp_fonts *fonts;
     char *buf;
     size_t n_buf, cap_buf;
@@ -281,6 +289,7 @@ static para *new_para(sp_flow *f, const sp_para_opts *o, double gap)
     p->gap = gap;
     p->face = (uint8_t)sp_style_face(o->style);
     p->align = (uint8_t)o->align;
+    p->total_fit = o->total_fit ? 1 : 0;
     return p;
 }
 
@@ -555,6 +564,37 @@ int sp_flow_list(sp_flow *f, const sp_text *items, size_t n_items,
     return add_list(f, items, n_items, numbered, o, o->gap_before);
 }
 
+void sp_flow_figure_limit(sp_flow *f, double max_h_pt)
+{
+    f->figure_max_h = max_h_pt > 0 ? max_h_pt : 0;
+}
+
+/* A figure paragraph and, if it has one, its caption paragraph. */
+static int add_figure(sp_flow *f, const sp_figure *fig, const sp_para_opts *o,
+                      double gap)
+{
+    para *p = new_para(f, o, gap);
+    if (!p)
+        return -1;
+    p->figure = fig;
+    p->align = SP_ALIGN_CENTER;
+    p->keep_next = fig->caption.n_spans > 0;
+    end_para(f, p);
+    if (fig->caption.n_spans == 0)
+        return 0;
+    sp_para_opts co = *o;
+    co.align = SP_ALIGN_CENTER;
+    co.style |= SP_STYLE_ITALIC;
+    if (!(p = new_para(f, &co, 0.3)))
+        return -1;
+    size_t pi = f->n_paras - 1;
+    p->caption = 1;
+    if (add_text(f, &fig->caption, co.style))
+        return -1;
+    end_para(f, &f->paras[pi]);
+    return 0;
+}
+
 int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
 {
     for (size_t i = 0; i < b->n_blocks; i++) {
@@ -588,6 +628,10 @@ int sp_flow_blocks(sp_flow *f, const sp_blocks *b, const sp_para_opts *o)
             end_para(f, &f->paras[pi]);
             break;
         }
+        case SP_BLOCK_FIGURE:
+            if (bl->figure && add_figure(f, bl->figure, o, gap))
+                return -1;
+            break;
         default:
             assert(!"unknown block kind");
         }
@@ -606,8 +650,13 @@ void sp_lines_release(sp_lines *l)
 {
     free(l->lines);
     free(l->runs);
+    free(l->fit_w);
+    free(l->fit_g);
+    free(l->fit_break);
+    sp_linebreak_release(&l->fit_ws);
     memset(l, 0, sizeof *l);
 }
+
 
 /* State of the line being filled by break_para. */
 typedef struct {
@@ -774,6 +823,8 @@ static int finish_line(brk *b)
                       : 0;
     ln->first_run = b->first_run;
     ln->n_runs = nr;
+    ln->figure = NULL;
+    ln->fig_x_pt = ln->fig_w_pt = 0;
     ln->split = o->n_lines == 0 ? SP_SPLIT_BLOCK : b->split_next;
     o->n_lines++;
     b->cursor = ln->bottom_pt;
@@ -924,12 +975,6 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
         size_t best = n;
         for (size_t k = next; k < n; k++) {
             uint32_t p = start + (uint32_t)pts[k];
-            uint32_t cp;
-            size_t back = 1;
-            while (back < 4 && p - back > at
-                   && ((unsigned char)f->buf[p - back] & 0xC0) == 0x80)
-                back++;
-            sp_utf8_next(f->buf + p - back, back, &cp);
             size_t t = i;
             while (t + 1 < j && f->toks[t + 1].off < p)
                 t++;
@@ -987,6 +1032,63 @@ static int hyphenate_unit(brk *b, size_t i, size_t j)
     }
 }
 
+/* Total fit for paragraph P at B's size: collects its units (glued text
+ * tokens) and the spaces before them, as break_para measures them, and
+ * chooses the breaks (out->fit_break[u]: a line starts at unit u).
+ * Returns 1 when the breaks are set, 0 to break greedily instead (one
+ * line is enough, a forced line break, a unit wider than the line), -1
+ * when out of memory. */
+static int total_fit_breaks(brk *b)
+{
+    const sp_flow *f = b->f;
+    const para *p = b->p;
+    sp_lines *o = b->out;
+    size_t end = p->first + p->n, n = 0;
+    double total = 0, glue = 0;
+    for (size_t i = p->first; i < end;) {
+        const tok *t = &f->toks[i];
+        if (t->kind == T_NEWLINE)
+            return 0;
+        if (t->kind == T_SPACE) {
+            if (n > 0)
+                glue += t->w * b->k;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        double w = t->w;
+        while (j < end && f->toks[j].kind == T_TEXT && f->toks[j].glue) {
+            w += f->toks[j].w;
+            j++;
+        }
+        if (grow((void **)&o->fit_w, &o->cap_fit, n, 1, sizeof(double)))
+            return -1;
+        if (o->cap_fit > o->cap_fit_g) {
+            double *g = realloc(o->fit_g, o->cap_fit * sizeof *g);
+            unsigned char *bb = g ? realloc(o->fit_break, o->cap_fit) : NULL;
+            if (g)
+                o->fit_g = g;
+            if (!bb)
+                return -1;
+            o->fit_break = bb;
+            o->cap_fit_g = o->cap_fit;
+        }
+        o->fit_w[n] = w * b->k;
+        o->fit_g[n] = glue;
+        total += glue + w * b->k;
+        glue = 0;
+        n++;
+        i = j;
+    }
+    if (total <= b->avail)
+        return 0;
+    long lines = sp_linebreak_total_fit(o->fit_w, o->fit_g, n, b->avail,
+                                        o->fit_break, &o->fit_ws);
+    if (lines < 0)
+        return -1;
+    return lines > 0;
+}
+
 /* Breaks one paragraph into lines. */
 static int break_para(brk *b)
 {
@@ -998,6 +1100,10 @@ static int break_para(brk *b)
     b->k = b->size / 1000.0;
     b->first_line = 1;
     if (start_line(b, 0))
+        return -1;
+    int fit = 0;
+    size_t unit = 0;
+    if (p->total_fit && !p->pre && (fit = total_fit_breaks(b)) < 0)
         return -1;
     size_t i = p->first, end = p->first + p->n;
     while (i < end) {
@@ -1030,7 +1136,8 @@ static int break_para(brk *b)
             j++;
         }
         w *= b->k;
-        if (f->hyph && !p->pre && w > b->avail - b->line_w - b->pend) {
+        if (!fit && f->hyph && !p->pre
+            && w > b->avail - b->line_w - b->pend) {
             int r = hyphenate_unit(b, i, j);
             if (r < 0)
                 return -1;
@@ -1039,11 +1146,13 @@ static int break_para(brk *b)
                 continue;
             }
         }
-        if (b->has_text && b->line_w + b->pend + w > b->avail) {
+        if (fit ? unit > 0 && b->out->fit_break[unit]
+                : b->has_text && b->line_w + b->pend + w > b->avail) {
             if (finish_line(b) || start_line(b, 0))
                 return -1;
         }
-        if (w <= b->avail - b->line_w - b->pend) {
+        unit++;
+        if (fit || w <= b->avail - b->line_w - b->pend) {
             for (size_t t2 = i; t2 < j; t2++) {
                 const tok *tk = &f->toks[t2];
                 if (place(b, (sp_face)tk->face, tk->off, tk->len,
@@ -1056,6 +1165,80 @@ static int break_para(brk *b)
         i = j;
     }
     return finish_line(b);
+}
+
+/* The figure paragraph's one line: the figure's share of the width,
+ * its aspect ratio, at most the flow's figure limit tall, centred. */
+static int break_figure(brk *b)
+{
+    const para *p = b->p;
+    const sp_figure *fig = p->figure;
+    sp_lines *o = b->out;
+    if (grow((void **)&o->lines, &o->cap_lines, o->n_lines, 1,
+             sizeof(sp_line)))
+        return -1;
+    double size = p->size_pt > 0 ? p->size_pt : o->base_pt * p->scale;
+    double pct = fig->width_pct > 0 && fig->width_pct <= 100
+                     ? fig->width_pct : 100;
+    double w = o->width_pt * pct / 100.0;
+    double aspect = fig->width_px > 0 && fig->height_px > 0
+                        ? (double)fig->height_px / fig->width_px : 0.75;
+    double h = w * aspect;
+    double max = b->f->figure_max_h;
+    if (max > 0 && h > max) {
+        h = max;
+        w = h / aspect;
+    }
+    sp_line *ln = &o->lines[o->n_lines];
+    memset(ln, 0, sizeof *ln);
+    double top = b->cursor;
+    if (o->n_lines > 0)
+        top += p->gap * size;
+    ln->top_pt = top;
+    ln->bottom_pt = ln->baseline_pt = top + h;
+    ln->first_run = o->n_runs;
+    ln->split = o->n_lines == 0 ? SP_SPLIT_BLOCK : b->split_next;
+    ln->figure = fig;
+    ln->fig_w_pt = w;
+    ln->fig_x_pt = (o->width_pt - w) / 2;
+    ln->width_pt = ln->fig_x_pt + w;
+    o->n_lines++;
+    b->cursor = ln->bottom_pt;
+    b->split_next = SP_SPLIT_LINE;
+    return 0;
+}
+
+/* After a caption is broken: if the figure line FIG and its caption are
+ * taller than the figure limit, the figure shrinks (to no less than a
+ * quarter of the limit) and the caption moves up. */
+static void fit_caption(brk *b, size_t fig)
+{
+    sp_lines *o = b->out;
+    double max = b->f->figure_max_h;
+    if (max <= 0 || fig >= o->n_lines)
+        return;
+    sp_line *fl = &o->lines[fig];
+    double fh = fl->bottom_pt - fl->top_pt;
+    double total = o->lines[o->n_lines - 1].bottom_pt - fl->top_pt;
+    if (total <= max || fh <= 0)
+        return;
+    double delta = total - max;
+    if (fh - delta < max / 4)
+        delta = fh - max / 4;
+    if (delta <= 0)
+        return;
+    double k = (fh - delta) / fh;
+    fl->fig_w_pt *= k;
+    fl->fig_x_pt = (o->width_pt - fl->fig_w_pt) / 2;
+    fl->width_pt = fl->fig_x_pt + fl->fig_w_pt;
+    fl->bottom_pt -= delta;
+    fl->baseline_pt -= delta;
+    for (size_t i = fig + 1; i < o->n_lines; i++) {
+        o->lines[i].top_pt -= delta;
+        o->lines[i].baseline_pt -= delta;
+        o->lines[i].bottom_pt -= delta;
+    }
+    b->cursor -= delta;
 }
 
 int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
@@ -1071,13 +1254,27 @@ int sp_flow_break(const sp_flow *f, double base_pt, double width_pt,
     b.f = f;
     b.out = out;
     b.split_next = SP_SPLIT_BLOCK;
+    size_t fig_line = (size_t)-1;   /* the last figure's line */
     for (size_t i = 0; i < f->n_paras; i++) {
         b.p = &f->paras[i];
         if (i > 0)
             b.split_next = f->paras[i - 1].keep_next ? SP_SPLIT_NEVER
                                                      : SP_SPLIT_BLOCK;
+        if (b.p->figure) {
+            fig_line = out->n_lines;
+            if (break_figure(&b))
+                return -1;
+            continue;
+        }
+        size_t before = out->n_lines;
         if (break_para(&b))
             return -1;
+        /* a code block of up to PRE_KEEP_LINES lines is never split */
+        if (b.p->pre && out->n_lines - before <= PRE_KEEP_LINES)
+            for (size_t k = before + 1; k < out->n_lines; k++)
+                out->lines[k].split = SP_SPLIT_NEVER;
+        if (b.p->caption && i > 0 && f->paras[i - 1].figure)
+            fit_caption(&b, fig_line);
     }
     out->height_pt = out->n_lines ? out->lines[out->n_lines - 1].bottom_pt
                                   : 0;
@@ -1128,6 +1325,15 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
     double dy = y_pt - l->lines[first].top_pt;
     for (size_t i = first; i < end; i++) {
         const sp_line *ln = &l->lines[i];
+        if (ln->figure) {
+            const sp_figure *fg = ln->figure;
+            if (sp_dl_image(dl, fg->path, fg->alt, fg->width_px,
+                            fg->height_px, x_pt + ln->fig_x_pt,
+                            dy + ln->top_pt, ln->fig_w_pt,
+                            ln->bottom_pt - ln->top_pt))
+                return -1;
+            continue;
+        }
         for (size_t r = ln->first_run; r < ln->first_run + ln->n_runs; r++) {
             const sp_run *run = &l->runs[r];
             if (run->actual

@@ -1,26 +1,40 @@
 /* libFuzzer target over the whole pipeline: bytes -> parse -> validate ->
- * rules -> glyph check -> schedule -> card layout (in the pack's language,
- * hyphenated) -> imposition -> dump device (and the booklet when it
- * exists).  Inputs that start with the .mo magic go to the message
- * catalogue parser (msg.h) instead, and "plural=" inputs to the plural
- * expression evaluator.  Run from the repository root (make fuzz) so that
- * includes resolve under tests/good/ and the fonts and build/locale
- * folders are found. */
+ * rules -> glyph check -> schedule -> card layout -> imposition -> dump
+ * device, and the booklet -> saddle-stitch imposition (with creep, either
+ * flip) -> dump; every fourth input also goes through the in-memory PDF
+ * writer (cards and imposed booklet).  Run from the repository root (make
+ * fuzz) so that includes and figures resolve under tests/good/ and the
+ * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
+ * image reader instead (both modes: check only, and decode to keep), as a
+ * figure's file would.  The mock-interview kit and the pocket sheets are
+ * laid out and dumped too.  Inputs that start with the .mo magic go to
+ * the message catalogue parser (msg.h), and "plural=" inputs to the
+ * plural expression evaluator; cards are laid out in the pack's language
+ * (catalogues from build/locale), hyphenated.  Other inputs are also
+ * checked as a batch stamp. */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
+#include "booklet.h"
 #include "build.h"
 #include "cards.h"
 #include "diag.h"
 #include "dlist.h"
 #include "dump.h"
 #include "fonts.h"
+#include "image.h"
 #include "impose.h"
 #include "hyphenate.h"
 #include "load.h"
+#include "mock.h"
 #include "msg.h"
+#include "pocket.h"
+#include "pdf.h"
 #include "schedule.h"
 #include "text.h"
 
@@ -60,6 +74,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(e);
         return 0;
     }
+    if ((size >= 4 && memcmp(data, "\x89PNG", 4) == 0) ||
+        (size >= 2 && data[0] == 0xFF && data[1] == 0xD8)) {
+        char why[512];
+        sp_image img;
+        for (int keep = 0; keep <= 1; keep++)
+            if (sp_image_read_mem(data, size, keep, &img, why, sizeof why) ==
+                SP_IMAGE_OK)
+                sp_image_release(&img);
+        return 0;
+    }
+    /* the same bytes as a stamp (batch's one parser of its own files),
+     * checked against the folder tests/good */
+    char *stamp = malloc(size + 1);
+    if (stamp) {
+        memcpy(stamp, data, size);
+        stamp[size] = '\0';
+        int dfd = open("tests/good", O_RDONLY | O_DIRECTORY);
+        sp_batch_stamp_ok(stamp, dfd, "tests/good/nested-include.xml", "k");
+        if (dfd >= 0)
+            close(dfd);
+        free(stamp);
+    }
     sp_diags *d = sp_diags_new();
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
                                    (const char *)data, size, d);
@@ -68,6 +104,63 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_schedule *s = sp_schedule_new(pack, size % 2 ? &date : NULL);
         char *plan = s ? sp_plan_text(pack, s) : NULL;
         free(plan);
+        int to_pdf = size % 4 == 0;
+        if (s) {
+            /* the booklet, imposed for saddle stitching */
+            sp_doc bk;
+            sp_doc_init(&bk);
+            sp_booklet_layout lay;
+            memset(&lay, 0, sizeof lay);
+            if (size % 5 == 0) {        /* half-letter pages */
+                lay.page_w_pt = SP_BOOKLET_HALF_LETTER_W_PT;
+                lay.page_h_pt = SP_BOOKLET_HALF_LETTER_H_PT;
+            } else {
+                lay.page_w_pt = SP_BOOKLET_A5_W_PT;
+                lay.page_h_pt = SP_BOOKLET_A5_H_PT;
+            }
+            if (sp_booklet_build(pack, s, fonts, &lay, &bk, d) >= 0) {
+                size_t len;
+                free(sp_dump_string(&bk, &len));
+                /* a sheet holds two pages side by side; creep 0-5 mm */
+                sp_booklet_opts bo = {2 * lay.page_w_pt, lay.page_h_pt,
+                                      lay.page_w_pt, lay.page_h_pt,
+                                      (int)(size % 2),
+                                      SP_MM_TO_PT((double)(size % 6))};
+                if (sp_impose_booklet(&bk, &bo) == 0) {
+                    free(sp_dump_string(&bk, &len));
+                    if (to_pdf) {
+                        unsigned char *out = NULL;
+                        size_t n_out = 0;
+                        sp_pdf_render(&bk, fonts, "booklet", &out, &n_out,
+                                      d);
+                        free(out);
+                    }
+                }
+            }
+            sp_doc_release(&bk);
+            /* the mock-interview kit, and the pocket sheets 4-up */
+            sp_doc mk;
+            sp_doc_init(&mk);
+            if (sp_mock_build(pack, s, fonts, NULL, &mk, d) >= 0) {
+                size_t len;
+                free(sp_dump_string(&mk, &len));
+            }
+            sp_doc_release(&mk);
+            sp_doc_init(&mk);
+            long np = sp_pocket_build(pack, fonts, SP_MM_TO_PT(99),
+                                      SP_MM_TO_PT(141.5), &mk, d);
+            sp_grid_opts po = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
+                               SP_MM_TO_PT(99), SP_MM_TO_PT(141.5),
+                               SP_MM_TO_PT(5), SP_MM_TO_PT(4),
+                               SP_DUPLEX_LONG, 0, 0, 1, 0, 1, 1};
+            sp_grid pg;
+            if (np >= 0 && sp_grid_compute(&po, &pg) == 0
+                && sp_impose_simplex(&mk, &pg, (size_t)np) == 0) {
+                size_t len;
+                free(sp_dump_string(&mk, &len));
+            }
+            sp_doc_release(&mk);
+        }
         sp_schedule_free(s);
 
         sp_doc doc;
@@ -90,6 +183,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sp_impose_cards(&doc, &g, (size_t)n) == 0) {
                 size_t len;
                 free(sp_dump_string(&doc, &len));
+                if (to_pdf) {
+                    unsigned char *out = NULL;
+                    size_t n_out = 0;
+                    sp_pdf_render(&doc, fonts, "cards", &out, &n_out, d);
+                    free(out);
+                }
             }
         }
         sp_doc_release(&doc);

@@ -1,6 +1,7 @@
 /* faults.c - an LD_PRELOAD shim for fault tests: write() to a file whose
  * path contains $SP_FAULT_ENOSPC fails with ENOSPC ("disk full"), as it
- * would on a full file system, without needing one. */
+ * would on a full file system, without needing one.  (And see renameat
+ * below.) */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -29,4 +30,24 @@ ssize_t write(int fd, const void *buf, size_t count)
         }
     }
     return real_write(fd, buf, count);
+}
+
+/* With $SP_FAULT_SIGINT_RENAME set, the first renameat() that succeeds is
+ * followed by a SIGINT to the process itself: an interrupt landing
+ * between the renames of a pack's files. */
+#include <signal.h>
+int renameat(int olddirfd, const char *oldpath, int newdirfd,
+             const char *newpath)
+{
+    static int (*real_renameat)(int, const char *, int, const char *);
+    static int fired;
+    if (!real_renameat)
+        real_renameat = (int (*)(int, const char *, int, const char *))
+            dlsym(RTLD_NEXT, "renameat");
+    int rc = real_renameat(olddirfd, oldpath, newdirfd, newpath);
+    if (rc == 0 && !fired && getenv("SP_FAULT_SIGINT_RENAME")) {
+        fired = 1;
+        raise(SIGINT);
+    }
+    return rc;
 }

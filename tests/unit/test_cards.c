@@ -264,15 +264,15 @@ static void front_and_back(void **state)
 {
     (void)state;
     sp_pack *p = sample_pack();
-    sp_card_opts o = card(90, 60);
+    sp_card_opts o = card(127, 76.2);
     sp_doc doc;
     sp_diags *d = sp_diags_new();
     assert_int_equal(build(p, &o, &doc, d), 3);
     assert_int_equal(sp_diags_count(d), 0);
     check_inside(&doc, PAD);
     const sp_dlist *front = &doc.pages[4], *back = &doc.pages[5];
-    assert_true(fabs(front->width_pt - MM(90)) < EPS);
-    assert_true(fabs(front->height_pt - MM(60)) < EPS);
+    assert_true(fabs(front->width_pt - MM(127)) < EPS);
+    assert_true(fabs(front->height_pt - MM(76.2)) < EPS);
     /* corner: top right, same place on both sides */
     const sp_dl_item *c1 = find_text(front, "#3 rate-limiting");
     const sp_dl_item *c2 = find_text(back, "#3 rate-limiting");
@@ -282,7 +282,7 @@ static void front_and_back(void **state)
     assert_true(fabs(c1->y_pt - c2->y_pt) < EPS);
     double cw = sp_fonts_width_pt(fonts, c1->face, c1->size_pt, c1->text,
                                   c1->text_len);
-    assert_true(fabs(c1->x_pt + cw - (MM(90) - PAD)) < EPS);
+    assert_true(fabs(c1->x_pt + cw - (MM(127) - PAD)) < EPS);
     /* round and difficulty, cue (italic), prompt (large), footer */
     const sp_dl_item *m = find_text(front, "System design \xc2\xb7 medium");
     assert_non_null(m);
@@ -290,7 +290,7 @@ static void front_and_back(void **state)
     const sp_dl_item *cue = find_text(front, "Think about");
     assert_non_null(cue);
     assert_int_equal(cue->face, SP_FACE_ITALIC);
-    const sp_dl_item *pr = find_text(front, "rate limiter");
+    const sp_dl_item *pr = find_text(front, "limiter");
     assert_non_null(pr);
     assert_int_equal(pr->face, SP_FACE_BOLD);
     assert_true(pr->size_pt >= 14);
@@ -321,8 +321,9 @@ static void front_and_back(void **state)
     sp_diags_free(d);
 }
 
-/* Sizes: a short back stays at 9.5 pt, a longer one shrinks within the
- * bounds; a short prompt is 16 pt, a long one smaller but >= 9 pt. */
+/* Sizes: a short back is set at the largest size, 14 pt, a longer one
+ * shrinks within the bounds; a short prompt is 22 pt, a long one smaller
+ * but >= 10 pt. */
 static void fitting(void **state)
 {
     (void)state;
@@ -345,19 +346,19 @@ static void fitting(void **state)
         "one two three four five six seven eight nine ten eleven twelve"};
     sp_block b2 = list(SP_BLOCK_UL, items, 7);
     set_answer(q2, &b2, 1);
-    sp_card_opts o = card(90, 60);
+    sp_card_opts o = card(127, 76.2);
     sp_doc doc;
     sp_diags *d = sp_diags_new();
     assert_int_equal(build(p, &o, &doc, d), 2);
     assert_int_equal(sp_diags_count(d), 0);
     check_inside(&doc, PAD);
-    assert_true(fabs(find_text(&doc.pages[0], "Short")->size_pt - 16) < EPS);
-    assert_true(fabs(find_text(&doc.pages[1], "alpha")->size_pt - 9.5)
+    assert_true(fabs(find_text(&doc.pages[0], "Short")->size_pt - 22) < EPS);
+    assert_true(fabs(find_text(&doc.pages[1], "alpha")->size_pt - 14)
                 < EPS);
     double fs = find_text(&doc.pages[2], "prompt")->size_pt;
     double bs = find_text(&doc.pages[3], "one")->size_pt;
-    assert_true(fs < 16 && fs >= 9);
-    assert_true(bs < 9.5 && bs >= 6.5);
+    assert_true(fs < 22 && fs >= 10);
+    assert_true(bs < 14 && bs >= 8);
     /* the sizes are the largest that fit: half a point more would not */
     sp_card_opts o2 = o;
     o2.back_min_pt = bs + 0.5;
@@ -410,9 +411,16 @@ static void continuation(void **state)
     assert_int_equal(g->severity, SP_WARNING);
     assert_string_equal(g->file, "bank.xml");
     assert_int_equal(g->line, 20);
+    /* the parts are set at one size, at least the reading size */
+    double size = 0;
+    for (size_t i = 0; i < doc.pages[3].n_items && !size; i++)
+        if (doc.pages[3].items[i].kind == SP_DL_TEXT
+            && strstr(doc.pages[3].items[i].text, "lorem"))
+            size = doc.pages[3].items[i].size_pt;
+    assert_true(size >= 8);
     char msg[256];
     snprintf(msg, sizeof msg, "question 'long-one' does not fit on one card "
-             "at 6.5pt; continued on %ld cards", parts);
+             "at 8pt; continued on %ld cards at %gpt", parts, size);
     assert_string_equal(g->message, msg);
     for (long k = 0; k < parts; k++) {
         const sp_dlist *front = &doc.pages[2 + 2 * k];
@@ -434,7 +442,7 @@ static void continuation(void **state)
             const sp_dl_item *last = NULL;
             for (size_t i = 0; i < back->n_items; i++)
                 if (back->items[i].kind == SP_DL_TEXT
-                    && back->items[i].size_pt == 6.5)
+                    && back->items[i].size_pt == size)
                     last = &back->items[i];
             assert_non_null(last);
             assert_true(last->text[last->text_len - 1] == '.');
@@ -445,7 +453,7 @@ static void continuation(void **state)
         for (size_t i = 0; i < back->n_items; i++)
             if (back->items[i].kind == SP_DL_TEXT
                 && strstr(back->items[i].text, "lorem"))
-                assert_true(fabs(back->items[i].size_pt - 6.5) < EPS);
+                assert_true(fabs(back->items[i].size_pt - size) < EPS);
     }
     /* nothing dropped: every word of the answer, in order */
     check_words(&doc, 3, 2, all);
@@ -454,7 +462,7 @@ static void continuation(void **state)
     sp_diags_free(d);
 }
 
-/* A prompt too long for a front at 9 pt continues too. */
+/* A prompt too long for a front at 10 pt continues too. */
 static void front_overflow(void **state)
 {
     (void)state;
@@ -477,7 +485,7 @@ static void front_overflow(void **state)
     assert_int_equal(sp_diags_count(d), 1);
     assert_non_null(strstr(sp_diags_at(d, 0)->message,
                            "the prompt does not fit on one card front at "
-                           "9pt"));
+                           "10pt"));
     check_words(&doc, 0, 2, prompt);
     check_words(&doc, 1, 2, "short answer.");
     sp_doc_release(&doc);
@@ -946,6 +954,46 @@ static int teardown_all(void **state)
     return 0;
 }
 
+/* A 5.4 KB title: the footer stays one line inside the card (shortened
+ * with an ellipsis, a warning once), never wrapped over the card. */
+static void long_title(void **state)
+{
+    (void)state;
+    char *title = palloc(5500);
+    while (strlen(title) < 5400)
+        strcat(title, "Very Long Title ");
+    sp_pack *p = new_pack(2);
+    p->meta.title = title;
+    add_q(p, "one", NULL, "First?");
+    add_q(p, "two", NULL, "Second?");
+    sp_card_opts o = card(85, 55);
+    sp_doc doc;
+    sp_diags *d = sp_diags_new();
+    long n = build(p, &o, &doc, d);
+    assert_int_equal(n, 2);
+    check_inside(&doc, PAD);
+    for (size_t pg = 0; pg < doc.n_pages; pg++) {
+        size_t pieces = 0;
+        const sp_dl_item *foot = NULL;
+        for (size_t i = 0; i < doc.pages[pg].n_items; i++) {
+            const sp_dl_item *it = &doc.pages[pg].items[i];
+            if (it->kind == SP_DL_TEXT && strncmp(it->text, "Very", 4) == 0) {
+                pieces++;
+                foot = it;
+            }
+        }
+        assert_int_equal(pieces, 1);
+        assert_memory_equal(foot->text + foot->text_len - 3, "\xe2\x80\xa6",
+                            3);
+    }
+    assert_int_equal(sp_diags_count(d), 1);
+    assert_int_equal(sp_diags_warnings(d), 1);
+    assert_non_null(strstr(sp_diags_at(d, 0)->message,
+                           "title is too long for the card footer"));
+    sp_doc_release(&doc);
+    sp_diags_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -959,6 +1007,7 @@ int main(void)
         cmocka_unit_test_teardown(too_small, teardown),
         cmocka_unit_test_teardown(golden, teardown),
         cmocka_unit_test_teardown(hostile, teardown),
+        cmocka_unit_test_teardown(long_title, teardown),
         cmocka_unit_test_teardown(dump_format, teardown),
         cmocka_unit_test_teardown(bench, teardown),
     };

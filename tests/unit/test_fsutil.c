@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "fsutil.h"
 
 static char dir[] = "/tmp/sp-fsutil-XXXXXX";
@@ -114,6 +116,90 @@ static void refusals(void **state)
     assert_int_equal(errno, ENOENT);
 }
 
+static char *slurp_text(const char *name)
+{
+    FILE *f = fopen(path_in(name), "rb");
+    if (!f)
+        return NULL;
+    static char buf[256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Several files committed together: all renamed, or (one failed) none. */
+static void commit_all(void **state)
+{
+    (void)state;
+    sp_diags *d = sp_diags_new();
+    assert_int_equal(mkdir(path_in("pack"), 0777), 0);
+    int fd = sp_dir_open(path_in(""), d);
+    assert_true(fd >= 0);
+    int pfd = sp_dir_open_sub(fd, dir, "pack", d);
+    assert_true(pfd >= 0);
+    const char *names[] = {"a.txt", "b.txt", "c.txt"};
+    sp_afile *f[3];
+    for (int i = 0; i < 3; i++) {
+        f[i] = sp_afile_openat(pfd, "pack", names[i], d);
+        assert_non_null(f[i]);
+        assert_int_equal(sp_afile_write(f[i], "new", 3), 0);
+    }
+    assert_int_equal(sp_afile_commit_all(f, 3), 0);
+    assert_string_equal(slurp_text("pack/b.txt"), "new");
+    assert_int_equal(sp_diags_count(d), 0);
+
+    for (int i = 0; i < 3; i++) {
+        f[i] = sp_afile_openat(pfd, "pack", names[i], d);
+        assert_non_null(f[i]);
+        assert_int_equal(sp_afile_write(f[i], "newer", 5), 0);
+    }
+    /* a FIFO put in place of c.txt meanwhile: refused before any rename,
+     * so nothing is renamed */
+    assert_int_equal(unlink(path_in("pack/c.txt")), 0);
+    assert_int_equal(mkfifo(path_in("pack/c.txt"), 0600), 0);
+    assert_int_equal(sp_afile_commit_all(f, 3), -1);
+    assert_string_equal(slurp_text("pack/a.txt"), "new");
+    assert_string_equal(slurp_text("pack/b.txt"), "new");
+    assert_true(sp_diags_errors(d) == 1);
+    assert_non_null(strstr(sp_diags_at(d, 0)->message, "a FIFO"));
+    struct stat st;
+    assert_int_equal(lstat(path_in("pack/c.txt"), &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    /* a link in place of an output: refused when opened, not followed */
+    sp_diags_clear(d);
+    assert_int_equal(symlink("a.txt", path_in("pack/l.txt")), 0);
+    assert_null(sp_afile_openat(pfd, "pack", "l.txt", d));
+    assert_non_null(strstr(sp_diags_at(d, 0)->message, "a symbolic link"));
+    assert_string_equal(slurp_text("pack/a.txt"), "new");
+
+    /* a link in place of the pack's folder: refused */
+    sp_diags_clear(d);
+    assert_int_equal(symlink("pack", path_in("alias")), 0);
+    assert_int_equal(sp_dir_open_sub(fd, dir, "alias", d), -1);
+    assert_non_null(strstr(sp_diags_at(d, 0)->message,
+                           "refusing to write through a symbolic link"));
+    /* no temporary file left */
+    DIR *dp = opendir(path_in("pack"));
+    assert_non_null(dp);
+    struct dirent *e;
+    int temps = 0;
+    while ((e = readdir(dp)) != NULL)
+        temps += e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0
+                 && strcmp(e->d_name, "..") != 0;
+    closedir(dp);
+    assert_int_equal(temps, 0);
+    close(pfd);
+    close(fd);
+    sp_diags_free(d);
+    const char *rm[] = {"pack/a.txt", "pack/b.txt", "pack/c.txt",
+                        "pack/l.txt", "alias"};
+    for (size_t i = 0; i < sizeof rm / sizeof *rm; i++)
+        unlink(path_in(rm[i]));
+    rmdir(path_in("pack"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -136,6 +222,7 @@ int main(void)
         cmocka_unit_test(read_empty),
         cmocka_unit_test(read_fifo),
         cmocka_unit_test(refusals),
+        cmocka_unit_test(commit_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -402,7 +402,7 @@ static void pre_blocks(void **state)
 {
     (void)state;
     sp_span sp = {SP_STYLE_MONO, "\n\tif (x)  {\n\t\treturn   1;\n\n\t}\n"};
-    sp_block b = {SP_BLOCK_PRE, {&sp, 1}, NULL, 0, {"t.xml", 1}};
+    sp_block b = {SP_BLOCK_PRE, {&sp, 1}, NULL, 0, {"t.xml", 1}, NULL};
     sp_blocks bl = {&b, 1};
     sp_flow *f = sp_flow_new(fonts);
     sp_para_opts o = opts();
@@ -423,7 +423,7 @@ static void pre_blocks(void **state)
     /* wrapping: 10 pt mono is 6.02 pt a column; 60 pt holds 9 */
     const char *code = "result = compute(alpha, beta, gamma) + 1";
     sp_span sp2 = {SP_STYLE_MONO, (char *)code};
-    sp_block b2 = {SP_BLOCK_PRE, {&sp2, 1}, NULL, 0, {"t.xml", 1}};
+    sp_block b2 = {SP_BLOCK_PRE, {&sp2, 1}, NULL, 0, {"t.xml", 1}, NULL};
     sp_blocks bl2 = {&b2, 1};
     f = sp_flow_new(fonts);
     assert_int_equal(sp_flow_blocks(f, &bl2, &o), 0);
