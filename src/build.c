@@ -670,7 +670,7 @@ static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc doc;
     sp_doc_init(&doc);
     int rc = -1;
-    long n = sp_pocket_build(pack, fonts, w, h, &doc, d);
+    long n = sp_pocket_build(pack, fonts, w, h, &doc, d, msgs);
     if (n >= 0 && sp_impose_simplex(&doc, &grid, (size_t)n) != 0) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         n = -1;

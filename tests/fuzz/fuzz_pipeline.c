@@ -148,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sp_doc_release(&mk);
             sp_doc_init(&mk);
             long np = sp_pocket_build(pack, fonts, SP_MM_TO_PT(99),
-                                      SP_MM_TO_PT(141.5), &mk, d);
+                                      SP_MM_TO_PT(141.5), &mk, d, NULL);
             sp_grid_opts po = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
                                SP_MM_TO_PT(99), SP_MM_TO_PT(141.5),
                                SP_MM_TO_PT(5), SP_MM_TO_PT(4),
