@@ -20,7 +20,8 @@ LOCALEDIR := $(PREFIX)/share/locale
 
 CC        ?= cc
 BUILD     ?= build
-PKGS      := libxml-2.0 freetype2 libdeflate icu-i18n icu-uc
+PKGS      := libxml-2.0 freetype2 libdeflate harfbuzz harfbuzz-subset fribidi \
+             libunibreak fontconfig icu-i18n icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -39,6 +40,9 @@ DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   fonts-dejavu-core fonts-dejavu-extra libcmocka-dev qpdf poppler-utils \
   valgrind clang libclang-rt-14-dev time python3 fonts-wqy-microhei \
   python3-reportlab libdeflate-dev \
+  libharfbuzz-dev libfribidi-dev libunibreak-dev libfontconfig-dev \
+  fontconfig fonts-noto-cjk fonts-noto-core fonts-symbola \
+  fonts-urw-base35 \
   gettext libicu-dev libhyphen-dev hyphen-en-us hyphen-de hyphen-fr hyphen-es \
   hyphen-sv
 
@@ -46,7 +50,7 @@ FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
              fonts/DejaVuSans-Oblique.ttf fonts/DejaVuSansMono.ttf
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) \
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.c) \
              $(wildcard src/booklet/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -99,7 +103,7 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h src/*/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/*/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -33,6 +33,28 @@ typedef struct {
 int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
                  const sp_fonts *fonts, sp_batch_result *res, sp_diags *d);
 
+/* A pack found by discovery: its source file and its root's id. */
+typedef struct {
+    char *path;
+    char *id;
+} sp_pack_ref;
+
+/* Finds the packs in PATHS as sp_batch_run does (folders searched for
+ * *.xml, banks and files without a usable id left out), in order.  *OUT
+ * is a malloc'd array of *N_OUT refs (free with sp_pack_refs_free).
+ * Returns 0, or 3 on a system error (said in D; *OUT may hold some). */
+int sp_batch_find_packs(char *const *paths, int n_paths, sp_pack_ref **out,
+                        size_t *n_out, sp_diags *d);
+void sp_pack_refs_free(sp_pack_ref *refs, size_t n);
+
+/* The workers' line format for diagnostics, for other drivers that fork
+ * workers: a worker writes D to FD; the parent adds what BUF[0..LEN) holds
+ * (whole lines; BUF is changed) to D. */
+void sp_batch_send_diags(int fd, const sp_diags *d);
+void sp_batch_read_diags(char *buf, size_t len, sp_diags *d);
+
+/* The stamp file kept beside a pack's output. */
+#define SP_STAMP_NAME ".studypack-stamp"
 
 /* Checks the text of a stamp (NUL-terminated; NULL is "no stamp") for
  * the pack folder DIRFD: 1 if it is well-formed ("studypack-stamp 2", KEY,

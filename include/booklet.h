@@ -74,6 +74,7 @@ typedef struct {
     const struct sp_msgs *msgs;   /* headings, labels, dates in this
                                      language (msg.h); NULL: English */
     const struct sp_hyphen *hyphen;  /* hyphenates the index; NULL: no */
+    const char *student;          /* the name on the cover; NULL: a line */
 } sp_booklet_layout;
 
 /* Appends the booklet's pages to DOC (after any pages it already has),

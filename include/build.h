@@ -21,6 +21,7 @@
 #include "fonts.h"
 #include "impose.h"
 #include "model.h"
+#include "schedule.h"
 
 enum {
     SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
@@ -58,6 +59,18 @@ typedef struct {
                                        and hyphenation; NULL: xml:lang */
     const char *locale_dir;         /* message catalogues (msg.h); NULL:
                                        sp_msgs_default_dir */
+    /* a personal plan (schedule.h, sp_schedule_fit); zero: the source's */
+    int has_start;
+    int start_y, start_m, start_d;
+    unsigned study_days;            /* SP_WEEKDAY_BIT mask; 0: every day */
+    const sp_day_range *skip;       /* not owned */
+    size_t n_skip;
+    const char *student;            /* the name on the cover; NULL: a line
+                                       to write it on */
+    const char *student_dir;        /* a roster's student: write into
+                                       out_dir/<pack-id>/students/<this>
+                                       (a folder name), not the pack's
+                                       folder; NULL: the pack's */
     /* Optional (batch): called once every output is written to its
      * temporary file and before any is renamed; returns the malloc'd text
      * (*LEN bytes) of SP_STAMP_NAME, renamed into place last, or NULL for
@@ -95,6 +108,18 @@ const char *sp_build_opts_problem(const sp_build_opts *o);
 /* A canonical text of the options that change output (for incremental
  * builds); malloc'd. */
 char *sp_build_opts_key(const sp_build_opts *o);
+
+/* Checks the personal-plan options of O together (study days and skips
+ * need a date; the start comes before the interview, at most
+ * SP_MAX_WINDOW_DAYS before).  0, or -1 with a sentence in WHY. */
+int sp_build_plan_check(const sp_build_opts *o, char *why, size_t cap);
+
+/* The schedule the booklet of PACK shows under O (dates, start, study
+ * days, skips); its fitting warnings are added to D, naming the pack's
+ * file.  NULL when out of memory (said in D).  Free it with
+ * sp_schedule_free. */
+sp_schedule *sp_build_schedule(const sp_pack *pack, const sp_build_opts *o,
+                               sp_diags *d);
 
 typedef struct sp_build_result_s {
     int n_questions;

@@ -12,11 +12,20 @@
 #define SP_DLIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
     SP_FACE_REGULAR, SP_FACE_BOLD, SP_FACE_ITALIC, SP_FACE_MONO,
     SP_FACE_COUNT
 } sp_face;
+
+/* One shaped glyph: GID of the item's font slot, CLUSTER the byte offset
+ * in the item's text of the characters it draws, and its advance and
+ * offsets in 1/1000 em (dy up). */
+typedef struct {
+    uint32_t gid, cluster;
+    float adv, dx, dy;
+} sp_glyph;
 
 typedef enum {
     SP_DL_TEXT,      /* face, size_pt, x_pt, y_pt (baseline), text */
@@ -44,9 +53,16 @@ typedef struct {
     char *alt;          /* SP_DL_IMAGE: its alt text (UTF-8), or NULL */
     char *text;         /* UTF-8, SP_DL_TEXT; the file, SP_DL_IMAGE */
     size_t text_len;
+    /* SP_DL_TEXT, shaped: the glyphs in visual order (left to right),
+     * drawn with font slot SLOT (see fonts.h); RTL if their order is the
+     * reverse of the text's.  NULL if unshaped: the device shapes the
+     * text itself (face, plain left-to-right fallback per character). */
+    sp_glyph *glyphs;
+    size_t n_glyphs;
+    int slot, rtl;
     const char *actual; /* NULL, or what a reader extracts instead of the
-                           text (PDF /ActualText: "" drops it), UTF-8;
-                           kept in text's allocation */
+                           text (PDF /ActualText: "" drops it), UTF-8; in
+                           text's allocation, or a static "" */
     size_t actual_len;
 } sp_dl_item;
 
@@ -61,12 +77,26 @@ void sp_dlist_release(sp_dlist *dl);   /* frees items; dl itself not */
 /* Each returns 0, or -1 when out of memory. */
 int sp_dl_text(sp_dlist *dl, sp_face face, double size_pt, double x_pt,
                double y_pt, const char *utf8, size_t len);
-/* The same with ACTUAL (ALEN bytes) as the text to extract instead: a
- * hyphen added by line breaking carries the rest of its word, and the
- * rest on the next line carries "". */
+/* A shaped run: TEXT (logical order) drawn as glyphs G[0..n) of font
+ * SLOT (copied); FACE is the style it was set in. */
+int sp_dl_glyphs(sp_dlist *dl, sp_face face, int slot, double size_pt,
+                 double x_pt, double y_pt, const char *utf8, size_t len,
+                 const sp_glyph *g, size_t n, int rtl);
+/* The same from glyphs in logical order, G reversed if RTL, CLUSTER_BASE
+ * subtracted from every cluster. */
+int sp_dl_glyphs_from(sp_dlist *dl, sp_face face, int slot, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const sp_glyph *g, size_t n, int rtl,
+                      uint32_t cluster_base);
+/* Unshaped text with ACTUAL (ALEN bytes) as the text to extract instead:
+ * a hyphen added by line breaking carries the rest of its word (and the
+ * rest, on the next line, is marked with actual "" by its emitter). */
 int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
                       double x_pt, double y_pt, const char *utf8, size_t len,
                       const char *actual, size_t alen);
+/* A copy of text item IT moved by (dx_pt, dy_pt). */
+int sp_dl_copy_text(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
+                    double dy_pt);
 int sp_dl_line(sp_dlist *dl, double x_pt, double y_pt, double x2_pt,
                double y2_pt, double line_pt, double gray, double dash_pt);
 int sp_dl_rect(sp_dlist *dl, double x_pt, double y_pt, double w_pt,

@@ -12,6 +12,11 @@
  *   doc pages=N sheets=M print_actual_size=0|1[ duplex=simplex|flip-long|flip-short]
  *   page I size=WxH items=K
  *     text FACE SIZE at X,Y "..."
+ *       glyphs slot=N rtl=0|1 GID:ADV[+DX,DY]@CLUSTER ...
+ *       (the glyph line only for shaped text whose glyphs are not its
+ *       characters one to one in order without offsets: right to left,
+ *       ligatures, Indic reordering, mark positioning; ADV, DX, DY in
+ *       1/1000 em, CLUSTER a byte offset into the text)
  *     line X,Y to X2,Y2 width=W gray=G dash=D
  *     rect X,Y size=WxH width=W gray=G fill=F|none
  *     checkbox X,Y size=S width=W
@@ -38,6 +43,9 @@
 int sp_dump_doc(const sp_doc *doc, FILE *out);
 /* Writes one display list's items (each line indented by two spaces). */
 int sp_dump_dlist(const sp_dlist *dl, FILE *out);
+/* The same with a glyph line for every shaped text item (kerning shows
+ * as advances), for golden tests of shaping.  Not thread-safe. */
+int sp_dump_dlist_glyphs(const sp_dlist *dl, FILE *out);
 /* DOC as a NUL-terminated malloc'd string (length in *len if len is not
  * NULL), or NULL when out of memory. */
 char *sp_dump_string(const sp_doc *doc, size_t *len);

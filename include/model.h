@@ -119,6 +119,7 @@ typedef struct {
     int *questions;          /* indexes into pack->questions */
     size_t n_questions;
     sp_loc loc;
+    int days;                /* days="N" (1-365), 0 when not given */
 } sp_task;
 
 typedef struct {

@@ -1,4 +1,5 @@
-/* pdf.h - the PDF device: display-list documents to PDF (with libharu).
+/* pdf.h - the PDF device: display-list documents to PDF (with libharu;
+ * the font module makes the font programs).
  *
  * src/pdf.c (with its image part src/pdf_image.c, see pdf_image.h) is the
  * only code in studypack that includes hpdf.h.
@@ -10,14 +11,18 @@
  *     sheet's marks, then each placement's logical page, translated to the
  *     slot and, for rotate_deg == 180, turned about the page's centre.
  *     Logical pages are not clipped to their slot.
- *   - Text is drawn with the TrueType faces of FONTS, each font file
- *     embedded once per document (only if some text uses it) as a subset
- *     holding just the glyphs drawn (with the parts of composite glyphs),
- *     with a ToUnicode map, so pdftotext and copy-paste return the text
- *     exactly.  The font files are read again when a document first uses
- *     them.  Characters outside the BMP become U+FFFD and a character the
- *     font lacks draws nothing: callers check coverage (glyphs) before
- *     layout.
+ *   - Text is drawn with the fonts of FONTS (fonts.h): a shaped item
+ *     (glyphs set) with its own glyphs and positions, an unshaped one
+ *     shaped here as one line (sp_text_shape_plain).  Each font slot used
+ *     is embedded once per document as a subset made by hb-subset (a
+ *     CIDFontType2 for TrueType outlines, a CIDFontType0 with the bare CFF
+ *     as /FontFile3 /CIDFontType0C for CFF ones) under a Type0 font whose
+ *     codes are given out as glyphs are first drawn, with a ToUnicode map,
+ *     so pdftotext and copy-paste return the text; runs whose glyphs are
+ *     not their characters one to one (ligatures, Indic clusters) carry
+ *     /ActualText, and right-to-left runs map their glyphs in visual order
+ *     (as readers expect).  Callers check coverage (sp_glyphs_check) before
+ *     layout: a glyph the font lacks draws as .notdef.
  *   - Figures (SP_DL_IMAGE items) are drawn from their image files, each
  *     file embedded once per document at its first use (pdf_image.h),
  *     each use in marked content carrying the figure's alt text; a file
@@ -31,9 +36,9 @@
  *   - Every stream compressed; no dates and no /ID, so the same document
  *     gives the same bytes on every run.
  *
- * Errors become diagnostics: SP_D_FONT naming the font file when it
- * cannot be embedded (unreadable, truncated or damaged, not TrueType
- * outlines, a licence that forbids embedding), SP_D_NOMEM for out of
+ * Errors become diagnostics: SP_D_FONT naming the font file when
+ * hb-subset cannot subset it (fonts are checked when opened, so this is
+ * rare) or a font draws more than 32,894 different glyphs, SP_D_NOMEM for out of
  * memory, SP_D_PDF for libharu's errors (and failures it does not report
  * itself); file writing problems are SP_D_IO (see fsutil.h).  The first
  * failure is reported, and ends the document.  Nothing is printed;

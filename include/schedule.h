@@ -40,9 +40,53 @@
  *   Within a day, introductions are listed in task order (each task's
  *   questions as the task names them), then the spread ones in document
  *   order; reviews in document order (question index), without repeats.
+ *   A task with days="N" takes N days of its phase (a rest task without
+ *   days takes one); the tasks without a length share the rest as above.
+ *
+ * A personal plan (sp_schedule_fit with a start date, study weekdays or
+ * skipped dates; "fitted" below):
+ *   - The window: from the start to the day before the interview.  With
+ *     a start only, the window starts there and holds as many days that
+ *     are not free as the source has days; with an interview only, it
+ *     ends the day before the interview and holds that many.  Days are
+ *     numbered from 1 over the whole window, free days included.
+ *   - A free day (its weekday is not a study day, or it is skipped) has
+ *     no tasks, no cards and no reviews.  The other days are the slots.
+ *   - Phases keep their order and take the slots in proportion to their
+ *     days: with W slots and phase days d_p (sum D), phase p gets
+ *     floor(C_{p+1} W / D) - floor(C_p W / D) slots (C_p = d_0 + ... +
+ *     d_{p-1}), and at least one when W >= the number of phases (taken
+ *     from the phase with the most, the earliest on a tie).  With fewer
+ *     slots than phases, phase p shares slot floor(p W / P) with the
+ *     others there (a warning names them).  With W == D the phases keep
+ *     their own lengths.  Within a phase the task rules above apply over
+ *     its slots; a task's days="N" scales with its phase
+ *     (round(N d'/d), at least 1).
+ *   - The eve (the day before the interview) is light: no new cards and
+ *     no practice or mock task.  A practice or mock task whose only day
+ *     would be the eve moves to the slot before it (a warning says so).
+ *   - Rest: no run of seven days without a rest or free day.  On the
+ *     calendar, the seventh day of every run of days that are not free
+ *     becomes a rest day with no tasks (is_added_rest) before the tasks
+ *     are laid out over the other days.  Where a rest task of the source
+ *     then lands right beside an added rest day, the two merge: the rest
+ *     task takes the added day and its own day goes to the neighbouring
+ *     task (which starts a day earlier or ends a day later), so the plan
+ *     does not rest twice in a row (unless the rule needs both, or the
+ *     source rests on the eve).
+ *   - Reviews follow the same spaced rule over calendar days, moving off
+ *     rest and free days.  New cards never go on the eve while another
+ *     day is left.
+ *   - Every problem of fitting is a warning string in the schedule
+ *     (warnings[]): phases sharing days, a phase with fewer days than
+ *     tasks, a task moved off the eve or dropped, a window with no day
+ *     left.
  *
  * Who may include: build/booklet pages, main (the plan command), tests.
- * Ownership: sp_schedule_new returns a schedule that owns all its arrays;
+ * Files: src/calendar.c (dates, weekday masks, skip lists) and
+ * src/schedule.c (the schedule, fitting, the plan text).
+ * Ownership: sp_schedule_new returns a schedule that owns all its arrays
+ * (warnings included);
  * free it with sp_schedule_free.  It keeps no pointer into the pack (all
  * questions, phases and tasks are indexes), but it is only meaningful
  * with the pack it was made from.  Read-only after creation.
@@ -77,9 +121,14 @@ sp_date sp_date_add_days(sp_date d, long n);
 /* 0 = Sunday .. 6 = Saturday. */
 int sp_date_weekday(sp_date d);
 
+/* "Sun", "Mon", ...; "?" for a value outside 0..6. */
+const char *sp_weekday_abbr(int weekday);
+
 enum { SP_DATE_BUF = 16 };
-/* "2026-11-29" into BUF (SP_DATE_BUF bytes suffice); returns BUF.  Dates
- * in words, in a language, come from datefmt.h. */
+/* "Sun 2026-11-29" and "2026-11-29" into BUF (SP_DATE_BUF bytes suffice);
+ * return BUF.  These are for the terminal (the plan command, diagnostics);
+ * every date on a page comes from datefmt.h, in the pack's language. */
+char *sp_date_format(sp_date d, char *buf, size_t cap);
 char *sp_date_iso(sp_date d, char *buf, size_t cap);
 
 /* ---- the schedule --------------------------------------------------- */
@@ -101,6 +150,12 @@ typedef struct {
     size_t n_review;
     int is_rest, is_study;
     int is_final;               /* holds the final review */
+    int is_free;                /* fitted: not a study weekday or skipped;
+                                   no tasks, cards or reviews */
+    int is_skipped;             /* free because of --skip */
+    int is_added_rest;          /* a rest day the weekly rule added */
+    int is_eve;                 /* fitted: the light day before the
+                                   interview */
 } sp_day;
 
 typedef struct {
@@ -121,6 +176,13 @@ typedef struct {
     int *intro_day;             /* per question: its day, 0 = never */
     int final_day;              /* the final review's day, 0 = none */
     sp_difficulty final_level;  /* HARD, MEDIUM, or NONE = every card */
+    int fitted;                 /* made by sp_schedule_fit with
+                                   constraints (see above) */
+    int n_free;                 /* free days in the window */
+    int n_slots;                /* days that take tasks (neither free nor
+                                   added rest) */
+    char **warnings;            /* fitting problems, English sentences */
+    size_t n_warnings;
 } sp_schedule;
 
 /* Review offsets, in days after the introduction. */
@@ -129,6 +191,47 @@ extern const int sp_review_offsets[4];
 /* Builds the schedule of PACK.  INTERVIEW may be NULL (relative days).
  * Returns NULL only when out of memory (or a timeline over 100,000 days). */
 sp_schedule *sp_schedule_new(const sp_pack *pack, const sp_date *interview);
+
+/* ---- constraints: a personal plan ------------------------------------ */
+
+/* Weekday masks: bit w is weekday w (0 = Sunday, as sp_date_weekday). */
+#define SP_WEEKDAY_BIT(w) (1u << (w))
+enum { SP_WEEK_ALL = 0x7F };
+
+/* Days since 1970-01-01 (sp_date_to_days), both ends included. */
+typedef struct {
+    long first, last;
+} sp_day_range;
+
+/* The longest window a fitted plan may have, in days (ten years). */
+enum { SP_MAX_WINDOW_DAYS = 3660 };
+
+typedef struct {
+    const sp_date *interview;   /* NULL: none */
+    const sp_date *start;       /* NULL: none (the source's length) */
+    unsigned study_days;        /* SP_WEEKDAY_BIT mask; 0: every day */
+    const sp_day_range *skip;   /* dates with no tasks */
+    size_t n_skip;
+} sp_constraints;
+
+/* "mon-fri", "mon,wed,sat", "sat-mon" (a range may wrap), names of three
+ * letters in any case.  0, or -1 and a static reason in WHY. */
+int sp_weekdays_parse(const char *s, unsigned *mask, const char **why);
+/* "YYYY-MM-DD[..YYYY-MM-DD][,...]": at most 1000 ranges, each in order
+ * and at most SP_MAX_WINDOW_DAYS long.  On success *OUT is a malloc'd
+ * array (the caller frees it).  0, or -1 and a static reason in WHY. */
+int sp_skip_parse(const char *s, sp_day_range **out, size_t *n,
+                  const char **why);
+/* 1 if the day is in one of the ranges. */
+int sp_skip_has(const sp_day_range *r, size_t n, long day);
+
+/* Builds the schedule of PACK under C (NULL or no start, no study-day
+ * mask and no skips: the same as sp_schedule_new(pack, c->interview)).
+ * Study days and skips need dates: without an interview date or a start
+ * they are ignored.  With both dates, the start must come before the
+ * interview (else the window is empty: a schedule of no days and a
+ * warning).  Returns NULL only when out of memory. */
+sp_schedule *sp_schedule_fit(const sp_pack *pack, const sp_constraints *c);
 void sp_schedule_free(sp_schedule *s);
 
 /* The plan as text, day by day (what `studypack plan` prints):
@@ -142,6 +245,11 @@ void sp_schedule_free(sp_schedule *s);
  *     new:    #4 cap-theorem, #2 rest-vs-graphql
  *     review: #1 rate-limiting
  *
+ * A fitted plan adds "Start: Mon 2026-11-30" after the interview line and
+ * "Free days: N" when it has some; a free day is one line "Day 6  Sat
+ * 2026-12-05  free day" (or "free day (skipped)"), an added rest day says
+ * "  rest day (at least one in seven)" and the eve "  light day: no new
+ * cards, no practice or mock".
  * Card lists wrap at 78 columns.  Returns a malloc'd NUL-terminated
  * string, or NULL when out of memory. */
 char *sp_plan_text(const sp_pack *pack, const sp_schedule *s);

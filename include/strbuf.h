@@ -23,6 +23,9 @@ void sp_buf_printf(sp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* S as a JSON string, quoted, with '"', '\\' and control characters
+ * escaped (S is UTF-8 and is copied as it is otherwise). */
+void sp_buf_json(sp_buf *b, const char *s);
 /* Bytes since the last newline (the current line's length). */
 size_t sp_buf_line_len(const sp_buf *b);
 /* The text (malloc'd, "" if empty), leaving B empty; NULL after oom. */

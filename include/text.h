@@ -16,15 +16,26 @@
  * fixed, breaking the same flow at several sizes costs no re-measuring:
  * fitting (sp_flow_fit) is a search over sizes.
  *
+ * Words are shaped with HarfBuzz (fonts.h: kerning, ligatures, Arabic
+ * joining, Indic reordering), each piece of a word in the font that draws
+ * it; a paragraph holding right-to-left text gets its bidi levels from
+ * FriBiDi (UAX #9), its words are shaped in their direction, and each line
+ * is reordered visually (rule L2); a right-to-left paragraph set left
+ * aligned is set against the right edge, and its list label and hanging
+ * indent are mirrored (bullet on the right).
+ *
  * Line breaking is greedy (first fit): lines break at spaces and after '-'
- * or '/' inside a word; a word wider than the line is broken between
- * characters (never inside a UTF-8 sequence).  Code blocks (SP_BLOCK_PRE)
+ * or '/' inside a word, and, next to East Asian characters, wherever UAX
+ * #14 allows (libunibreak: between ideographs, never before closing
+ * punctuation such as U+3002 or after opening brackets); a word wider than
+ * the line is broken between clusters.  Code blocks (SP_BLOCK_PRE)
  * keep their white space (tabs expand to multiples of 4 columns) and a line
  * wider than the box wraps by characters, each continuation line starting
  * with the marker U+21AA; a code block of up to ten lines is never split
- * across pages (its lines after the first are SP_SPLIT_NEVER).  Characters a face lacks are drawn in the first
- * face that has them (regular, bold, italic, mono); characters no face has
- * are measured as zero width and reported by sp_glyphs_check.
+ * across pages (its lines after the first are SP_SPLIT_NEVER).  Characters
+ * a face lacks are drawn in the font the fallback chain picks
+ * (sp_text_pick); characters no font has are reported by
+ * sp_glyphs_check.
  *
  * Coordinates are points, top-left origin, y down (as in dlist.h); a line's
  * baseline lies between its top and bottom so that the font's ascent and
@@ -62,13 +73,64 @@ sp_face sp_style_face(unsigned style);
  * FACE if it has a glyph, else the first face that has one, else FACE. */
 sp_face sp_glyph_face(const sp_fonts *fonts, sp_face face, uint32_t cp);
 
-/* Width in points of UTF-8 text set in FACE as the engine sets it (each
- * character in the face sp_glyph_face picks; invalid bytes as U+FFFD). */
+/* Words longer than this many bytes are shaped in pieces of about this
+ * size (cut before a character that does not join the one before), so
+ * every piece is cached and a pathological word costs linear time. */
+#define SP_TEXT_CHUNK 128
+
+/* 1 if CP is drawn with the character before it (combining marks,
+ * joiners, variation selectors, emoji modifiers). */
+int sp_text_joins(uint32_t cp);
+/* The slot drawing CP when FACE is asked for, CUR the slot of the
+ * character before (-1 at the start): sp_fonts_pick, except that a
+ * joining character stays in CUR; FACE's own slot when no font has CP. */
+int sp_text_pick(const sp_fonts *fonts, sp_face face, uint32_t cp, int cur);
+/* 1 if the text holds a right-to-left character (Hebrew, Arabic, ...). */
+int sp_text_has_rtl(const char *s, size_t len);
+/* 1 for CJK ideographs, kana, Hangul and their punctuation. */
+int sp_text_east_asian(uint32_t cp);
+/* UAX #9 (FriBiDi): the embedding level of each of CPS[0..n), paragraph
+ * direction from the first strong character.  Returns the paragraph's
+ * level (0 or 1), or -1 when out of memory. */
+int sp_bidi_levels(const uint32_t *cps, size_t n, uint8_t *levels);
+/* UAX #9 rule L2: ORDER[i] = the logical index shown i-th from the left. */
+void sp_bidi_order(const uint8_t *levels, size_t n, size_t *order);
+/* UAX #14 (libunibreak): BRKS[i] for the byte S[i] is 0 (must break),
+ * 1 (may break) or 2 (no break) after the character ending there, 3
+ * inside a character. */
+int sp_text_breaks(const char *s, size_t len, char *brks);
+
+/* One line of plain text, shaped: pieces of one font slot and one bidi
+ * level each, in visual order. */
+typedef struct {
+    int slot, level;
+    size_t off, len;             /* its text in the input */
+    size_t first_glyph, n_glyphs;
+    double x, width;             /* 1/1000 em from the line's start */
+} sp_piece;
+
+typedef struct {
+    sp_piece *pieces;
+    size_t n_pieces, cap_pieces;
+    sp_glyph *glyphs;            /* visual order within each piece;
+                                    clusters relative to the piece */
+    size_t n_glyphs, cap_glyphs;
+    double width;                /* 1/1000 em */
+} sp_shaped;
+
+void sp_shaped_init(sp_shaped *s);
+void sp_shaped_release(sp_shaped *s);
+/* Shapes UTF-8 text as one line set in FACE (fonts per character as
+ * sp_text_pick, bidi reordering); replaces OUT's contents.  0 or -1. */
+int sp_text_shape_plain(const sp_fonts *fonts, sp_face face, const char *s,
+                        size_t len, sp_shaped *out);
+
+/* Width in points of UTF-8 text set in FACE as one shaped line. */
 double sp_text_width_pt(const sp_fonts *fonts, sp_face face, double size_pt,
                         const char *utf8, size_t len);
 
 /* The longest prefix of UTF-8 text (ending on a character boundary) whose
- * width in FACE at SIZE_PT is at most MAX_PT; returns its length in
+ * shaped width in FACE at SIZE_PT is at most MAX_PT; its length in
  * bytes. */
 size_t sp_text_fit_prefix(const sp_fonts *fonts, sp_face face,
                           double size_pt, const char *utf8, size_t len,
@@ -103,13 +165,14 @@ void sp_flow_free(sp_flow *f);
 void sp_flow_clear(sp_flow *f);
 /* True if nothing has been added since creation or sp_flow_clear. */
 int sp_flow_empty(const sp_flow *f);
-/* Hyphenation for narrow measures (hyphen.h; NULL, the default: none).
+/* Hyphenation for narrow measures (hyphenate.h; NULL, the default: none).
  * When a word does not fit in the rest of a line that is empty or less
- * than two thirds full, it is broken at the longest hyphenation point that
- * fits and a hyphen is drawn at the line's end as a run of its own (its
- * text is a static "-", not part of the flow's text), instead of moving
- * the word down or breaking it between characters.  Kept by
- * sp_flow_clear. */
+ * than two thirds full (and greedy breaking is in use), it is broken at
+ * the longest hyphenation point that fits and a hyphen is drawn at the
+ * line's end as a run of its own (a static "-", unshaped), instead of
+ * moving the word down or breaking it between characters; never more
+ * than two hyphenated lines in a row, never in code or right-to-left
+ * text.  Kept by sp_flow_clear. */
 struct sp_hyphen;
 void sp_flow_hyphenate(sp_flow *f, const struct sp_hyphen *h);
 
@@ -140,12 +203,20 @@ enum { SP_SPLIT_NEVER, SP_SPLIT_LINE, SP_SPLIT_BLOCK };
 
 /* One styled run on a line: drawn as one text item. */
 typedef struct {
-    sp_face face;
+    sp_face face;        /* the face asked for (or the primary face whose
+                            font draws it) */
+    int slot;            /* the font slot drawing it (fonts.h) */
+    int level;           /* bidi level: odd is right to left */
     double size_pt;
     double x_pt;         /* from the flow's left edge */
     double width_pt;
     const char *text;    /* into the flow's text; not NUL-terminated */
     size_t len;
+    size_t first_glyph, n_glyphs;  /* in sp_lines.glyphs, logical order
+                                      (sp_lines_emit reverses odd levels);
+                                      clusters are offsets in the flow's
+                                      text sp_lines.base, except for the
+                                      code continuation mark's run */
     const char *actual;  /* NULL, or the text to extract instead (a hyphen
                             added by breaking: the rest of its word; that
                             rest on the next line: ""), see dlist.h */
@@ -167,6 +238,9 @@ typedef struct {
     size_t n_lines, cap_lines;
     sp_run *runs;
     size_t n_runs, cap_runs;
+    const sp_glyph *glyphs;    /* the flow's glyphs (not owned) */
+    const char *base;          /* the flow's text the clusters count in */
+    const char *mark;          /* the continuation mark's text */
     double base_pt, width_pt;  /* what the flow was broken at */
     double height_pt;          /* bottom of the last line; 0 if none */
     int overflow;              /* some character alone was wider than the
@@ -215,12 +289,15 @@ double sp_blocks_emit(const sp_fonts *fonts, const sp_blocks *b,
                       double size_pt, double width_pt, sp_dlist *dl,
                       double x_pt, double y_pt);
 
-/* The glyph check: walks every text of PACK (meta, rounds, questions: cue,
- * prompt, answer, follow-ups; tips; tasks; phase and section titles) and
- * reports each character that no face can draw (sp_glyph_face finds none;
- * characters above U+FFFF never can) as an SP_D_GLYPH error at the node's
- * file and line, once per (node, code point).  Returns the number of
- * errors added. */
+/* The glyph check (validate and build both run it): walks every text of
+ * PACK (meta, rounds, questions: cue, prompt, answer, follow-ups; tips;
+ * tasks; phase and section titles).  A character no font in the chain has
+ * is looked up with fontconfig (sp_fonts_resolve, unless system fonts are
+ * off); each system font so added gets a note naming its file.  A
+ * character still without a font is an SP_D_GLYPH error at the node's
+ * file and line, once per (node, code point), with a hint naming --fonts
+ * and the Debian package that usually has the script.  Returns the number
+ * of errors added. */
 int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d);
 
 #endif

@@ -448,6 +448,7 @@ static void one_line(char *s)
 typedef struct {
     const char *source, *key;
     char *text;                 /* a copy of the stamp, for the parent */
+    const sp_fonts *fonts;      /* its system fonts are inputs too */
 } stamp_ctx;
 
 /* The build's stamp callback (build.h): the stamp of PACK as just built.
@@ -467,6 +468,16 @@ static char *make_stamp(const sp_pack *pack, const sp_build_result *r,
             strcpy(hex, "-");
         sp_buf_printf(&b, "input %s ", hex);
         put_escaped(&b, pack->inputs[i]);
+        sp_buf_str(&b, "\n");
+    }
+    /* the system fonts fontconfig chose for this pack are inputs too */
+    for (int s = 0; sc->fonts && s < sp_fonts_count(sc->fonts); s++) {
+        const char *fp = sp_fonts_slot_path(sc->fonts, s);
+        char hex[SHA256_DIGEST_STRING_LENGTH];
+        if (!sp_fonts_slot_is_system(sc->fonts, s) || hash_file(fp, hex) != 0)
+            continue;
+        sp_buf_printf(&b, "input %s ", hex);
+        put_escaped(&b, fp);
         sp_buf_str(&b, "\n");
     }
     char *title = strdup(pack->meta.title ? pack->meta.title : "");
@@ -588,7 +599,7 @@ static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
                     "batch was running");
         rc = 1;
     }
-    stamp_ctx sc = {j->path, key, NULL};
+    stamp_ctx sc = {j->path, key, NULL, fonts};
     if (rc == 0) {
         sp_build_opts bo = *o->build;
         bo.stamp = make_stamp;
@@ -1129,4 +1140,79 @@ out:
     free(files.v);
     free(files.skip);
     return rc;
+}
+
+/* ---- discovery for other drivers (rosters) ---------------------------- */
+
+int sp_batch_find_packs(char *const *paths, int n_paths, sp_pack_ref **out,
+                        size_t *n_out, sp_diags *d)
+{
+    pathlist files = {0};
+    size_t n = 0;
+    int rc = 0;
+    *out = NULL;
+    *n_out = 0;
+    for (int i = 0; i < n_paths && rc == 0; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            sp_diag_add(d, SP_D_IO, paths[i], 0, 0, "cannot open: %s",
+                        strerror(errno));
+            rc = 3;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (scan_dir(paths[i], &files, d, 0) != 0)
+                rc = 3;
+        } else if (add_path(&files, paths[i], 0) != 0) {
+            rc = 3;
+        }
+    }
+    sp_pack_ref *refs = rc ? NULL : calloc(files.n ? files.n : 1,
+                                           sizeof *refs);
+    if (!refs && rc == 0) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        rc = 3;
+    }
+    for (size_t i = 0; i < files.n; i++) {
+        int bank = 0;
+        char *id = refs && !files.skip[i]
+                       ? sp_load_peek_root(files.v[i], &bank) : NULL;
+        if (!refs || bank || !id || !id_ok(id)) {
+            free(id);
+            free(files.v[i]);
+            continue;
+        }
+        refs[n].path = files.v[i];
+        refs[n].id = id;
+        n++;
+    }
+    free(files.v);
+    free(files.skip);
+    *out = refs;
+    *n_out = n;
+    return rc;
+}
+
+void sp_pack_refs_free(sp_pack_ref *refs, size_t n)
+{
+    for (size_t i = 0; refs && i < n; i++) {
+        free(refs[i].path);
+        free(refs[i].id);
+    }
+    free(refs);
+}
+
+/* ---- the worker protocol for other drivers (rosters) -------------------- */
+
+void sp_batch_send_diags(int fd, const sp_diags *d)
+{
+    send_diags(fd, d);
+}
+
+void sp_batch_read_diags(char *buf, size_t len, sp_diags *d)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.buf = buf;
+    j.len = len;
+    j.diags = d;
+    parse_reply(&j);
 }

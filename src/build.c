@@ -21,6 +21,7 @@
 #include "pdf.h"
 #include "pocket.h"
 #include "schedule.h"
+#include "strbuf.h"
 #include "text.h"
 
 void sp_build_opts_default(sp_build_opts *o)
@@ -220,7 +221,74 @@ char *sp_build_opts_key(const sp_build_opts *o)
                      o->lang ? o->lang : "-");
     if (n < 0 || (size_t)n >= sizeof buf)
         return NULL;
-    return strdup(buf);
+    /* the personal plan, only when given (so other keys stay the same) */
+    sp_buf b = {0};
+    sp_buf_str(&b, buf);
+    if (o->has_start)
+        sp_buf_printf(&b, " start=%04d-%02d-%02d", o->start_y, o->start_m,
+                      o->start_d);
+    if (o->study_days)
+        sp_buf_printf(&b, " study-days=%u", o->study_days);
+    for (size_t i = 0; i < o->n_skip; i++)
+        sp_buf_printf(&b, "%s%ld..%ld", i ? "," : " skip=", o->skip[i].first,
+                      o->skip[i].last);
+    if (o->student) {
+        sp_buf_str(&b, " student=");
+        sp_buf_str(&b, o->student);
+    }
+    return sp_buf_take(&b, NULL);
+}
+
+int sp_build_plan_check(const sp_build_opts *o, char *why, size_t cap)
+{
+    if ((o->study_days || o->n_skip) && !o->has_interview_date
+        && !o->has_start) {
+        snprintf(why, cap, "--study-days and --skip need --interview-date "
+                 "or --start (they name days of the calendar)");
+        return -1;
+    }
+    if (o->has_start && o->has_interview_date) {
+        sp_date a = {o->start_y, o->start_m, o->start_d};
+        sp_date z = {o->interview_y, o->interview_m, o->interview_d};
+        char da[SP_DATE_BUF], dz[SP_DATE_BUF];
+        long n = sp_date_to_days(z) - sp_date_to_days(a);
+        if (n < 1) {
+            snprintf(why, cap, "the start (%s) must come before the "
+                     "interview (%s)", sp_date_iso(a, da, sizeof da),
+                     sp_date_iso(z, dz, sizeof dz));
+            return -1;
+        }
+        if (n > SP_MAX_WINDOW_DAYS) {
+            snprintf(why, cap, "from the start (%s) to the interview (%s) "
+                     "is %ld days; the limit is %d",
+                     sp_date_iso(a, da, sizeof da),
+                     sp_date_iso(z, dz, sizeof dz), n, SP_MAX_WINDOW_DAYS);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+sp_schedule *sp_build_schedule(const sp_pack *pack, const sp_build_opts *o,
+                               sp_diags *d)
+{
+    sp_date iv = {o->interview_y, o->interview_m, o->interview_d};
+    sp_date st = {o->start_y, o->start_m, o->start_d};
+    sp_constraints c;
+    memset(&c, 0, sizeof c);
+    c.interview = o->has_interview_date ? &iv : NULL;
+    c.start = o->has_start ? &st : NULL;
+    c.study_days = o->study_days;
+    c.skip = o->skip;
+    c.n_skip = o->n_skip;
+    sp_schedule *s = sp_schedule_fit(pack, &c);
+    if (!s) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n_warnings; i++)
+        sp_diag_add(d, SP_D_WARNING, pack->file, 0, 0, "%s", s->warnings[i]);
+    return s;
 }
 
 /* ---- building ------------------------------------------------------------ */
@@ -575,13 +643,9 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
                           const sp_msgs *msgs, const char *lang,
                           sp_build_result *res, sp_diags *d)
 {
-    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
-    sp_schedule *sched =
-        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
-    if (!sched) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+    sp_schedule *sched = sp_build_schedule(pack, o, d);
+    if (!sched)
         return -1;
-    }
     /* a booklet page is half a sheet: A5 on A4, half-letter on Letter */
     sp_booklet_layout lay;
     memset(&lay, 0, sizeof lay);
@@ -589,6 +653,7 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     lay.page_h_pt = o->paper_w_pt;
     lay.msgs = msgs;
     lay.hyphen = sp_hyphen_get(lang);
+    lay.student = o->student;
     sp_doc doc;
     sp_doc_init(&doc);
     int rc = -1;
@@ -624,9 +689,11 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
                       const sp_build_opts *o, stage *st, const sp_msgs *msgs,
                       sp_build_result *res, sp_diags *d)
 {
-    sp_date date = {o->interview_y, o->interview_m, o->interview_d};
-    sp_schedule *sched =
-        sp_schedule_new(pack, o->has_interview_date ? &date : NULL);
+    /* the booklet's schedule (a personal one too); its fitting warnings
+     * are said once, by the booklet or here when there is none */
+    sp_diags *quiet = (o->outputs & SP_OUT_TIMELINE) ? sp_diags_new() : NULL;
+    sp_schedule *sched = sp_build_schedule(pack, o, quiet ? quiet : d);
+    sp_diags_free(quiet);
     if (!sched) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
@@ -685,6 +752,25 @@ static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
     return rc;
 }
 
+/* The student's name must be drawable: 0, or -1 with an error. */
+static int student_glyphs(const char *name, const sp_fonts *fonts,
+                          sp_diags *d)
+{
+    size_t len = name ? strlen(name) : 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += sp_utf8_next(name + i, len - i, &cp);
+        sp_face f = sp_glyph_face(fonts, SP_FACE_BOLD, cp);
+        if (cp < 0x20 || !sp_fonts_has(fonts, f, cp)) {
+            sp_diag_add(d, SP_D_GLYPH, NULL, 0, 0, "the student's name '%s': "
+                        "character U+%04X cannot be drawn by the fonts",
+                        name, (unsigned)cp);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
 {
@@ -701,7 +787,8 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "%s", why);
         return -1;
     }
-    if (sp_glyphs_check(pack, fonts, d) != 0)
+    if (sp_glyphs_check(pack, fonts, d) != 0
+        || student_glyphs(o->student, fonts, d) != 0)
         return -1;
     /* the pack's folder: opened once, never through a symbolic link, and
      * every file created, written and renamed relative to it, so output
@@ -715,7 +802,8 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         close(out_fd);
     if (st.dirfd < 0)
         return -1;
-    size_t dl = strlen(o->out_dir) + strlen(pack->id) + 2;
+    size_t dl = strlen(o->out_dir) + strlen(pack->id) + 2
+                + (o->student_dir ? strlen(o->student_dir) + 10 : 0);
     st.dir_path = malloc(dl);
     int rc = -1;
     sp_msgs *msgs = NULL;
@@ -724,6 +812,17 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     }
     snprintf(st.dir_path, dl, "%s/%s", o->out_dir, pack->id);
+    /* a roster's student: OUT/ID/students/NAME, opened the same way */
+    for (int level = 0; o->student_dir && level < 2; level++) {
+        const char *name = level ? o->student_dir : "students";
+        int sub_fd = sp_dir_open_sub(st.dirfd, st.dir_path, name, d);
+        close(st.dirfd);
+        st.dirfd = sub_fd;
+        if (sub_fd < 0)
+            goto out;
+        size_t l = strlen(st.dir_path);
+        snprintf(st.dir_path + l, dl - l, "/%s", name);
+    }
     /* the pack's own language: --lang, else xml:lang (msg.h) */
     const char *lang = o->lang ? o->lang : pack->lang;
     msgs = sp_msgs_open(lang, o->locale_dir, d);

@@ -1,6 +1,7 @@
 /* calibrate.c - the duplex calibration sheet (see calibrate.h). */
 #include "calibrate.h"
 #include "msg.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static int centered(sp_dlist *dl, const sp_fonts *f, sp_face face,
                     double size_pt, double cx_pt, double y_pt,
                     const char *s)
 {
-    double w = sp_fonts_width_pt(f, face, size_pt, s, strlen(s));
+    double w = sp_text_width_pt(f, face, size_pt, s, strlen(s));
     return text(dl, face, size_pt, cx_pt - w / 2, y_pt, s);
 }
 
@@ -75,7 +76,7 @@ static int scale(sp_dlist *dl, const sp_fonts *f, double x0, double y0,
             rc |= centered(dl, f, SP_FACE_REGULAR, LABEL_PT, x0 + p,
                            y0 - len - LABEL_CLEAR_MM * mm, label);
         } else {
-            double w = sp_fonts_width_pt(f, SP_FACE_REGULAR, LABEL_PT, label,
+            double w = sp_text_width_pt(f, SP_FACE_REGULAR, LABEL_PT, label,
                                          strlen(label));
             rc |= text(dl, SP_FACE_REGULAR, LABEL_PT,
                        x0 - len - LABEL_CLEAR_MM * mm - w,

@@ -38,7 +38,8 @@ void sp_dlist_init(sp_dlist *dl, double width_pt, double height_pt)
 void sp_dlist_release(sp_dlist *dl)
 {
     for (size_t i = 0; i < dl->n_items; i++) {
-        free(dl->items[i].text);
+        free(dl->items[i].glyphs ? (void *)dl->items[i].glyphs
+                                 : dl->items[i].text);
         free(dl->items[i].alt);
     }
     free(dl->items);
@@ -78,33 +79,109 @@ int sp_dl_text(sp_dlist *dl, sp_face face, double size_pt, double x_pt,
     return 0;
 }
 
-int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
-                      double x_pt, double y_pt, const char *utf8, size_t len,
-                      const char *actual, size_t alen)
+int sp_dl_glyphs(sp_dlist *dl, sp_face face, int slot, double size_pt,
+                 double x_pt, double y_pt, const char *utf8, size_t len,
+                 const sp_glyph *g, size_t n, int rtl)
 {
-    if (len > ((size_t)-1) / 2 - alen - 2)
+    return sp_dl_glyphs_from(dl, face, slot, size_pt, x_pt, y_pt, utf8, len,
+                             g, n, -1 - (rtl != 0), 0);
+}
+
+int sp_dl_glyphs_from(sp_dlist *dl, sp_face face, int slot, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const sp_glyph *g, size_t n, int rtl,
+                      uint32_t cluster_base)
+{
+    /* rtl < 0: G is in visual order already, -1 - rtl the flag */
+    if (n == 0)
+        return sp_dl_text(dl, face, size_pt, x_pt, y_pt, utf8, len);
+    if (n > ((size_t)-1 - len - 1) / sizeof *g)
         return -1;
-    char *copy = malloc(len + alen + 2);
-    if (!copy)
+    /* one block: the glyphs, then the text */
+    sp_glyph *block = malloc(n * sizeof *g + len + 1);
+    if (!block)
         return -1;
-    memcpy(copy, utf8, len);
-    copy[len] = '\0';
-    memcpy(copy + len + 1, actual, alen);
-    copy[len + 1 + alen] = '\0';
+    int visual = rtl < 0;
+    if (visual)
+        rtl = -1 - rtl;
+    if (visual || !rtl)
+        memcpy(block, g, n * sizeof *g);
+    else
+        for (size_t i = 0; i < n; i++)
+            block[i] = g[n - 1 - i];
+    if (cluster_base)
+        for (size_t i = 0; i < n; i++)
+            block[i].cluster -= cluster_base;
+    char *text = (char *)(block + n);
+    memcpy(text, utf8, len);
+    text[len] = '\0';
     sp_dl_item *it = push(dl, SP_DL_TEXT);
     if (!it) {
-        free(copy);
+        free(block);
         return -1;
     }
     it->face = face;
     it->size_pt = size_pt;
     it->x_pt = x_pt;
     it->y_pt = y_pt;
+    it->text = text;
+    it->text_len = len;
+    it->glyphs = block;
+    it->n_glyphs = n;
+    it->slot = slot;
+    it->rtl = rtl;
+    return 0;
+}
+
+static int copy_text_plain(sp_dlist *dl, const sp_dl_item *it,
+                           double dx_pt, double dy_pt);
+
+int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const char *actual, size_t alen)
+{
+    if (len > ((size_t)-1) / 2 - alen - 2)
+        return -1;
+    if (sp_dl_text(dl, face, size_pt, x_pt, y_pt, "", 0))
+        return -1;
+    sp_dl_item *it = &dl->items[dl->n_items - 1];
+    char *copy = malloc(len + alen + 2);
+    if (!copy)
+        return -1;          /* the item stays, with its empty text */
+    memcpy(copy, utf8, len);
+    copy[len] = '\0';
+    memcpy(copy + len + 1, actual, alen);
+    copy[len + 1 + alen] = '\0';
+    free(it->text);
     it->text = copy;
     it->text_len = len;
     it->actual = copy + len + 1;
     it->actual_len = alen;
     return 0;
+}
+
+int sp_dl_copy_text(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
+                    double dy_pt)
+{
+    if (it->actual && it->actual_len > 0 && !it->glyphs)
+        return sp_dl_text_actual(dl, it->face, it->size_pt, it->x_pt + dx_pt,
+                                 it->y_pt + dy_pt, it->text, it->text_len,
+                                 it->actual, it->actual_len);
+    int rc = copy_text_plain(dl, it, dx_pt, dy_pt);
+    if (rc == 0 && it->actual)
+        dl->items[dl->n_items - 1].actual = "";
+    return rc;
+}
+
+static int copy_text_plain(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
+                           double dy_pt)
+{
+    if (it->glyphs)
+        return sp_dl_glyphs(dl, it->face, it->slot, it->size_pt,
+                            it->x_pt + dx_pt, it->y_pt + dy_pt, it->text,
+                            it->text_len, it->glyphs, it->n_glyphs, it->rtl);
+    return sp_dl_text(dl, it->face, it->size_pt, it->x_pt + dx_pt,
+                      it->y_pt + dy_pt, it->text, it->text_len);
 }
 
 int sp_dl_line(sp_dlist *dl, double x_pt, double y_pt, double x2_pt,

@@ -70,6 +70,49 @@ static void pair(FILE *out, double a, const char *sep, double b)
     num(out, b);
 }
 
+/* 1 if IT's glyphs are not its characters one to one in order with no
+ * offsets: right-to-left, ligatures, split or reordered clusters, marks
+ * placed by GPOS. */
+static int complex_glyphs(const sp_dl_item *it)
+{
+    if (it->rtl)
+        return 1;
+    for (size_t i = 0; i < it->n_glyphs; i++) {
+        const sp_glyph *g = &it->glyphs[i];
+        if (g->dx != 0 || g->dy != 0)
+            return 1;
+        if (i > 0 && g->cluster <= it->glyphs[i - 1].cluster)
+            return 1;
+        size_t end = i + 1 < it->n_glyphs ? it->glyphs[i + 1].cluster
+                                          : it->text_len;
+        if (end < g->cluster || end > it->text_len)
+            return 1;
+        uint32_t cp;
+        if (end > g->cluster
+            && sp_utf8_next(it->text + g->cluster, end - g->cluster, &cp)
+                   != end - g->cluster)
+            return 1;       /* one glyph for several characters */
+    }
+    return 0;
+}
+
+static void glyph_line(FILE *out, const sp_dl_item *it)
+{
+    fprintf(out, "\n    glyphs slot=%d rtl=%d", it->slot, it->rtl);
+    for (size_t i = 0; i < it->n_glyphs; i++) {
+        const sp_glyph *g = &it->glyphs[i];
+        fprintf(out, " %u:", (unsigned)g->gid);
+        num(out, g->adv);
+        if (g->dx != 0 || g->dy != 0) {
+            fputc('+', out);
+            pair(out, g->dx, ",", g->dy);
+        }
+        fprintf(out, "@%u", (unsigned)g->cluster);
+    }
+}
+
+static int all_glyphs;   /* set by sp_dump_dlist_glyphs for one call */
+
 static void item(FILE *out, const sp_dl_item *it)
 {
     fputs("  ", out);
@@ -86,6 +129,8 @@ static void item(FILE *out, const sp_dl_item *it)
             fputs(" actual ", out);
             quote(out, it->actual, it->actual_len);
         }
+        if (it->glyphs && (all_glyphs || complex_glyphs(it)))
+            glyph_line(out, it);
         break;
     case SP_DL_LINE:
         fputs("line ", out);
@@ -142,6 +187,14 @@ int sp_dump_dlist(const sp_dlist *dl, FILE *out)
     for (size_t i = 0; i < dl->n_items; i++)
         item(out, &dl->items[i]);
     return ferror(out) ? -1 : 0;
+}
+
+int sp_dump_dlist_glyphs(const sp_dlist *dl, FILE *out)
+{
+    all_glyphs = 1;
+    int rc = sp_dump_dlist(dl, out);
+    all_glyphs = 0;
+    return rc;
 }
 
 int sp_dump_doc(const sp_doc *doc, FILE *out)

@@ -1,8 +1,9 @@
 /* glyphs.c - the glyph check: characters no font can draw (see text.h).
  *
- * libharu drops characters above U+FFFF and draws an empty box for a
- * missing glyph, both silently; this check turns each into an error at the
- * source line before anything is drawn.
+ * A missing glyph would draw as an empty box, silently; this check
+ * completes the fallback chain with system fonts (fontconfig) and turns
+ * each character still missing into an error at the source line before
+ * anything is drawn.  validate and build run the same check.
  */
 #include "text.h"
 
@@ -17,6 +18,7 @@ typedef struct {
     size_t n_seen, cap_seen;
     int errors;
     int nomem;
+    int system;                 /* system fonts allowed */
     /* ASCII fast path: 1 if the character is skipped (control white space)
      * or drawable when the face is asked for */
     unsigned char ascii_ok[SP_FACE_COUNT][128];
@@ -55,6 +57,17 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path ? path : "?";
 }
 
+/* The Debian package that usually has a font for CP's script. */
+static const char *package_for(uint32_t cp)
+{
+    if (sp_text_east_asian(cp))
+        return "fonts-noto-cjk";
+    if (cp >= 0x1F000 || (cp >= 0x2600 && cp <= 0x27BF)
+        || (cp >= 0x2B00 && cp <= 0x2BFF))
+        return "fonts-symbola";
+    return "fonts-noto-core";
+}
+
 /* Checks the UTF-8 string S as drawn in FACE, reporting at LOC. */
 static void check_str(walk *w, const char *s, sp_face face, sp_loc loc)
 {
@@ -75,15 +88,29 @@ static void check_str(walk *w, const char *s, sp_face face, sp_loc loc)
         }
         if (cp == '\n' || cp == '\t' || cp == '\r')
             continue;
-        sp_face g = sp_glyph_face(w->fonts, face, cp);
-        if (sp_fonts_has(w->fonts, g, cp) || seen(w, cp))
+        if (sp_fonts_pick(w->fonts, face, cp) >= 0)
+            continue;
+        int added = 0;
+        int slot = sp_fonts_resolve(w->fonts, face, cp, &added);
+        if (added) {
+            sp_diag_add_sev(w->d, SP_D_NOTE, SP_NOTE, loc.file, loc.line, 0,
+                            "%s '%s': U+%04X is not in the fonts of "
+                            "fonts.txt; using the system font %s (face "
+                            "index %d, found by fontconfig)",
+                            w->kind, w->name, (unsigned)cp,
+                            sp_fonts_slot_path(w->fonts, slot),
+                            sp_fonts_slot_index(w->fonts, slot));
+        }
+        if (slot >= 0 || seen(w, cp))
             continue;
         sp_diag_add(w->d, SP_D_GLYPH, loc.file, loc.line, 0,
                     "%s '%s': character U+%04X cannot be drawn by the fonts "
-                    "(%s)%s", w->kind, w->name, (unsigned)cp,
+                    "(%s%s); add a font that has it (--fonts DIR, a "
+                    "'fallback' line in fonts.txt) or install one (Debian: "
+                    "%s)", w->kind, w->name, (unsigned)cp,
                     base_name(sp_fonts_path(w->fonts, face)),
-                    cp > 0xFFFF ? "; characters above U+FFFF are not "
-                                  "supported" : "");
+                    w->system ? " and the system fonts" : ", system fonts off",
+                    package_for(cp));
         w->errors++;
     }
 }
@@ -117,12 +144,12 @@ int sp_glyphs_check(const sp_pack *pack, const sp_fonts *fonts, sp_diags *d)
     memset(&w, 0, sizeof w);
     w.fonts = fonts;
     w.d = d;
+    w.system = sp_fonts_system_allowed(fonts);
     for (int f = 0; f < SP_FACE_COUNT; f++)
         for (uint32_t c = 0; c < 128; c++)
             w.ascii_ok[f][c] = (unsigned char)(
                 c == '\n' || c == '\t' || c == '\r'
-                || sp_fonts_has(fonts, sp_glyph_face(fonts, (sp_face)f, c),
-                                c));
+                || sp_fonts_pick(fonts, (sp_face)f, c) >= 0);
     sp_loc ploc = pack->meta.loc.file ? pack->meta.loc
                                       : (sp_loc){pack->file, 0};
 

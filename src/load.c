@@ -1080,6 +1080,8 @@ static void build_timeline(builder *b, xmlNodePtr n)
                                            &task->n_questions);
             task->loc.file = p->file;
             task->loc.line = (int)xmlGetLineNo(t);
+            const char *tdays = attr(b, t, "days");
+            task->days = tdays ? atoi(tdays) : 0;
         }
     }
 }

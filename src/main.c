@@ -21,7 +21,9 @@
 #include "model.h"
 #include "pdf.h"
 #include "printers.h"
+#include "roster.h"
 #include "schedule.h"
+#include "text.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 
@@ -54,14 +56,18 @@ static const char usage_main[] =
     "error.\n";
 
 static const char usage_validate[] =
-    "usage: studypack validate [--strict] FILE...\n"
+    "usage: studypack validate [--strict] [--fonts DIR] [--no-system-fonts] "
+    "FILE...\n"
     "\n"
     "Validates each source (a pack, or a bank whose root is <questions>)\n"
     "against the schema and the rules of the format, and prints nothing but\n"
-    "diagnostics (FILE:LINE:COL: error: ...).\n"
+    "diagnostics (FILE:LINE:COL: error: ...).  Font coverage is checked as\n"
+    "build checks it, so a pack that validates builds.\n"
     "\n"
-    "  --strict     treat warnings as errors\n"
-    "  -h, --help   show this help\n";
+    "  --strict            treat warnings as errors\n"
+    "  --fonts DIR         fonts folder with a fonts.txt manifest\n"
+    "  --no-system-fonts   use only the fonts of fonts.txt (no fontconfig)\n"
+    "  -h, --help          show this help\n";
 
 /* A diagnostics list, or NULL after saying that there is no memory for
  * one (the one message that cannot be data). */
@@ -87,6 +93,14 @@ static int usage_error(const char *usage, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+#define PLAN_OPTIONS_HELP                                                   \
+    "      --start D           YYYY-MM-DD: the first day of preparation;\n" \
+    "                          the plan is fitted to the days until the\n" \
+    "                          interview\n"                                 \
+    "      --study-days DAYS   weekdays to study (mon-fri, mon,wed,sat);\n" \
+    "                          the others are free days\n"                  \
+    "      --skip DATES        free dates: D, D..D, separated by commas\n"
+
 #define BUILD_OPTIONS_HELP                                                  \
     "  -o, --output DIR        output folder (default: out)\n"                \
     "      --only KIND         flashcards, timeline, mock or pocket\n"      \
@@ -110,12 +124,16 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "      --no-crop-marks     leave out the crop marks\n"                   \
     "      --cut-lines         draw dashed cut lines along the cards\n"      \
     "      --interview-date D  YYYY-MM-DD: print calendar dates\n"           \
+    PLAN_OPTIONS_HELP                                                       \
+    "      --student NAME      the student's name on the booklet's cover\n" \
     "      --booklet-flip E    short (default) or long: how the printer\n"  \
     "                          turns the sheet in duplex\n"                 \
     "      --creep LEN         shift inner booklet pages toward the spine\n"\
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"     \
     "      --lang TAG          the tool's own words, dates, hyphenation in\n"\
     "                          this language (default: the pack's xml:lang)\n"\
+    "      --no-system-fonts   use only the fonts of fonts.txt (no "           \
+    "fontconfig)\n"                                                          \
     "      --dump              write display-list text (.dump), not PDF\n"   \
     "      --strict            treat warnings as errors\n"
 
@@ -141,6 +159,10 @@ static const char usage_batch[] =
     "  -j, --jobs N            workers (default: the number of processors)\n"
     "      --force             rebuild packs that are up to date\n"
     "  -q, --quiet             no progress output\n"
+    "      --roster FILE       a CSV of students (name,pack,interview_date\n"
+    "                          and start, study_days, skip): cards once per\n"
+    "                          pack, a booklet per student in\n"
+    "                          OUT/<pack-id>/students/<name>/\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -148,9 +170,16 @@ enum {
     OPT_ONLY = 256, OPT_PAPER, OPT_CARD, OPT_MARGIN, OPT_GAP, OPT_DUPLEX,
     OPT_BACK, OPT_NOCROP, OPT_CUT, OPT_DATE, OPT_FLIP, OPT_CREEP, OPT_FONTS,
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
-    OPT_MIN_SIZE, OPT_BREAKING, OPT_LANG,
+    OPT_MIN_SIZE, OPT_BREAKING, OPT_NO_SYSTEM_FONTS,
+    OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER,
+    OPT_LANG,
     OPT_LAST
 };
+
+#define PLAN_LONG_OPTIONS                                                   \
+    {"start", required_argument, NULL, OPT_START},                          \
+    {"study-days", required_argument, NULL, OPT_STUDY_DAYS},                \
+    {"skip", required_argument, NULL, OPT_SKIP}
 
 #define BUILD_LONG_OPTIONS                                                  \
     {"output", required_argument, NULL, 'o'},                               \
@@ -172,18 +201,26 @@ enum {
     {"creep", required_argument, NULL, OPT_CREEP},                          \
     {"fonts", required_argument, NULL, OPT_FONTS},                          \
     {"lang", required_argument, NULL, OPT_LANG},                            \
+    {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},            \
     {"dump", no_argument, NULL, OPT_DUMP},                                  \
     {"strict", no_argument, NULL, OPT_STRICT},                              \
+    PLAN_LONG_OPTIONS,                                                      \
+    {"student", required_argument, NULL, OPT_STUDENT},                      \
     {"help", no_argument, NULL, 'h'}
 
 typedef struct {
     sp_build_opts build;
     const char *fonts_dir;
+    int no_system_fonts;
     int strict;
     const char *printer;            /* --printer NAME, or NULL */
     unsigned char given[OPT_LAST - 256];  /* long options on the command
                                              line (they beat a profile) */
 } common_opts;
+
+/* The ranges of every --skip (o->skip points here); freed when main
+ * returns. */
+static sp_day_range *skip_ranges;
 
 /* Handles one build option; 1 if C was one, 0 if not, -1 on a bad value
  * (message printed). */
@@ -274,8 +311,55 @@ static int build_option(common_opts *co, int c, const char *arg,
         else
             break;
         return 1;
+    case OPT_START: {
+        sp_date date;
+        const char *why = NULL;
+        if (sp_date_parse(arg, &date, &why) != 0) {
+            usage_error(usage, "--start '%s': %s", arg,
+                        why ? why : "not a date in the form YYYY-MM-DD");
+            return -1;
+        }
+        o->has_start = 1;
+        o->start_y = date.year;
+        o->start_m = date.month;
+        o->start_d = date.day;
+        return 1;
+    }
+    case OPT_STUDY_DAYS: {
+        const char *why = NULL;
+        if (sp_weekdays_parse(arg, &o->study_days, &why) != 0) {
+            usage_error(usage, "--study-days '%s': %s", arg, why);
+            return -1;
+        }
+        return 1;
+    }
+    case OPT_SKIP: {
+        const char *why = NULL;
+        sp_day_range *r = NULL;
+        size_t n = 0;
+        if (sp_skip_parse(arg, &r, &n, &why) != 0) {
+            usage_error(usage, "--skip '%s': %s", arg, why);
+            return -1;
+        }
+        /* several --skip options add up */
+        sp_day_range *all = realloc(skip_ranges,
+                                    (o->n_skip + n) * sizeof *all);
+        if (!all) {
+            free(r);
+            usage_error(usage, "%s", "out of memory");
+            return -1;
+        }
+        memcpy(all + o->n_skip, r, n * sizeof *r);
+        free(r);
+        skip_ranges = all;
+        o->skip = all;
+        o->n_skip += n;
+        return 1;
+    }
+    case OPT_STUDENT: o->student = arg; return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
     case OPT_LANG: o->lang = arg; return 1;
+    case OPT_NO_SYSTEM_FONTS: co->no_system_fonts = 1; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
     case OPT_STRICT: co->strict = o->strict = 1; return 1;
     default:
@@ -298,6 +382,8 @@ static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
     }
     sp_fonts *f = sp_fonts_open(dir, d);
     free(dir);
+    if (f && co->no_system_fonts)
+        sp_fonts_allow_system(f, 0);
     return f;
 }
 
@@ -313,18 +399,27 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
-static int cmd_validate(int argc, char **argv)
+static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
+                            sp_diags *d);
+
+static int cmd_validate(int argc, char **argv, const char *argv0)
 {
     static const struct option opts[] = {
         {"strict", no_argument, NULL, 's'},
+        {"fonts", required_argument, NULL, OPT_FONTS},
+        {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int strict = 0, c;
+    common_opts co;
+    memset(&co, 0, sizeof co);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 's': strict = 1; break;
+        case OPT_FONTS: co.fonts_dir = optarg; break;
+        case OPT_NO_SYSTEM_FONTS: co.no_system_fonts = 1; break;
         case 'h': fputs(usage_validate, stdout); return EXIT_OK;
         default:
             return usage_error(usage_validate, "unknown option '%s'",
@@ -336,8 +431,19 @@ static int cmd_validate(int argc, char **argv)
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
-    for (int i = optind; i < argc; i++)
-        sp_pack_free(sp_load_file(argv[i], d));
+    sp_fonts *fonts = NULL;
+    int fonts_tried = 0;
+    for (int i = optind; i < argc; i++) {
+        sp_pack *pack = sp_load_file(argv[i], d);
+        if (pack && !fonts_tried) {
+            fonts = open_fonts(&co, argv0, d);
+            fonts_tried = 1;
+        }
+        if (pack && fonts)
+            sp_glyphs_check(pack, fonts, d);
+        sp_pack_free(pack);
+    }
+    sp_fonts_free(fonts);
     int status = finish(d, strict);
     sp_diags_free(d);
     return status;
@@ -451,19 +557,35 @@ static int parse_common(int argc, char **argv, common_opts *co,
     return optind;
 }
 
+/* The plan options checked together (a roster's rows bring their own
+ * dates, so batch --roster checks each row instead); 0, or -1 after a
+ * usage error. */
+static int plan_check(const common_opts *co, const char *usage)
+{
+    char why[256];
+    if (sp_build_plan_check(&co->build, why, sizeof why) == 0)
+        return 0;
+    usage_error(usage, "%s", why);
+    return -1;
+}
+
 static const char usage_plan[] =
-    "usage: studypack plan [--interview-date YYYY-MM-DD] FILE\n"
+    "usage: studypack plan [--interview-date YYYY-MM-DD] [--start D]\n"
+    "                      [--study-days DAYS] [--skip DATES] FILE\n"
     "\n"
     "Prints the pack's schedule day by day: the date (or relative day), the\n"
-    "phase, the tasks, the cards introduced and the cards to review.\n"
+    "phase, the tasks, the cards introduced and the cards to review: the\n"
+    "plan the booklet shows, free days included.\n"
     "\n"
     "      --interview-date D  print calendar dates ending the day before D\n"
+    PLAN_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
 static int cmd_plan(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"interview-date", required_argument, NULL, OPT_DATE},
+        PLAN_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
@@ -473,7 +595,7 @@ static int cmd_plan(int argc, char **argv)
                              NULL);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || plan_check(&co, usage_plan) != 0)
         return EXIT_USAGE;
     if (first != argc - 1)
         return usage_error(usage_plan, "%s", first >= argc
@@ -487,13 +609,12 @@ static int cmd_plan(int argc, char **argv)
         sp_diag_add(d, SP_D_USAGE, pack->file, 0, 0, "this is a bank (root "
                     "<questions>), not a pack: it has no timeline");
     else if (pack) {
-        sp_date date = {co.build.interview_y, co.build.interview_m,
-                        co.build.interview_d};
-        sp_schedule *sched = sp_schedule_new(
-            pack, co.build.has_interview_date ? &date : NULL);
+        sp_schedule *sched = sp_build_schedule(pack, &co.build, d);
         char *text = sched ? sp_plan_text(pack, sched) : NULL;
         errno = 0;
-        if (!text)
+        if (!sched)
+            ;                   /* said by sp_build_schedule */
+        else if (!text)
             sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
             sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot write the plan to "
@@ -646,7 +767,7 @@ static int cmd_build(int argc, char **argv, const char *argv0)
                              NULL, NULL);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || plan_check(&co, usage_build) != 0)
         return EXIT_USAGE;
     if (first >= argc)
         return usage_error(usage_build, "%s", "no FILE given");
@@ -716,7 +837,31 @@ static int cmd_build(int argc, char **argv, const char *argv0)
 
 typedef struct {
     int jobs, force, quiet;
+    const char *roster;
 } batch_extra;
+
+/* batch --roster FILE: a booklet per student (see roster.h).  A
+ * per-student exporter (a calendar for `--export ics`) is given to
+ * sp_roster_run as an sp_student_exporter; none is wired here yet. */
+static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
+                      const sp_batch_opts *bo, const sp_fonts *fonts,
+                      sp_batch_result *r, sp_diags *d)
+{
+    sp_student_exporter ex = {NULL, NULL, NULL};
+    /* students are built in this process: Ctrl-C while a PDF is being
+     * written removes its temporary file */
+    sp_fsutil_install_signal_cleanup();
+    sp_roster *roster = sp_roster_load(be->roster, d);
+    memset(r, 0, sizeof *r);
+    if (!roster)
+        return sp_diags_system_error(d) ? 3 : 1;
+    int rc = sp_roster_run(roster, paths, n_paths, bo, &ex, fonts, r, d);
+    for (size_t i = 0; i < roster->n_students; i++)
+        if (!roster->students[i].ok)
+            rc = rc == 0 ? 1 : rc;
+    sp_roster_free(roster);
+    return rc;
+}
 
 static int batch_option(int c, const char *arg, void *ctx)
 {
@@ -728,6 +873,7 @@ static int batch_option(int c, const char *arg, void *ctx)
         return (*end || b->jobs < 1 || b->jobs > 256) ? -2 : 1;
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
+    case OPT_ROSTER: b->roster = arg; return 1;
     }
     return 0;
 }
@@ -739,16 +885,17 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
+        {"roster", required_argument, NULL, OPT_ROSTER},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0};
+    batch_extra be = {0, 0, 0, NULL};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
-    if (first < 0)
+    if (first < 0 || (!be.roster && plan_check(&co, usage_batch) != 0))
         return EXIT_USAGE;
     sp_diags *d = new_diags();
     if (!d)
@@ -767,8 +914,11 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
                         stderr};
     sp_batch_result r;
-    int rc = sp_batch_run(first < argc ? argv + first : def,
-                          first < argc ? argc - first : 1, &bo, fonts, &r, d);
+    int rc = be.roster
+        ? run_roster(&be, first < argc ? argv + first : def,
+                     first < argc ? argc - first : 1, &bo, fonts, &r, d)
+        : sp_batch_run(first < argc ? argv + first : def,
+                       first < argc ? argc - first : 1, &bo, fonts, &r, d);
     status = finish(d, co.strict);
     if (!be.quiet || rc != 0)
         fprintf(stderr, "%d built, %d up to date, %d failed%s\n", r.built,
@@ -833,7 +983,7 @@ static int run(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "validate") == 0)
-        status = cmd_validate(argc - 1, argv + 1);
+        status = cmd_validate(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "build") == 0)
         status = cmd_build(argc - 1, argv + 1, argv[0]);
     else if (strcmp(cmd, "calibrate") == 0)
@@ -846,5 +996,6 @@ static int run(int argc, char **argv)
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();
     sp_profile_release(&loaded_profile);
+    free(skip_ranges);
     return status;
 }

@@ -68,49 +68,31 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
-#include <ft2build.h>
-#include FT_FREETYPE_H
-
 #include "fsutil.h"
 #include "pdf_image.h"
+#include "text.h"
 #include "reserve.h"
 
-#define MAX_CIDS 0xFFFF           /* CIDs and subset glyphs are 16-bit */
-
-/* One table of the file. */
+/* A font slot embedded in the document, and the glyphs drawn with it so
+ * far: code k (1 .. n_codes - 1) draws glyph code_gid[k] standing for
+ * the text texts[code_toff[k] ..][0 .. code_tlen[k]). */
 typedef struct {
-    const unsigned char *p;
-    uint32_t len;
-} sfnt_tab;
-
-/* A font file embedded in the document, and the characters drawn with
- * it so far. */
-typedef struct {
-    const char *path;               /* sp_fonts' string */
-    int index;                      /* face in a collection */
-    const unsigned char *data;      /* the file (see sp_map_file) */
-    size_t size;
-    int mapped;
-    int borrowed;                   /* data belongs to another efont */
-    FT_Face ft;
-    sfnt_tab head, hhea, maxp, loca, glyf, hmtx, cvt, fpgm, prep, os2, post,
-        name;
-    unsigned upem, n_glyphs, n_hmetrics;
-    int long_loca;
-    uint16_t *cid_of;               /* [0x10000] code point -> CID, 0: none */
-    uint32_t *cid_cp;               /* CID -> code point */
-    uint16_t *cid_gid;              /* CID -> glyph of the file */
-    size_t n_cids, cap_cids;        /* CID 0 is .notdef */
-    /* the fonts pages refer to: slice k draws CIDs 256k .. 256k + 255
-     * with 1-byte codes (a Type0 font whose CMap adds 256k) */
-    struct {
-        HPDF_Dict font;
-        const char *name;           /* its resource name on page ... */
-        unsigned long page;         /* ... number page (1 = first) */
-    } slice[MAX_CIDS / 256 + 1];
-    int n_slices;
+    int slot;
+    size_t n_glyphs;
+    HPDF_Dict font;                 /* the Type0 font pages refer to */
+    const char *name;               /* its resource name on page ... */
+    unsigned long page;             /* ... number page (1 = first) */
+    uint32_t *code_gid, *code_toff, *next_code;
+    uint16_t *code_tlen;
+    float *code_adv;                /* the glyph's /W width, 1/1000 em */
+    uint16_t ascii_code[128];       /* code of a glyph standing for one
+                                       ASCII character, 0 if none yet */
+    size_t n_codes, cap;
+    uint16_t *gid_code;             /* [n_glyphs] first code of a glyph */
+    char *texts;
+    size_t n_texts, cap_texts;
     char *widths;                   /* "/W [...]" of the CIDFont */
-} efont;
+} pfont;
 
 typedef struct {
     HPDF_Doc pdf;
@@ -118,10 +100,10 @@ typedef struct {
     const char *name;               /* the output, for messages */
     char *name_copy;                /* owned copy behind name, or NULL */
     const sp_fonts *fonts;
-    FT_Library ft;                  /* for the fonts' cmaps, or NULL */
-    efont efonts[SP_FACE_COUNT];    /* font files, in order of first use */
-    int n_efonts;
-    efont *font[SP_FACE_COUNT];     /* each face's, once used */
+    pfont pfonts[SP_FONTS_MAX];     /* in order of first use */
+    int n_pfonts;
+    pfont *pf[SP_FONTS_MAX];        /* each slot's, once used */
+    sp_shaped shaped;               /* scratch for unshaped text */
     unsigned long page_no;          /* pages begun so far */
     int reported;                   /* a failure has been reported */
     sp_pdf_images *images;          /* figures embedded so far */
@@ -315,209 +297,23 @@ static void cb_num(cbuf *b, double v)
 
 /* ---- embedded fonts ---------------------------------------------------
  *
- * Each face is embedded as a Type0 font (Identity-H) over a CIDFontType2
- * whose FontFile2 is a TrueType subset written here.  CIDs are given out
- * in the order characters are first drawn, one per code point, so the
- * ToUnicode map returns every character exactly (even two characters a
- * font draws with one glyph).  Glyph i of the subset is CID i's glyph
- * (CIDToGIDMap /Identity); the components of composite glyphs follow,
- * their references renumbered.  The subset has the tables a PDF TrueType
- * font needs (head, hhea, maxp, loca, glyf, hmtx and cvt, fpgm, prep if
- * the file has them) plus a small cmap (CID glyphs by code point), a
- * post table without names and the file's OS/2.
- *
- * libharu's own Type0 fonts cost ~70 ms per document (code tables over
- * the whole BMP per face, and a 128 KB CIDToGIDMap found by linear
- * search while saving) and embedded an empty slot for every glyph of
- * the file.  The file is read again here (sp_fonts keeps its copy to
- * itself), every table is checked against its size, and FreeType maps
- * code points to glyphs with the Unicode cmap the layout measured with.
+ * Each font slot used is embedded once as a Type0 font over one CIDFont:
+ * CIDFontType2 with /FontFile2 for TrueType outlines, CIDFontType0 with
+ * /FontFile3 /Subtype /CIDFontType0C (the bare CFF table) for CFF ones,
+ * the font program a subset made by hb-subset (src/font/subset.c) once
+ * every page is drawn.  Content streams use codes given out in the order
+ * glyphs are first drawn (the first 127 one byte long, the others two), one per (glyph, text it stands for), so
+ * the ToUnicode map gives back every character exactly (even when a font
+ * draws two characters with one glyph); the font's /Encoding is an
+ * embedded CMap from those codes to the subset's CIDs (known only after
+ * subsetting).  Shaped runs whose glyphs do not map one to one onto their
+ * characters in order (right-to-left text, ligatures, reordered or split
+ * clusters) are marked content with /ActualText holding their logical
+ * text, which pdftotext and copy-paste return instead of the glyphs'.
  */
 
-#define MAX_FONT_FILE (256L * 1024 * 1024)
-
-static unsigned be16(const unsigned char *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
-           | p[3];
-}
-
-static int sbe16(const unsigned char *p)
-{
-    unsigned v = be16(p);
-    return v & 0x8000 ? (int)v - 0x10000 : (int)v;
-}
-
-static void put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
-
-/* Maps (or reads) PATH whole; NULL with *WHY set (NULL: out of memory). */
-static const unsigned char *read_font_file(const char *path, size_t *size,
-                                           int *mapped, const char **why)
-{
-    const unsigned char *buf = sp_map_file(path, MAX_FONT_FILE, size, mapped);
-    if (!buf)
-        *why = errno == EFBIG    ? "the file is larger than 256 MiB"
-               : errno == ENOMEM ? NULL
-               : errno == ENOENT || errno == EACCES
-                   ? "cannot open the file"
-                   : "cannot read the file";
-    return buf;
-}
-
-static void efont_free(efont *f)
-{
-    if (f->ft)
-        FT_Done_Face(f->ft);
-    if (!f->borrowed)
-        sp_unmap_file(f->data, f->size, f->mapped);
-    free(f->cid_of);
-    free(f->cid_cp);
-    free(f->cid_gid);
-    free(f->widths);
-    memset(f, 0, sizeof *f);
-}
-
-/* Finds the tables of face F->index; NULL if sound, else what is wrong. */
-static const char *parse_sfnt(efont *f)
-{
-    const unsigned char *d = f->data;
-    size_t size = f->size, off = 0;
-    if (size < 12)
-        return "not a TrueType font (too short)";
-    if (memcmp(d, "ttcf", 4) == 0) {
-        uint32_t n = be32(d + 8);
-        if (f->index < 0 || (uint32_t)f->index >= n
-            || 12 + 4 * ((size_t)f->index + 1) > size)
-            return "no such face in the collection";
-        off = be32(d + 12 + 4 * (size_t)f->index);
-    } else if (f->index != 0) {
-        return "no such face in the collection";
-    }
-    if (off > size - 12)
-        return "truncated or damaged file";
-    uint32_t version = be32(d + off);
-    if (version == 0x4F54544FUL)    /* 'OTTO' */
-        return "a CFF-based OpenType font (only TrueType outlines can be "
-               "embedded)";
-    if (version != 0x00010000UL && version != 0x74727565UL)  /* 'true' */
-        return "not a TrueType font";
-    size_t n = be16(d + off + 4);
-    if (off + 12 + 16 * n > size)
-        return "truncated or damaged file";
-    static const char tags[][5] = {"head", "hhea", "maxp", "loca", "glyf",
-                                   "hmtx", "cvt ", "fpgm", "prep", "OS/2",
-                                   "post", "name"};
-    sfnt_tab *slot[] = {&f->head, &f->hhea, &f->maxp, &f->loca, &f->glyf,
-                        &f->hmtx, &f->cvt,  &f->fpgm, &f->prep, &f->os2,
-                        &f->post, &f->name};
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *rec = d + off + 12 + 16 * i;
-        uint64_t t_off = be32(rec + 8), t_len = be32(rec + 12);
-        if (t_off + t_len > size)
-            return "truncated or damaged file (a table lies outside it)";
-        for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++) {
-            if (memcmp(rec, tags[k], 4) == 0) {
-                slot[k]->p = d + t_off;
-                slot[k]->len = (uint32_t)t_len;
-            }
-        }
-    }
-    if (!f->glyf.p || !f->loca.p)
-        return "not a TrueType font with glyf outlines";
-    if (!f->head.p || !f->hhea.p || !f->maxp.p || !f->hmtx.p)
-        return "the font misses a required table";
-    if (f->head.len < 54 || be32(f->head.p + 12) != 0x5F0F3CF5UL
-        || f->hhea.len < 36 || f->maxp.len < 6)
-        return "damaged head, hhea or maxp table";
-    f->upem = be16(f->head.p + 18);
-    unsigned loc_format = be16(f->head.p + 50);
-    f->n_glyphs = be16(f->maxp.p + 4);
-    f->n_hmetrics = be16(f->hhea.p + 34);
-    if (f->upem < 16 || f->upem > 16384 || loc_format > 1
-        || f->n_glyphs == 0 || f->n_hmetrics == 0
-        || f->n_hmetrics > f->n_glyphs
-        || f->hmtx.len < 4 * (uint32_t)f->n_hmetrics
-        || f->loca.len < ((uint32_t)f->n_glyphs + 1) * (loc_format ? 4 : 2))
-        return "damaged head, maxp, hmtx or loca table";
-    f->long_loca = (int)loc_format;
-    /* OS/2 fsType: "restricted licence embedding" (and no preview/print
-     * or editable permission), or "bitmap embedding only" */
-    if (f->os2.p && f->os2.len >= 10) {
-        unsigned fs = be16(f->os2.p + 8);
-        if ((fs & 0x000F) == 0x0002 || (fs & 0x0200))
-            return "the font's licence forbids embedding";
-    }
-    return NULL;
-}
-
-/* Where glyph G's data lies in the glyf table; 0, or -1 if damaged. */
-static int glyph_range(const efont *f, unsigned g, uint32_t *at,
-                       uint32_t *len)
-{
-    uint32_t a, b;
-    if (f->long_loca) {
-        a = be32(f->loca.p + 4 * (size_t)g);
-        b = be32(f->loca.p + 4 * (size_t)g + 4);
-    } else {
-        a = 2 * (uint32_t)be16(f->loca.p + 2 * (size_t)g);
-        b = 2 * (uint32_t)be16(f->loca.p + 2 * (size_t)g + 2);
-    }
-    if (b < a || b > f->glyf.len)
-        return -1;
-    *at = a;
-    *len = b - a;
-    return 0;
-}
-
-/* Steps through the components of composite glyph data G (LEN bytes,
- * *POS = 10 and *MORE = 1 at the start): sets *FIELD to the offset of
- * the next component's glyph index and returns 1, or returns 0 after the
- * last component, -1 if the data is damaged. */
-static int next_component(const unsigned char *g, uint32_t len,
-                          uint32_t *pos, int *more, uint32_t *field)
-{
-    if (!*more)
-        return 0;
-    uint32_t p = *pos;
-    if (len < 4 || p > len - 4)
-        return -1;
-    unsigned flags = be16(g + p);
-    *field = p + 2;
-    p += 4 + ((flags & 0x0001) ? 4 : 2);        /* ARG_1_AND_2_ARE_WORDS */
-    if (flags & 0x0008)                         /* WE_HAVE_A_SCALE */
-        p += 2;
-    else if (flags & 0x0040)                    /* AN_X_AND_Y_SCALE */
-        p += 4;
-    else if (flags & 0x0080)                    /* A_TWO_BY_TWO */
-        p += 8;
-    if (p > len)
-        return -1;
-    *pos = p;
-    *more = (flags & 0x0020) != 0;              /* MORE_COMPONENTS */
-    return 1;
-}
-
-static int is_composite(const unsigned char *g, uint32_t len)
-{
-    return len >= 10 && (be16(g) & 0x8000);
-}
+/* codes 1..0x7F are one byte, the rest two bytes 0x8000 + (k - 0x80) */
+#define MAX_CODES (0x80 + 0x8000)
 
 /* Records a font problem once, naming the file. */
 static void font_error(pdf_ctx *c, const char *path, const char *why)
@@ -534,78 +330,22 @@ static void out_of_memory(pdf_ctx *c, const char *what)
     report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, what);
 }
 
-/* Creates the font dictionary of F's next slice (completed in
- * embed_font). */
-static int new_slice(pdf_ctx *c, efont *f)
+static void pfont_free(pfont *f)
 {
-    HPDF_Dict d = HPDF_Dict_New(c->pdf->mmgr);
-    if (!d)
-        return fail(c, "embedding a font");
-    if (HPDF_Xref_Add(c->pdf->xref, d) != HPDF_OK)
-        return fail(c, "embedding a font");     /* D freed by libharu */
-    f->slice[f->n_slices++].font = d;
-    return 0;
+    free(f->code_gid);
+    free(f->code_toff);
+    free(f->code_tlen);
+    free(f->code_adv);
+    free(f->next_code);
+    free(f->gid_code);
+    free(f->texts);
+    free(f->widths);
+    memset(f, 0, sizeof *f);
 }
 
-/* Reads (or borrows from OTHER, the same file's other face, if not
- * NULL), checks and opens F's file and creates its first slice. */
-static int load_efont(pdf_ctx *c, efont *f, const efont *other)
+/* The embedded font of SLOT, created on first use; NULL on failure. */
+static pfont *get_pfont(pdf_ctx *c, int slot)
 {
-    const char *why = "cannot read the file";
-    if (other) {
-        f->data = other->data;
-        f->size = other->size;
-        f->borrowed = 1;
-    } else {
-        f->data = read_font_file(f->path, &f->size, &f->mapped, &why);
-    }
-    if (!f->data) {
-        if (why)
-            font_error(c, f->path, why);
-        else
-            out_of_memory(c, "reading a font");
-        return -1;
-    }
-    if ((why = parse_sfnt(f))) {
-        font_error(c, f->path, why);
-        return -1;
-    }
-    if (!c->ft && FT_Init_FreeType(&c->ft)) {
-        c->ft = NULL;
-        font_error(c, f->path, "cannot start FreeType");
-        return -1;
-    }
-    if (FT_New_Memory_Face(c->ft, f->data, (FT_Long)f->size, f->index,
-                           &f->ft)) {
-        f->ft = NULL;
-        font_error(c, f->path, "not a usable TrueType font");
-        return -1;
-    }
-    if (FT_Select_Charmap(f->ft, FT_ENCODING_UNICODE)) {
-        font_error(c, f->path, "the font has no Unicode cmap");
-        return -1;
-    }
-    f->cap_cids = 256;
-    f->cid_of = calloc(0x10000, sizeof *f->cid_of);
-    f->cid_cp = malloc(f->cap_cids * sizeof *f->cid_cp);
-    f->cid_gid = malloc(f->cap_cids * sizeof *f->cid_gid);
-    if (!f->cid_of || !f->cid_cp || !f->cid_gid) {
-        out_of_memory(c, "embedding a font");
-        return -1;
-    }
-    f->cid_cp[0] = 0;
-    f->cid_gid[0] = 0;
-    f->n_cids = 1;
-    return new_slice(c, f);
-}
-
-/* The face's embedded font, loaded on first use; NULL on failure. */
-static efont *get_font(pdf_ctx *c, sp_face face)
-{
-    if ((unsigned)face >= SP_FACE_COUNT)
-        face = SP_FACE_REGULAR;
-    if (c->font[face])
-        return c->font[face];
     if (!c->fonts) {
         if (!c->reported)
             sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
@@ -614,202 +354,130 @@ static efont *get_font(pdf_ctx *c, sp_face face)
         c->reported = 1;
         return NULL;
     }
-    const char *path = sp_fonts_path(c->fonts, face);
-    int index = sp_fonts_index(c->fonts, face);
-    if (!path) {
-        if (!c->reported)
-            sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
-                        "cannot write the PDF: no font file for face %d",
-                        (int)face);
-        c->reported = 1;
+    if (slot < 0 || slot >= sp_fonts_count(c->fonts))
+        slot = sp_fonts_slot(c->fonts, SP_FACE_REGULAR);
+    if (c->pf[slot])
+        return c->pf[slot];
+    pfont *f = &c->pfonts[c->n_pfonts];
+    memset(f, 0, sizeof *f);
+    f->slot = slot;
+    /* glyph ids are below 65536 in any sfnt */
+    f->n_glyphs = sp_fonts_slot_glyph_count(c->fonts, slot);
+    if (f->n_glyphs == 0)
+        f->n_glyphs = 1;
+    f->gid_code = calloc(f->n_glyphs, sizeof *f->gid_code);
+    f->cap = 256;
+    f->code_gid = malloc(f->cap * sizeof *f->code_gid);
+    f->code_toff = malloc(f->cap * sizeof *f->code_toff);
+    f->code_tlen = malloc(f->cap * sizeof *f->code_tlen);
+    f->code_adv = malloc(f->cap * sizeof *f->code_adv);
+    f->next_code = malloc(f->cap * sizeof *f->next_code);
+    HPDF_Dict d = HPDF_Dict_New(c->pdf->mmgr);
+    if (!f->gid_code || !f->code_gid || !f->code_toff || !f->code_tlen
+        || !f->code_adv || !f->next_code || !d) {
+        pfont_free(f);
+        out_of_memory(c, "embedding a font");
         return NULL;
     }
-    /* the same file and index for two faces: embed it once; another face
-     * of the same collection: read the file once */
-    const efont *same_file = NULL;
-    for (int i = 0; i < c->n_efonts; i++) {
-        if (strcmp(c->efonts[i].path, path) != 0)
-            continue;
-        if (c->efonts[i].index == index)
-            return c->font[face] = &c->efonts[i];
-        if (c->efonts[i].data && !same_file)
-            same_file = &c->efonts[i];
-    }
-    efont *f = &c->efonts[c->n_efonts++];
-    f->path = path;
-    f->index = index;
-    if (load_efont(c, f, same_file) != 0)
+    if (HPDF_Xref_Add(c->pdf->xref, d) != HPDF_OK) {
+        pfont_free(f);
+        fail(c, "embedding a font");
         return NULL;
-    return c->font[face] = f;
+    }
+    f->font = d;
+    f->n_codes = 1;                 /* code 0 is .notdef */
+    f->code_gid[0] = 0;
+    f->code_tlen[0] = 0;
+    f->code_toff[0] = 0;
+    f->code_adv[0] = 0;
+    c->n_pfonts++;
+    return c->pf[slot] = f;
 }
 
-/* Gives code point CP (not yet drawn with F) the next CID; returns it,
- * or 0 on failure (reported). */
-static unsigned new_cid(pdf_ctx *c, efont *f, unsigned cp)
+/* The code drawing glyph GID for text T[0..tlen) with F (RTL: T is
+ * logical order in a right-to-left run); 0 on failure (reported). */
+static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
+                         size_t tlen, int rtl)
 {
-    if (f->n_cids >= MAX_CIDS) {
-        font_error(c, f->path, "more than 65,534 different characters "
-                               "drawn with one font");
+    char rev[64];
+    if (rtl && tlen > 1 && tlen <= sizeof rev) {
+        /* several characters in visual order: reversed by code point */
+        size_t i = 0, o = tlen;
+        while (i < tlen) {
+            uint32_t cp;
+            size_t k = sp_utf8_next(t + i, tlen - i, &cp);
+            o -= k;
+            memcpy(rev + o, t + i, k);
+            i += k;
+        }
+        t = rev;
+    }
+    if (gid >= f->n_glyphs)
+        gid = 0;                    /* not in the font: .notdef */
+    if (tlen == 1 && (unsigned char)t[0] < 0x80) {
+        unsigned k = f->ascii_code[(unsigned char)t[0]];
+        if (k && f->code_gid[k] == gid)
+            return k;
+    }
+    if (tlen > 64)
+        tlen = 64;   /* a ToUnicode entry holds a few characters at most */
+    for (uint32_t k = f->gid_code[gid]; k; k = f->next_code[k])
+        if (f->code_tlen[k] == tlen
+            && memcmp(f->texts + f->code_toff[k], t, tlen) == 0)
+            return k;
+    if (f->n_codes >= MAX_CODES) {
+        font_error(c, sp_fonts_slot_path(c->fonts, f->slot),
+                   "more than 32,894 different glyphs drawn with one font");
         return 0;
     }
-    if (f->n_cids == f->cap_cids) {
-        size_t cap = 2 * f->cap_cids;
-        uint32_t *cps = realloc(f->cid_cp, cap * sizeof *cps);
-        if (cps)
-            f->cid_cp = cps;
-        uint16_t *gids = cps ? realloc(f->cid_gid, cap * sizeof *gids) : NULL;
-        if (gids)
-            f->cid_gid = gids;
-        if (!cps || !gids) {
+    if (f->n_codes == f->cap) {
+        size_t cap = 2 * f->cap;
+        uint32_t *a = realloc(f->code_gid, cap * sizeof *a);
+        if (a)
+            f->code_gid = a;
+        uint32_t *b = a ? realloc(f->code_toff, cap * sizeof *b) : NULL;
+        if (b)
+            f->code_toff = b;
+        uint16_t *l = b ? realloc(f->code_tlen, cap * sizeof *l) : NULL;
+        if (l)
+            f->code_tlen = l;
+        float *ad = l ? realloc(f->code_adv, cap * sizeof *ad) : NULL;
+        if (ad)
+            f->code_adv = ad;
+        uint32_t *n = ad ? realloc(f->next_code, cap * sizeof *n) : NULL;
+        if (n)
+            f->next_code = n;
+        if (!n) {
             out_of_memory(c, "embedding a font");
             return 0;
         }
-        f->cap_cids = cap;
+        f->cap = cap;
     }
-    if (f->n_cids % 256 == 0 && new_slice(c, f) != 0)
-        return 0;
-    FT_UInt g = FT_Get_Char_Index(f->ft, cp);
-    if (g >= f->n_glyphs)
-        g = 0;
-    unsigned cid = (unsigned)f->n_cids++;
-    f->cid_cp[cid] = cp;
-    f->cid_gid[cid] = (uint16_t)g;
-    f->cid_of[cp] = (uint16_t)cid;
-    return cid;
-}
-
-/* The subset's cmap: a format 4 table mapping the code points drawn to
- * their CIDs' glyphs.  Leaves OUT empty when there are too many ranges
- * for one format 4 table (the cmap is optional in a CIDFontType2). */
-typedef struct {
-    uint32_t cp;
-    unsigned cid;
-} cp_cid;
-
-static int cmp_cp(const void *a, const void *b)
-{
-    uint32_t x = ((const cp_cid *)a)->cp, y = ((const cp_cid *)b)->cp;
-    return x < y ? -1 : x > y;
-}
-
-static int make_cmap(const efont *f, cbuf *out)
-{
-    cp_cid *m = malloc(f->n_cids * sizeof *m);
-    if (!m)
-        return -1;
-    size_t n = 0;
-    for (size_t cid = 1; cid < f->n_cids; cid++)
-        if (f->cid_cp[cid] < 0xFFFF && f->cid_gid[cid] != 0)
-            m[n++] = (cp_cid){f->cid_cp[cid], (unsigned)cid};
-    qsort(m, n, sizeof *m, cmp_cp);
-    /* segments: runs of consecutive code points with consecutive CIDs */
-    size_t segs = 1;                            /* the final 0xFFFF one */
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || m[i].cp != m[i - 1].cp + 1
-            || m[i].cid != m[i - 1].cid + 1)
-            segs++;
-    size_t sub_len = 16 + 8 * segs;
-    if (sub_len > 0xFFFF) {
-        free(m);
-        return 0;
-    }
-    cb_grow(out, 12 + sub_len);
-    if (out->oom) {
-        free(m);
-        return -1;
-    }
-    unsigned char *p = (unsigned char *)out->p;
-    memset(p, 0, 12 + sub_len);
-    put16(p + 2, 1);                            /* one subtable */
-    put16(p + 4, 3);                            /* Windows */
-    put16(p + 6, 1);                            /* Unicode BMP */
-    put32(p + 8, 12);
-    unsigned char *s = p + 12;
-    unsigned sr = 1, es = 0;
-    while (2 * sr <= segs) {
-        sr *= 2;
-        es++;
-    }
-    put16(s, 4);
-    put16(s + 2, (unsigned)sub_len);
-    put16(s + 6, (unsigned)(2 * segs));
-    put16(s + 8, 2 * sr);
-    put16(s + 10, es);
-    put16(s + 12, (unsigned)(2 * segs - 2 * sr));
-    unsigned char *end_code = s + 14, *start_code = end_code + 2 * segs + 2;
-    unsigned char *delta = start_code + 2 * segs;
-    /* idRangeOffset (after delta) stays 0 */
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && m[i].cp == m[i - 1].cp + 1
-            && m[i].cid == m[i - 1].cid + 1) {
-            put16(end_code + 2 * (k - 1), m[i].cp);
-            continue;
+    if (f->n_texts + tlen > f->cap_texts) {
+        size_t cap = f->cap_texts ? f->cap_texts : 1024;
+        while (cap < f->n_texts + tlen)
+            cap *= 2;
+        char *p = realloc(f->texts, cap);
+        if (!p) {
+            out_of_memory(c, "embedding a font");
+            return 0;
         }
-        put16(start_code + 2 * k, m[i].cp);
-        put16(end_code + 2 * k, m[i].cp);
-        put16(delta + 2 * k, (m[i].cid - m[i].cp) & 0xFFFF);
-        k++;
+        f->texts = p;
+        f->cap_texts = cap;
     }
-    put16(start_code + 2 * k, 0xFFFF);
-    put16(end_code + 2 * k, 0xFFFF);
-    put16(delta + 2 * k, 1);
-    out->n = 12 + sub_len;
-    free(m);
-    return 0;
-}
-
-static uint32_t table_sum(const unsigned char *p, size_t len)
-{
-    uint32_t sum = 0;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4)
-        sum += be32(p + i);
-    if (i < len) {
-        unsigned char last[4] = {0, 0, 0, 0};
-        memcpy(last, p + i, len - i);
-        sum += be32(last);
-    }
-    return sum;
-}
-
-/* The PostScript name of the font (name ID 6) as a PDF-safe string in
- * OUT (at most 63 characters), or "" if it has none. */
-static void ps_name(const efont *f, char *out, size_t cap)
-{
-    out[0] = '\0';
-    const unsigned char *t = f->name.p;
-    uint32_t len = f->name.len;
-    if (!t || len < 6)
-        return;
-    unsigned count = be16(t + 2), strings = be16(t + 4);
-    int best = -1;
-    for (unsigned i = 0; i < count && 6 + 12 * (size_t)(i + 1) <= len; i++) {
-        const unsigned char *r = t + 6 + 12 * i;
-        unsigned plat = be16(r), id = be16(r + 6);
-        if (id != 6 || (plat != 1 && plat != 3))
-            continue;
-        size_t at = (size_t)strings + be16(r + 10), n = be16(r + 8);
-        if (at + n > len)
-            continue;
-        char tmp[64];
-        size_t k = 0, step = plat == 3 ? 2 : 1;
-        for (size_t j = plat == 3 ? 1 : 0; j < n && k + 1 < sizeof tmp;
-             j += step) {
-            unsigned ch = t[at + j];
-            if (plat == 3 && t[at + j - 1] != 0)
-                continue;
-            if (ch > 32 && ch < 127 && !strchr("[](){}<>/%#", (int)ch))
-                tmp[k++] = (char)ch;
-        }
-        tmp[k] = '\0';
-        if (k > 0 && k < cap && (best < 0 || plat == 3)) {
-            memcpy(out, tmp, k + 1);
-            best = (int)plat;
-        }
-        if (best == 3)
-            break;
-    }
+    unsigned k = (unsigned)f->n_codes++;
+    memcpy(f->texts + f->n_texts, t, tlen);
+    f->code_toff[k] = (uint32_t)f->n_texts;
+    f->code_tlen[k] = (uint16_t)tlen;
+    f->n_texts += tlen;
+    f->code_gid[k] = gid;
+    f->code_adv[k] = (float)sp_fonts_glyph_advance(c->fonts, f->slot, gid);
+    f->next_code[k] = f->gid_code[gid];
+    f->gid_code[gid] = (uint16_t)k;
+    if (tlen == 1 && (unsigned char)t[0] < 0x80
+        && !f->ascii_code[(unsigned char)t[0]])
+        f->ascii_code[(unsigned char)t[0]] = (uint16_t)k;
+    return k;
 }
 
 /* Writes the /W array kept in the CIDFont dictionary's attr. */
@@ -832,181 +500,15 @@ static int add_int(pdf_ctx *c, HPDF_Dict d, const char *key, double v)
     return 0;
 }
 
-/* The subset TrueType file of F's CIDs and their components, in a
- * malloc'd buffer (*LEN bytes); NULL on failure (reported). */
-static unsigned char *make_subset(pdf_ctx *c, efont *f, size_t *len)
-{
-    unsigned char *font = NULL;
-    uint32_t *new_of = calloc(f->n_glyphs, sizeof *new_of); /* +1 */
-    uint16_t *orig = malloc(MAX_CIDS * sizeof *orig);
-    cbuf glyf = {0}, cmap = {0};
-    unsigned char *loca = NULL, *hmtx = NULL;
-    if (!new_of || !orig)
-        goto nomem;
-    size_t n = 0;
-    for (size_t cid = 0; cid < f->n_cids; cid++) {
-        unsigned g = f->cid_gid[cid];
-        orig[n++] = (uint16_t)g;
-        if (!new_of[g])
-            new_of[g] = (uint32_t)cid + 1;
-    }
-    /* the components of composite glyphs, then theirs */
-    uint64_t glyf_len = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t at, gl;
-        if (glyph_range(f, orig[i], &at, &gl) != 0)
-            goto damaged;
-        glyf_len += (gl + 3) & ~(uint32_t)3;
-        const unsigned char *g = f->glyf.p + at;
-        if (!is_composite(g, gl))
-            continue;
-        uint32_t pos = 10, field;
-        int more = 1, r;
-        while ((r = next_component(g, gl, &pos, &more, &field)) == 1) {
-            unsigned cg = be16(g + field);
-            if (cg >= f->n_glyphs)
-                goto damaged;
-            if (new_of[cg])
-                continue;
-            if (n >= MAX_CIDS) {
-                font_error(c, f->path, "too many glyphs for one subset");
-                goto out;
-            }
-            new_of[cg] = (uint32_t)n + 1;
-            orig[n++] = (uint16_t)cg;
-        }
-        if (r < 0)
-            goto damaged;
-    }
-    if (glyf_len > 0x40000000)
-        goto damaged;
-    /* glyf and loca (long offsets) */
-    cb_grow(&glyf, (size_t)glyf_len + 1);
-    loca = malloc(4 * (n + 1));
-    hmtx = malloc(4 * n);
-    if (glyf.oom || !loca || !hmtx)
-        goto nomem;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t at, gl;
-        glyph_range(f, orig[i], &at, &gl);
-        put32(loca + 4 * i, (uint32_t)glyf.n);
-        unsigned char *dst = (unsigned char *)glyf.p + glyf.n;
-        memcpy(dst, f->glyf.p + at, gl);
-        uint32_t padded = (gl + 3) & ~(uint32_t)3;
-        memset(dst + gl, 0, padded - gl);
-        if (is_composite(dst, gl)) {
-            uint32_t pos = 10, field;
-            int more = 1;
-            while (next_component(dst, gl, &pos, &more, &field) == 1)
-                put16(dst + field, new_of[be16(dst + field)] - 1);
-        }
-        glyf.n += padded;
-        /* horizontal metrics */
-        unsigned g = orig[i], nh = f->n_hmetrics;
-        const unsigned char *h = f->hmtx.p;
-        unsigned adv = be16(h + 4 * (size_t)(g < nh ? g : nh - 1));
-        unsigned lsb = 0;
-        if (g < nh)
-            lsb = be16(h + 4 * (size_t)g + 2);
-        else if (4 * (size_t)nh + 2 * (size_t)(g - nh) + 2 <= f->hmtx.len)
-            lsb = be16(h + 4 * (size_t)nh + 2 * (size_t)(g - nh));
-        put16(hmtx + 4 * i, adv);
-        put16(hmtx + 4 * i + 2, lsb);
-    }
-    put32(loca + 4 * n, (uint32_t)glyf.n);
-    if (make_cmap(f, &cmap) != 0)
-        goto nomem;
-    unsigned char head[54], hhea[36], maxp[32], post[32];
-    memcpy(head, f->head.p, sizeof head);
-    put32(head + 8, 0);                         /* checkSumAdjustment */
-    put16(head + 50, 1);                        /* long loca */
-    memcpy(hhea, f->hhea.p, sizeof hhea);
-    put16(hhea + 34, (unsigned)n);
-    size_t maxp_len = f->maxp.len < sizeof maxp ? f->maxp.len : sizeof maxp;
-    memcpy(maxp, f->maxp.p, maxp_len);
-    put16(maxp + 4, (unsigned)n);
-    memset(post, 0, sizeof post);
-    if (f->post.p && f->post.len >= sizeof post)
-        memcpy(post, f->post.p, sizeof post);
-    put32(post, 0x00030000UL);                  /* no glyph names */
-    /* in tag order */
-    struct {
-        const char *tag;
-        const unsigned char *p;
-        size_t len;
-    } t[] = {
-        {"OS/2", f->os2.p, f->os2.len >= 78 ? f->os2.len : 0},
-        {"cmap", (unsigned char *)cmap.p, cmap.n},
-        {"cvt ", f->cvt.p, f->cvt.len},
-        {"fpgm", f->fpgm.p, f->fpgm.len},
-        {"glyf", (unsigned char *)glyf.p, glyf.n},
-        {"head", head, sizeof head},
-        {"hhea", hhea, sizeof hhea},
-        {"hmtx", hmtx, 4 * n},
-        {"loca", loca, 4 * (n + 1)},
-        {"maxp", maxp, maxp_len},
-        {"post", post, sizeof post},
-        {"prep", f->prep.p, f->prep.len},
-    };
-    size_t nt = 0, total = 0;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].p && t[i].len > 0) {
-            t[nt++] = t[i];
-            total += (t[i].len + 3) & ~(size_t)3;
-        }
-    size_t dir = 12 + 16 * nt;
-    total += dir;
-    font = malloc(total);
-    if (!font)
-        goto nomem;
-    memset(font, 0, total);
-    unsigned sr = 1, es = 0;
-    while (2 * sr <= nt) {
-        sr *= 2;
-        es++;
-    }
-    put32(font, 0x00010000UL);
-    put16(font + 4, (unsigned)nt);
-    put16(font + 6, 16 * sr);
-    put16(font + 8, es);
-    put16(font + 10, (unsigned)(16 * nt - 16 * sr));
-    size_t at = dir, head_at = 0;
-    for (size_t i = 0; i < nt; i++) {
-        unsigned char *rec = font + 12 + 16 * i;
-        memcpy(rec, t[i].tag, 4);
-        memcpy(font + at, t[i].p, t[i].len);
-        put32(rec + 4, table_sum(font + at, t[i].len));
-        put32(rec + 8, (uint32_t)at);
-        put32(rec + 12, (uint32_t)t[i].len);
-        if (memcmp(t[i].tag, "head", 4) == 0)
-            head_at = at;
-        at += (t[i].len + 3) & ~(size_t)3;
-    }
-    put32(font + head_at + 8, 0xB1B0AFBAUL - table_sum(font, total));
-    *len = total;
-    goto out;
-damaged:
-    font_error(c, f->path, "damaged glyph data (loca or glyf table)");
-    goto out;
-nomem:
-    out_of_memory(c, "embedding a font");
-out:
-    free(new_of);
-    free(orig);
-    free(glyf.p);
-    free(cmap.p);
-    free(loca);
-    free(hmtx);
-    return font;
-}
-
 /* Six capital letters naming the subset, from what it holds. */
-static void subset_tag(const efont *f, char tag[7])
+static void subset_tag(const pfont *f, char tag[7])
 {
     uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t cid = 1; cid < f->n_cids; cid++) {
-        h = (h ^ f->cid_cp[cid]) * 0x100000001b3ULL;
-        h = (h ^ f->cid_gid[cid]) * 0x100000001b3ULL;
+    for (size_t k = 1; k < f->n_codes; k++) {
+        h = (h ^ f->code_gid[k]) * 0x100000001b3ULL;
+        for (size_t i = 0; i < f->code_tlen[k]; i++)
+            h = (h ^ (unsigned char)f->texts[f->code_toff[k] + i])
+                * 0x100000001b3ULL;
     }
     for (int i = 0; i < 6; i++) {
         tag[i] = (char)('A' + h % 26);
@@ -1015,61 +517,107 @@ static void subset_tag(const efont *f, char tag[7])
     tag[6] = '\0';
 }
 
-/* The ToUnicode CMap of slice K: each 1-byte code to its code point. */
-static void make_tounicode(const efont *f, int k, cbuf *b)
+/* UTF-8 text as UTF-16BE hex digits into B. */
+static void cb_utf16_hex(cbuf *b, const char *s, size_t len)
 {
-    static const char head[] =
-        "/CIDInit /ProcSet findresource begin\n"
-        "12 dict begin\n"
-        "begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0"
-        " >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n"
-        "/CMapType 2 def\n"
-        "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n";
-    static const char tail[] =
-        "endcmap\n"
-        "CMapName currentdict /CMap defineresource pop\n"
-        "end\nend\n";
-    CB_LIT(b, head);
-    size_t lo = 256 * (size_t)k, hi = lo + 256;
-    if (lo == 0)
-        lo = 1;                     /* CID 0 is .notdef */
-    if (hi > f->n_cids)
-        hi = f->n_cids;
-    char line[32];
-    for (size_t first = lo; first < hi; first += 100) {
-        size_t n = hi - first < 100 ? hi - first : 100;
-        int m = snprintf(line, sizeof line, "%zu beginbfchar\n", n);
-        cb_put(b, line, (size_t)m);
-        for (size_t cid = first; cid < first + n; cid++) {
-            m = snprintf(line, sizeof line, "<%02X> <%04X>\n",
-                         (unsigned)(cid & 0xFF), (unsigned)f->cid_cp[cid]);
-            cb_put(b, line, (size_t)m);
+    char hex[16];
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += sp_utf8_next(s + i, len - i, &cp);
+        int m;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            m = snprintf(hex, sizeof hex, "%04X%04X",
+                         (unsigned)(0xD800 + (cp >> 10)),
+                         (unsigned)(0xDC00 + (cp & 0x3FF)));
+        } else {
+            m = snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
         }
-        CB_LIT(b, "endbfchar\n");
+        cb_put(b, hex, (size_t)m);
     }
-    CB_LIT(b, tail);
 }
 
-/* The encoding CMap of slice K: 1-byte codes, code c is CID 256k + c. */
-static void make_slice_cmap(int k, cbuf *b)
+/* Code K as hex digits in the content's byte form ("XX" or "XXXX"). */
+static int code_hex(char *out, size_t k)
 {
-    char text[512];
-    int m = snprintf(text, sizeof text,
-                     "/CIDInit /ProcSet findresource begin\n"
-                     "12 dict begin\n"
-                     "begincmap\n"
-                     "/CIDSystemInfo << /Registry (Adobe) /Ordering "
-                     "(Identity) /Supplement 0 >> def\n"
-                     "/CMapName /Studypack-Slice-%d def\n"
-                     "/CMapType 1 def\n"
-                     "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
-                     "1 begincidrange\n<00> <FF> %d\nendcidrange\n"
-                     "endcmap\n"
-                     "CMapName currentdict /CMap defineresource pop\n"
-                     "end\nend\n", k, 256 * k);
-    cb_put(b, text, (size_t)m);
+    if (k < 0x80)
+        return snprintf(out, 8, "%02X", (unsigned)k);
+    return snprintf(out, 8, "%04X", (unsigned)(0x8000 + (k - 0x80)));
+}
+
+static const char codespace[] =
+    "2 begincodespacerange\n<00> <7F>\n<8000> <FFFF>\nendcodespacerange\n";
+
+static const char cmap_tail[] =
+    "endcmap\n"
+    "CMapName currentdict /CMap defineresource pop\n"
+    "end\nend\n";
+
+/* The ToUnicode CMap: each code to the text its glyph stands for. */
+static void make_tounicode(const pfont *f, cbuf *b)
+{
+    CB_LIT(b, "/CIDInit /ProcSet findresource begin\n"
+              "12 dict begin\n"
+              "begincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+              "/Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n"
+              "/CMapType 2 def\n");
+    cb_put(b, codespace, sizeof codespace - 1);
+    size_t k = 1;
+    char line[32];
+    while (k < f->n_codes) {
+        size_t n = 0, j = k;
+        for (; j < f->n_codes && n < 100; j++)
+            if (f->code_tlen[j] > 0)
+                n++;
+        if (n > 0) {
+            int m = snprintf(line, sizeof line, "%zu beginbfchar\n", n);
+            cb_put(b, line, (size_t)m);
+            for (size_t q = k; q < j; q++) {
+                if (f->code_tlen[q] == 0)
+                    continue;
+                char hx[8];
+                code_hex(hx, q);
+                m = snprintf(line, sizeof line, "<%s> <", hx);
+                cb_put(b, line, (size_t)m);
+                cb_utf16_hex(b, f->texts + f->code_toff[q], f->code_tlen[q]);
+                CB_LIT(b, ">\n");
+            }
+            CB_LIT(b, "endbfchar\n");
+        }
+        k = j;
+    }
+    cb_put(b, cmap_tail, sizeof cmap_tail - 1);
+}
+
+/* The encoding CMap: 2-byte codes to the subset's CIDs. */
+static void make_encoding(const pfont *f, const uint32_t *cid, cbuf *b)
+{
+    CB_LIT(b, "/CIDInit /ProcSet findresource begin\n"
+              "12 dict begin\n"
+              "begincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+              "/Supplement 0 >> def\n"
+              "/CMapName /Studypack-Codes def\n"
+              "/CMapType 1 def\n");
+    cb_put(b, codespace, sizeof codespace - 1);
+    char line[48];
+    for (size_t k = 1; k < f->n_codes; k += 100) {
+        size_t n = f->n_codes - k < 100 ? f->n_codes - k : 100;
+        int m = snprintf(line, sizeof line, "%zu begincidchar\n", n);
+        cb_put(b, line, (size_t)m);
+        for (size_t q = k; q < k + n; q++) {
+            char hx[8];
+            code_hex(hx, q);
+            m = snprintf(line, sizeof line, "<%s> %u\n", hx,
+                         (unsigned)cid[q - 1]);
+            cb_put(b, line, (size_t)m);
+        }
+        CB_LIT(b, "endcidchar\n");
+    }
+    cb_put(b, cmap_tail, sizeof cmap_tail - 1);
 }
 
 /* A stream object (deflated when saved) holding B, added to DICT as KEY. */
@@ -1102,30 +650,63 @@ static int add_system_info(pdf_ctx *c, HPDF_Dict dict)
     return 0;
 }
 
-/* Completes F's slices: the Type0 fonts with their CMaps and ToUnicode
- * maps, over one CIDFont with its widths, font descriptor and subset. */
-static int embed_font(pdf_ctx *c, efont *f)
+typedef struct {
+    uint32_t cid;
+    double w;
+} cid_w;
+
+static int cmp_cid(const void *a, const void *b)
+{
+    uint32_t x = ((const cid_w *)a)->cid, y = ((const cid_w *)b)->cid;
+    return x < y ? -1 : x > y;
+}
+
+/* Completes F: subsets its glyphs and writes the Type0 font with its
+ * encoding and ToUnicode CMaps, over one CIDFont with its widths, font
+ * descriptor and font program. */
+static int embed_font(pdf_ctx *c, pfont *f)
 {
     HPDF_MMgr mm = c->pdf->mmgr;
     HPDF_Xref xref = c->pdf->xref;
-    size_t font_len = 0;
+    const char *path = sp_fonts_slot_path(c->fonts, f->slot);
+    size_t n = f->n_codes - 1;
     cbuf w, text;
     memset(&w, 0, sizeof w);
     memset(&text, 0, sizeof text);
+    sp_font_subset sub;
+    memset(&sub, 0, sizeof sub);
+    cid_w *ws = NULL;
     int rc = -1;
-    unsigned char *font = make_subset(c, f, &font_len);
-    if (!font)
+    const char *why = NULL;
+    if (sp_fonts_subset(c->fonts, f->slot, f->code_gid + 1, n, &sub, &why)) {
+        if (why)
+            font_error(c, path, why);
+        else
+            out_of_memory(c, "embedding a font");
         return -1;
-    /* widths as the layout measured them: missing glyphs are 0 wide */
-    CB_LIT(&w, "/W [1 [");
-    double scale = 1000.0 / f->upem;
-    for (size_t cid = 1; cid < f->n_cids; cid++) {
-        unsigned g = f->cid_gid[cid], nh = f->n_hmetrics;
-        double adv = g ? be16(f->hmtx.p + 4 * (size_t)(g < nh ? g : nh - 1))
-                         * scale : 0;
-        cb_num(&w, adv);
     }
-    CB_LIT(&w, "]]\012");
+    /* widths by CID, as the device drew them */
+    ws = malloc((n ? n : 1) * sizeof *ws);
+    if (!ws) {
+        out_of_memory(c, "embedding a font");
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++) {
+        ws[k].cid = sub.cid[k];
+        ws[k].w = sp_fonts_glyph_advance(c->fonts, f->slot, f->code_gid[k + 1]);
+    }
+    qsort(ws, n, sizeof *ws, cmp_cid);
+    CB_LIT(&w, "/W [");
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && ws[k].cid == ws[k - 1].cid)
+            continue;
+        char num[16];
+        int m = snprintf(num, sizeof num, "%u [", (unsigned)ws[k].cid);
+        cb_put(&w, num, (size_t)m);
+        cb_num(&w, ws[k].w);
+        CB_LIT(&w, "] ");
+    }
+    CB_LIT(&w, "]\012");
     cb_put(&w, "", 1);
     if (w.oom) {
         out_of_memory(c, "embedding a font");
@@ -1135,103 +716,95 @@ static int embed_font(pdf_ctx *c, efont *f)
     f->widths = w.p;
     w.p = NULL;
 
-    char tag[7], ps[64], base[80];
+    sp_font_info info;
+    sp_fonts_info(c->fonts, f->slot, &info);
+    char tag[7], base[80];
     subset_tag(f, tag);
-    ps_name(f, ps, sizeof ps);
-    snprintf(base, sizeof base, "%s+%s", tag, ps[0] ? ps : "Font");
-
-    const unsigned char *hd = f->head.p, *hh = f->hhea.p;
-    double ascent = sbe16(hh + 4) * scale, descent = sbe16(hh + 6) * scale;
-    double cap = ascent;
-    if (f->os2.p && f->os2.len >= 90 && be16(f->os2.p) >= 2)
-        cap = sbe16(f->os2.p + 88) * scale;
-    double italic = f->post.p && f->post.len >= 8
-        ? (int32_t)be32(f->post.p + 4) / 65536.0 : 0;
-    int fixed = f->post.p && f->post.len >= 16 && be32(f->post.p + 12) != 0;
-    unsigned weight = f->os2.p && f->os2.len >= 6 ? be16(f->os2.p + 4) : 400;
+    snprintf(base, sizeof base, "%s+%s", tag,
+             info.ps_name[0] ? info.ps_name : "Font");
 
     /* the CIDFont and its descriptor */
     HPDF_Dict cid = HPDF_Dict_New(mm), fd;
     if (!cid || HPDF_Xref_Add(xref, cid) != HPDF_OK)
         goto hpdf;
     if (add_name(c, cid, "Type", "Font")
-        || add_name(c, cid, "Subtype", "CIDFontType2")
+        || add_name(c, cid, "Subtype", sub.cff ? "CIDFontType0"
+                                               : "CIDFontType2")
         || add_name(c, cid, "BaseFont", base) || add_system_info(c, cid))
         goto out;
     if (!(fd = HPDF_Dict_New(mm)) || HPDF_Xref_Add(xref, fd) != HPDF_OK
         || HPDF_Dict_Add(cid, "FontDescriptor", fd) != HPDF_OK)
         goto hpdf;
-    if (add_name(c, cid, "CIDToGIDMap", "Identity"))
+    if (!sub.cff && add_name(c, cid, "CIDToGIDMap", "Identity"))
         goto out;
     cid->attr = f->widths;
     cid->write_fn = write_widths;
     if (add_name(c, fd, "Type", "FontDescriptor")
         || add_name(c, fd, "FontName", base)
-        || add_int(c, fd, "Flags", 4 | (fixed ? 1 : 0) | (italic ? 64 : 0)))
+        || add_int(c, fd, "Flags", 4 | (info.fixed_pitch ? 1 : 0)
+                                       | (info.italic_angle ? 64 : 0)))
         goto out;
     HPDF_Array bbox = HPDF_Array_New(mm);
     if (!bbox || HPDF_Dict_Add(fd, "FontBBox", bbox) != HPDF_OK)
         goto hpdf;
     for (int k = 0; k < 4; k++)
-        if (HPDF_Array_AddNumber(bbox, (HPDF_INT32)lround(
-                                            sbe16(hd + 36 + 2 * k) * scale))
+        if (HPDF_Array_AddNumber(bbox, (HPDF_INT32)lround(info.bbox[k]))
             != HPDF_OK)
             goto hpdf;
-    if (HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)italic) != HPDF_OK)
-        goto hpdf;
-    if (add_int(c, fd, "Ascent", ascent) || add_int(c, fd, "Descent", descent)
-        || add_int(c, fd, "CapHeight", cap)
-        || add_int(c, fd, "StemV", weight >= 600 ? 120 : 80))
-        goto out;
-    cbuf fb = {(char *)font, font_len, font_len, 0};
-    HPDF_Dict file = add_stream(c, fd, "FontFile2", &fb);
-    if (!file)
-        goto out;
-    if (HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)font_len)
+    if (HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)info.italic_angle)
         != HPDF_OK)
         goto hpdf;
+    if (add_int(c, fd, "Ascent", info.ascent)
+        || add_int(c, fd, "Descent", info.descent)
+        || add_int(c, fd, "CapHeight", info.cap_height)
+        || add_int(c, fd, "StemV", info.weight >= 600 ? 120 : 80))
+        goto out;
+    cbuf fb = {(char *)sub.data, sub.len, sub.len, 0};
+    HPDF_Dict file = add_stream(c, fd, sub.cff ? "FontFile3" : "FontFile2",
+                                &fb);
+    if (!file)
+        goto out;
+    if (sub.cff ? add_name(c, file, "Subtype", "CIDFontType0C")
+                : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len)
+                      != HPDF_OK)
+        goto hpdf;
 
-    /* the slices */
-    for (int k = 0; k < f->n_slices; k++) {
-        HPDF_Dict t0 = f->slice[k].font;
-        if (add_name(c, t0, "Type", "Font")
-            || add_name(c, t0, "Subtype", "Type0")
-            || add_name(c, t0, "BaseFont", base))
-            goto out;
-        text.n = 0;
-        make_slice_cmap(k, &text);
-        if (text.oom) {
-            out_of_memory(c, "embedding a font");
-            goto out;
-        }
-        HPDF_Dict cmap = add_stream(c, t0, "Encoding", &text);
-        if (!cmap)
-            goto out;
-        char name[32];
-        snprintf(name, sizeof name, "Studypack-Slice-%d", k);
-        if (add_name(c, cmap, "Type", "CMap")
-            || add_name(c, cmap, "CMapName", name)
-            || add_system_info(c, cmap))
-            goto out;
-        HPDF_Array desc = HPDF_Array_New(mm);
-        if (!desc || HPDF_Dict_Add(t0, "DescendantFonts", desc) != HPDF_OK
-            || HPDF_Array_Add(desc, cid) != HPDF_OK)
-            goto hpdf;
-        text.n = 0;
-        make_tounicode(f, k, &text);
-        if (text.oom) {
-            out_of_memory(c, "embedding a font");
-            goto out;
-        }
-        if (!add_stream(c, t0, "ToUnicode", &text))
-            goto out;
+    /* the Type0 font */
+    HPDF_Dict t0 = f->font;
+    if (add_name(c, t0, "Type", "Font") || add_name(c, t0, "Subtype", "Type0")
+        || add_name(c, t0, "BaseFont", base))
+        goto out;
+    make_encoding(f, sub.cid, &text);
+    if (text.oom) {
+        out_of_memory(c, "embedding a font");
+        goto out;
     }
+    HPDF_Dict cmap = add_stream(c, t0, "Encoding", &text);
+    if (!cmap)
+        goto out;
+    if (add_name(c, cmap, "Type", "CMap")
+        || add_name(c, cmap, "CMapName", "Studypack-Codes")
+        || add_system_info(c, cmap))
+        goto out;
+    HPDF_Array desc = HPDF_Array_New(mm);
+    if (!desc || HPDF_Dict_Add(t0, "DescendantFonts", desc) != HPDF_OK
+        || HPDF_Array_Add(desc, cid) != HPDF_OK)
+        goto hpdf;
+    text.n = 0;
+    make_tounicode(f, &text);
+    if (text.oom) {
+        out_of_memory(c, "embedding a font");
+        goto out;
+    }
+    if (!add_stream(c, t0, "ToUnicode", &text))
+        goto out;
     rc = 0;
     goto out;
 hpdf:
     fail(c, "embedding a font");
 out:
-    free(font);
+    sp_font_subset_release(&sub);
+    free(ws);
     free(w.p);
     free(text.p);
     return rc;
@@ -1240,46 +813,10 @@ out:
 /* Completes every font used: once all pages are drawn. */
 static int embed_fonts(pdf_ctx *c)
 {
-    for (int i = 0; i < c->n_efonts; i++)
-        if (embed_font(c, &c->efonts[i]) != 0)
+    for (int i = 0; i < c->n_pfonts; i++)
+        if (embed_font(c, &c->pfonts[i]) != 0)
             return -1;
     return 0;
-}
-
-/* Next code point of UTF-8 text (U+FFFD for a malformed sequence). */
-static unsigned utf8_next(const unsigned char **sp, const unsigned char *end)
-{
-    const unsigned char *s = *sp;
-    unsigned c = *s++, cp;
-    int extra;
-    if (c < 0x80) {
-        *sp = s;
-        return c;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        cp = c & 0x1F;
-        extra = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        cp = c & 0x0F;
-        extra = 2;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        cp = c & 0x07;
-        extra = 3;
-    } else {
-        *sp = s;
-        return 0xFFFD;
-    }
-    for (int i = 0; i < extra; i++) {
-        if (s >= end || (*s & 0xC0) != 0x80) {
-            *sp = s;
-            return 0xFFFD;
-        }
-        cp = cp << 6 | (*s++ & 0x3F);
-    }
-    *sp = s;
-    static const unsigned min[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0xFFFD;
-    return cp;
 }
 
 /* The graphics state as last set on the page, so we skip redundant
@@ -1389,70 +926,224 @@ static char *put_byte(char *o, unsigned x)
     return o;
 }
 
-/* Sets slice K of font F at SIZE, unless it is set already.  0 or -1. */
-static int set_font(pdf_ctx *c, page_ctx *pc, efont *f, unsigned k,
-                    double size)
+/* Sets font F at SIZE, unless it is set already.  0 or -1. */
+static int set_font(pdf_ctx *c, page_ctx *pc, pfont *f, double size)
 {
-    HPDF_Dict font = f->slice[k].font;
-    if (font == pc->gs.font && size == pc->gs.size)
+    if (f->font == pc->gs.font && size == pc->gs.size)
         return 0;
-    if (f->slice[k].page != c->page_no) {
-        f->slice[k].name = HPDF_Page_GetLocalFontName(pc->page, font);
-        if (!f->slice[k].name)
+    if (f->page != c->page_no) {
+        f->name = HPDF_Page_GetLocalFontName(pc->page, f->font);
+        if (!f->name)
             return fail(c, "adding a font to a page");
-        f->slice[k].page = c->page_no;
+        f->page = c->page_no;
     }
     CB_LIT(&pc->cb, "/");
-    cb_put(&pc->cb, f->slice[k].name, strlen(f->slice[k].name));
+    cb_put(&pc->cb, f->name, strlen(f->name));
     CB_LIT(&pc->cb, " ");
     cb_num(&pc->cb, size);
     CB_LIT(&pc->cb, "Tf\n");
-    pc->gs.font = font;
+    pc->gs.font = f->font;
     pc->gs.size = size;
     return 0;
 }
 
-/* UTF-8 text drawn with font F at SIZE: "(...)Tj" with the 1-byte codes
- * of F's slices, switching slices (Tf) where the text needs another one.
- * Code points beyond the BMP (which layout never draws) become U+FFFD;
- * code points new to F get the next CID.  0, or -1 on failure. */
-static int put_text(pdf_ctx *c, page_ctx *pc, efont *f, double size,
-                    const unsigned char *s, const unsigned char *end)
+/* 1 if glyph i of G is the first (in logical order) of its cluster. */
+static int cluster_start(const sp_glyph *g, size_t n, size_t i, int rtl)
+{
+    if (rtl)
+        return i + 1 == n || g[i + 1].cluster != g[i].cluster;
+    return i == 0 || g[i - 1].cluster != g[i].cluster;
+}
+
+/* The end of the text of G[i]'s cluster: the next larger cluster value
+ * of the run, or LEN. */
+static size_t cluster_end(const sp_glyph *g, size_t n, size_t i, size_t len)
+{
+    size_t end = len;
+    for (size_t k = 0; k < n; k++)
+        if (g[k].cluster > g[i].cluster && g[k].cluster < end)
+            end = g[k].cluster;
+    return end;
+}
+
+/* Writes M thousandths at O (at most 24 bytes) as cb_milli does, without
+ * the trailing space; returns the end. */
+static char *put_milli(char *o, long long m)
+{
+    char tmp[32], *e = tmp + sizeof tmp, *q = e;
+    int neg = m < 0;
+    unsigned long long u = (unsigned long long)(neg ? -m : m);
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--q = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--q = '.';
+    }
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg)
+        *--q = '-';
+    memcpy(o, q, (size_t)(e - q));
+    return o + (e - q);
+}
+
+/* Glyphs G[0..n) of font F at SIZE, their text T (logical order), drawn
+ * from the current text position: "(...)Tj", or "[(...) adj (...)]TJ"
+ * where positions differ from the fonts' widths (kerning, marks), with
+ * 1- or 2-byte codes and Ts for vertical offsets; wrapped in /ActualText
+ * when the glyphs are not the characters one to one in order.  0, or -1
+ * on failure. */
+static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
+                      const sp_glyph *g, size_t n, const char *t, size_t len,
+                      int rtl, const char *actual_text, size_t actual_len)
 {
     cbuf *b = &pc->cb;
-    const uint16_t *cid_of = f->cid_of;
-    HPDF_Dict cur = NULL;           /* the slice of the open string */
-    char *o = NULL;
-    while (s < end) {
-        unsigned cp = *s < 0x80 ? *s++ : utf8_next(&s, end);
-        if (cp > 0xFFFF)
-            cp = 0xFFFD;
-        unsigned cid = cid_of[cp];
-        if (!cid && !(cid = new_cid(c, f, cp)))
-            return -1;
-        if (f->slice[cid >> 8].font != cur) {
-            if (cur) {
-                b->n = (size_t)(o - b->p);
-                CB_LIT(b, ")Tj\n");
-            }
-            if (set_font(c, pc, f, cid >> 8, size) != 0)
-                return -1;
-            cur = f->slice[cid >> 8].font;
-            /* at most 2 bytes per code point, which takes at least one
-             * byte of UTF-8 */
-            cb_grow(b, 2 * (size_t)(end - s) + 8);
-            if (b->oom)
-                return 0;           /* reported when the page ends */
-            o = b->p + b->n;
-            *o++ = '(';
+    int simple = !rtl && (n == 0 || g[0].cluster == 0);
+    int any_dy = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && g[i].cluster <= g[i - 1].cluster)
+            simple = 0;
+        if (g[i].dy != 0)
+            any_dy = 1;
+    }
+    if (simple && n > 0 && g[n - 1].cluster >= len)
+        simple = 0;
+    /* right-to-left runs go without /ActualText: readers (poppler) take
+     * glyphs as visual order and reverse right-to-left text themselves,
+     * and would reverse the logical /ActualText too; a glyph standing
+     * for several characters maps to them in visual order for the same
+     * reason (see get_code) */
+    int actual = (!simple && !rtl) || actual_text;
+    if (actual) {
+        /* (or the item's own: a hyphen added by breaking extracts as the
+         * rest of its word, and that rest as nothing) */
+        CB_LIT(b, "/Span <</ActualText <FEFF");
+        if (actual_text)
+            cb_utf16_hex(b, actual_text, actual_len);
+        else
+            cb_utf16_hex(b, t, len);
+        CB_LIT(b, ">>> BDC\n");
+    }
+    float pen = 0, cur = 0;
+    double rise = 0;
+    size_t i = 0;
+    while (i < n) {
+        /* one show operator: up to the next change of vertical offset */
+        double dy = g[i].dy * size / 1000.0;
+        if (fabs(dy - rise) > 0.0005) {
+            cb_num(b, dy);
+            CB_LIT(b, "Ts\n");
+            rise = dy;
         }
-        o = put_byte(o, cid & 0xFF);
-    }
-    if (cur) {
+        size_t j = i + 1;
+        if (!any_dy)
+            j = n;
+        while (j < n && fabs(g[j].dy * size / 1000.0 - rise) <= 0.0005)
+            j++;
+        /* each glyph: at most 4 bytes of code, 2 brackets and a number */
+        cb_grow(b, 32 * (j - i) + 16);
+        if (b->oom)
+            return 0;               /* reported when the page ends */
+        char *o = b->p + b->n, *start = o;
+        *o++ = '(';
+        int array = 0;
+        for (size_t k = i; k < j; k++) {
+            const sp_glyph *gk = &g[k];
+            size_t ts, te;
+            if (simple) {
+                /* clusters increase from 0 and stay below len */
+                ts = gk->cluster;
+                te = k + 1 < n ? g[k + 1].cluster : len;
+            } else {
+                ts = gk->cluster < len ? gk->cluster : len;
+                te = cluster_start(g, n, k, rtl) ? cluster_end(g, n, k, len)
+                                                 : ts;
+                if (te < ts || te > len)
+                    te = ts;
+            }
+            unsigned code;
+            unsigned char c0 = ts < len ? (unsigned char)t[ts] : 0;
+            if (te - ts == 1 && c0 < 0x80 && f->ascii_code[c0]
+                && f->code_gid[f->ascii_code[c0]] == gk->gid) {
+                code = f->ascii_code[c0];
+            } else {
+                b->n = (size_t)(o - b->p);   /* get_code may report */
+                code = get_code(c, f, gk->gid, t + ts, te - ts, rtl);
+                if (!code && c->reported)
+                    return -1;
+            }
+            /* the move to this glyph, in whole 1/1000 em (finer is
+             * invisible; the rounding does not add up: cur is where the
+             * text position really is) */
+            float want = pen + gk->dx - cur;
+            long adj = want >= 0 ? (long)(want + 0.5f) : -(long)(0.5f - want);
+            if (adj != 0) {
+                if (!array) {
+                    memmove(start + 1, start, (size_t)(o - start));
+                    *start = '[';
+                    o++;
+                    array = 1;
+                }
+                if (o - 1 == start + 1)
+                    o--;            /* nothing shown yet: no "()" */
+                else
+                    *o++ = ')';
+                o = put_milli(o, -1000LL * adj);
+                *o++ = '(';
+                cur += (float)adj;
+            }
+            if (code >= 0x80) {
+                unsigned v = 0x8000 + (code - 0x80);
+                o = put_byte(o, v >> 8);
+                o = put_byte(o, v & 0xFF);
+            } else {
+                o = put_byte(o, code);
+            }
+            cur += f->code_adv[code];
+            pen += gk->adv;
+        }
+        if (array) {
+            memcpy(o, ")]TJ\n", 5);
+            o += 5;
+        } else {
+            memcpy(o, ")Tj\n", 4);
+            o += 4;
+        }
         b->n = (size_t)(o - b->p);
-        CB_LIT(b, ")Tj\n");
+        i = j;
     }
+    if (rise != 0)
+        CB_LIT(b, "0 Ts\n");
+    if (actual)
+        CB_LIT(b, "EMC\n");
     return 0;
+}
+
+/* Moves the text position to (x, y) (device coordinates, points), in
+ * exact thousandths relative to the previous position. */
+static void text_move(page_ctx *pc, double x_pt, double y_pt)
+{
+    if (!pc->in_text) {
+        CB_LIT(&pc->cb, "BT\n");
+        pc->in_text = 1;
+        pc->tx = pc->ty = 0;
+    }
+    long long x = milli(x_pt), y = milli(y_pt);
+    cb_milli(&pc->cb, x - pc->tx);
+    cb_milli(&pc->cb, y - pc->ty);
+    CB_LIT(&pc->cb, "Td\n");
+    pc->tx = x;
+    pc->ty = y;
 }
 
 static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
@@ -1468,53 +1159,43 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         c->reported = 1;
         return -1;
     }
+    if (!c->fonts)
+        return get_pfont(c, 0) ? 0 : -1;
+    set_fill(pc, it->gray);
+    if (it->glyphs) {
+        pfont *f = get_pfont(c, it->slot);
+        if (!f)
+            return -1;
+        text_move(pc, it->x_pt, h - it->y_pt);
+        if (set_font(c, pc, f, it->size_pt))
+            return -1;
+        return put_glyphs(c, pc, f, it->size_pt, it->glyphs, it->n_glyphs,
+                          it->text, it->text_len, it->rtl, it->actual,
+                          it->actual_len);
+    }
+    /* unshaped text: shaped here as one line */
     sp_face face = (unsigned)it->face < SP_FACE_COUNT ? it->face
                                                       : SP_FACE_REGULAR;
-    efont *font = get_font(c, face);
-    if (!font)
+    if (sp_text_shape_plain(c->fonts, face, it->text, it->text_len,
+                            &c->shaped)) {
+        out_of_memory(c, "shaping text");
         return -1;
-    const unsigned char *s = (const unsigned char *)it->text;
-    const unsigned char *end = s + strlen(it->text);
-    if (!pc->in_text) {
-        CB_LIT(&pc->cb, "BT\n");
-        pc->in_text = 1;
-        pc->tx = pc->ty = 0;
     }
-    set_fill(pc, it->gray);
-    /* moves relative to the previous line's start, in exact thousandths
-     * (so no rounding error adds up) */
-    long long x = milli(it->x_pt), y = milli(h - it->y_pt);
-    cb_milli(&pc->cb, x - pc->tx);
-    cb_milli(&pc->cb, y - pc->ty);
-    CB_LIT(&pc->cb, "Td\n");
-    pc->tx = x;
-    pc->ty = y;
-    if (!it->actual)
-        return put_text(c, pc, font, it->size_pt, s, end);
-    /* marked content whose /ActualText (UTF-16BE) readers extract
-     * instead of the glyphs: hyphens added by line breaking */
-    CB_LIT(&pc->cb, "/Span <</ActualText <FEFF");
-    const unsigned char *a = (const unsigned char *)it->actual;
-    const unsigned char *ae = a + it->actual_len;
-    while (a < ae) {
-        unsigned cp = *a < 0x80 ? *a++ : utf8_next(&a, ae);
-        unsigned u[2] = {cp, 0};
-        int n = 1;
-        if (cp > 0xFFFF) {
-            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
-            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-            n = 2;
-        }
-        for (int k = 0; k < n; k++) {
-            char hx[8];
-            snprintf(hx, sizeof hx, "%04X", u[k] & 0xFFFF);
-            cb_put(&pc->cb, hx, 4);
-        }
+    double k = it->size_pt / 1000.0;
+    for (size_t i = 0; i < c->shaped.n_pieces; i++) {
+        const sp_piece *p = &c->shaped.pieces[i];
+        pfont *f = get_pfont(c, p->slot);
+        if (!f)
+            return -1;
+        text_move(pc, it->x_pt + p->x * k, h - it->y_pt);
+        if (set_font(c, pc, f, it->size_pt)
+            || put_glyphs(c, pc, f, it->size_pt,
+                          c->shaped.glyphs + p->first_glyph, p->n_glyphs,
+                          it->text + p->off, p->len, p->level & 1,
+                          i == 0 ? it->actual : it->actual ? "" : NULL,
+                          i == 0 ? it->actual_len : 0))
+            return -1;
     }
-    CB_LIT(&pc->cb, ">>> BDC\n");
-    if (put_text(c, pc, font, it->size_pt, s, end))
-        return -1;
-    CB_LIT(&pc->cb, "EMC\n");
     return 0;
 }
 
@@ -2257,10 +1938,9 @@ static void pdf_free(sp_pdf *p)
     sp_pdf_images_free(p->c.images);   /* its images are the document's */
     if (p->c.pdf)
         HPDF_Free(p->c.pdf);
-    for (int i = p->c.n_efonts - 1; i >= 0; i--)   /* borrowers first */
-        efont_free(&p->c.efonts[i]);
-    if (p->c.ft)
-        FT_Done_FreeType(p->c.ft);
+    for (int i = 0; i < p->c.n_pfonts; i++)
+        pfont_free(&p->c.pfonts[i]);
+    sp_shaped_release(&p->c.shaped);
     free(p->c.name_copy);
     free(p);
     sp_reserve_drop(&hpdf_reserve);   /* until the next document */

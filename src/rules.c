@@ -159,6 +159,19 @@ int sp_rules_check(sp_pack *pack, sp_diags *d)
     for (size_t p = 0; p < pack->n_phases; p++) {
         sp_phase *ph = &pack->phases[p];
         total_days += ph->days;
+        long need = 0, given = 0;
+        for (size_t t = 0; t < ph->n_tasks; t++) {
+            need += ph->tasks[t].days > 0 ? ph->tasks[t].days : 1;
+            given += ph->tasks[t].days > 0;
+        }
+        if (given && need > ph->days) {
+            sp_diag_add(d, SP_D_LIMIT, ph->loc.file, ph->loc.line, 0,
+                        "phase '%s' has %d day%s, but its tasks need %ld "
+                        "(their days=\"N\", and one for each other task)",
+                        ph->id ? ph->id : "", ph->days,
+                        ph->days == 1 ? "" : "s", need);
+            errors++;
+        }
         for (size_t t = 0; t < ph->n_tasks; t++) {
             sp_task *task = &ph->tasks[t];
             task->questions = task->n_questions

@@ -88,3 +88,18 @@ void sp_buf_release(sp_buf *b)
     b->n = b->cap = 0;
     b->oom = 0;
 }
+
+void sp_buf_json(sp_buf *b, const char *s)
+{
+    sp_buf_str(b, "\"");
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            sp_buf_printf(b, "\\%c", c);
+        else if (c < 0x20)
+            sp_buf_printf(b, "\\u%04x", c);
+        else
+            sp_buf_put(b, s, 1);
+    }
+    sp_buf_str(b, "\"");
+}

@@ -85,7 +85,7 @@ expect_eq "--strict: warnings fail the build" 1 "$?"
 expect_eq "--strict: nothing written after a warning" "" "$(ls -A "$TMP/st/long-answer" 2>/dev/null)"
 
 # characters the fonts cannot draw: an error naming question, line, code point
-$SP build tests/build/glyph.xml -o "$TMP/g" 2>"$TMP/err"
+$SP build tests/build/glyph.xml -o "$TMP/g" --no-system-fonts 2>"$TMP/err"
 rc=$?; { cat "$TMP/err"; echo "exit: $rc"; } >"$TMP/got"
 expect_file "missing glyphs: diagnostics" tests/build/glyph.expected "$TMP/got"
 [ ! -e "$TMP/g/glyph/flashcards.pdf" ] && ok "missing glyphs: no PDF written" || not_ok "missing glyphs: no PDF written"
@@ -97,7 +97,7 @@ cp "$TMP/keep/nested-include/flashcards.pdf" "$TMP/before.pdf"
 sed 's/Level one?/Level one 🚀?/' tests/good/banks/level1.xml >"$TMP/l1.xml"
 mkdir -p "$TMP/src/banks"; cp tests/good/nested-include.xml "$TMP/src/"
 cp "$TMP/l1.xml" "$TMP/src/banks/level1.xml"; cp tests/good/banks/level2.xml "$TMP/src/banks/"
-$SP build "$TMP/src/nested-include.xml" -o "$TMP/keep" >/dev/null 2>&1
+$SP build "$TMP/src/nested-include.xml" -o "$TMP/keep" --no-system-fonts >/dev/null 2>&1
 expect_eq "failed build exits 1" 1 "$?"
 check "failed build: previous PDF untouched" cmp "$TMP/before.pdf" "$TMP/keep/nested-include/flashcards.pdf"
 expect_eq "failed build: no temporary files" "" "$(ls -A "$TMP/keep/nested-include" | grep -v -x -e flashcards.pdf -e timeline.pdf -e timeline-booklet.pdf -e mock-interview.pdf -e pocket.pdf)"
@@ -126,7 +126,7 @@ check "CJK: every character has ink (composite glyphs embedded)" python3 tests/t
 check "CJK booklet: every character has ink" python3 tests/tools/ink.py "$TMP/cjk/cjk/timeline.pdf" 1 4
 
 # a character the fonts cannot draw in the pack's meta names the <meta> line
-$SP build tests/build/meta-glyph.xml -o "$TMP/mg" 2>"$TMP/err"
+$SP build tests/build/meta-glyph.xml -o "$TMP/mg" --no-system-fonts 2>"$TMP/err"
 expect_eq "missing glyph in meta: error at the <meta> line" \
-  "1:tests/build/meta-glyph.xml:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans-Bold.ttf); characters above U+FFFF are not supported" \
+  "1:tests/build/meta-glyph.xml:3: error: pack 'm': character U+1F680 cannot be drawn by the fonts (DejaVuSans-Bold.ttf, system fonts off); add a font that has it (--fonts DIR, a 'fallback' line in fonts.txt) or install one (Debian: fonts-symbola)" \
   "$?:$(head -n 1 "$TMP/err")"

@@ -155,7 +155,8 @@ static int chart_row(ctx *c, block *b, const chart_geom *g, size_t p,
         return -1;
     if (g->unit >= 2.5)
         for (int d = ps->first_day; d < ps->first_day + ps->n_days; d++)
-            if (d >= 1 && d <= c->s->n_days && c->s->days[d - 1].is_rest
+            if (d >= 1 && d <= c->s->n_days
+                && (c->s->days[d - 1].is_rest || c->s->days[d - 1].is_free)
                 && sp_dl_rect(&b->dl, (d - 1) * g->unit + 0.8, by + 0.8,
                               g->unit - 1.6, BAR_H - 1.6, 0, 0, 1))
                 return -1;
@@ -244,14 +245,17 @@ int bk_build_overview(ctx *c)
     int rest = 0;
     for (int k = 0; k < s->n_days; k++)
         rest += s->days[k].is_rest != 0;
-    char line[STUDY_BUF + 96], counts[240], rd[64], r[24];
+    char line[STUDY_BUF + 160], counts[240], rd[64], r[24], fd[64], fr[24];
     bk_pack_counts(c, counts, s->n_days, (long)s->n_phases,
-                (long)p->n_questions);
+                   (long)p->n_questions);
     sp_fill(rd, sizeof rd, sp_trn(c->m, "{1} rest day", "{1} rest days",
                                   (unsigned long)rest),
             bk_num(r, rest), NULL, NULL);
-    snprintf(line, sizeof line, "%s%s%s", counts, rest ? MIDDOT : "",
-             rest ? rd : "");
+    sp_fill(fd, sizeof fd, sp_trn(c->m, "{1} free day", "{1} free days",
+                                  (unsigned long)s->n_free),
+            bk_num(fr, (long)s->n_free), NULL, NULL);
+    snprintf(line, sizeof line, "%s%s%s%s%s", counts, rest ? MIDDOT : "",
+             rest ? rd : "", s->n_free ? MIDDOT : "", s->n_free ? fd : "");
     block *b = &c->b;
     bk_blk_reset(c, b);
     sp_flow_clear(c->f);
@@ -273,10 +277,15 @@ int bk_build_overview(ctx *c)
     b->h += 10;
     if (bk_place(c, b, 0, 0, 1) || build_chart(c))
         return -1;
-    if (bk_intro_note(c, sp_tr(c->m, "Each bar is a phase of the plan; gaps in "
-                               "a bar are rest days. W1, W2, ... mark the "
-                               "weeks; the black line is the interview "
-                               "day."), 0))
+    if (bk_intro_note(c, s->n_free
+                   ? sp_tr(c->m, "Each bar is a phase of the plan; gaps in a "
+                                 "bar are rest days and free days. W1, W2, "
+                                 "... mark the weeks; the black line is the "
+                                 "interview day.")
+                   : sp_tr(c->m, "Each bar is a phase of the plan; gaps in a "
+                                 "bar are rest days. W1, W2, ... mark the "
+                                 "weeks; the black line is the interview "
+                                 "day."), 0))
         return -1;
 
     /* each phase with its tasks and their days */

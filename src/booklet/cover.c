@@ -100,15 +100,31 @@ int bk_build_cover(ctx *c)
         y = b->h;
     }
     y += 16;
-    if (bk_blk_break(b, y) || fill_line(c, b, sp_tr(c->m, "Name:"), y))
+    if (bk_blk_break(b, y))
         return -1;
+    if (c->o.student && *c->o.student) {
+        /* TRANSLATORS: the cover's label before the student's name */
+        sp_span ns[2] = {{0, sp_tr(c->m, "Name: ")},
+                         {SP_STYLE_BOLD, c->o.student}};
+        if (bk_lay_spans(c->f, &c->l, ns, 2, c->sub * 1.1, SP_ALIGN_LEFT,
+                         c->iw)
+            || (h = bk_blk_lines(b, &c->l, 0, y, 1)) < 0)
+            return -1;
+    } else if (fill_line(c, b, sp_tr(c->m, "Name:"), y)) {
+        return -1;
+    }
     y = b->h + 16;
     if (bk_blk_break(b, y))
         return -1;
     if (s) {
-        char line[240];
-        bk_pack_counts(c, line, s->n_days, (long)c->pack->n_phases,
-                    (long)c->pack->n_questions);
+        char line[320], counts[240], fd[64], fr[24];
+        bk_pack_counts(c, counts, s->n_days, (long)c->pack->n_phases,
+                       (long)c->pack->n_questions);
+        sp_fill(fd, sizeof fd, sp_trn(c->m, "{1} free day", "{1} free days",
+                                      (unsigned long)s->n_free),
+                bk_num(fr, (long)s->n_free), NULL, NULL);
+        snprintf(line, sizeof line, "%s%s%s", counts,
+                 s->n_free ? MIDDOT : "", s->n_free ? fd : "");
         if (bk_lay_plain(c->f, &c->l, line, c->body, 0, SP_ALIGN_LEFT, c->iw)
             || (h = bk_blk_lines(b, &c->l, 0, y, 1)) < 0)
             return -1;

@@ -285,8 +285,7 @@ static int copy_item(sp_dlist *dl, const sp_dl_item *it, double dx,
 {
     switch (it->kind) {
     case SP_DL_TEXT:
-        return sp_dl_text(dl, it->face, it->size_pt, it->x_pt + dx,
-                          it->y_pt + dy, it->text, it->text_len);
+        return sp_dl_copy_text(dl, it, dx, dy);
     case SP_DL_LINE:
         return sp_dl_line(dl, it->x_pt + dx, it->y_pt + dy, it->x2_pt + dx,
                           it->y2_pt + dy, it->line_pt, it->gray, it->dash_pt);

@@ -133,8 +133,14 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
                 bk_num(x, day->day_in_phase + 1), bk_num(z, ph->days), NULL);
         snprintf(tail, sizeof tail, MIDDOT "%s", t2);
     }
-    if (day->is_rest)
+    if (day->is_free) {
+        ptitle = "";
+        snprintf(restw, sizeof restw, "%s",
+                 day->is_skipped ? sp_tr(c->m, "free day (skipped)")
+                                 : sp_tr(c->m, "free day"));
+    } else if (day->is_rest) {
         snprintf(restw, sizeof restw, MIDDOT "%s", sp_tr(c->m, "rest day"));
+    }
     sp_span rs[4] = {{SP_STYLE_ITALIC, right}, {SP_STYLE_ITALIC, ptitle},
                      {SP_STYLE_ITALIC, tail}, {SP_STYLE_BOLD, restw}};
     if (bk_lay_plain(c->f, &c->l, left, c->dayhead, SP_STYLE_BOLD,
@@ -174,7 +180,12 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
 
     /* notes */
     const char *note = NULL;
-    if (day->is_rest)
+    if (day->is_free)
+        note = NULL;
+    else if (day->is_added_rest)
+        note = sp_tr(c->m, "Rest day: at least one day off in every seven; "
+                           "no new cards and no reviews.");
+    else if (day->is_rest)
         note = sp_tr(c->m, "Rest day: no new cards and no reviews.");
     else if (day->is_final)
         note = s->final_level == SP_DIFF_HARD
@@ -184,10 +195,16 @@ static int day_block(ctx *c, const sp_day *day, double *lead)
                    ? sp_tr(c->m, "Final review: go over the hardest cards "
                                  "again (every medium card so far).")
                    : sp_tr(c->m, "Final review: go over every card so far.");
-    if (note) {
+    const char *notes[2] = {NULL, note};
+    if (day->is_eve && !day->is_rest)
+        notes[0] = sp_tr(c->m, "Light day before the interview: no new "
+                               "cards, no practice or mock.");
+    for (int i = 0; i < 2; i++) {
+        if (!notes[i])
+            continue;
         if (bk_blk_break(b, y)
-            || bk_lay_plain(c->f, &c->l, note, c->small, SP_STYLE_ITALIC,
-                         SP_ALIGN_LEFT, c->iw)
+            || bk_lay_plain(c->f, &c->l, notes[i], c->small, SP_STYLE_ITALIC,
+                            SP_ALIGN_LEFT, c->iw)
             || (h = bk_blk_lines(b, &c->l, 0, y, 1)) < 0)
             return -1;
         y += h + 0.5;

@@ -7,11 +7,16 @@
  * fonts folder is found.  Inputs that start like a PNG or a JPEG go to the
  * image reader instead (both modes: check only, and decode to keep), as a
  * figure's file would.  The mock-interview kit and the pocket sheets are
- * laid out and dumped too.  Inputs that start with the .mo magic go to
- * the message catalogue parser (msg.h), and "plural=" inputs to the
- * plural expression evaluator; cards are laid out in the pack's language
- * (catalogues from build/locale), hyphenated.  Other inputs are also
- * checked as a batch stamp. */
+ * laid out and dumped too; the schedule is also fitted to a window, study
+ * weekdays and skipped dates chosen from the input's size; and the bytes
+ * are parsed as a CSV roster too.  Other inputs are also checked as a
+ * batch stamp.  Inputs that start like an OpenType font (0x00010000,
+ * 'OTTO', 'true', 'ttcf') go to font loading: opened from a fonts.txt as
+ * the regular face, then a mixed line shaped, laid out and written to an
+ * in-memory PDF (subsetting).  Inputs that start with the .mo magic
+ * go to the message catalogue parser (msg.h), and "plural=" inputs to
+ * the plural expression evaluator; cards are laid out in the pack's
+ * language (catalogues from build/locale). */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,21 +40,90 @@
 #include "msg.h"
 #include "pocket.h"
 #include "pdf.h"
+#include "roster.h"
 #include "schedule.h"
 #include "text.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sp_fonts *fonts;
 
+/* DATA as the regular face of a font folder of its own. */
+static void fuzz_font(const uint8_t *data, size_t size)
+{
+    static char dir[64];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/sp-fuzz-font-%ld", (long)getpid());
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+        if (system(cmd) != 0)
+            abort();
+        char m[128];
+        snprintf(m, sizeof m, "%s/fonts.txt", dir);
+        FILE *f = fopen(m, "w");
+        if (!f)
+            abort();
+        fputs("regular font.bin\n", f);
+        fclose(f);
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/font.bin", dir);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    fwrite(data, 1, size, f);
+    fclose(f);
+    sp_diags *d = sp_diags_new();
+    sp_fonts *ff = sp_fonts_open(dir, d);
+    if (ff) {
+        sp_fonts_allow_system(ff, 0);
+        sp_doc doc;
+        sp_doc_init(&doc);
+        sp_dlist *pg = sp_doc_add_page(&doc, 300, 200);
+        sp_flow *fl = sp_flow_new(ff);
+        sp_para_opts o;
+        memset(&o, 0, sizeof o);
+        sp_lines l;
+        sp_lines_init(&l);
+        if (pg && fl
+            && sp_flow_plain(fl, "AV To fi \xd7\xa9\xd7\x9c \xd8\xa8\xd9\x8a"
+                             "\xd8\xaa \xe0\xa4\x95\xe0\xa4\xbf \xe4\xb8\xad"
+                             "\xe6\x96\x87 \xf0\x9f\x9a\x80", &o) == 0
+            && sp_flow_break(fl, 10, 120, &l) == 0
+            && sp_lines_emit(&l, 0, l.n_lines, pg, 10, 10) == 0
+            && sp_dl_text(pg, SP_FACE_BOLD, 8, 10, 150, "plain \xc3\xa9", 8) == 0) {
+            unsigned char *out = NULL;
+            size_t len = 0;
+            if (sp_pdf_render(&doc, ff, "fuzz", &out, &len, d) == 0)
+                free(out);
+        }
+        sp_lines_release(&l);
+        sp_flow_free(fl);
+        sp_doc_release(&doc);
+        sp_fonts_free(ff);
+    }
+    sp_diags_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size >= 4 && (memcmp(data, "\0\1\0\0", 4) == 0
+                      || memcmp(data, "OTTO", 4) == 0
+                      || memcmp(data, "true", 4) == 0
+                      || memcmp(data, "ttcf", 4) == 0)) {
+        fuzz_font(data, size);
+        return 0;
+    }
     if (!fonts) {
         sp_diags *fd = sp_diags_new();
         fonts = sp_fonts_open("fonts", fd);
         sp_diags_free(fd);
         if (!fonts)
             abort();
+        sp_fonts_allow_system(fonts, 0);   /* deterministic, and fast */
     }
     if (size >= 4 && (!memcmp(data, "\xde\x12\x04\x95", 4)
                       || !memcmp(data, "\x95\x04\x12\xde", 4))) {
@@ -97,6 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(stamp);
     }
     sp_diags *d = sp_diags_new();
+    sp_roster_free(sp_roster_parse("fuzz.csv", (const char *)data, size, d));
+    sp_diags_clear(d);
     sp_pack *pack = sp_load_memory("tests/good/fuzz-input.xml",
                                    (const char *)data, size, d);
     if (pack && !pack->is_bank && sp_glyphs_check(pack, fonts, d) == 0) {
@@ -161,6 +237,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             sp_doc_release(&mk);
         }
+        sp_schedule_free(s);
+
+        /* a personal plan: a window of 1..120 days, a weekday mask, a skip */
+        sp_date start = sp_date_add_days(date, -(long)(size % 120) - 1);
+        long z = sp_date_to_days(date);
+        sp_day_range skip = {z - (long)(size % 17) - 3, z - (long)(size % 17)};
+        sp_constraints c = {size % 5 ? &date : NULL, size % 3 ? &start : NULL,
+                            (unsigned)((size / 3) % 128), &skip, size % 2};
+        s = sp_schedule_fit(pack, &c);
+        plan = s ? sp_plan_text(pack, s) : NULL;
+        free(plan);
         sp_schedule_free(s);
 
         sp_doc doc;

@@ -21,6 +21,7 @@
 #include "datefmt.h"
 #include "dump.h"
 #include "fonts.h"
+#include "text.h"
 #include "load.h"
 #include "schedule.h"
 
@@ -232,8 +233,7 @@ static void check_inside(const sp_doc *doc, double pw, double ph,
             case SP_DL_TEXT: {
                 double k = it->size_pt / 1000;
                 l = it->x_pt;
-                r = l + sp_fonts_width_pt(fonts, it->face, it->size_pt,
-                                          it->text, it->text_len);
+                r = l + sp_test_item_width(fonts, it);
                 t = it->y_pt - sp_fonts_ascent(fonts, it->face) * k;
                 b = it->y_pt + sp_fonts_descent(fonts, it->face) * k;
                 break;
@@ -363,10 +363,8 @@ static void check_frame(const sp_doc *doc, const char *title, double pw,
                         !n ? "page number" : "running head");
             fail();
         }
-        double nw = sp_fonts_width_pt(fonts, n->face, n->size_pt, n->text,
-                                      n->text_len);
-        double tw = sp_fonts_width_pt(fonts, t->face, t->size_pt, t->text,
-                                      t->text_len);
+        double nw = sp_test_item_width(fonts, n);
+        double tw = sp_test_item_width(fonts, t);
         if (recto) {
             assert_true(fabs(n->x_pt + nw - x1) < 0.01);
             assert_true(fabs(t->x_pt + tw - x1) < 0.01);
@@ -768,6 +766,68 @@ static void property(void **state)
 
 /* A day with hundreds of cards is taller than a page: it continues on the
  * next pages (headed "..., continued"), its cards wrap inside the box. */
+/* A personal plan: the student's name on the cover, free days, the light
+ * eve and added rest days in the plan, every day's block in place. */
+static void personal(void **state)
+{
+    (void)state;
+    sp_pack *p = load("sources/spotify-backend-developer.xml");
+    sp_date st = {2026, 11, 30}, iv = {2026, 12, 31};
+    sp_day_range skip = {sp_date_to_days((sp_date){2026, 12, 24}),
+                         sp_date_to_days((sp_date){2026, 12, 26})};
+    sp_constraints c = {&iv, &st, 0, &skip, 1};     /* every day */
+    sp_schedule *s = sp_schedule_fit(p, &c);
+    assert_non_null(s);
+    sp_booklet_layout lay;
+    memset(&lay, 0, sizeof lay);
+    lay.student = "Ada Lovelace";
+    sp_doc doc;
+    long n = build(p, s, &lay, &doc);
+    assert_int_equal(n % 4, 0);
+    check_inside(&doc, SP_BOOKLET_A5_W_PT, SP_BOOKLET_A5_H_PT, MARGIN,
+                 GUTTER);
+    check_outline(&doc, s, 1);
+    check_plan(&doc, p, s, 0);
+    const sp_dlist *cover = &doc.pages[0];
+    assert_non_null(find(cover, "Name: ", 0));
+    const sp_dl_item *name = find(cover, "Ada Lovelace", 0);
+    assert_non_null(name);
+    assert_int_equal(name->face, SP_FACE_BOLD);
+    char want[64];
+    snprintf(want, sizeof want, "%d free days", s->n_free);
+    assert_non_null(find(cover, want, 1));
+    /* one "free day" label per free day, "(skipped)" for the three
+     * skipped ones */
+    int free_labels = 0, skipped = 0, light = 0, added = 0;
+    for (size_t pg = 0; pg < doc.n_pages; pg++) {
+        const sp_dlist *d = &doc.pages[pg];
+        for (size_t i = 0; i < d->n_items; i++) {
+            free_labels += is_text(&d->items[i], "free day")
+                           || is_text(&d->items[i], "free day (skipped)");
+            skipped += is_text(&d->items[i], "free day (skipped)");
+            light += d->items[i].kind == SP_DL_TEXT
+                     && d->items[i].text_len >= 9
+                     && memcmp(d->items[i].text, "Light day", 9) == 0;
+            added += d->items[i].kind == SP_DL_TEXT
+                     && d->items[i].text_len >= 30
+                     && memcmp(d->items[i].text, "Rest day: at least one day "
+                               "off", 30) == 0;
+        }
+    }
+    assert_int_equal(free_labels, s->n_free);
+    assert_int_equal(skipped, 3);
+    assert_int_equal(light, s->days[s->n_days - 1].is_eve
+                                && !s->days[s->n_days - 1].is_rest);
+    int want_added = 0;
+    for (int k = 0; k < s->n_days; k++)
+        want_added += s->days[k].is_added_rest;
+    assert_true(want_added > 0);
+    assert_int_equal(added, want_added);
+    sp_doc_release(&doc);
+    sp_schedule_free(s);
+    sp_pack_free(p);
+}
+
 static void long_day(void **state)
 {
     (void)state;
@@ -962,6 +1022,7 @@ int main(void)
         cmocka_unit_test_teardown(real_pack_dated, teardown),
         cmocka_unit_test_teardown(real_pack_undated, teardown),
         cmocka_unit_test_teardown(property, teardown),
+        cmocka_unit_test_teardown(personal, teardown),
         cmocka_unit_test_teardown(long_day, teardown),
         cmocka_unit_test_teardown(appends, teardown),
         cmocka_unit_test_teardown(hostile, teardown),

@@ -157,14 +157,15 @@ static void coverage(void **state)
     /* CJK is not in DejaVu */
     assert_false(sp_fonts_has(f, SP_FACE_REGULAR, 0x4E2D));
     assert_near(sp_fonts_advance(f, SP_FACE_REGULAR, 0x4E2D), 0, 0);
-    /* DejaVu Sans has a glyph for U+1F600, but libharu drops non-BMP
-     * characters: never drawable */
-    assert_false(sp_fonts_has(f, SP_FACE_REGULAR, 0x1F600));
-    assert_near(sp_fonts_advance(f, SP_FACE_REGULAR, 0x1F600), 0, 0);
+    /* DejaVu Sans has a glyph for U+1F600: characters above U+FFFF work
+     * wherever a font has them */
+    assert_true(sp_fonts_has(f, SP_FACE_REGULAR, 0x1F600));
+    assert_true(sp_fonts_advance(f, SP_FACE_REGULAR, 0x1F600) > 0);
     assert_false(sp_fonts_has(f, SP_FACE_REGULAR, 0x110000));
-    /* U+1F600 as UTF-8 measures zero; a stray byte measures as U+FFFD */
     assert_near(sp_fonts_width_pt(f, SP_FACE_REGULAR, 10,
-                                  "\xf0\x9f\x98\x80", 4), 0, 0);
+                                  "\xf0\x9f\x98\x80", 4),
+                sp_fonts_advance(f, SP_FACE_REGULAR, 0x1F600) / 100, 1e-9);
+    /* a stray byte measures as U+FFFD */
     assert_near(sp_fonts_width_pt(f, SP_FACE_REGULAR, 10, "\xff", 1),
                 sp_fonts_advance(f, SP_FACE_REGULAR, 0xFFFD) / 100, 1e-9);
     /* a truncated sequence is one U+FFFD per byte, never a read past LEN */
@@ -204,6 +205,53 @@ static void hash_stable(void **state)
     rm_tmp(t);
 }
 
+/* The fallback chain: a character the face lacks comes from the first
+ * fallback that has it, bold text from that fallback's own bold. */
+static void fallback_chain(void **state)
+{
+    (void)state;
+    char *t = mk_tmp();
+    char m[20000];
+    snprintf(m, sizeof m,
+             "\xef\xbb\xbfregular %s/DejaVuSans.ttf\nbold %s/DejaVuSans-Bold.ttf\n"
+             "fallback /usr/share/fonts/truetype/noto/NotoSansDevanagari-"
+             "Regular.ttf\n"
+             "fallback /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc 2\n"
+             "fallback-bold /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+             " 2\n", fontdir, fontdir);
+    write_file(t, "fonts.txt", m);
+    sp_diags *d = sp_diags_new();
+    sp_fonts *f = sp_fonts_open(t, d);
+    if (!f)
+        sp_diags_print(d, stderr, 0);
+    assert_non_null(f);
+    sp_fonts_allow_system(f, 0);
+    assert_int_equal(sp_fonts_count(f), 5);
+    int reg = sp_fonts_slot(f, SP_FACE_REGULAR);
+    assert_int_equal(sp_fonts_pick(f, SP_FACE_REGULAR, 'A'), reg);
+    int dev = sp_fonts_pick(f, SP_FACE_REGULAR, 0x0915);
+    assert_true(strstr(sp_fonts_slot_path(f, dev), "Devanagari") != NULL);
+    int cjk = sp_fonts_pick(f, SP_FACE_REGULAR, 0x4E2D);
+    int cjkb = sp_fonts_pick(f, SP_FACE_BOLD, 0x4E2D);
+    assert_true(strstr(sp_fonts_slot_path(f, cjk), "CJK-Regular") != NULL);
+    assert_true(strstr(sp_fonts_slot_path(f, cjkb), "CJK-Bold") != NULL);
+    assert_int_equal(sp_fonts_slot_index(f, cjk), 2);
+    assert_true(sp_fonts_slot_is_cff(f, cjk));
+    assert_false(sp_fonts_slot_is_cff(f, reg));
+    /* italic text without a fallback italic takes the regular fallback */
+    assert_int_equal(sp_fonts_pick(f, SP_FACE_ITALIC, 0x4E2D), cjk);
+    /* above U+FFFF, and nothing for an unassigned code point */
+    assert_int_equal(sp_fonts_pick(f, SP_FACE_REGULAR, 0x1F600), reg);
+    assert_int_equal(sp_fonts_pick(f, SP_FACE_REGULAR, 0x10FFFD), -1);
+    int added = 1;
+    assert_int_equal(sp_fonts_resolve(f, SP_FACE_REGULAR, 0x10FFFD, &added),
+                     -1);
+    assert_int_equal(added, 0);
+    sp_fonts_free(f);
+    sp_diags_free(d);
+    rm_tmp(t);
+}
+
 /* Faces the manifest leaves out fall back to the regular face. */
 static void regular_only(void **state)
 {
@@ -235,7 +283,7 @@ static void errors(void **state)
 
     write_file(t, "Text.ttf", "this is not a font at all, just some text\n");
     write_file(t, "fonts.txt", "regular Text.ttf\n");
-    expect_fail(t, "/Text.ttf", "not a TrueType font");
+    expect_fail(t, "/Text.ttf", "not an OpenType font");
 
     copy_font(t, "Cut.ttf", "DejaVuSans.ttf", 100000);
     write_file(t, "fonts.txt", "regular Cut.ttf\n");
@@ -256,6 +304,13 @@ static void errors(void **state)
 
     write_file(t, "fonts.txt", "regular\n");
     expect_fail(t, "/fonts.txt", "expected 'FACE FILE [INDEX]'");
+
+    write_file(t, "fonts.txt", "regular Ok.ttf\nfallback-bold Ok.ttf\n");
+    expect_fail(t, "/fonts.txt", "'fallback-bold' must follow a 'fallback' line");
+
+    /* a byte order mark in the middle of the file is not invisible */
+    write_file(t, "fonts.txt", "regular Ok.ttf\n\xef\xbb\xbf" "bold Ok.ttf\n");
+    expect_fail(t, "/fonts.txt", "not printable ASCII");
     rm_tmp(t);
 }
 
@@ -286,6 +341,7 @@ int main(void)
         cmocka_unit_test(coverage),
         cmocka_unit_test(hash_stable),
         cmocka_unit_test(regular_only),
+        cmocka_unit_test(fallback_chain),
         cmocka_unit_test(errors),
         cmocka_unit_test(default_dir),
     };

@@ -145,17 +145,17 @@ static int q_drills[] = {0};
 static int q_more[] = {6, 3};
 
 static sp_task t_found[] = {
-    {SP_TASK_STUDY, TEXT(s_basics), NULL, q_basics, 2, {NULL, 0}},
-    {SP_TASK_PRACTICE, TEXT(s_coding), NULL, NULL, 0, {NULL, 0}},
+    {SP_TASK_STUDY, TEXT(s_basics), NULL, q_basics, 2, {NULL, 0}, 0},
+    {SP_TASK_PRACTICE, TEXT(s_coding), NULL, NULL, 0, {NULL, 0}, 0},
 };
 static sp_task t_design[] = {
-    {SP_TASK_STUDY, TEXT(s_drills), NULL, q_drills, 1, {NULL, 0}},
-    {SP_TASK_REST, TEXT(s_rest), NULL, NULL, 0, {NULL, 0}},
-    {SP_TASK_STUDY, TEXT(s_more), NULL, q_more, 2, {NULL, 0}},
+    {SP_TASK_STUDY, TEXT(s_drills), NULL, q_drills, 1, {NULL, 0}, 0},
+    {SP_TASK_REST, TEXT(s_rest), NULL, NULL, 0, {NULL, 0}, 0},
+    {SP_TASK_STUDY, TEXT(s_more), NULL, q_more, 2, {NULL, 0}, 0},
 };
 static sp_task t_mock[] = {
-    {SP_TASK_MOCK, TEXT(s_mock), NULL, NULL, 0, {NULL, 0}},
-    {SP_TASK_REST, TEXT(s_calm), NULL, NULL, 0, {NULL, 0}},
+    {SP_TASK_MOCK, TEXT(s_mock), NULL, NULL, 0, {NULL, 0}, 0},
+    {SP_TASK_REST, TEXT(s_calm), NULL, NULL, 0, {NULL, 0}, 0},
 };
 static sp_phase phases[] = {
     {"foundations", "Foundations", 7, t_found, 2, {NULL, 0}},
@@ -649,6 +649,485 @@ static void plan_golden(void **state)
     sp_schedule_free(s);
 }
 
+/* ---- constraints: a personal plan ----------------------------------- */
+
+static void weekdays_and_skips(void **state)
+{
+    (void)state;
+    unsigned m = 0;
+    const char *why = NULL;
+    assert_int_equal(sp_weekdays_parse("mon-fri", &m, &why), 0);
+    assert_int_equal(m, 0x3E);
+    assert_int_equal(sp_weekdays_parse("Mon,WED,sat", &m, NULL), 0);
+    assert_int_equal(m, (1u << 1) | (1u << 3) | (1u << 6));
+    assert_int_equal(sp_weekdays_parse("sat-mon", &m, NULL), 0);   /* wraps */
+    assert_int_equal(m, (1u << 6) | 1u | (1u << 1));
+    assert_int_equal(sp_weekdays_parse("sun-sat", &m, NULL), 0);
+    assert_int_equal(m, SP_WEEK_ALL);
+    static const char *bad[] = {"", "mon-", "monday", "mon,,tue", "mo",
+                                "mon-fri,", "xyz", "mon fri"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why = NULL;
+        assert_int_equal(sp_weekdays_parse(bad[i], &m, &why), -1);
+        assert_string_equal(why, "expected weekdays such as mon-fri or "
+                                 "mon,wed,sat");
+    }
+    sp_day_range *r = NULL;
+    size_t n = 0;
+    assert_int_equal(sp_skip_parse("2026-12-24..2026-12-26,2027-01-01", &r,
+                                   &n, &why), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(r[0].first, sp_date_to_days(D(2026, 12, 24)));
+    assert_int_equal(r[0].last, sp_date_to_days(D(2026, 12, 26)));
+    assert_int_equal(r[1].first, r[1].last);
+    assert_true(sp_skip_has(r, n, sp_date_to_days(D(2026, 12, 25))));
+    assert_false(sp_skip_has(r, n, sp_date_to_days(D(2026, 12, 27))));
+    free(r);
+    static const struct {
+        const char *s, *why;
+    } badskip[] = {
+        {"2026-12-26..2026-12-24", "a range ends before it starts"},
+        {"2026-02-30", "no such day in that month"},
+        {"2026-12-24.2026-12-26", "expected YYYY-MM-DD or YYYY-MM-DD.."
+                                  "YYYY-MM-DD, separated by commas"},
+        {"2026-12-24,", "expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, "
+                        "separated by commas"},
+        {"2000-01-01..2020-01-01", "a range is longer than ten years"},
+    };
+    for (size_t i = 0; i < sizeof badskip / sizeof badskip[0]; i++) {
+        r = NULL;
+        assert_int_equal(sp_skip_parse(badskip[i].s, &r, &n, &why), -1);
+        assert_null(r);
+        assert_string_equal(why, badskip[i].why);
+    }
+}
+
+static long day_of(sp_date d)
+{
+    return sp_date_to_days(d);
+}
+
+/* Slots (days with tasks) of phase P. */
+static int phase_slots(const sp_schedule *s, size_t p)
+{
+    int n = 0;
+    for (int k = 0; k < s->n_days; k++) {
+        int has = 0;
+        for (size_t i = 0; i < s->days[k].n_tasks; i++)
+            has |= s->days[k].tasks[i].phase == p;
+        n += has;
+    }
+    return n;
+}
+
+static int has_warning(const sp_schedule *s, const char *part)
+{
+    for (size_t i = 0; i < s->n_warnings; i++)
+        if (strstr(s->warnings[i], part))
+            return 1;
+    return 0;
+}
+
+/* Phases take the slots in proportion to their days (7, 5, 4). */
+static void fit_proportional(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    /* Mon-Sat only: no run of seven, so the weekly rule adds nothing.
+     * 32 slots from Mon 2026-11-30: 5 weeks (30) + Mon, Tue = 37 days */
+    sp_date st = D(2026, 11, 30), iv = D(2027, 1, 6);
+    sp_constraints c = {&iv, &st, 0x7E, NULL, 0};
+    sp_schedule *s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_true(s->fitted);
+    assert_int_equal(s->n_days, 37);
+    assert_int_equal(s->n_free, 5);
+    assert_int_equal(s->n_slots, 32);
+    assert_date(s->first_day, 2026, 11, 30);
+    assert_date(s->days[36].date, 2027, 1, 5);
+    /* 7*32/16 = 14, 12*32/16 - 14 = 10, 32 - 24 = 8 */
+    assert_int_equal(phase_slots(s, 0), 14);
+    assert_int_equal(phase_slots(s, 1), 10);
+    assert_int_equal(phase_slots(s, 2), 8);
+    assert_int_equal(s->n_warnings, 0);
+    for (int k = 0; k < s->n_days; k++)
+        assert_int_equal(s->days[k].is_free,
+                         sp_date_weekday(s->days[k].date) == 0);
+    sp_schedule_free(s);
+
+    /* four slots: 1, 2, 1 (cumulative floors); three: one each */
+    iv = D(2026, 12, 4);
+    c.study_days = 0;
+    s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_int_equal(s->n_days, 4);
+    assert_int_equal(phase_slots(s, 0), 1);
+    assert_int_equal(phase_slots(s, 1), 2);
+    /* the last phase's day is the eve: its mock moves to day 3 */
+    assert_int_equal(phase_slots(s, 2), 2);
+    assert_int_equal(s->phases[2].first_day, 4);
+    assert_int_equal(s->phases[2].task_first[0], 3);
+    sp_schedule_free(s);
+    iv = D(2026, 12, 3);
+    s = sp_schedule_fit(&pack, &c);
+    assert_int_equal(phase_slots(s, 0), 1);
+    assert_int_equal(phase_slots(s, 1), 1);
+    /* (the last one is the eve: its mock moves to day 2) */
+    assert_int_equal(phase_slots(s, 2), 2);
+    sp_schedule_free(s);
+
+    /* two slots for three phases: the first two share the first day */
+    iv = D(2026, 12, 2);
+    s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_int_equal(s->n_days, 2);
+    assert_int_equal(s->phases[0].first_day, 1);
+    assert_int_equal(s->phases[1].first_day, 1);
+    assert_int_equal(s->phases[2].first_day, 2);
+    assert_true(has_warning(s, "phases 'foundations' and 'design' share 1 "
+                               "day (Mon 2026-11-30): 2 days for 3 phases"));
+    /* every question is still introduced, on the first day (the second is
+     * the eve) */
+    for (size_t q = 0; q < 8; q++)
+        assert_int_equal(s->intro_day[q], 1);
+    sp_schedule_free(s);
+
+    /* without a start: the source's 16 days that are not free, ending the
+     * day before the interview */
+    iv = D(2026, 12, 24);
+    c.start = NULL;
+    c.study_days = 0x3E;           /* Mon-Fri */
+    s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_int_equal(s->n_slots + s->n_free, s->n_days);
+    assert_int_equal(s->n_days - s->n_free, 16);
+    assert_date(s->days[s->n_days - 1].date, 2026, 12, 23);
+    assert_false(s->days[0].is_free);
+    sp_schedule_free(s);
+
+    /* a start only: the source's length from the start */
+    c.interview = NULL;
+    c.start = &st;
+    c.study_days = 0;
+    s = sp_schedule_fit(&pack, &c);
+    assert_int_equal(s->n_days, 16);
+    assert_date(s->first_day, 2026, 11, 30);
+    assert_date(s->interview, 2026, 12, 16);
+    sp_schedule_free(s);
+}
+
+/* Skipped dates and weekday masks: free days have no tasks. */
+static void fit_free_days(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    sp_date st = D(2026, 12, 1), iv = D(2026, 12, 21);
+    sp_day_range skip[2] = {
+        {day_of(D(2026, 12, 8)), day_of(D(2026, 12, 10))},
+        {day_of(D(2026, 12, 15)), day_of(D(2026, 12, 15))},
+    };
+    sp_constraints c = {&iv, &st, 0x3E, skip, 2};
+    sp_schedule *s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_int_equal(s->n_days, 20);
+    /* Dec 2026: weekends 5-6, 12-13, 19-20; skipped 8-10, 15 */
+    assert_int_equal(s->n_free, 10);
+    for (int k = 0; k < s->n_days; k++) {
+        const sp_day *d = &s->days[k];
+        int dom = d->date.day, wd = sp_date_weekday(d->date);
+        int skipped = (dom >= 8 && dom <= 10) || dom == 15;
+        assert_int_equal(d->is_skipped, skipped);
+        assert_int_equal(d->is_free, skipped || wd == 0 || wd == 6);
+        if (d->is_free) {
+            assert_int_equal(d->n_tasks, 0);
+            assert_int_equal(d->n_intro, 0);
+            assert_int_equal(d->n_review, 0);
+        }
+    }
+    char *text = sp_plan_text(&pack, s);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Start: Tue 2026-12-01\nFree days: 10\n"));
+    assert_non_null(strstr(text, "\nDay 5  Sat 2026-12-05  free day\n"));
+    assert_non_null(strstr(text, "\nDay 8  Tue 2026-12-08  free day "
+                                 "(skipped)\n"));
+    free(text);
+    sp_schedule_free(s);
+}
+
+/* The eve: no practice or mock, no new cards. */
+static void fit_eve(void **state)
+{
+    (void)state;
+    static sp_task two[2];
+    two[0].kind = SP_TASK_STUDY;
+    two[0].text.spans = &s_basics;
+    two[0].text.n_spans = 1;
+    two[1].kind = SP_TASK_MOCK;
+    two[1].text.spans = &s_mock;
+    two[1].text.n_spans = 1;
+    sp_phase one = {"last", "Last", 4, two, 2, {NULL, 0}};
+    sp_pack pack = make_pack();
+    pack.phases = &one;
+    pack.n_phases = 1;
+    sp_date st = D(2026, 12, 1), iv = D(2026, 12, 5);
+    sp_constraints c = {&iv, &st, 0, NULL, 0};
+    /* four days: study 1-2, mock 3-4, the eve (4) keeps no mock */
+    sp_schedule *s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_true(s->days[3].is_eve);
+    assert_int_equal(s->days[3].n_tasks, 0);
+    assert_int_equal(s->days[3].n_intro, 0);
+    assert_int_equal(s->phases[0].task_first[1], 3);
+    assert_int_equal(s->phases[0].task_last[1], 3);
+    assert_int_equal(s->n_warnings, 0);
+    char *text = sp_plan_text(&pack, s);
+    assert_non_null(strstr(text, "\nDay 4  Fri 2026-12-04  Last\n  light "
+                                 "day: no new cards, no practice or mock\n"));
+    free(text);
+    sp_schedule_free(s);
+    /* two days: the mock's only day would be the eve: it moves */
+    iv = D(2026, 12, 3);
+    s = sp_schedule_fit(&pack, &c);
+    assert_int_equal(s->days[0].n_tasks, 2);
+    assert_int_equal(s->days[1].n_tasks, 0);
+    assert_int_equal(s->phases[0].task_first[1], 1);
+    assert_true(has_warning(s, "the eve of the interview is light: mock "
+                               "'Two timed mock interviews' moves to the day "
+                               "before (Tue 2026-12-01)"));
+    for (size_t q = 0; q < 8; q++)
+        assert_int_equal(s->intro_day[q], 1);
+    sp_schedule_free(s);
+    /* one day: nowhere to go */
+    iv = D(2026, 12, 2);
+    s = sp_schedule_fit(&pack, &c);
+    assert_int_equal(s->n_days, 1);
+    assert_true(has_warning(s, "mock 'Two timed mock interviews' is dropped "
+                               "(there is no other day)"));
+    /* the only day: cards go on the eve rather than nowhere */
+    for (size_t q = 0; q < 8; q++)
+        assert_int_equal(s->intro_day[q], 1);
+    sp_schedule_free(s);
+}
+
+/* At least one rest or free day in every seven. */
+static void fit_weekly_rest(void **state)
+{
+    (void)state;
+    static sp_task study[1];
+    study[0].kind = SP_TASK_STUDY;
+    study[0].text.spans = &s_more;
+    study[0].text.n_spans = 1;
+    sp_phase one = {"all", "All study", 20, study, 1, {NULL, 0}};
+    sp_pack pack = make_pack();
+    pack.phases = &one;
+    pack.n_phases = 1;
+    sp_date st = D(2026, 12, 1), iv = D(2026, 12, 31);
+    sp_constraints c = {&iv, &st, 0, NULL, 0};
+    sp_schedule *s = sp_schedule_fit(&pack, &c);
+    assert_non_null(s);
+    assert_int_equal(s->n_days, 30);
+    /* days 7, 14, 21, 28 become rest days */
+    for (int k = 1; k <= 30; k++) {
+        assert_int_equal(s->days[k - 1].is_added_rest, k % 7 == 0);
+        assert_int_equal(s->days[k - 1].is_rest, k % 7 == 0);
+        if (k % 7 == 0)
+            assert_int_equal(s->days[k - 1].n_tasks, 0);
+    }
+    assert_int_equal(s->n_slots, 26);
+    char *text = sp_plan_text(&pack, s);
+    assert_non_null(strstr(text, "\nDay 7  Mon 2026-12-07  All study\n  rest "
+                                 "day (at least one in seven)\n"));
+    free(text);
+    sp_schedule_free(s);
+    /* a source rest beside an added one takes its day: no two rest days
+     * in a row.  [study, rest, study] over 14 days: days 7 and 14 rest
+     * on the calendar, the source's rest would land on day 6 */
+    static sp_task three[3];
+    for (int i = 0; i < 3; i++) {
+        three[i].kind = i == 1 ? SP_TASK_REST : SP_TASK_STUDY;
+        three[i].text.spans = &s_more;
+        three[i].text.n_spans = 1;
+    }
+    sp_phase two_weeks = {"two", "Two weeks", 14, three, 3, {NULL, 0}};
+    pack.phases = &two_weeks;
+    sp_date iv2 = D(2026, 12, 15);
+    sp_constraints c2 = {&iv2, &st, 0, NULL, 0};
+    sp_schedule *s2 = sp_schedule_fit(&pack, &c2);
+    assert_non_null(s2);
+    assert_int_equal(s2->n_days, 14);
+    static const int first3[3] = {1, 7, 8}, last3[3] = {6, 7, 13};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s2->phases[0].task_first[i], first3[i]);
+        assert_int_equal(s2->phases[0].task_last[i], last3[i]);
+    }
+    for (int k = 1; k <= 14; k++) {
+        assert_int_equal(s2->days[k - 1].is_rest, k == 7 || k == 14);
+        assert_int_equal(s2->days[k - 1].is_added_rest, k == 14);
+    }
+    sp_schedule_free(s2);
+    pack.phases = &one;
+    /* with weekends free the rule adds nothing */
+    c.study_days = 0x3E;
+    s = sp_schedule_fit(&pack, &c);
+    for (int k = 0; k < s->n_days; k++)
+        assert_false(s->days[k].is_added_rest);
+    sp_schedule_free(s);
+}
+
+/* Task lengths: days="N", scaled with the phase. */
+static void task_days(void **state)
+{
+    (void)state;
+    static sp_task three[3];
+    static const sp_task_kind kinds[3] = {SP_TASK_STUDY, SP_TASK_PRACTICE,
+                                          SP_TASK_REST};
+    for (int i = 0; i < 3; i++) {
+        three[i].kind = kinds[i];
+        three[i].text.spans = &s_more;
+        three[i].text.n_spans = 1;
+        three[i].days = 0;
+    }
+    three[0].days = 2;
+    sp_phase one = {"p", "Week", 7, three, 3, {NULL, 0}};
+    sp_pack pack = make_pack();
+    pack.phases = &one;
+    pack.n_phases = 1;
+    sp_schedule *s = sp_schedule_new(&pack, NULL);
+    static const int first[3] = {1, 3, 7}, last[3] = {2, 6, 7};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s->phases[0].task_first[i], first[i]);
+        assert_int_equal(s->phases[0].task_last[i], last[i]);
+    }
+    sp_schedule_free(s);
+    /* twice the days (Mon-Sat, so no rest is added): 4 | 9 | 1 */
+    sp_date st = D(2026, 11, 30), iv = D(2026, 12, 16);
+    sp_constraints c = {&iv, &st, 0x7E, NULL, 0};
+    s = sp_schedule_fit(&pack, &c);
+    assert_int_equal(s->n_slots, 14);
+    int n_study = 0, n_practice = 0, n_rest = 0;
+    for (int k = 0; k < s->n_days; k++)
+        for (size_t i = 0; i < s->days[k].n_tasks; i++) {
+            size_t t = s->days[k].tasks[i].task;
+            n_study += t == 0;
+            n_practice += t == 1;
+            n_rest += t == 2;
+        }
+    assert_int_equal(n_study, 4);
+    assert_int_equal(n_practice, 9);
+    assert_int_equal(n_rest, 1);
+    sp_schedule_free(s);
+    /* every task given: the lengths fill the phase in proportion */
+    three[1].days = 2;
+    three[2].days = 1;
+    one.days = 10;
+    s = sp_schedule_new(&pack, NULL);
+    static const int first2[3] = {1, 5, 9}, last2[3] = {4, 8, 10};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s->phases[0].task_first[i], first2[i]);
+        assert_int_equal(s->phases[0].task_last[i], last2[i]);
+    }
+    sp_schedule_free(s);
+}
+
+/* Properties over many windows, masks and skips. */
+static void fit_properties(void **state)
+{
+    (void)state;
+    sp_pack pack = make_pack();
+    /* every day, Mon-Fri, Mon+Wed+Sat, Sat+Sun, Mon-Sat */
+    static const unsigned masks[] = {0, 0x3E, 0x4A, 0x41, 0x7E};
+    int runs = 0;
+    /* seven interview dates (every weekday), windows of 1 to 75 days */
+    for (int iw = 0; iw < 7; iw++) {
+        sp_date iv = D(2027, 3, 1 + iw);
+        long ivd = day_of(iv);
+        sp_day_range skips[2] = {{ivd - 9, ivd - 7}, {ivd - 30, ivd - 30}};
+        for (int len = 1; len <= 75; len++) {
+            for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+                for (size_t ns = 0; ns <= 2; ns++) {
+                    sp_date st = sp_date_from_days(ivd - len);
+                    sp_constraints c = {&iv, &st, masks[m], skips, ns};
+                    sp_schedule *s = sp_schedule_fit(&pack, &c);
+                    assert_non_null(s);
+                    runs++;
+                    assert_true(s->fitted);
+                    assert_int_equal(s->n_days, len);
+                    assert_int_equal(day_of(s->first_day), ivd - len);
+                    int work = 0, run = 0, intro_days = 0;
+                    for (int k = 0; k < s->n_days; k++) {
+                        const sp_day *d = &s->days[k];
+                        /* every day in range, in order */
+                        assert_int_equal(day_of(d->date), ivd - len + k);
+                        assert_int_equal(d->number, k + 1);
+                        int wd = sp_date_weekday(d->date);
+                        int skipped = sp_skip_has(skips, ns, day_of(d->date));
+                        int free_day = skipped || (masks[m] &&
+                                                   !(masks[m] & (1u << wd)));
+                        assert_int_equal(d->is_free, free_day);
+                        if (d->is_free || d->is_rest) {
+                            assert_int_equal(d->n_intro, 0);
+                            if (!d->is_final)
+                                assert_int_equal(d->n_review, 0);
+                        }
+                        if (d->is_free)
+                            assert_int_equal(d->n_tasks, 0);
+                        else if (!d->is_added_rest)
+                            work++;
+                        /* never seven days in a row without rest */
+                        run = (d->is_free || d->is_rest) ? 0 : run + 1;
+                        assert_true(run < 7);
+                        intro_days += !d->is_free && !d->is_rest && !d->is_eve;
+                        for (size_t i = 0; i < d->n_review; i++)
+                            assert_true(s->intro_day[d->review[i]] < k + 1);
+                    }
+                    assert_int_equal(work, s->n_slots);
+                    /* the eve is light */
+                    const sp_day *eve = &s->days[len - 1];
+                    if (!eve->is_free && !eve->is_rest) {
+                        assert_true(eve->is_eve);
+                        if (intro_days > 0)
+                            assert_int_equal(eve->n_intro, 0);
+                        for (size_t i = 0; i < eve->n_tasks; i++) {
+                            const sp_task_ref *tr = &eve->tasks[i];
+                            sp_task_kind k = pack.phases[tr->phase]
+                                                 .tasks[tr->task].kind;
+                            assert_true(k != SP_TASK_PRACTICE
+                                        && k != SP_TASK_MOCK);
+                        }
+                    }
+                    /* every question introduced exactly once when a day is
+                     * left, on a day that takes cards */
+                    for (size_t q = 0; q < 8; q++) {
+                        int day = s->intro_day[q];
+                        if (s->n_slots == 0) {
+                            assert_int_equal(day, 0);
+                            continue;
+                        }
+                        assert_true(day >= 1 && day <= len);
+                        int seen = 0;
+                        for (int k = 0; k < len; k++)
+                            for (size_t i = 0; i < s->days[k].n_intro; i++)
+                                seen += s->days[k].intro[i] == q;
+                        assert_int_equal(seen, 1);
+                        assert_false(s->days[day - 1].is_free);
+                    }
+                    /* each phase keeps its order and a day when there is
+                     * room for one each */
+                    if (s->n_slots >= 3)
+                        for (size_t p = 0; p < 3; p++) {
+                            assert_true(phase_slots(s, p) >= 1);
+                            if (p > 0)
+                                assert_true(s->phases[p].first_day
+                                            > s->phases[p - 1].first_day);
+                        }
+                    sp_schedule_free(s);
+                }
+            }
+        }
+    }
+    assert_int_equal(runs, 7 * 75 * 5 * 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +1141,13 @@ int main(void)
         cmocka_unit_test(schedule_rest_one_day),
         cmocka_unit_test(schedule_dates),
         cmocka_unit_test(plan_golden),
+        cmocka_unit_test(weekdays_and_skips),
+        cmocka_unit_test(fit_proportional),
+        cmocka_unit_test(fit_free_days),
+        cmocka_unit_test(fit_eve),
+        cmocka_unit_test(fit_weekly_rest),
+        cmocka_unit_test(task_days),
+        cmocka_unit_test(fit_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

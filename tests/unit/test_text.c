@@ -66,8 +66,10 @@ static void assert_inside(const sp_lines *l, double width)
 {
     for (size_t i = 0; i < l->n_runs; i++) {
         const sp_run *r = &l->runs[i];
-        double w = sp_fonts_width_pt(fonts, r->face, r->size_pt, r->text,
-                                     r->len);
+        double w = 0;
+        for (size_t g = 0; g < r->n_glyphs; g++)
+            w += l->glyphs[r->first_glyph + g].adv;
+        w *= r->size_pt / 1000;
         if (r->x_pt < -EPS || r->x_pt + w > width + EPS) {
             print_error("run '%.*s' spans %.3f..%.3f, box 0..%.3f\n",
                         (int)r->len, r->text, r->x_pt, r->x_pt + w, width);
@@ -168,7 +170,7 @@ static void break_spaces(void **state)
             next[strcspn(next, " ")] = '\0';
             char cand[2048];
             snprintf(cand, sizeof cand, "%s %s", line_text(&l, i, 0), next);
-            assert_true(sp_fonts_width_pt(fonts, SP_FACE_REGULAR, size, cand,
+            assert_true(sp_text_width_pt(fonts, SP_FACE_REGULAR, size, cand,
                                           strlen(cand)) > width);
         }
     }
@@ -257,7 +259,7 @@ static void long_word(void **state)
             char cand[256];
             snprintf(cand, sizeof cand, "%s%c", line_text(&l, i, 0),
                      line_text(&l, i + 1, 0)[0]);
-            assert_true(sp_fonts_width_pt(fonts, SP_FACE_REGULAR, 10, cand,
+            assert_true(sp_text_width_pt(fonts, SP_FACE_REGULAR, 10, cand,
                                           strlen(cand)) > 50);
         }
     }
@@ -321,7 +323,7 @@ static void hyphen_breaks(void **state)
     (void)state;
     sp_flow *f;
     sp_lines l;
-    double w = sp_fonts_width_pt(fonts, SP_FACE_REGULAR, 10, "state-of-", 9);
+    double w = sp_text_width_pt(fonts, SP_FACE_REGULAR, 10, "state-of-", 9);
     break_text("state-of-the-art", 10, w + 0.5, &f, &l);
     assert_string_equal(line_text(&l, 0, 0), "state-of-");
     assert_string_equal(line_text(&l, 1, 0), "the-art");
@@ -330,7 +332,7 @@ static void hyphen_breaks(void **state)
     sp_lines_release(&l);
     sp_flow_free(f);
 
-    w = sp_fonts_width_pt(fonts, SP_FACE_REGULAR, 10, "--", 2);
+    w = sp_text_width_pt(fonts, SP_FACE_REGULAR, 10, "--", 2);
     break_text("--verbose", 10, w + 0.5, &f, &l);
     /* no break after the leading dashes: split by characters instead */
     assert_string_equal(line_text(&l, 0, 0), "--");
@@ -492,8 +494,7 @@ static void measure_equals_emit(void **state)
             assert_int_equal(it->kind, SP_DL_TEXT);
             double a = sp_fonts_ascent(fonts, it->face) * it->size_pt / 1000;
             double d = sp_fonts_descent(fonts, it->face) * it->size_pt / 1000;
-            double w = sp_fonts_width_pt(fonts, it->face, it->size_pt,
-                                         it->text, it->text_len);
+            double w = sp_test_item_width(fonts, it);
             assert_true(it->x_pt >= 10 - EPS);
             assert_true(it->x_pt + w <= 190 + EPS);
             lo = fmin(lo, it->y_pt - a);
@@ -591,7 +592,7 @@ static void centred(void **state)
     sp_lines l;
     sp_lines_init(&l);
     assert_int_equal(sp_flow_break(f, 10, 100, &l), 0);
-    double w = sp_fonts_width_pt(fonts, SP_FACE_REGULAR, 10, "centred", 7);
+    double w = sp_text_width_pt(fonts, SP_FACE_REGULAR, 10, "centred", 7);
     assert_true(fabs(l.runs[0].x_pt - (100 - w) / 2) < EPS);
     o.align = SP_ALIGN_RIGHT;
     sp_flow_clear(f);
@@ -618,6 +619,132 @@ static void fallback(void **state)
 }
 
 /* Golden dumps: a paragraph, lists and code at two widths. */
+/* Shaping, bidi and East Asian breaking through the fallback chain of
+ * tests/fonts-scripts (no system fonts, so the result depends only on
+ * Debian's font packages). */
+static sp_fonts *script_fonts(void)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/tests/fonts-scripts", root);
+    sp_diags *d = sp_diags_new();
+    sp_fonts *f = sp_fonts_open(dir, d);
+    if (!f)
+        sp_diags_print(d, stderr, 0);
+    sp_diags_free(d);
+    assert_non_null(f);
+    sp_fonts_allow_system(f, 0);
+    return f;
+}
+
+/* Lays TEXT out WIDTH wide at 10 pt (ALIGN) and appends its items with
+ * every glyph to OUT. */
+static void shaped_dump(sp_fonts *f, const char *title, const char *text,
+                        double width, sp_align align, FILE *out)
+{
+    sp_flow *fl = sp_flow_new(f);
+    sp_para_opts o = opts();
+    o.align = align;
+    assert_int_equal(sp_flow_plain(fl, text, &o), 0);
+    sp_lines l;
+    sp_lines_init(&l);
+    assert_int_equal(sp_flow_break(fl, 10, width, &l), 0);
+    sp_dlist dl;
+    sp_dlist_init(&dl, width, 400);
+    assert_int_equal(sp_lines_emit(&l, 0, l.n_lines, &dl, 0, 0), 0);
+    fprintf(out, "== %s (width %.0f)\n", title, width);
+    sp_dump_dlist_glyphs(&dl, out);
+    sp_dlist_release(&dl);
+    sp_lines_release(&l);
+    sp_flow_free(fl);
+}
+
+/* The glyph of CP in slot S when no shaping applies. */
+static uint32_t nominal_gid(sp_fonts *f, int s, uint32_t cp)
+{
+    size_t n;
+    double w;
+    char u[8];
+    int k = 0;
+    if (cp < 0x80) {
+        u[k++] = (char)cp;
+    } else if (cp < 0x800) {
+        u[k++] = (char)(0xC0 | cp >> 6);
+        u[k++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        u[k++] = (char)(0xE0 | cp >> 12);
+        u[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[k++] = (char)(0x80 | (cp & 0x3F));
+    }
+    const sp_glyph *g = sp_fonts_shape(f, s, u, (size_t)k, 0, &n, &w);
+    return g && n == 1 ? g->gid : 0;
+}
+
+static void shaping(void **state)
+{
+    (void)state;
+    sp_fonts *f = script_fonts();
+    int reg = sp_fonts_slot(f, SP_FACE_REGULAR);
+    size_t n;
+    double w;
+    /* kerning: "AV" and "To" are narrower shaped than their advances */
+    const sp_glyph *g = sp_fonts_shape(f, reg, "AV", 2, 0, &n, &w);
+    assert_int_equal(n, 2);
+    assert_true(w < sp_fonts_advance(f, SP_FACE_REGULAR, 'A')
+                        + sp_fonts_advance(f, SP_FACE_REGULAR, 'V') - 20);
+    g = sp_fonts_shape(f, reg, "To", 2, 0, &n, &w);
+    assert_true(w < sp_fonts_advance(f, SP_FACE_REGULAR, 'T')
+                        + sp_fonts_advance(f, SP_FACE_REGULAR, 'o') - 20);
+    /* Arabic joining: the three letters of "بيت" take their initial,
+     * medial and final forms, not the isolated ones */
+    g = sp_fonts_shape(f, reg, "\xd8\xa8\xd9\x8a\xd8\xaa", 6, 1, &n, &w);
+    assert_int_equal(n, 3);
+    assert_true(g[2].gid != nominal_gid(f, reg, 0x0628));   /* visual: */
+    assert_true(g[1].gid != nominal_gid(f, reg, 0x064A));   /* right */
+    assert_true(g[0].gid != nominal_gid(f, reg, 0x062A));   /* to left */
+    /* Devanagari: in "कि" the vowel sign I is drawn before KA */
+    int dev = sp_fonts_pick(f, SP_FACE_REGULAR, 0x0915);
+    assert_true(dev >= 0 && dev != reg);
+    g = sp_fonts_shape(f, dev, "\xe0\xa4\x95\xe0\xa4\xbf", 6, 0, &n, &w);
+    assert_int_equal(n, 2);
+    assert_int_equal(g[1].gid, nominal_gid(f, dev, 0x0915));
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    shaped_dump(f, "kerning", "AVAST To Wave", 300, SP_ALIGN_LEFT, out);
+    shaped_dump(f, "arabic joining",
+                "\xd9\x85\xd8\xa7 \xd9\x87\xd9\x88 \xd9\x85\xd9\x88\xd8\xa7"
+                "\xd8\xb2\xd9\x86 \xd8\xa7\xd9\x84\xd8\xa3\xd8\xad\xd9\x85"
+                "\xd8\xa7\xd9\x84\xd8\x9f", 300, SP_ALIGN_LEFT, out);
+    shaped_dump(f, "devanagari",
+                "\xe0\xa4\xb8\xe0\xa4\x82\xe0\xa4\xb0\xe0\xa4\x9a\xe0\xa4\xbf"
+                "\xe0\xa4\xa4 \xe0\xa4\x9c\xe0\xa4\xbe\xe0\xa4\xa8\xe0\xa4\x95"
+                "\xe0\xa4\xbe\xe0\xa4\xb0\xe0\xa5\x80", 300, SP_ALIGN_LEFT, out);
+    shaped_dump(f, "bidi: Hebrew inside English",
+                "see \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa2\xd7\x95\xd7\x9c"
+                "\xd7\x9d here", 300, SP_ALIGN_LEFT, out);
+    shaped_dump(f, "bidi: English inside Hebrew, right aligned",
+                "\xd7\xa9\xd7\x9b\xd7\x91\xd7\xaa HTTP 2 \xd7\x91\xd7\xaa"
+                "\xd7\x95\xd7\x9b\xd7\x94", 300, SP_ALIGN_LEFT, out);
+    shaped_dump(f, "cjk breaks",
+                "\xe3\x83\x88\xe3\x83\xbc\xe3\x82\xaf\xe3\x83\xb3\xe3\x83\x90"
+                "\xe3\x82\xb1\xe3\x83\x83\xe3\x83\x88\xe3\x81\xa7\xe3\x80\x81"
+                "\xe4\xb8\x80\xe5\xae\x9a\xe3\x81\xae\xe9\x80\x9f\xe5\xba\xa6"
+                "\xe3\x82\x92\xe8\xb6\x85\xe3\x81\x88\xe3\x82\x8b\xe3\x80\x82"
+                "\xe6\x8b\x92\xe5\x90\xa6\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x99"
+                "\xe3\x80\x82", 62, SP_ALIGN_LEFT, out);
+    fclose(out);
+    check_golden("text/shaping.dump", buf);
+    /* no line of the CJK paragraph starts with U+3001 or U+3002 */
+    const char *cjk = strstr(buf, "== cjk breaks");
+    assert_non_null(cjk);
+    assert_null(strstr(cjk, "\"\xe3\x80\x81"));
+    assert_null(strstr(cjk, "\"\xe3\x80\x82"));
+    free(buf);
+    sp_fonts_free(f);
+}
+
 static void golden(void **state)
 {
     (void)state;
@@ -680,6 +807,7 @@ int main(void)
         cmocka_unit_test_teardown(centred, teardown),
         cmocka_unit_test_teardown(fallback, teardown),
         cmocka_unit_test_teardown(golden, teardown),
+        cmocka_unit_test_teardown(shaping, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

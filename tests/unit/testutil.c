@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "testutil.h"
+#include "text.h"
 
 static void **pool;
 static size_t n_pool, cap_pool;
@@ -138,4 +139,15 @@ sp_text sp_test_markup(const char *m)
         start = p + 1;
     }
     return t;
+}
+
+double sp_test_item_width(const sp_fonts *fonts, const sp_dl_item *it)
+{
+    if (!it->glyphs)
+        return sp_text_width_pt(fonts, it->face, it->size_pt, it->text,
+                                it->text_len);
+    double w = 0;
+    for (size_t i = 0; i < it->n_glyphs; i++)
+        w += it->glyphs[i].adv;
+    return w * it->size_pt / 1000.0;
 }

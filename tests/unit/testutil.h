@@ -27,4 +27,8 @@ sp_text sp_test_markup(const char *m);
  * reasons when it cannot (run `make fonts` first). */
 sp_fonts *sp_test_open_fonts(char *root, size_t root_size);
 
+/* Width in points of text item IT as drawn: its glyphs' advances if it
+ * is shaped, else its text shaped as one line. */
+double sp_test_item_width(const sp_fonts *fonts, const sp_dl_item *it);
+
 #endif
