@@ -86,6 +86,10 @@ char *sp_fill(char *buf, size_t cap, const char *tmpl, const char *a1,
 const char *sp_msgs_difficulty(const sp_msgs *m, sp_difficulty d);
 const char *sp_msgs_task_kind(const sp_msgs *m, sp_task_kind k);
 
+/* The I-th translation of the catalogue (its plural forms separated by
+ * NULs, *LEN bytes in all), or NULL past the last one (English: none). */
+const char *sp_msgs_string(const sp_msgs *m, size_t i, size_t *len);
+
 /* Evaluates a gettext plural expression ("n != 1", "n > 1", "0") for N.
  * Returns the form index, or -1 if EXPR is malformed. */
 long sp_plural_eval(const char *expr, unsigned long n);

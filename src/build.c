@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "booklet.h"
+#include "datefmt.h"
 #include "cards.h"
 #include "dlist.h"
 #include "dump.h"
@@ -771,6 +772,58 @@ static int student_glyphs(const char *name, const sp_fonts *fonts,
     return 0;
 }
 
+/* Completes the fonts for the characters of S[0..LEN) in the regular,
+ * bold and italic faces (system fonts, as the glyph check does); the
+ * first character no font has is reported once through *MISSING. */
+static void resolve_chars(const sp_fonts *fonts, const char *s, size_t len,
+                          uint32_t *missing)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += sp_utf8_next(s + i, len - i, &cp);
+        if (cp < 0x20)
+            continue;
+        for (int face = 0; face < 3; face++) {
+            int added;
+            if (sp_fonts_pick(fonts, (sp_face)face, cp) < 0
+                && sp_fonts_resolve(fonts, (sp_face)face, cp, &added) < 0
+                && !*missing)
+                *missing = cp;
+        }
+    }
+}
+
+/* The tool's own words in the pack's language (the catalogue MSGS and
+ * the dates of LANG: every month and weekday name) get fonts before
+ * layout, as the pack's text does; a character no font has is one
+ * warning (it would be drawn as nothing). */
+static void words_glyphs(const sp_msgs *msgs, const sp_fonts *fonts,
+                         sp_diags *d)
+{
+    uint32_t missing = 0;
+    size_t len;
+    const char *s;
+    for (size_t i = 0; (s = sp_msgs_string(msgs, i, &len)); i++)
+        resolve_chars(fonts, s, len, &missing);
+    sp_datefmt *df = sp_datefmt_new(sp_msgs_lang(msgs));
+    for (int k = 0; df && k < 19; k++) {
+        /* a week, then the 15th of every month of 2026 */
+        sp_date day = k < 7 ? (sp_date){2026, 1, 5 + k}
+                            : (sp_date){2026, k - 6, 15};
+        for (int st = 0; st < SP_DATE_STYLES; st++) {
+            char b[SP_DATEFMT_BUF];
+            sp_datefmt_format(df, (sp_date_style)st, day, b, sizeof b);
+            resolve_chars(fonts, b, strlen(b), &missing);
+        }
+    }
+    sp_datefmt_free(df);
+    if (missing)
+        sp_diag_add(d, SP_D_WARNING, NULL, 0, 0,
+                    "the tool's own words in '%s': character U+%04X cannot "
+                    "be drawn by the fonts", sp_msgs_lang(msgs),
+                    (unsigned)missing);
+}
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
 {
@@ -830,6 +883,7 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
+    words_glyphs(msgs, fonts, d);
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
         build_flashcards(pack, fonts, o, &st, msgs, lang, res, d) != 0)
         goto out;

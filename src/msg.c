@@ -307,6 +307,16 @@ sp_msgs *sp_msgs_open(const char *tag, const char *dir, sp_diags *d)
     return m;
 }
 
+const char *sp_msgs_string(const sp_msgs *m, size_t i, size_t *len)
+{
+    if (!m || !m->data || i >= m->n)
+        return NULL;
+    uint32_t l;
+    const char *t = str_at(m, m->trans, (uint32_t)i, &l);
+    *len = l;
+    return t;
+}
+
 /* ---- lookups ---- */
 
 const char *sp_tr(const sp_msgs *m, const char *msgid)

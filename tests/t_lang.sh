@@ -107,3 +107,9 @@ expect_eq "calibrate --lang de: exit 0" 0 "$?"
 pdftotext "$TMP/cal.pdf" "$TMP/cal.txt"
 grep -q "studypack-Duplexkalibrierung: VORDERSEITE" "$TMP/cal.txt" && ! grep -q "Hold the sheet" "$TMP/cal.txt" \
   && ok "calibrate --lang de: the sheet is German" || not_ok "calibrate --lang de: the sheet is German"
+
+# Japanese without --fonts: the system fonts (fontconfig) are found for
+# the tool's own words and the dates too, not only for the pack's text
+$SP build tests/lang/ja.xml $DATE -o "$TMP/sys" 2>/dev/null
+expect_eq "ja without --fonts: builds" 0 "$?"
+check "ja without --fonts: every word of the booklet has ink" python3 tests/tools/ink.py "$TMP/sys/lang-ja/timeline.pdf" 1 5
