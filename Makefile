@@ -7,7 +7,7 @@
 #   make check-asan the suite under AddressSanitizer + UBSan
 #   make check-valgrind  the suite under valgrind
 #   make bench      speed and memory benchmarks
-#   make fuzz       run the libFuzzer target (FUZZ_SECONDS=60)
+#   make fuzz       run the libFuzzer targets (FUZZ_SECONDS=60 each)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION   := 0.1.0
@@ -21,7 +21,7 @@ LOCALEDIR := $(PREFIX)/share/locale
 CC        ?= cc
 BUILD     ?= build
 PKGS      := libxml-2.0 freetype2 libdeflate harfbuzz harfbuzz-subset fribidi \
-             libunibreak fontconfig icu-i18n icu-uc
+             libunibreak fontconfig sqlite3 libzip icu-i18n icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -43,6 +43,7 @@ DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   libharfbuzz-dev libfribidi-dev libunibreak-dev libfontconfig-dev \
   fontconfig fonts-noto-cjk fonts-noto-core fonts-symbola \
   fonts-urw-base35 \
+  libsqlite3-dev sqlite3 libzip-dev zip unzip python3-icalendar \
   gettext libicu-dev libhyphen-dev hyphen-en-us hyphen-de hyphen-fr hyphen-es \
   hyphen-sv
 
@@ -52,6 +53,8 @@ FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
 
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.c) \
              $(wildcard src/booklet/*.c)
+# importers and exporters (import/export commands)
+LIB_SRCS  += $(wildcard src/io/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -106,6 +109,9 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/*/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/io/%.o: src/io/%.c $(wildcard include/*.h) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The schema is embedded so the installed program works from any folder.
 $(BUILD)/schema.c: sources/studypack.xsd | $(BUILD)
@@ -155,11 +161,22 @@ build-fuzz/fuzz_pipeline: $(LIB_SRCS) tests/fuzz/fuzz_pipeline.c $(BUILD)/schema
 	  -Iinclude -I$(BUILD) $(PKG_CFLAGS) -DSP_VERSION='"$(VERSION)"' \
 	  -o $@ $(LIB_SRCS) $(BUILD)/schema.c tests/fuzz/fuzz_pipeline.c $(LDLIBS)
 
-fuzz: fonts build-fuzz/fuzz_pipeline
+# the importers (CSV/TSV/Anki text parser, .apkg reader): fuzz_import.c
+build-fuzz/fuzz_import: $(LIB_SRCS) tests/fuzz/fuzz_import.c $(BUILD)/schema.c $(wildcard include/*.h)
+	mkdir -p build-fuzz/corpus-import
+	clang $(FUZZ_CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Iinclude -I$(BUILD) $(PKG_CFLAGS) -DSP_VERSION='"$(VERSION)"' \
+	  -o $@ $(LIB_SRCS) $(BUILD)/schema.c tests/fuzz/fuzz_import.c $(LDLIBS)
+
+fuzz: fonts build-fuzz/fuzz_pipeline build-fuzz/fuzz_import
 	build-fuzz/fuzz_pipeline -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -max_len=65536 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ \
 	  -print_final_stats=1 \
 	  build-fuzz/corpus tests/fuzz/corpus
+	build-fuzz/fuzz_import -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -max_len=262144 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/import- \
+	  -print_final_stats=1 \
+	  build-fuzz/corpus-import tests/fuzz/corpus-import
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(MANDIR)

@@ -27,7 +27,7 @@ enum {
     SP_OUT_FLASHCARDS = 1, SP_OUT_TIMELINE = 2, SP_OUT_MOCK = 4,
     SP_OUT_POCKET = 8, SP_OUT_ALL = 15
 };
-enum { SP_MAX_OUTPUTS = 5 };
+enum { SP_MAX_OUTPUTS = 9 };
 
 /* The stamp file kept beside a pack's output (see batch.h). */
 #define SP_STAMP_NAME ".studypack-stamp"
@@ -80,6 +80,12 @@ typedef struct {
                    const struct sp_build_result_s *res, void *ctx,
                    sp_diags *d, size_t *len, int *failed);
     void *stamp_ctx;
+    /* also written, staged with the PDFs (batch --export): SP_EXPORT_*
+     * bits (export.h) as anki.apkg, anki.txt, plan.ics, pack.json; the
+     * others of these names are removed.  EXPORT_EPOCH: their time
+     * stamps (< 0: the inputs' modification times). */
+    unsigned exports;
+    long long export_epoch;
 } sp_build_opts;
 
 /* Defaults: A4, 3x5in cards, 5 mm margin, 4 mm gap, long-edge duplex,

@@ -23,7 +23,8 @@
  * Adobe APP14 marker, which decides whether CMYK samples are inverted.
  *
  * Who may include: figure.c (the checks while loading), the PDF device's
- * image part (pdf_image.c), tests, the fuzzer.
+ * image part (pdf_image.c), the importer (import.c, images it copies),
+ * tests, the fuzzer.
  * Ownership: an sp_image owns its buffers; sp_image_release frees them.
  * Nothing here prints or exits; failures come back as a kind and a
  * message.

@@ -55,6 +55,7 @@ static const char *const outputs[] = {
     "mock-interview.pdf", "pocket.pdf",
     "flashcards.dump", "timeline.dump", "timeline-booklet.dump",
     "mock-interview.dump", "pocket.dump",
+    "anki.apkg", "anki.txt", "plan.ics", "pack.json",   /* --export */
     SP_STAMP_NAME,
 };
 
@@ -207,9 +208,10 @@ static void options_hash(const sp_batch_opts *o, const sp_fonts *fonts,
 {
     char *key = sp_build_opts_key(o->build);
     char buf[1024];
-    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n",
-             SP_VERSION, key ? key : "?",
-             (unsigned long long)sp_fonts_hash(fonts));
+    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n"
+             "exports %u %lld\n", SP_VERSION, key ? key : "?",
+             (unsigned long long)sp_fonts_hash(fonts), o->build->exports,
+             o->build->exports ? o->build->export_epoch : 0);
     free(key);
     SHA256Data((const uint8_t *)buf, strlen(buf), hex);
 }

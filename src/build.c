@@ -20,6 +20,7 @@
 #include "mock.h"
 #include "msg.h"
 #include "pdf.h"
+#include "export.h"
 #include "pocket.h"
 #include "schedule.h"
 #include "strbuf.h"
@@ -715,6 +716,50 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
     return rc;
 }
 
+/* The --export formats (export.h), staged with the PDFs; the ones not
+ * asked for are removed, so the folder holds what this build made. */
+static int build_exports(const sp_pack *pack, const sp_build_opts *o,
+                         stage *st, sp_build_result *res, sp_diags *d)
+{
+    static const sp_export_format all[] = {SP_EXPORT_APKG,
+                                           SP_EXPORT_ANKI_TEXT,
+                                           SP_EXPORT_ICS, SP_EXPORT_JSON};
+    sp_export_opts eo = {o->has_interview_date,
+                         {o->interview_y, o->interview_m, o->interview_d},
+                         o->student, o->export_epoch, NULL};
+    /* the plan the booklet shows (its fitting warnings were said there) */
+    sp_diags *quiet = sp_diags_new();
+    sp_schedule *sched = NULL;
+    if ((o->exports & (SP_EXPORT_ICS | SP_EXPORT_JSON)) && !pack->is_bank) {
+        sched = sp_build_schedule(pack, o, quiet ? quiet : d);
+        if (!sched) {
+            sp_diags_free(quiet);
+            return -1;
+        }
+        eo.schedule = sched;
+    }
+    sp_diags_free(quiet);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof all / sizeof *all && rc == 0; i++) {
+        const char *name = sp_export_file_name(all[i]);
+        if (!(o->exports & (unsigned)all[i])) {
+            unlinkat(st->dirfd, name, 0);
+            continue;
+        }
+        size_t len = 0;
+        void *data = sp_export_render(pack, all[i], &eo, &len, d);
+        sp_afile *f = data ? stage_open(st, name, d) : NULL;
+        rc = f ? sp_afile_write(f, data, len) : -1;
+        free(data);
+        if (rc != 0)
+            sp_afile_abort(f);
+        else
+            rc = stage_keep(st, f, name, res);
+    }
+    sp_schedule_free(sched);
+    return rc;
+}
+
 /* The day-of sheets: a quarter of the paper each, four to a page. */
 static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
                         const sp_build_opts *o, stage *st,
@@ -895,6 +940,8 @@ int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     if ((o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
         && build_pocket(pack, fonts, o, &st, msgs, res, d) != 0)
+        goto out;
+    if (build_exports(pack, o, &st, res, d) != 0)
         goto out;
     /* every file written.  An old stamp goes first (whatever it is: a
      * link or a FIFO there is removed, never followed): it must never

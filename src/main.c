@@ -16,7 +16,9 @@
 #include "msg.h"
 #include "diag.h"
 #include "fonts.h"
+#include "export.h"
 #include "fsutil.h"
+#include "import.h"
 #include "load.h"
 #include "model.h"
 #include "pdf.h"
@@ -46,6 +48,8 @@ static const char usage_main[] =
     "  plan FILE            print the day-by-day study plan as text\n"
     "  calibrate            write a duplex test sheet to measure "
     "--back-offset\n"
+    "  import FILE...       turn CSV, TSV, Anki text or .apkg into a source\n"
+    "  export FILE          write a pack as .apkg, Anki text, .ics or JSON\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help (studypack COMMAND --help for a "
@@ -163,6 +167,8 @@ static const char usage_batch[] =
     "                          and start, study_days, skip): cards once per\n"
     "                          pack, a booklet per student in\n"
     "                          OUT/<pack-id>/students/<name>/\n"
+    "      --export LIST       also write apkg, anki-text, ics, json\n"
+    "                          (comma-separated) beside the PDFs\n"
     BUILD_OPTIONS_HELP
     "  -h, --help              show this help\n";
 
@@ -172,7 +178,7 @@ enum {
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
     OPT_MIN_SIZE, OPT_BREAKING, OPT_NO_SYSTEM_FONTS,
     OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER,
-    OPT_LANG,
+    OPT_LANG, OPT_EXPORT,
     OPT_LAST
 };
 
@@ -399,6 +405,21 @@ static int finish(sp_diags *d, int strict)
     return status;
 }
 
+/* A CSV, Anki text or Anki package given where a source is expected:
+ * says to import it (1), else 0. */
+static int not_a_source(const char *path, sp_diags *d)
+{
+    sp_import_format f = sp_import_sniff_file(path);
+    if (f == SP_IMPORT_XML || f == SP_IMPORT_UNKNOWN)
+        return 0;
+    sp_diag_add(d, SP_D_XML, path, 0, 0, "this is a%s %s, not a studypack "
+                "source: turn it into one with 'studypack import %s -o "
+                "SOURCE.xml'", (f == SP_IMPORT_ANKI_TEXT || f == SP_IMPORT_APKG ||
+                              f == SP_IMPORT_ANKI_DB) ? "n" : "",
+                sp_import_format_name(f), path);
+    return 1;
+}
+
 static sp_fonts *open_fonts(const common_opts *co, const char *argv0,
                             sp_diags *d);
 
@@ -434,6 +455,8 @@ static int cmd_validate(int argc, char **argv, const char *argv0)
     sp_fonts *fonts = NULL;
     int fonts_tried = 0;
     for (int i = optind; i < argc; i++) {
+        if (not_a_source(argv[i], d))
+            continue;
         sp_pack *pack = sp_load_file(argv[i], d);
         if (pack && !fonts_tried) {
             fonts = open_fonts(&co, argv0, d);
@@ -803,7 +826,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
             status = EXIT_SYSTEM;
             break;
         }
-        sp_pack *pack = dup[i - first] ? NULL : sp_load_file(argv[i], pd);
+        sp_pack *pack = dup[i - first] || not_a_source(argv[i], pd)
+                            ? NULL : sp_load_file(argv[i], pd);
         for (int k = first; pack && k < i; k++)
             if (ids[k - first] && strcmp(ids[k - first], pack->id) == 0) {
                 sp_diag_add(pd, SP_D_DUPLICATE, argv[i], 0, 0, "pack id "
@@ -835,19 +859,63 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     return status;
 }
 
+/* Export time stamps: $SOURCE_DATE_EPOCH if set (-1 if not); -1 after a
+ * usage error. */
+static int source_date_epoch(long long *epoch, const char *usage)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde)
+        return 0;
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (*end || v < 0 || v > 253402300799LL || sde[0] < '0' || sde[0] > '9') {
+        usage_error(usage, "SOURCE_DATE_EPOCH '%s' is not a time in seconds "
+                    "since 1970", sde);
+        return -1;
+    }
+    *epoch = v;
+    return 0;
+}
+
 typedef struct {
     int jobs, force, quiet;
     const char *roster;
+    unsigned exports;
 } batch_extra;
 
-/* batch --roster FILE: a booklet per student (see roster.h).  A
- * per-student exporter (a calendar for `--export ics`) is given to
- * sp_roster_run as an sp_student_exporter; none is wired here yet. */
+/* batch --roster FILE: a booklet per student (see roster.h); with
+ * --export ics a calendar per student too. */
+/* A student's calendar (batch --roster --export ics): their own plan, with
+ * their name in the events' ids, as DIR/plan.ics. */
+static int export_student_ics(void *ctx, const sp_pack *pack,
+                              const sp_schedule *sched,
+                              const sp_student *student, const char *dir,
+                              sp_diags *d)
+{
+    const long long *epoch = ctx;
+    sp_export_opts eo = {1, student->interview, student->name, *epoch,
+                         sched};
+    const char *name = sp_export_file_name(SP_EXPORT_ICS);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    snprintf(path, n, "%s/%s", dir, name);
+    int rc = sp_export_pack(pack, SP_EXPORT_ICS, path, &eo, d);
+    free(path);
+    return rc;
+}
+
 static int run_roster(const batch_extra *be, char *const *paths, int n_paths,
                       const sp_batch_opts *bo, const sp_fonts *fonts,
                       sp_batch_result *r, sp_diags *d)
 {
+    long long epoch = bo->build->export_epoch;
     sp_student_exporter ex = {NULL, NULL, NULL};
+    if (be->exports & SP_EXPORT_ICS)
+        ex = (sp_student_exporter){"ics", export_student_ics, &epoch};
     /* students are built in this process: Ctrl-C while a PDF is being
      * written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
@@ -874,6 +942,16 @@ static int batch_option(int c, const char *arg, void *ctx)
     case OPT_FORCE: b->force = 1; return 1;
     case 'q': b->quiet = 1; return 1;
     case OPT_ROSTER: b->roster = arg; return 1;
+    case OPT_EXPORT: {
+        const char *bad = NULL;
+        if (sp_export_parse_list(arg, &b->exports, &bad) != 0) {
+            usage_error(usage_batch, "--export: unknown format '%s' (give "
+                        "apkg, anki-text, ics, json, separated by commas)",
+                        bad);
+            return -1;
+        }
+        return 1;
+    }
     }
     return 0;
 }
@@ -886,16 +964,25 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},
         {"roster", required_argument, NULL, OPT_ROSTER},
+        {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
     memset(&co, 0, sizeof co);
     sp_build_opts_default(&co.build);
-    batch_extra be = {0, 0, 0, NULL};
+    batch_extra be = {0, 0, 0, NULL, 0};
     int first = parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                              batch_option, &be);
     if (first == -2)
         return EXIT_OK;
     if (first < 0 || (!be.roster && plan_check(&co, usage_batch) != 0))
+        return EXIT_USAGE;
+    /* a roster's rows bring their own interview dates */
+    if ((be.exports & SP_EXPORT_ICS) && !co.build.has_interview_date
+        && !be.roster)
+        return usage_error(usage_batch, "%s", "--export ics needs "
+                           "--interview-date (a calendar needs dates)");
+    long long epoch = -1;
+    if (source_date_epoch(&epoch, usage_batch) != 0)
         return EXIT_USAGE;
     sp_diags *d = new_diags();
     if (!d)
@@ -911,6 +998,8 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
     co.build.locale_dir = locdir;
     static char sources[] = "sources";
     char *def[] = {sources};
+    co.build.exports = be.exports;
+    co.build.export_epoch = epoch;
     sp_batch_opts bo = {&co.build, be.jobs, be.force, be.quiet, isatty(2),
                         stderr};
     sp_batch_result r;
@@ -931,6 +1020,194 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         status = EXIT_INVALID;
     free(locdir);
     sp_fonts_free(fonts);
+    sp_diags_free(d);
+    return status;
+}
+
+static const char usage_import[] =
+    "usage: studypack import FILE... -o SOURCE.xml [--id ID] [--company C]\n"
+    "                        [--role R] [--title T]\n"
+    "\n"
+    "Turns questions kept elsewhere into one studypack source: CSV (a header\n"
+    "row naming question,answer[,tags,round,difficulty,followup,id,cue]),\n"
+    "TSV, Anki's text export and Anki packages (.apkg), each recognised from\n"
+    "its content.  Images the notes show are written beside SOURCE.xml.\n"
+    "\n"
+    "  -o, --output FILE  the source to write (atomically)\n"
+    "      --id ID        the pack id (default: from the title)\n"
+    "      --company C    the company\n"
+    "      --role R       the role (default: the deck's or file's name)\n"
+    "      --title T      the title (default: the deck's name)\n"
+    "      --fonts DIR    fonts whose coverage is checked\n"
+    "  -h, --help         show this help\n";
+
+static int cmd_import(int argc, char **argv, const char *argv0)
+{
+    enum { I_ID = 300, I_COMPANY, I_ROLE, I_TITLE, I_FONTS };
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"id", required_argument, NULL, I_ID},
+        {"company", required_argument, NULL, I_COMPANY},
+        {"role", required_argument, NULL, I_ROLE},
+        {"title", required_argument, NULL, I_TITLE},
+        {"fonts", required_argument, NULL, I_FONTS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    sp_import_opts io;
+    memset(&io, 0, sizeof io);
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    const char *out = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case I_ID: io.id = optarg; break;
+        case I_COMPANY: io.company = optarg; break;
+        case I_ROLE: io.role = optarg; break;
+        case I_TITLE: io.title = optarg; break;
+        case I_FONTS: co.fonts_dir = optarg; break;
+        case 'h': fputs(usage_import, stdout); return EXIT_OK;
+        default:
+            return usage_error(usage_import, "%s '%s'",
+                               c == ':' ? "missing value for"
+                                        : "unknown option",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error(usage_import, "%s", "no FILE given");
+    if (!out)
+        return usage_error(usage_import, "%s", "no -o SOURCE.xml given");
+    sp_diags *d = new_diags(), *fd = new_diags();
+    if (!d || !fd) {
+        sp_diags_free(d);
+        sp_diags_free(fd);
+        return EXIT_SYSTEM;
+    }
+    sp_fsutil_install_signal_cleanup();
+    /* without fonts the characters are not checked (build will say) */
+    sp_fonts *fonts = open_fonts(&co, argv0, fd);
+    if (co.fonts_dir && !fonts)
+        sp_diags_move(d, fd);
+    io.fonts = fonts;
+    sp_import_files(argv + optind, (size_t)(argc - optind), out, &io, d);
+    int status = finish(d, 0);
+    sp_fonts_free(fonts);
+    sp_diags_free(fd);
+    sp_diags_free(d);
+    return status;
+}
+
+static const char usage_export[] =
+    "usage: studypack export FILE -o OUT [--format FORMAT]\n"
+    "                        [--interview-date YYYY-MM-DD] [--start D]\n"
+    "                        [--study-days DAYS] [--skip DATES]\n"
+    "                        [--student NAME]\n"
+    "\n"
+    "Writes the pack (or bank) FILE in another format, byte-identical for\n"
+    "the same input:\n"
+    "  apkg       an Anki package: one deck, a sub-deck per round\n"
+    "  anki-text  Anki's plain-text notes (tab separated, HTML)\n"
+    "  ics        the plan as a calendar: an all-day event per day\n"
+    "             (needs --interview-date)\n"
+    "  json       the pack and its plan, for other tools\n"
+    "\n"
+    "  -o, --output FILE       the file to write (atomically)\n"
+    "      --format FORMAT     apkg, anki-text, ics or json (default: from\n"
+    "                          the extension: .apkg .txt .ics .json)\n"
+    "      --interview-date D  the interview's date: the plan gets dates\n"
+    "      --start D, --study-days DAYS, --skip DATES\n"
+    "                          the personal plan, as for build (ics, json)\n"
+    "      --student NAME      the student (calendar event ids)\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Time stamps (Anki's modification times, the calendar's DTSTAMP) are\n"
+    "the newest modification time of the pack's files, or\n"
+    "$SOURCE_DATE_EPOCH when it is set.\n";
+
+enum { E_FORMAT = 320 };
+
+static int export_option(int c, const char *arg, void *ctx)
+{
+    if (c != E_FORMAT)
+        return 0;
+    *(const char **)ctx = arg;
+    return 1;
+}
+
+/* export: the build options' parser reads -o (the file) and the plan's
+ * options, so export takes them as build and plan do */
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, E_FORMAT},
+        {"interview-date", required_argument, NULL, OPT_DATE},
+        {"start", required_argument, NULL, OPT_START},
+        {"study-days", required_argument, NULL, OPT_STUDY_DAYS},
+        {"skip", required_argument, NULL, OPT_SKIP},
+        {"student", required_argument, NULL, OPT_STUDENT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    common_opts co;
+    memset(&co, 0, sizeof co);
+    sp_build_opts_default(&co.build);
+    co.build.out_dir = NULL;
+    const char *format = NULL;
+    int first = parse_common(argc, argv, &co, usage_export, "ho:", opts,
+                             export_option, &format);
+    if (first == -2)
+        return EXIT_OK;
+    if (first < 0)
+        return EXIT_USAGE;
+    const char *out = co.build.out_dir;
+    sp_export_opts eo = {co.build.has_interview_date,
+                         {co.build.interview_y, co.build.interview_m,
+                          co.build.interview_d},
+                         co.build.student, -1, NULL};
+    if (first >= argc)
+        return usage_error(usage_export, "%s", "no FILE given");
+    if (first < argc - 1)
+        return usage_error(usage_export, "%s", "export takes one FILE");
+    if (!out)
+        return usage_error(usage_export, "%s", "no -o FILE given");
+    sp_export_format f = format ? sp_export_format_named(format)
+                                : sp_export_format_for_path(out);
+    if (f == SP_EXPORT_NONE)
+        return usage_error(usage_export, format ? "unknown --format '%s'"
+                           : "cannot tell the format from '%s': give "
+                             "--format", format ? format : out);
+    if (source_date_epoch(&eo.epoch, usage_export) != 0)
+        return EXIT_USAGE;
+    sp_diags *d = new_diags();
+    if (!d)
+        return EXIT_SYSTEM;
+    sp_fsutil_install_signal_cleanup();
+    const char *path = argv[first];
+    sp_pack *pack = not_a_source(path, d) ? NULL : sp_load_file(path, d);
+    sp_schedule *sched = NULL;
+    int personal = pack && !pack->is_bank
+                   && (f == SP_EXPORT_ICS || f == SP_EXPORT_JSON)
+                   && (co.build.has_start || co.build.study_days
+                       || co.build.n_skip);
+    if (personal) {
+        /* the personal plan the booklet shows */
+        if (plan_check(&co, usage_export) != 0) {
+            sp_pack_free(pack);
+            sp_diags_free(d);
+            return EXIT_USAGE;
+        }
+        sched = sp_build_schedule(pack, &co.build, d);
+        eo.schedule = sched;
+    }
+    if (pack && (!personal || sched))
+        sp_export_pack(pack, f, out, &eo, d);
+    sp_schedule_free(sched);
+    sp_pack_free(pack);
+    int status = finish(d, 0);
     sp_diags_free(d);
     return status;
 }
@@ -992,6 +1269,10 @@ static int run(int argc, char **argv)
         status = cmd_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         status = cmd_batch(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "import") == 0)
+        status = cmd_import(argc - 1, argv + 1, argv[0]);
+    else if (strcmp(cmd, "export") == 0)
+        status = cmd_export(argc - 1, argv + 1);
     else
         return usage_error(usage_main, "unknown command '%s'", cmd);
     sp_load_cleanup();

@@ -3,7 +3,7 @@
 # and `make install` gives a program that works from any folder.
 . "$(dirname "$0")/lib.sh"
 
-for cmd in validate build batch plan calibrate; do
+for cmd in validate build batch plan calibrate import export; do
   $SP $cmd --help >"$TMP/help" 2>&1
   expect_eq "$cmd --help exits 0" 0 $?
   missing=""
@@ -12,7 +12,7 @@ for cmd in validate build batch plan calibrate; do
   done
   expect_eq "$cmd: every --help option is in studypack(1)" "" "$missing"
 done
-for cmd in validate build batch plan calibrate; do
+for cmd in validate build batch plan calibrate import export; do
   grep -q "^\.BI\? \"\?$cmd" man/studypack.1 && ok "studypack(1) documents $cmd" || not_ok "studypack(1) documents $cmd"
 done
 

@@ -158,3 +158,44 @@ check "roster -j 1 and -j 2: the same diagnostics, in the roster's order" cmp "$
 check "roster -j 1 and -j 2: byte-identical booklets" \
   cmp "$TMP/j1/spotify-backend-developer/students/zoe-agren/timeline.pdf" \
       "$TMP/j2/spotify-backend-developer/students/zoe-agren/timeline.pdf"
+
+# --export ics with a roster: a calendar per student, on the student's own
+# plan (a real parser: Debian's python3-icalendar)
+PY3=python3; [ -x /usr/bin/python3 ] && PY3=/usr/bin/python3
+$SP batch -q --roster "$R" --export ics sources -o "$TMP/ri" >/dev/null 2>&1
+ics() { "$PY3" - "$1" <<'PY'
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+ev = [e for e in cal.walk("VEVENT")]
+days = sorted(e.decoded("dtstart") for e in ev)
+uids = {str(e.get("uid")) for e in ev}
+print(len(ev), days[0], days[-1], len(uids) == len(ev))
+print(sorted(uids)[0])
+PY
+}
+A=$TMP/ri/spotify-backend-developer/students/ada-lovelace/plan.ics
+Z=$TMP/ri/spotify-backend-developer/students/zoe-agren/plan.ics
+[ -f "$A" ] && [ -f "$Z" ] && ok "roster --export ics: a plan.ics per student" \
+  || not_ok "roster --export ics: a plan.ics per student" "$(find "$TMP/ri" -name '*.ics')"
+ics "$A" >"$TMP/ia" 2>&1
+expect_eq "Ada's calendar: her own days, Dec 1 to Dec 23 (weekdays, 8th skipped), unique ids" \
+  "1 2026-12-01 2026-12-23 True" "$(head -n 1 "$TMP/ia" | sed 's/^[0-9]* /1 /')"
+grep -q "Ada-Lovelace@studypack" "$TMP/ia" && ok "Ada's event ids name her" || not_ok "Ada's event ids name her" "$(cat "$TMP/ia")"
+"$PY3" - "$A" <<'PY' && ok "Ada's calendar: no event on a weekend or on her skipped day" || not_ok "Ada's calendar: no event on a weekend or on her skipped day"
+import sys, datetime, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+for e in cal.walk("VEVENT"):
+    d = e.decoded("dtstart")
+    if d.weekday() >= 5 or d == datetime.date(2026, 12, 8):
+        raise SystemExit("event on %s" % d)
+PY
+ics "$Z" >"$TMP/iz" 2>&1
+expect_eq "Zoë's calendar: her start date to her last study day (Sat, the 31st is a Sunday)" \
+  "2027-01-04 2027-01-30" "$(head -n 1 "$TMP/iz" | awk '{print $2, $3}')"
+python3 -c 'import json,sys; idx=json.load(open(sys.argv[1])); print(sorted(f.split("/")[-1] for s in idx["students"] if s["name"]=="Ada Lovelace" for f in s["files"]))' \
+  "$TMP/ri/index.json" >"$TMP/af"
+grep -q "plan.ics" "$TMP/af" && ok "index.json lists the student's calendar" || not_ok "index.json lists the student's calendar" "$(cat "$TMP/af")"
+# export takes the personal plan too
+$SP export "$PACK" -o "$TMP/p.ics" --interview-date 2026-12-24 --start 2026-12-10 --study-days mon-fri 2>/dev/null
+expect_eq "export --start --study-days: the calendar's first and last day" "2026-12-10 2026-12-23" \
+  "$(ics "$TMP/p.ics" | head -n 1 | awk '{print $2, $3}')"
