@@ -16,11 +16,12 @@ DESTDIR   ?=
 BINDIR    := $(PREFIX)/bin
 DATADIR   := $(PREFIX)/share/studypack
 MANDIR    := $(PREFIX)/share/man/man1
+LOCALEDIR := $(PREFIX)/share/locale
 
 CC        ?= cc
 BUILD     ?= build
 PKGS      := libxml-2.0 freetype2 libdeflate harfbuzz harfbuzz-subset fribidi \
-             libunibreak fontconfig sqlite3 libzip
+             libunibreak fontconfig sqlite3 libzip icu-i18n icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,8 +31,9 @@ WARN      := -std=c11 -Wall -Wextra -pedantic -Wstrict-prototypes \
 CFLAGS    ?=
 CFLAGS    += $(OPT) -g $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -Iinclude -I$(BUILD) $(PKG_CFLAGS) \
-             -DSP_VERSION='"$(VERSION)"' -DSP_FONTDIR='"$(DATADIR)/fonts"'
-LDLIBS    += -lhpdf -lpng -ljpeg -lmd -lm $(PKG_LIBS) -lpthread
+             -DSP_VERSION='"$(VERSION)"' -DSP_FONTDIR='"$(DATADIR)/fonts"' \
+             -DSP_LOCALEDIR='"$(LOCALEDIR)"'
+LDLIBS    += -lhpdf -lpng -ljpeg -lmd -lm $(PKG_LIBS) -lhyphen -lpthread
 
 DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   libhpdf-dev libfreetype-dev libmd-dev zlib1g-dev libpng-dev libjpeg-dev xxd \
@@ -41,13 +43,16 @@ DEBIAN_PACKAGES := build-essential pkg-config libxml2-dev libxml2-utils \
   libharfbuzz-dev libfribidi-dev libunibreak-dev libfontconfig-dev \
   fontconfig fonts-noto-cjk fonts-noto-core fonts-symbola \
   fonts-urw-base35 \
-  libsqlite3-dev sqlite3 libzip-dev zip unzip python3-icalendar
+  libsqlite3-dev sqlite3 libzip-dev zip unzip python3-icalendar \
+  gettext libicu-dev libhyphen-dev hyphen-en-us hyphen-de hyphen-fr hyphen-es \
+  hyphen-sv
 
 FONT_SRC  := /usr/share/fonts/truetype/dejavu
 FONTS     := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf \
              fonts/DejaVuSans-Oblique.ttf fonts/DejaVuSansMono.ttf
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.c) \
+             $(wildcard src/booklet/*.c)
 # importers and exporters (import/export commands)
 LIB_SRCS  += $(wildcard src/io/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
@@ -55,10 +60,40 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps packs check check-asan check-valgrind bench fuzz install \
-        uninstall clean fonts unit
+        uninstall clean fonts unit mo pot check-po
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/studypack fonts
+all: $(BUILD)/studypack fonts mo
+
+# Message catalogues (msg.h): po/LANG.po -> BUILD/locale/LANG/LC_MESSAGES/
+# studypack.mo, found beside the program; po/studypack.pot is extracted
+# from the sources by `make pot`.
+PO_LANGS  := $(patsubst po/%.po,%,$(wildcard po/*.po))
+MO_FILES  := $(foreach l,$(PO_LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/studypack.mo)
+XGETTEXT_KEYS := --keyword=sp_tr:2 --keyword=sp_trn:2,3 --keyword=sp_trc:2c,3 \
+                 --keyword=N_
+mo: $(MO_FILES)
+$(BUILD)/locale/%/LC_MESSAGES/studypack.mo: po/%.po
+	mkdir -p $(dir $@)
+	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+POT_CMD = xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
+  $(XGETTEXT_KEYS) --package-name=studypack --package-version=$(VERSION) \
+  --sort-by-file --add-location=file -o - $(sort $(wildcard src/*.c src/*/*.c)) | \
+  sed '/^"POT-Creation-Date:/d'
+pot:
+	$(POT_CMD) > po/studypack.pot
+# Every catalogue complete: po/studypack.pot is what the sources say now,
+# every .po has every message, none untranslated or fuzzy.
+check-po: | $(BUILD)
+	@$(POT_CMD) > $(BUILD)/studypack.pot
+	@cmp -s $(BUILD)/studypack.pot po/studypack.pot || \
+	  { echo "po/studypack.pot is out of date: run make pot"; exit 1; }
+	@for po in po/*.po; do \
+	  out=$$(LC_ALL=C msgfmt --check --statistics -o /dev/null $$po 2>&1) || { echo "$$out"; exit 1; }; \
+	  echo "$$po: $$out"; \
+	  case "$$out" in *untranslated*|*fuzzy*|*warning*) echo "$$po is incomplete"; exit 1;; esac; \
+	  msgcmp $$po po/studypack.pot || exit 1; \
+	done
 
 fonts: $(FONTS)
 fonts/%.ttf: | $(FONT_SRC)
@@ -71,7 +106,7 @@ $(BUILD)/libstudypack.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/font/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(wildcard src/*.h) $(wildcard src/*/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 $(BUILD)/io/%.o: src/io/%.c $(wildcard include/*.h) | $(BUILD)
@@ -102,7 +137,7 @@ deps:
 packs: all
 	$(BUILD)/studypack batch sources -o out
 
-check: all unit
+check: all unit check-po
 	@BUILD=$(BUILD) tests/run.sh
 
 check-asan:
@@ -149,10 +184,15 @@ install: all
 	install -m 644 sources/studypack.xsd $(DESTDIR)$(DATADIR)/studypack.xsd
 	install -m 644 $(FONTS) fonts/fonts.txt $(DESTDIR)$(DATADIR)/fonts/
 	if [ -f man/studypack.1 ]; then install -m 644 man/studypack.1 $(DESTDIR)$(MANDIR)/; fi
+	for l in $(PO_LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/studypack.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/studypack $(DESTDIR)$(MANDIR)/studypack.1
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(foreach l,$(PO_LANGS),$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/studypack.mo)
 
 clean:
 	rm -rf build build-asan build-fuzz out

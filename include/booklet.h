@@ -71,6 +71,9 @@ typedef struct {
     double small_pt;              /* card lists, index details; 0: 7.5 */
     double heading_pt;            /* section headings; 0: 15 */
     const char *title;            /* running head; NULL: pack->meta.title */
+    const struct sp_msgs *msgs;   /* headings, labels, dates in this
+                                     language (msg.h); NULL: English */
+    const struct sp_hyphen *hyphen;  /* hyphenates the index; NULL: no */
     const char *student;          /* the name on the cover; NULL: a line */
 } sp_booklet_layout;
 

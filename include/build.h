@@ -58,6 +58,10 @@ typedef struct {
                                        out once without writing first) */
     int dry_run;                    /* lay out and check everything, write
                                        nothing (validate) */
+    const char *lang;               /* --lang: the tool's own words, dates
+                                       and hyphenation; NULL: xml:lang */
+    const char *locale_dir;         /* message catalogues (msg.h); NULL:
+                                       sp_msgs_default_dir */
     /* a personal plan (schedule.h, sp_schedule_fit); zero: the source's */
     int has_start;
     int start_y, start_m, start_d;

@@ -27,6 +27,8 @@ typedef struct {
                                        calibration) */
     const char *paper;              /* its name, for the profile lines */
     const char *printer;            /* the profile's name, or NULL */
+    const struct sp_msgs *msgs;     /* the sheet's words (msg.h); NULL:
+                                       English */
 } sp_calibrate_opts;
 
 /* Appends the two pages to DOC.  Returns 0, or -1 when out of memory. */

@@ -58,6 +58,8 @@ typedef struct {
                                       fit (faster, less even) */
     double small_pt;               /* corner, round line: 0: 7 */
     double footer_pt;              /* footer: 0: 6 */
+    const struct sp_msgs *msgs;    /* the card's own words; NULL: English */
+    const struct sp_hyphen *hyphen;  /* NULL: no hyphenation */
 } sp_card_opts;
 
 /* Appends the cards of every question of PACK, in order, to DOC.  Returns

@@ -60,6 +60,10 @@ typedef struct {
     sp_glyph *glyphs;
     size_t n_glyphs;
     int slot, rtl;
+    const char *actual; /* NULL, or what a reader extracts instead of the
+                           text (PDF /ActualText: "" drops it), UTF-8; in
+                           text's allocation, or a static "" */
+    size_t actual_len;
 } sp_dl_item;
 
 typedef struct {
@@ -84,6 +88,12 @@ int sp_dl_glyphs_from(sp_dlist *dl, sp_face face, int slot, double size_pt,
                       double x_pt, double y_pt, const char *utf8, size_t len,
                       const sp_glyph *g, size_t n, int rtl,
                       uint32_t cluster_base);
+/* Unshaped text with ACTUAL (ALEN bytes) as the text to extract instead:
+ * a hyphen added by line breaking carries the rest of its word (and the
+ * rest, on the next line, is marked with actual "" by its emitter). */
+int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const char *actual, size_t alen);
 /* A copy of text item IT moved by (dx_pt, dy_pt). */
 int sp_dl_copy_text(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
                     double dy_pt);

@@ -129,4 +129,9 @@ const unsigned char *sp_map_file(const char *path, size_t max, size_t *size,
                                  int *mapped);
 void sp_unmap_file(const unsigned char *data, size_t size, int mapped);
 
+/* The folder holding the running program (/proc/self/exe, else ARGV0
+ * if it names a path), malloc'd, or NULL.  Used to find the installed
+ * fonts and message catalogues. */
+char *sp_exe_dir(const char *argv0);
+
 #endif

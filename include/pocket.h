@@ -29,10 +29,12 @@
 #include "fonts.h"
 #include "model.h"
 
-/* Appends one page of PAGE_W_PT x PAGE_H_PT per round to DOC.  Returns the
- * number of pages, or -1 when out of memory (reported in D). */
+/* Appends one page of PAGE_W_PT x PAGE_H_PT per round to DOC, its labels
+ * in the language of MSGS (msg.h; NULL: English).  Returns the number of
+ * pages, or -1 when out of memory (reported in D). */
+struct sp_msgs;
 long sp_pocket_build(const sp_pack *pack, const sp_fonts *fonts,
                      double page_w_pt, double page_h_pt, sp_doc *doc,
-                     sp_diags *d);
+                     sp_diags *d, const struct sp_msgs *msgs);
 
 #endif

@@ -120,12 +120,14 @@ sp_date sp_date_add_days(sp_date d, long n);
 
 /* 0 = Sunday .. 6 = Saturday. */
 int sp_date_weekday(sp_date d);
+
 /* "Sun", "Mon", ...; "?" for a value outside 0..6. */
 const char *sp_weekday_abbr(int weekday);
 
 enum { SP_DATE_BUF = 16 };
 /* "Sun 2026-11-29" and "2026-11-29" into BUF (SP_DATE_BUF bytes suffice);
- * return BUF. */
+ * return BUF.  These are for the terminal (the plan command, diagnostics);
+ * every date on a page comes from datefmt.h, in the pack's language. */
 char *sp_date_format(sp_date d, char *buf, size_t cap);
 char *sp_date_iso(sp_date d, char *buf, size_t cap);
 

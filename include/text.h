@@ -165,6 +165,16 @@ void sp_flow_free(sp_flow *f);
 void sp_flow_clear(sp_flow *f);
 /* True if nothing has been added since creation or sp_flow_clear. */
 int sp_flow_empty(const sp_flow *f);
+/* Hyphenation for narrow measures (hyphenate.h; NULL, the default: none).
+ * When a word does not fit in the rest of a line that is empty or less
+ * than two thirds full (and greedy breaking is in use), it is broken at
+ * the longest hyphenation point that fits and a hyphen is drawn at the
+ * line's end as a run of its own (a static "-", unshaped), instead of
+ * moving the word down or breaking it between characters; never more
+ * than two hyphenated lines in a row, never in code or right-to-left
+ * text.  Kept by sp_flow_clear. */
+struct sp_hyphen;
+void sp_flow_hyphenate(sp_flow *f, const struct sp_hyphen *h);
 
 /* Each adds content as new paragraph(s) and returns 0, or -1 when out of
  * memory. */
@@ -207,6 +217,10 @@ typedef struct {
                                       clusters are offsets in the flow's
                                       text sp_lines.base, except for the
                                       code continuation mark's run */
+    const char *actual;  /* NULL, or the text to extract instead (a hyphen
+                            added by breaking: the rest of its word; that
+                            rest on the next line: ""), see dlist.h */
+    size_t actual_len;
 } sp_run;
 
 typedef struct {

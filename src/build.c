@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include "booklet.h"
+#include "datefmt.h"
 #include "cards.h"
 #include "dlist.h"
 #include "dump.h"
 #include "fsutil.h"
+#include "hyphenate.h"
 #include "mock.h"
+#include "msg.h"
 #include "pdf.h"
 #include "export.h"
 #include "pocket.h"
@@ -265,7 +268,8 @@ char *sp_build_opts_key(const sp_build_opts *o)
                      "outputs=%u paper=%.3fx%.3f card=%.3fx%.3f margin=%.3f "
                      "gap=%.3f duplex=%s back=%.3f,%.3f scale=%.5f,%.5f min=%.3f ff=%d "
                      "crop=%d cut=%d "
-                     "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d",
+                     "date=%d:%04d-%02d-%02d flip=%d creep=%.3f dump=%d "
+                     "lang=%s",
                      o->outputs, o->paper_w_pt, o->paper_h_pt, o->card_w_pt,
                      o->card_h_pt, o->margin_pt, o->gap_pt,
                      duplex[o->duplex], o->back_dx_pt, o->back_dy_pt,
@@ -274,7 +278,8 @@ char *sp_build_opts_key(const sp_build_opts *o)
                      o->cut_lines,
                      o->has_interview_date,
                      o->interview_y, o->interview_m, o->interview_d,
-                     o->booklet_flip_long, o->creep_pt, o->dump);
+                     o->booklet_flip_long, o->creep_pt, o->dump,
+                     o->lang ? o->lang : "-");
     if (n < 0 || (size_t)n >= sizeof buf)
         return NULL;
     /* the personal plan, only when given (so other keys stay the same) */
@@ -486,21 +491,28 @@ static void trim_utf8(char *buf, size_t size)
     }
 }
 
-static void set_meta(sp_doc *doc, const sp_pack *pack, const char *what)
+/* The document's metadata, in the pack's language MSGS; WHAT is
+ * translated ("Flashcards"). */
+static void set_meta(sp_doc *doc, const sp_pack *pack, const sp_msgs *msgs,
+                     const char *what)
 {
     const sp_meta *m = &pack->meta;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s: %s", m->title, what);
-    trim_utf8(buf, sizeof buf);
+    char buf[1024], who[512];
+    what = sp_tr(msgs, what);
+    /* TRANSLATORS: PDF title: "Spotify Backend Developer: Flashcards" */
+    sp_fill(buf, sizeof buf, sp_tr(msgs, "{1}: {2}"), m->title, what, NULL);
     sp_doc_set(&doc->title, buf);
-    snprintf(buf, sizeof buf, "%s for %s%s%s%s%s", what,
-             m->company ? m->company : "", m->company ? " " : "", m->role,
-             m->edition ? " " : "", m->edition ? m->edition : "");
-    trim_utf8(buf, sizeof buf);
+    snprintf(who, sizeof who, "%s%s%s%s%s", m->company ? m->company : "",
+             m->company ? " " : "", m->role, m->edition ? " " : "",
+             m->edition ? m->edition : "");
+    trim_utf8(who, sizeof who);
+    /* TRANSLATORS: PDF subject: "Flashcards for Spotify Backend Developer
+     * 2026" */
+    sp_fill(buf, sizeof buf, sp_tr(msgs, "{1} for {2}"), what, who, NULL);
     sp_doc_set(&doc->subject, buf);
-    snprintf(buf, sizeof buf, "interview preparation, %s, %s%s%s",
-             what, m->role, m->company ? ", " : "",
-             m->company ? m->company : "");
+    snprintf(buf, sizeof buf, "%s, %s, %s%s%s",
+             sp_tr(msgs, "interview preparation"), what, m->role,
+             m->company ? ", " : "", m->company ? m->company : "");
     trim_utf8(buf, sizeof buf);
     sp_doc_set(&doc->keywords, buf);
     if (m->company)
@@ -566,7 +578,7 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc meta, part;
     sp_doc_init(&meta);
     sp_doc_init(&part);
-    set_meta(&meta, pack, "Flashcards");
+    set_meta(&meta, pack, co->msgs, N_("Flashcards"));
     meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
     sp_pdf *pdf = NULL;
@@ -618,6 +630,7 @@ out:
 
 static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
                             const sp_build_opts *o, stage *st,
+                            const sp_msgs *msgs, const char *lang,
                             sp_build_result *res, sp_diags *d)
 {
     sp_grid_opts go = {
@@ -642,6 +655,8 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     co.card_h_pt = o->card_h_pt;
     co.min_pt = o->min_size_pt;
     co.first_fit = o->first_fit;
+    co.msgs = msgs;
+    co.hyphen = sp_hyphen_get(lang);
     if (!o->dump)       /* a dry run lays out and imposes, writes nothing */
         return stream_flashcards(pack, fonts, &co, &grid, o, st, res, d);
     /* the dump device writes the whole document at once */
@@ -655,7 +670,7 @@ static int build_flashcards(const sp_pack *pack, const sp_fonts *fonts,
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    set_meta(&doc, pack, "Flashcards");
+    set_meta(&doc, pack, msgs, N_("Flashcards"));
     doc.print_duplex = cards_duplex(o);
     res->n_cards = (int)n;
     res->n_flashcard_pages = (int)doc.n_sheets;
@@ -696,6 +711,7 @@ static void map_outline_to_sheets(sp_doc *doc)
 
 static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
                           const sp_build_opts *o, stage *st,
+                          const sp_msgs *msgs, const char *lang,
                           sp_build_result *res, sp_diags *d)
 {
     sp_schedule *sched = sp_build_schedule(pack, o, d);
@@ -706,6 +722,8 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     memset(&lay, 0, sizeof lay);
     lay.page_w_pt = o->paper_h_pt / 2;
     lay.page_h_pt = o->paper_w_pt;
+    lay.msgs = msgs;
+    lay.hyphen = sp_hyphen_get(lang);
     lay.student = o->student;
     sp_doc doc;
     sp_doc_init(&doc);
@@ -713,7 +731,7 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
     long n = sp_booklet_build(pack, sched, fonts, &lay, &doc, d);
     if (n < 0)
         goto out;
-    set_meta(&doc, pack, "Prep timeline");
+    set_meta(&doc, pack, msgs, N_("Prep timeline"));
     res->n_timeline_pages = (int)n;
     res->n_days = sched->n_days;
     if (write_doc(&doc, fonts, o, st, "timeline", res, d) != 0)
@@ -725,7 +743,8 @@ static int build_timeline(const sp_pack *pack, const sp_fonts *fonts,
         goto out;
     }
     map_outline_to_sheets(&doc);
-    set_meta(&doc, pack, "Prep timeline, imposed for saddle stitching");
+    set_meta(&doc, pack, msgs,
+             N_("Prep timeline, imposed for saddle stitching"));
     doc.print_duplex = o->booklet_flip_long ? SP_PRINT_FLIP_LONG
                                             : SP_PRINT_FLIP_SHORT;
     res->n_booklet_pages = (int)doc.n_sheets;
@@ -738,7 +757,7 @@ out:
 
 /* The interviewer's kit: full pages of the paper, in reading order. */
 static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
-                      const sp_build_opts *o, stage *st,
+                      const sp_build_opts *o, stage *st, const sp_msgs *msgs,
                       sp_build_result *res, sp_diags *d)
 {
     /* the booklet's schedule (a personal one too); its fitting warnings
@@ -756,7 +775,7 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
     int rc = -1;
     long n = sp_mock_build(pack, sched, fonts, &mo, &doc, d);
     if (n >= 0) {
-        set_meta(&doc, pack, "Mock-interview kit");
+        set_meta(&doc, pack, msgs, N_("Mock-interview kit"));
         doc.print_duplex = SP_PRINT_SIMPLEX;
         res->n_mock_pages = (int)n;
         rc = write_doc(&doc, fonts, o, st, "mock-interview", res, d);
@@ -815,7 +834,8 @@ static int build_exports(const sp_pack *pack, const sp_build_opts *o,
 /* The day-of sheets: a quarter of the paper each, four to a page. */
 static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
                         const sp_build_opts *o, stage *st,
-                        sp_build_result *res, sp_diags *d)
+                        const sp_msgs *msgs, sp_build_result *res,
+                        sp_diags *d)
 {
     double gap = SP_MM_TO_PT(4);
     double w = (o->paper_w_pt - 2 * o->margin_pt - gap) / 2;
@@ -834,13 +854,13 @@ static int build_pocket(const sp_pack *pack, const sp_fonts *fonts,
     sp_doc doc;
     sp_doc_init(&doc);
     int rc = -1;
-    long n = sp_pocket_build(pack, fonts, w, h, &doc, d);
+    long n = sp_pocket_build(pack, fonts, w, h, &doc, d, msgs);
     if (n >= 0 && sp_impose_simplex(&doc, &grid, (size_t)n) != 0) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         n = -1;
     }
     if (n >= 0) {
-        set_meta(&doc, pack, "Pocket sheets");
+        set_meta(&doc, pack, msgs, N_("Pocket sheets"));
         doc.print_duplex = SP_PRINT_SIMPLEX;
         res->n_pocket_pages = (int)doc.n_sheets;
         rc = write_doc(&doc, fonts, o, st, "pocket", res, d);
@@ -907,6 +927,58 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
                       const sp_build_opts *o, sp_build_result *res,
                       sp_diags *d);
 
+/* Completes the fonts for the characters of S[0..LEN) in the regular,
+ * bold and italic faces (system fonts, as the glyph check does); the
+ * first character no font has is reported once through *MISSING. */
+static void resolve_chars(const sp_fonts *fonts, const char *s, size_t len,
+                          uint32_t *missing)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += sp_utf8_next(s + i, len - i, &cp);
+        if (cp < 0x20)
+            continue;
+        for (int face = 0; face < 3; face++) {
+            int added;
+            if (sp_fonts_pick(fonts, (sp_face)face, cp) < 0
+                && sp_fonts_resolve(fonts, (sp_face)face, cp, &added) < 0
+                && !*missing)
+                *missing = cp;
+        }
+    }
+}
+
+/* The tool's own words in the pack's language (the catalogue MSGS and
+ * the dates of LANG: every month and weekday name) get fonts before
+ * layout, as the pack's text does; a character no font has is one
+ * warning (it would be drawn as nothing). */
+static void words_glyphs(const sp_msgs *msgs, const sp_fonts *fonts,
+                         sp_diags *d)
+{
+    uint32_t missing = 0;
+    size_t len;
+    const char *s;
+    for (size_t i = 0; (s = sp_msgs_string(msgs, i, &len)); i++)
+        resolve_chars(fonts, s, len, &missing);
+    sp_datefmt *df = sp_datefmt_new(sp_msgs_lang(msgs));
+    for (int k = 0; df && k < 19; k++) {
+        /* a week, then the 15th of every month of 2026 */
+        sp_date day = k < 7 ? (sp_date){2026, 1, 5 + k}
+                            : (sp_date){2026, k - 6, 15};
+        for (int st = 0; st < SP_DATE_STYLES; st++) {
+            char b[SP_DATEFMT_BUF];
+            sp_datefmt_format(df, (sp_date_style)st, day, b, sizeof b);
+            resolve_chars(fonts, b, strlen(b), &missing);
+        }
+    }
+    sp_datefmt_free(df);
+    if (missing)
+        sp_diag_add(d, SP_D_WARNING, NULL, 0, 0,
+                    "the tool's own words in '%s': character U+%04X cannot "
+                    "be drawn by the fonts", sp_msgs_lang(msgs),
+                    (unsigned)missing);
+}
+
 int sp_build_pack(const sp_pack *pack, const sp_fonts *fonts,
                   const sp_build_opts *o, sp_build_result *res, sp_diags *d)
 {
@@ -936,6 +1008,14 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
     if (sp_glyphs_check(pack, fonts, d) != 0
         || student_glyphs(o->student, fonts, d) != 0)
         return -1;
+    /* the pack's own language: --lang, else xml:lang (msg.h) */
+    const char *lang = o->lang ? o->lang : pack->lang;
+    sp_msgs *msgs = sp_msgs_open(lang, o->locale_dir, d);
+    if (!msgs) {
+        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
+        return -1;
+    }
+    words_glyphs(msgs, fonts, d);
     if (o->dry_run || o->strict) {
         /* --strict: lay everything out first, so that a warning stops
          * the build before a folder or a file is made */
@@ -947,21 +1027,26 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
         size_t warnings = sp_diags_warnings(d), errors = sp_diags_errors(d);
         int drc = 0;
         if ((o->outputs & SP_OUT_FLASHCARDS) &&
-            build_flashcards(pack, fonts, &dry, &none, res, d) != 0)
+            build_flashcards(pack, fonts, &dry, &none, msgs, lang, res, d)
+                != 0)
             drc = -1;
         if (drc == 0 && (o->outputs & SP_OUT_TIMELINE) &&
-            build_timeline(pack, fonts, &dry, &none, res, d) != 0)
+            build_timeline(pack, fonts, &dry, &none, msgs, lang, res, d)
+                != 0)
             drc = -1;
         if (drc == 0 && (o->outputs & SP_OUT_MOCK) &&
-            build_mock(pack, fonts, &dry, &none, res, d) != 0)
+            build_mock(pack, fonts, &dry, &none, msgs, res, d) != 0)
             drc = -1;
         if (drc == 0 && (o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
-            && build_pocket(pack, fonts, &dry, &none, res, d) != 0)
+            && build_pocket(pack, fonts, &dry, &none, msgs, res, d) != 0)
             drc = -1;
-        if (o->dry_run || drc != 0 || sp_diags_errors(d) > errors)
+        if (o->dry_run || drc != 0 || sp_diags_errors(d) > errors) {
+            sp_msgs_free(msgs);
             return drc != 0 || sp_diags_errors(d) > errors ? -1 : 0;
+        }
         if (sp_diags_warnings(d) > warnings) {
             strict_stop(o, d);
+            sp_msgs_free(msgs);
             return -1;
         }
         int n_questions = res->n_questions;
@@ -987,6 +1072,7 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
             close(out_fd);
         if (!out_existed)
             rmdir(o->out_dir);
+        sp_msgs_free(msgs);
         return -1;
     }
     size_t dl = strlen(o->out_dir) + strlen(pack->id) + 2
@@ -1010,16 +1096,16 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
         snprintf(st.dir_path + l, dl - l, "/%s", name);
     }
     if ((o->outputs & SP_OUT_FLASHCARDS) &&
-        build_flashcards(pack, fonts, o, &st, res, d) != 0)
+        build_flashcards(pack, fonts, o, &st, msgs, lang, res, d) != 0)
         goto out;
     if ((o->outputs & SP_OUT_TIMELINE) &&
-        build_timeline(pack, fonts, o, &st, res, d) != 0)
+        build_timeline(pack, fonts, o, &st, msgs, lang, res, d) != 0)
         goto out;
     if ((o->outputs & SP_OUT_MOCK)
-        && build_mock(pack, fonts, o, &st, res, d) != 0)
+        && build_mock(pack, fonts, o, &st, msgs, res, d) != 0)
         goto out;
     if ((o->outputs & SP_OUT_POCKET) && pack->n_rounds > 0
-        && build_pocket(pack, fonts, o, &st, res, d) != 0)
+        && build_pocket(pack, fonts, o, &st, msgs, res, d) != 0)
         goto out;
     if (build_exports(pack, o, &st, res, d) != 0)
         goto out;
@@ -1056,5 +1142,6 @@ out:
         && !out_existed)
         rmdir(o->out_dir);
     close(out_fd);
+    sp_msgs_free(msgs);
     return rc;
 }

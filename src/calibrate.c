@@ -1,5 +1,6 @@
 /* calibrate.c - the duplex calibration sheet (see calibrate.h). */
 #include "calibrate.h"
+#include "msg.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -157,55 +158,70 @@ int sp_calibrate_build(sp_doc *doc, const sp_fonts *fonts,
     int left_pos, top_pos;
     sp_calibrate_edges(o, &xh, &yh, &left_pos, &top_pos);
 
-    char sx_line[160], sy_line[160], example[160];
-    snprintf(sx_line, sizeof sx_line,
-             "   SX = 100 + %.3f x (%s - %s)", 50 / xh,
-             left_pos ? "X left" : "X right", left_pos ? "X right" : "X left");
-    snprintf(sy_line, sizeof sy_line,
-             "   SY = 100 + %.3f x (%s - %s)", 50 / yh,
-             top_pos ? "Y top" : "Y bottom", top_pos ? "Y bottom" : "Y top");
-    snprintf(example, sizeof example,
-             "   For example %s 0.5 and %s -0.5 give SX = %.2f.",
-             left_pos ? "X left" : "X right", left_pos ? "X right" : "X left",
-             100 * sp_calibrate_scale(-0.5, 0.5, xh));
+    const sp_msgs *m = o->msgs;
+    const char *xl = sp_tr(m, "X left"), *xr = sp_tr(m, "X right");
+    const char *yt = sp_tr(m, "Y top"), *yb = sp_tr(m, "Y bottom");
+    char sx_line[256], sy_line[256], example[256], k[32], ex[32];
+    snprintf(k, sizeof k, "%.3f", 50 / xh);
+    snprintf(sx_line, sizeof sx_line, "   SX = 100 + %s x (%s - %s)", k,
+             left_pos ? xl : xr, left_pos ? xr : xl);
+    snprintf(k, sizeof k, "%.3f", 50 / yh);
+    snprintf(sy_line, sizeof sy_line, "   SY = 100 + %s x (%s - %s)", k,
+             top_pos ? yt : yb, top_pos ? yb : yt);
+    snprintf(ex, sizeof ex, "%.2f", 100 * sp_calibrate_scale(-0.5, 0.5, xh));
+    /* TRANSLATORS: {1} and {2} are scale names ("X left"), {3} a number */
+    sp_fill(example, sizeof example,
+            sp_tr(m, "   For example {1} 0.5 and {2} -0.5 give SX = {3}."),
+            left_pos ? xl : xr, left_pos ? xr : xl, ex);
+    /* TRANSLATORS: the calibration sheet's lines: keep each about as long
+     * as the English one (the sheet does not wrap them) */
     const char *const front_text[] = {
-        "1. Print both pages double-sided at actual size (no \"fit to page\"),",
-        "   with the duplex setting you will use for the cards.",
-        "2. Hold the sheet against a light. Behind the 0 of each scale the",
-        "   back has a line: read the number where it crosses the scale (mm).",
-        "3. --back-offset X,Y: X = the reading on X centre, Y = on Y centre.",
-        "4. --back-scale SX,SY (percent), from the edge scales:",
+        sp_tr(m, "1. Print both pages double-sided at actual size (no \"fit "
+                 "to page\"),"),
+        sp_tr(m, "   with the duplex setting you will use for the cards."),
+        sp_tr(m, "2. Hold the sheet against a light. Behind the 0 of each "
+                 "scale the"),
+        sp_tr(m, "   back has a line: read the number where it crosses the "
+                 "scale (mm)."),
+        sp_tr(m, "3. --back-offset X,Y: X = the reading on X centre, Y = on "
+                 "Y centre."),
+        sp_tr(m, "4. --back-scale SX,SY (percent), from the edge scales:"),
         sx_line,
         sy_line,
         example,
-        "5. All readings 0: your printer already lines the backs up.",
-        "   A line far from its scale, or none behind it: the printer turns",
-        "   the sheet over the other edge. Print again with --duplex short",
-        "   (or long) and build the cards with the same setting.",
+        sp_tr(m, "5. All readings 0: your printer already lines the backs "
+                 "up."),
+        sp_tr(m, "   A line far from its scale, or none behind it: the "
+                 "printer turns"),
+        sp_tr(m, "   the sheet over the other edge. Print again with "
+                 "--duplex short"),
+        sp_tr(m, "   (or long) and build the cards with the same setting."),
     };
     sp_dlist *front = sp_doc_add_page(doc, w_pt, h_pt);
     if (!front)
         return -1;
     int rc = text(front, SP_FACE_BOLD, 12, 15 * mm, 20 * mm,
-                  "studypack duplex calibration: FRONT");
+                  sp_tr(m, "studypack duplex calibration: FRONT"));
     for (size_t i = 0; i < sizeof front_text / sizeof *front_text; i++)
         rc |= text(front, SP_FACE_REGULAR, 8.5, 15 * mm,
                    20 * mm + 18 + (double)i * 11, front_text[i]);
     int xs = mx ? 1 : -1, ys = mx ? -1 : 1;
-    rc |= scale(front, fonts, l.x_left, l.x_row_y, 1, xs, "X left");
-    rc |= scale(front, fonts, l.x_centre, l.x_row_y, 1, xs, "X centre");
-    rc |= scale(front, fonts, l.x_right, l.x_row_y, 1, xs, "X right");
-    rc |= scale(front, fonts, l.y_col_x, l.y_top, 0, ys, "Y top");
-    rc |= scale(front, fonts, l.y_col_x, l.y_centre, 0, ys, "Y centre");
-    rc |= scale(front, fonts, l.y_col_x, l.y_bottom, 0, ys, "Y bottom");
+    rc |= scale(front, fonts, l.x_left, l.x_row_y, 1, xs, xl);
+    rc |= scale(front, fonts, l.x_centre, l.x_row_y, 1, xs,
+                sp_tr(m, "X centre"));
+    rc |= scale(front, fonts, l.x_right, l.x_row_y, 1, xs, xr);
+    rc |= scale(front, fonts, l.y_col_x, l.y_top, 0, ys, yt);
+    rc |= scale(front, fonts, l.y_col_x, l.y_centre, 0, ys,
+                sp_tr(m, "Y centre"));
+    rc |= scale(front, fonts, l.y_col_x, l.y_bottom, 0, ys, yb);
 
     /* the lines to add to printers.conf */
     double ty = l.x_row_y + 20 * mm;
     rc |= text(front, SP_FACE_BOLD, 8.5, 15 * mm, ty,
-               "Then add to ~/.config/studypack/printers.conf, with your "
-               "numbers,");
+               sp_tr(m, "Then add to ~/.config/studypack/printers.conf, "
+                        "with your numbers,"));
     rc |= text(front, SP_FACE_BOLD, 8.5, 15 * mm, ty + 11,
-               "and build with --printer NAME:");
+               sp_tr(m, "and build with --printer NAME:"));
     char *prof = sp_calibrate_profile_text(o);
     if (!prof)
         return -1;
@@ -217,10 +233,14 @@ int sp_calibrate_build(sp_doc *doc, const sp_fonts *fonts,
         py += 11;
     }
     free(prof);
-    char info[128];
-    snprintf(info, sizeof info, "Page %.0f x %.0f mm, %s-edge duplex.",
-             w_pt / mm, h_pt / mm, duplex == SP_DUPLEX_SHORT ? "short"
-                                                            : "long");
+    char info[256], pw[24], ph[24];
+    snprintf(pw, sizeof pw, "%.0f", w_pt / mm);
+    snprintf(ph, sizeof ph, "%.0f", h_pt / mm);
+    sp_fill(info, sizeof info,
+            duplex == SP_DUPLEX_SHORT
+                ? sp_tr(m, "Page {1} x {2} mm, short-edge duplex.")
+                : sp_tr(m, "Page {1} x {2} mm, long-edge duplex."),
+            pw, ph, NULL);
     rc |= text(front, SP_FACE_ITALIC, 8, 15 * mm, h_pt - 12 * mm, info);
     if (rc)
         return -1;
@@ -240,10 +260,11 @@ int sp_calibrate_build(sp_doc *doc, const sp_fonts *fonts,
         sp_calibrate_mirror(w_pt, h_pt, duplex, l.y_col_x, yz[i], &bx, &by);
         rc |= sp_dl_line(back, bx - bl, by, bx + bl, by, 0.5, 0, 0);
     }
-    static const char *const back_text[] = {
-        "studypack duplex calibration: BACK",
-        "The six lines on this side are drawn exactly behind the zeros of",
-        "the scales on the front. Read them from the front side.",
+    const char *const back_text[] = {
+        sp_tr(m, "studypack duplex calibration: BACK"),
+        sp_tr(m, "The six lines on this side are drawn exactly behind the "
+                 "zeros of"),
+        sp_tr(m, "the scales on the front. Read them from the front side."),
     };
     for (size_t i = 0; i < sizeof back_text / sizeof *back_text; i++)
         rc |= text(back, i ? SP_FACE_REGULAR : SP_FACE_BOLD, i ? 9 : 12,

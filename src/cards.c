@@ -6,6 +6,7 @@
  * (text.h) fitted by sp_flow_fit; the footer is laid out once per build.
  */
 #include "cards.h"
+#include "msg.h"
 #include "text.h"
 
 #include <math.h>
@@ -278,7 +279,8 @@ static int back_flow(ctx *c, const sp_question *q)
     sp_para_opts h = popts(c, 1, 0, SP_STYLE_BOLD, SP_ALIGN_LEFT,
                            q->answer.n_blocks ? 0.8 : 0);
     h.keep_with_next = 1;
-    if (sp_flow_plain(c->back, "Follow-ups", &h))
+    /* TRANSLATORS: the heading over a card's follow-up questions */
+    if (sp_flow_plain(c->back, sp_tr(c->o.msgs, "Follow-ups"), &h))
         return -1;
     o.gap_before = 0.25;
     return sp_flow_list(c->back, q->followups, q->n_followups, 0, &o);
@@ -288,8 +290,11 @@ static int back_flow(ctx *c, const sp_question *q)
  * the prompt repeated small (only the note if the prompt cannot fit). */
 static int cont_flow(ctx *c, const sp_question *q, int number, double h)
 {
-    char note[64];
-    snprintf(note, sizeof note, "Question #%d, continued", number);
+    char note[128], nb[24];
+    snprintf(nb, sizeof nb, "%d", number);
+    /* TRANSLATORS: heads a follow-on card; {1} is the card number */
+    sp_fill(note, sizeof note, sp_tr(c->o.msgs, "Question #{1}, continued"),
+            nb, NULL, NULL);
     for (int with_prompt = 1; with_prompt >= 0; with_prompt--) {
         sp_flow_clear(c->cont);
         sp_para_opts o = popts(c, 1, 0, SP_STYLE_ITALIC, SP_ALIGN_CENTER, 0);
@@ -566,7 +571,7 @@ static long build_question(ctx *c, const sp_question *q, size_t qi)
     const char *id = q->id ? q->id : "";
     const char *round = q->round >= 0 && (size_t)q->round < c->pack->n_rounds
                             ? c->pack->rounds[q->round].name : NULL;
-    const char *diff = sp_difficulty_name(q->difficulty);
+    const char *diff = sp_msgs_difficulty(c->o.msgs, q->difficulty);
     if (!round)
         round = "";
     if (!diff)
@@ -790,13 +795,18 @@ static int ctx_init(ctx *c, const sp_pack *pack, const sp_fonts *fonts,
         || !(c->note = sp_flow_new(fonts))
         || small_text(c, c->footer, &c->l_footer, ftitle, o->footer_pt, 0,
                       SP_ALIGN_LEFT)
-        || small_text(c, c->note, &c->l_note, "(continued on the next card)",
+        || small_text(c, c->note, &c->l_note,
+                      sp_tr(c->o.msgs, "(continued on the next card)"),
                       o->small_pt, SP_STYLE_ITALIC, SP_ALIGN_RIGHT)) {
         free(fbuf);
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
     free(fbuf);
+    /* long words on the narrow card break with a hyphen (hyphenate.h) */
+    sp_flow_hyphenate(c->front, o->hyphen);
+    sp_flow_hyphenate(c->back, o->hyphen);
+    sp_flow_hyphenate(c->cont, o->hyphen);
     c->rule_y = c->y0 + c->ih - c->l_footer.height_pt - RULE_GAP_PT;
     c->body_bottom = c->rule_y - FOOTER_GAP_PT;
     return 0;

@@ -133,8 +133,48 @@ int sp_dl_glyphs_from(sp_dlist *dl, sp_face face, int slot, double size_pt,
     return 0;
 }
 
+static int copy_text_plain(sp_dlist *dl, const sp_dl_item *it,
+                           double dx_pt, double dy_pt);
+
+int sp_dl_text_actual(sp_dlist *dl, sp_face face, double size_pt,
+                      double x_pt, double y_pt, const char *utf8, size_t len,
+                      const char *actual, size_t alen)
+{
+    if (len > ((size_t)-1) / 2 - alen - 2)
+        return -1;
+    if (sp_dl_text(dl, face, size_pt, x_pt, y_pt, "", 0))
+        return -1;
+    sp_dl_item *it = &dl->items[dl->n_items - 1];
+    char *copy = malloc(len + alen + 2);
+    if (!copy)
+        return -1;          /* the item stays, with its empty text */
+    memcpy(copy, utf8, len);
+    copy[len] = '\0';
+    memcpy(copy + len + 1, actual, alen);
+    copy[len + 1 + alen] = '\0';
+    free(it->text);
+    it->text = copy;
+    it->text_len = len;
+    it->actual = copy + len + 1;
+    it->actual_len = alen;
+    return 0;
+}
+
 int sp_dl_copy_text(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
                     double dy_pt)
+{
+    if (it->actual && it->actual_len > 0 && !it->glyphs)
+        return sp_dl_text_actual(dl, it->face, it->size_pt, it->x_pt + dx_pt,
+                                 it->y_pt + dy_pt, it->text, it->text_len,
+                                 it->actual, it->actual_len);
+    int rc = copy_text_plain(dl, it, dx_pt, dy_pt);
+    if (rc == 0 && it->actual)
+        dl->items[dl->n_items - 1].actual = "";
+    return rc;
+}
+
+static int copy_text_plain(sp_dlist *dl, const sp_dl_item *it, double dx_pt,
+                           double dy_pt)
 {
     if (it->glyphs)
         return sp_dl_glyphs(dl, it->face, it->slot, it->size_pt,

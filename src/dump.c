@@ -125,6 +125,10 @@ static void item(FILE *out, const sp_dl_item *it)
         pair(out, it->x_pt, ",", it->y_pt);
         fputc(' ', out);
         quote(out, it->text, it->text_len);
+        if (it->actual) {
+            fputs(" actual ", out);
+            quote(out, it->actual, it->actual_len);
+        }
         if (it->glyphs && (all_glyphs || complex_glyphs(it)))
             glyph_line(out, it);
         break;

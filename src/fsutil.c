@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -708,3 +709,23 @@ void sp_unmap_file(const unsigned char *data, size_t size, int mapped)
     else
         free((void *)data);
 }
+
+char *sp_exe_dir(const char *argv0)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    char *path = NULL;
+    if (n > 0) {
+        buf[n] = '\0';
+        path = strdup(buf);
+    } else if (argv0 && strchr(argv0, '/')) {
+        path = realpath(argv0, NULL);
+    }
+    if (!path)
+        return NULL;
+    char *slash = strrchr(path, '/');
+    if (slash)
+        *slash = '\0';
+    return path;
+}
+

@@ -14,6 +14,7 @@
 #include "booklet.h"
 #include "build.h"
 #include "calibrate.h"
+#include "msg.h"
 #include "diag.h"
 #include "fonts.h"
 #include "export.h"
@@ -136,6 +137,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
     "                          turns the sheet in duplex\n"                 \
     "      --creep LEN         shift inner booklet pages toward the spine\n"\
     "      --fonts DIR         fonts folder with a fonts.txt manifest\n"     \
+    "      --lang TAG          the tool's own words, dates, hyphenation in\n"\
+    "                          this language (default: the pack's xml:lang)\n"\
     "      --no-system-fonts   use only the fonts of fonts.txt (no "           \
     "fontconfig)\n"                                                          \
     "      --dump              write display-list text (.dump), not PDF\n"   \
@@ -179,7 +182,8 @@ enum {
     OPT_DUMP, OPT_STRICT, OPT_FORCE, OPT_BACK_SCALE, OPT_PRINTER,
     OPT_MIN_SIZE, OPT_BREAKING, OPT_NO_SYSTEM_FONTS,
     OPT_START, OPT_STUDY_DAYS, OPT_SKIP, OPT_STUDENT, OPT_ROSTER,
-    OPT_EXPORT, OPT_LAST
+    OPT_LANG, OPT_EXPORT,
+    OPT_LAST
 };
 
 #define PLAN_LONG_OPTIONS                                                   \
@@ -206,6 +210,7 @@ enum {
     {"booklet-flip", required_argument, NULL, OPT_FLIP},                    \
     {"creep", required_argument, NULL, OPT_CREEP},                          \
     {"fonts", required_argument, NULL, OPT_FONTS},                          \
+    {"lang", required_argument, NULL, OPT_LANG},                            \
     {"no-system-fonts", no_argument, NULL, OPT_NO_SYSTEM_FONTS},            \
     {"dump", no_argument, NULL, OPT_DUMP},                                  \
     {"strict", no_argument, NULL, OPT_STRICT},                              \
@@ -443,6 +448,7 @@ static int build_option(common_opts *co, int c, const char *arg,
     }
     case OPT_STUDENT: o->student = arg; return 1;
     case OPT_FONTS: co->fonts_dir = arg; return 1;
+    case OPT_LANG: o->lang = arg; return 1;
     case OPT_NO_SYSTEM_FONTS: co->no_system_fonts = 1; return 1;
     case OPT_DUMP: o->dump = 1; return 1;
     case OPT_STRICT: co->strict = o->strict = 1; return 1;
@@ -850,6 +856,7 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         {"duplex", required_argument, NULL, OPT_DUPLEX},
         {"printer", required_argument, NULL, OPT_PRINTER},
         {"fonts", required_argument, NULL, OPT_FONTS},
+        {"lang", required_argument, NULL, OPT_LANG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
@@ -879,14 +886,18 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         return usage_error(usage_calibrate, "%s", "the card does not fit on "
                            "the paper");
     sp_calibrate_opts cal = {grid.sheet_w_pt, grid.sheet_h_pt, o->duplex,
-                             o->paper, co.printer};
+                             o->paper, co.printer, NULL};
     sp_diags *d = new_diags();
     if (!d)
         return EXIT_SYSTEM;
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
     const char *path = o->out_dir ? o->out_dir : "out/calibration.pdf";
-    if (fonts) {
+    char *locdir = sp_msgs_default_dir(argv0);
+    sp_msgs *msgs = sp_msgs_open(o->lang, locdir, d);
+    free(locdir);
+    cal.msgs = msgs;
+    if (fonts && msgs) {
         sp_doc doc;
         sp_doc_init(&doc);
         sp_doc_set(&doc.title, "studypack duplex calibration");
@@ -909,8 +920,9 @@ static int cmd_calibrate(int argc, char **argv, const char *argv0)
         sp_doc_release(&doc);
     }
     int status = finish(d, 0);
-    if (!fonts && status == EXIT_OK)
+    if ((!fonts || !msgs) && status == EXIT_OK)
         status = EXIT_SYSTEM;
+    sp_msgs_free(msgs);
     sp_fonts_free(fonts);
     sp_diags_free(d);
     return status;
@@ -945,6 +957,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     /* Ctrl-C while a PDF is being written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = open_fonts(&co, argv0, d);
+    char *locdir = sp_msgs_default_dir(argv0);
+    co.build.locale_dir = locdir;
     int status = EXIT_OK;
     /* two sources with one id would overwrite each other: like batch,
      * neither is built (ids peeked from regular files; a pipe is read
@@ -996,6 +1010,7 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     status = finish(d, co.strict);
     if (!fonts && status == EXIT_OK)
         status = EXIT_SYSTEM;
+    free(locdir);
     sp_fonts_free(fonts);
     sp_diags_free(d);
     return status;
@@ -1159,6 +1174,8 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         sp_diags_free(d);
         return status == EXIT_OK ? EXIT_SYSTEM : status;
     }
+    char *locdir = sp_msgs_default_dir(argv0);
+    co.build.locale_dir = locdir;
     static char sources[] = "sources";
     char *def[] = {sources};
     /* with a roster the dates are each student's: calendars come per
@@ -1184,6 +1201,7 @@ static int cmd_batch(int argc, char **argv, const char *argv0)
         status = EXIT_SYSTEM;
     else if (rc != 0 && status == EXIT_OK)
         status = EXIT_INVALID;
+    free(locdir);
     sp_fonts_free(fonts);
     sp_diags_free(d);
     return status;

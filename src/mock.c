@@ -5,6 +5,7 @@
  * page when it does not fit below what is there, and drawn.
  */
 #include "mock.h"
+#include "datefmt.h"
 #include "text.h"
 
 #include <math.h>
@@ -787,14 +788,18 @@ static session *make_sessions(const mk *c, size_t *n_out)
             s->task = &task->text;
             if (c->s && ph < c->s->n_phases && c->s->phases[ph].task_first) {
                 int day = c->s->phases[ph].task_first[t];
-                char when[64], d[SP_DATE_BUF];
-                if (c->s->has_dates && day >= 1)
+                char when[SP_DATEFMT_BUF + 32], d[SP_DATEFMT_BUF];
+                sp_datefmt *df = c->s->has_dates && day >= 1
+                                     ? sp_datefmt_new("en") : NULL;
+                if (df)
                     snprintf(when, sizeof when, "Day %d, %s", day,
-                             sp_date_format(sp_date_add_days(
-                                                c->s->first_day, day - 1),
-                                            d, sizeof d));
+                             sp_datefmt_format(df, SP_DATE_ISO_WEEKDAY,
+                                               sp_date_add_days(
+                                                   c->s->first_day, day - 1),
+                                               d, sizeof d));
                 else
                     snprintf(when, sizeof when, "Day %d", day);
+                sp_datefmt_free(df);
                 s->when = strdup(when);
                 if (!s->when)
                     goto nomem;

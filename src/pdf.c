@@ -1005,7 +1005,7 @@ static char *put_milli(char *o, long long m)
  * on failure. */
 static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
                       const sp_glyph *g, size_t n, const char *t, size_t len,
-                      int rtl)
+                      int rtl, const char *actual_text, size_t actual_len)
 {
     cbuf *b = &pc->cb;
     int simple = !rtl && (n == 0 || g[0].cluster == 0);
@@ -1023,10 +1023,15 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
      * and would reverse the logical /ActualText too; a glyph standing
      * for several characters maps to them in visual order for the same
      * reason (see get_code) */
-    int actual = !simple && !rtl;
+    int actual = (!simple && !rtl) || actual_text;
     if (actual) {
+        /* (or the item's own: a hyphen added by breaking extracts as the
+         * rest of its word, and that rest as nothing) */
         CB_LIT(b, "/Span <</ActualText <FEFF");
-        cb_utf16_hex(b, t, len);
+        if (actual_text)
+            cb_utf16_hex(b, actual_text, actual_len);
+        else
+            cb_utf16_hex(b, t, len);
         CB_LIT(b, ">>> BDC\n");
     }
     float pen = 0, cur = 0;
@@ -1165,7 +1170,8 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         if (set_font(c, pc, f, it->size_pt))
             return -1;
         return put_glyphs(c, pc, f, it->size_pt, it->glyphs, it->n_glyphs,
-                          it->text, it->text_len, it->rtl);
+                          it->text, it->text_len, it->rtl, it->actual,
+                          it->actual_len);
     }
     /* unshaped text: shaped here as one line */
     sp_face face = (unsigned)it->face < SP_FACE_COUNT ? it->face
@@ -1185,7 +1191,9 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         if (set_font(c, pc, f, it->size_pt)
             || put_glyphs(c, pc, f, it->size_pt,
                           c->shaped.glyphs + p->first_glyph, p->n_glyphs,
-                          it->text + p->off, p->len, p->level & 1))
+                          it->text + p->off, p->len, p->level & 1,
+                          i == 0 ? it->actual : it->actual ? "" : NULL,
+                          i == 0 ? it->actual_len : 0))
             return -1;
     }
     return 0;

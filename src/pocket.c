@@ -1,5 +1,6 @@
 /* pocket.c - the day-of pocket sheets (see pocket.h). */
 #include "pocket.h"
+#include "msg.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -26,6 +27,7 @@ typedef struct {
     const sp_text *rem[MAX_REMINDERS];
     size_t n_rem;
     int nomem;
+    const sp_msgs *m;        /* the labels' language */
 } pk;
 
 static sp_para_opts popts(double size_pt, unsigned style)
@@ -124,7 +126,8 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
     if (r->desc.n_blocks > 0 && r->desc.blocks[0].kind == SP_BLOCK_P) {
         sp_para_opts lo = popts(LABEL_PT, SP_STYLE_BOLD);
         sp_flow_clear(c->f);
-        if (sp_flow_plain(c->f, "FORMAT", &lo)
+        /* TRANSLATORS: the pocket sheet's labels are set in capitals */
+        if (sp_flow_plain(c->f, sp_tr(c->m, "FORMAT"), &lo)
             || sp_flow_text(c->f, &r->desc.blocks[0].text, &o)
             || sp_flow_break(c->f, size, c->iw, &c->l))
             return -1;
@@ -145,7 +148,7 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
         sp_para_opts lo = popts(LABEL_PT, SP_STYLE_BOLD);
         sp_flow_clear(c->f);
         o.item_gap = 0.15;
-        if (sp_flow_plain(c->f, "ON THE DAY", &lo))
+        if (sp_flow_plain(c->f, sp_tr(c->m, "ON THE DAY"), &lo))
             return -1;
         sp_text items[MAX_REMINDERS];
         for (size_t i = 0; i < c->n_rem; i++)
@@ -182,8 +185,9 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
     }
     if (fit == 0)
         return 0;
+    const char *ql = sp_tr(c->m, "QUESTIONS");
     if (sp_dl_text(c->pg, SP_FACE_BOLD, LABEL_PT, c->x0, c->y + LABEL_PT,
-                   "QUESTIONS", 9))
+                   ql, strlen(ql)))
         return -1;
     c->y += label_h;
     size_t shown = 0, limit = all ? n_q : fit - 1;
@@ -224,9 +228,12 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
         shown++;
     }
     if (!all) {
-        char more[96];
-        snprintf(more, sizeof more, "+ %zu more: see the cards",
-                 n_q - shown);
+        char more[160], k[24];
+        snprintf(k, sizeof k, "%zu", n_q - shown);
+        sp_fill(more, sizeof more,
+                sp_trn(c->m, "+ {1} more: see the cards",
+                       "+ {1} more: see the cards", n_q - shown),
+                k, NULL, NULL);
         if (sp_dl_text(c->pg, SP_FACE_ITALIC, size, c->x0, c->y + size,
                        more, strlen(more)))
             return -1;
@@ -240,10 +247,11 @@ no_fit:
 
 long sp_pocket_build(const sp_pack *pack, const sp_fonts *fonts,
                      double page_w_pt, double page_h_pt, sp_doc *doc,
-                     sp_diags *d)
+                     sp_diags *d, const sp_msgs *msgs)
 {
     pk c;
     memset(&c, 0, sizeof c);
+    c.m = msgs;
     c.pack = pack;
     c.fonts = fonts;
     double pad = SP_MM_TO_PT(PAD_MM);

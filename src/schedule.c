@@ -1,6 +1,7 @@
 /* schedule.c - the study schedule and its plan text (see schedule.h);
  * dates and their parsing are in calendar.c. */
 #include "schedule.h"
+#include "datefmt.h"
 #include "strbuf.h"
 
 #include <stdarg.h>
@@ -1000,7 +1001,11 @@ static void card_list(sp_buf *b, const sp_pack *pack, const char *label,
 char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
 {
     sp_buf b = {0};
-    char date[SP_DATE_BUF];
+    char date[SP_DATEFMT_BUF];
+    /* the plan is English text: "Thu 2026-12-24" (datefmt.h) */
+    sp_datefmt *df = sp_datefmt_new("en");
+    if (!df)
+        return NULL;
     sp_buf_printf(&b, "%s\n", pack->meta.title ? pack->meta.title : "");
     sp_buf_printf(&b, "%d day%s in %zu phase%s, %zu card%s\n", s->n_days,
               s->n_days == 1 ? "" : "s", s->n_phases,
@@ -1008,7 +1013,8 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
               s->n_questions == 1 ? "" : "s");
     if (s->has_dates)
         sp_buf_printf(&b, "Interview: %s\n",
-                  sp_date_format(s->interview, date, sizeof date));
+                  sp_datefmt_format(df, SP_DATE_ISO_WEEKDAY, s->interview,
+                                    date, sizeof date));
     else if (s->n_days > 0)
         sp_buf_printf(&b, "Interview: the day after Day %d\n", s->n_days);
     else
@@ -1053,5 +1059,6 @@ char *sp_plan_text(const sp_pack *pack, const sp_schedule *s)
                       : s->final_level == SP_DIFF_MEDIUM ? "medium "
                                                          : "");
     }
+    sp_datefmt_free(df);
     return sp_buf_take(&b, NULL);
 }

@@ -93,6 +93,11 @@ int sp_flow_empty(const sp_flow *f)
     return f->n_paras == 0;
 }
 
+void sp_flow_hyphenate(sp_flow *f, const struct sp_hyphen *h)
+{
+    f->hyph = h;
+}
+
 /* Reserves room for N more bytes of text; 0 or -1. */
 static int reserve(sp_flow *f, size_t n)
 {

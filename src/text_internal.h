@@ -69,6 +69,7 @@ struct sp_flow {
     uint32_t *cps;               /* scratch for bidi */
     uint8_t *levels;
     size_t cap_bidi;
+    const struct sp_hyphen *hyph;  /* NULL: no hyphenation */
 };
 
 /* Makes room for one more element in *items (cap doubling); 0 or -1. */

@@ -2,6 +2,7 @@
  * emitting lines as shaped text items (see text.h).  Flows are built in
  * text.c; their data is in text_internal.h. */
 #include "text_internal.h"
+#include "hyphenate.h"
 #include "linebreak.h"
 
 /* Code blocks of at most this many lines are kept on one card. */
@@ -46,6 +47,8 @@ typedef struct {
     int first_line;         /* the paragraph's first line */
     double cursor;          /* bottom of the previous line */
     int split_next;         /* split value of the next line */
+    size_t hyph1, hyph2;    /* 1 + the last two lines ended by an added
+                               hyphen (0: none) */
 } brk;
 
 /* Appends a run; -1 when out of memory. */
@@ -67,6 +70,8 @@ static int push_run(brk *b, sp_face face, int slot, int level, double x,
     r->len = len;
     r->first_glyph = g0;
     r->n_glyphs = gn;
+    r->actual = NULL;
+    r->actual_len = 0;
     return 0;
 }
 
@@ -292,14 +297,19 @@ static int finish_line(brk *b)
 
 /* Places tokens [i, j) cluster by cluster, wrapping lines as they fill
  * (a word or code line wider than the box). */
-static int place_chars(brk *b, size_t i, size_t j)
+static int place_chars_from(brk *b, size_t i, size_t j, uint32_t from)
 {
     const sp_flow *f = b->f;
     for (size_t t = i; t < j; t++) {
         const tok *tk = &f->toks[t];
         const sp_glyph *g = f->glyphs;
-        uint32_t ge = tk->g_first + tk->g_n, gp = tk->g_first, seg_g = gp;
-        uint32_t seg = tk->off;
+        if (tk->off + tk->len <= from)
+            continue;
+        uint32_t ge = tk->g_first + tk->g_n, gp = tk->g_first;
+        while (gp < ge && g[gp].cluster < from)
+            gp++;
+        uint32_t seg_g = gp;
+        uint32_t seg = tk->off > from ? tk->off : from;
         double seg_w = 0;
         while (gp < ge) {
             /* one cluster: the glyphs sharing a cluster value */
@@ -331,6 +341,179 @@ static int place_chars(brk *b, size_t i, size_t j)
             return -1;
     }
     return 0;
+}
+
+static int place_chars(brk *b, size_t i, size_t j)
+{
+    return place_chars_from(b, i, j, 0);
+}
+
+/* ---- hyphenation (hyphenate.h): only where a word does not fit ---- */
+
+#define HYPHEN_POINTS 64
+#define LOOSE_LINE 0.67     /* hyphenate at a line end only if the line
+                               would otherwise be less full than this */
+#define MAX_HYPHEN_LINES 2  /* ... and not after two hyphenated lines */
+static const char hyphen_text[] = "-";
+
+/* Glyphs [*g0, *g1) of token TK whose clusters lie in [from, to), and
+ * their width in pt. */
+static double tok_part(const brk *b, const tok *tk, uint32_t from,
+                       uint32_t to, uint32_t *g0, uint32_t *g1)
+{
+    const sp_glyph *g = b->f->glyphs;
+    uint32_t a = tk->g_first, e = tk->g_first + tk->g_n;
+    while (a < e && g[a].cluster < from)
+        a++;
+    uint32_t z = a;
+    double w = 0;
+    while (z < e && g[z].cluster < to) {
+        w += g[z].adv;
+        z++;
+    }
+    *g0 = a;
+    *g1 = z;
+    return w * b->k;
+}
+
+/* Width in pt of bytes [from, to) of tokens [i, j). */
+static double unit_w(const brk *b, size_t i, size_t j, uint32_t from,
+                     uint32_t to)
+{
+    double w = 0;
+    for (size_t t = i; t < j; t++) {
+        uint32_t g0, g1;
+        w += tok_part(b, &b->f->toks[t], from, to, &g0, &g1);
+    }
+    return w;
+}
+
+/* Places bytes [from, to) of tokens [i, j); 0 or -1. */
+static int place_part(brk *b, size_t i, size_t j, uint32_t from,
+                      uint32_t to)
+{
+    for (size_t t = i; t < j; t++) {
+        const tok *tk = &b->f->toks[t];
+        uint32_t a = tk->off > from ? tk->off : from;
+        uint32_t z = tk->off + tk->len < to ? tk->off + tk->len : to;
+        if (a >= z)
+            continue;
+        uint32_t g0, g1;
+        double w = tok_part(b, tk, a, z, &g0, &g1);
+        if (place(b, tk, a, z - a, g0, g1, w))
+            return -1;
+    }
+    return 0;
+}
+
+/* Marks runs from R0 on as the rest of a hyphenated word, extracted as
+ * nothing (the hyphen before them extracts it), and keeps later text out
+ * of them. */
+static void continued(brk *b, size_t r0)
+{
+    for (size_t r = r0; r < b->out->n_runs; r++) {
+        b->out->runs[r].actual = "";
+        b->out->runs[r].actual_len = 0;
+    }
+    b->merge_run = (size_t)-1;
+}
+
+/* Sets the unit of tokens [i, j), which does not fit in the rest of the
+ * line, with hyphens: each line takes the longest part ending at a
+ * hyphenation point that fits with its hyphen.  A line that already
+ * holds text is ended first unless it is loose.  Returns 1 when the unit
+ * is set, 0 when it cannot be hyphenated (the caller sets it as before),
+ * -1 when out of memory. */
+static int hyphenate_unit(brk *b, size_t i, size_t j)
+{
+    const sp_flow *f = b->f;
+    for (size_t t = i; t < j; t++)
+        if (f->toks[t].face == SP_FACE_MONO || (f->toks[t].level & 1)
+            || (t > i && f->toks[t].off != f->toks[t - 1].off
+                                               + f->toks[t - 1].len))
+            return 0;
+    uint32_t start = f->toks[i].off;
+    uint32_t end = f->toks[j - 1].off + f->toks[j - 1].len;
+    size_t pts[HYPHEN_POINTS];
+    size_t n = sp_hyphen_points(f->hyph, f->buf + start, end - start, pts,
+                                HYPHEN_POINTS);
+    if (n == 0)
+        return 0;
+    uint32_t at = start;
+    size_t next = 0;       /* first point after AT */
+    int placed = 0;
+    for (;;) {
+        double room = b->avail - b->line_w - b->pend;
+        double rest = unit_w(b, i, j, at, end);
+        size_t r0 = b->out->n_runs;
+        if (rest <= room) {
+            if (place_part(b, i, j, at, end))
+                return -1;
+            if (placed)
+                continued(b, r0);
+            return 1;
+        }
+        /* the longest part that fits with its hyphen */
+        size_t best = n;
+        for (size_t k = next; k < n; k++) {
+            uint32_t p = start + (uint32_t)pts[k];
+            size_t t = i;
+            while (t + 1 < j && f->toks[t + 1].off < p)
+                t++;
+            double hw = sp_text_width_pt(f->fonts, (sp_face)f->toks[t].face,
+                                         b->size, hyphen_text, 1);
+            if (unit_w(b, i, j, at, p) + hw <= room)
+                best = k;
+            else
+                break;
+        }
+        size_t ln = b->out->n_lines;
+        int ladder = ln >= MAX_HYPHEN_LINES && b->hyph1 == ln
+                     && b->hyph2 == ln - 1;
+        int loose = b->line_w + b->pend < LOOSE_LINE * b->avail && !ladder;
+        if (best == n || (b->has_text && !placed && !loose)) {
+            if (!b->has_text) {
+                /* not even the first part fits an empty line */
+                if (!placed)
+                    return 0;
+                if (place_chars_from(b, i, j, at))
+                    return -1;
+                continued(b, r0);
+                return 1;
+            }
+            if (finish_line(b) || start_line(b, 0))
+                return -1;
+            continue;
+        }
+        uint32_t p = start + (uint32_t)pts[best];
+        size_t t = i;
+        while (t + 1 < j && f->toks[t + 1].off < p)
+            t++;
+        const tok *ht = &f->toks[t];
+        if (place_part(b, i, j, at, p))
+            return -1;
+        if (placed)
+            continued(b, r0);
+        double hw = sp_text_width_pt(f->fonts, (sp_face)ht->face, b->size,
+                                     hyphen_text, 1);
+        if (push_run(b, (sp_face)ht->face, ht->slot, ht->level,
+                     b->x0 + b->line_w, hw, hyphen_text, 1, 0, 0))
+            return -1;
+        /* readers extract the rest of the word instead of the hyphen
+         * (the first one; later parts and hyphens extract nothing) */
+        sp_run *hr = &b->out->runs[b->out->n_runs - 1];
+        hr->actual = placed ? "" : f->buf + p;
+        hr->actual_len = placed ? 0 : end - p;
+        b->hyph2 = b->hyph1;
+        b->hyph1 = b->out->n_lines + 1;
+        b->line_w += hw;
+        b->merge_run = (size_t)-1;
+        if (finish_line(b) || start_line(b, 0))
+            return -1;
+        at = p;
+        next = best + 1;
+        placed = 1;
+    }
 }
 
 /* Total fit for paragraph P at B's size: collects its units (glued text
@@ -442,6 +625,16 @@ static int break_para(brk *b)
             j++;
         }
         w *= b->k;
+        if (!fit && f->hyph && !p->pre && !p->bidi
+            && w > b->avail - b->line_w - b->pend) {
+            int r = hyphenate_unit(b, i, j);
+            if (r < 0)
+                return -1;
+            if (r > 0) {
+                i = j;
+                continue;
+            }
+        }
         if (fit ? unit > 0 && b->out->fit_break[unit]
                 : b->has_text && b->line_w + b->pend + w > b->avail) {
             if (finish_line(b) || start_line(b, 0))
@@ -638,12 +831,23 @@ int sp_lines_emit(const sp_lines *l, size_t first, size_t end, sp_dlist *dl,
             /* visual order; clusters relative to the run's text */
             uint32_t base = run->text == l->mark
                 ? 0 : (uint32_t)(run->text - l->base);
+            if (run->actual && run->actual_len > 0) {
+                /* an added hyphen, unshaped, extracting as its word's rest */
+                if (sp_dl_text_actual(dl, run->face, run->size_pt,
+                                      x_pt + run->x_pt, dy + ln->baseline_pt,
+                                      run->text, run->len, run->actual,
+                                      run->actual_len))
+                    return -1;
+                continue;
+            }
             if (sp_dl_glyphs_from(dl, run->face, run->slot, run->size_pt,
                                   x_pt + run->x_pt, dy + ln->baseline_pt,
                                   run->text, run->len,
                                   l->glyphs + run->first_glyph,
                                   run->n_glyphs, run->level & 1, base))
                 return -1;
+            if (run->actual)
+                dl->items[dl->n_items - 1].actual = "";
         }
     }
     return 0;

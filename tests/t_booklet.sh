@@ -19,7 +19,7 @@ expect_eq "booklet: one A4 side per two pages" "$((pages / 2))" "$(pdfinfo "$D/t
 expect_eq "booklet sheets are A4 landscape" "841.89x595.276" "$(pdfinfo "$D/timeline-booklet.pdf" | awk '/^Page size:/ {print $3 "x" $5}')"
 
 page() { pdftotext -layout -f "$2" -l "$2" "$1" - 2>/dev/null; }
-page "$D/timeline.pdf" 1 | grep -q "Interview: Thu 2026-12-24" && ok "cover: the interview date" || not_ok "cover: the interview date"
+page "$D/timeline.pdf" 1 | grep -q "Interview: Thursday, December 24, 2026" && ok "cover: the interview date" || not_ok "cover: the interview date"
 page "$D/timeline.pdf" 1 | grep -q "Name:" && ok "cover: a name line" || not_ok "cover: a name line"
 page "$D/timeline.pdf" 2 | grep -q "Values-based behavioral" && ok "process page: the rounds" || not_ok "process page: the rounds"
 page "$D/timeline.pdf" 3 | grep -q "Timeline overview" && ok "page 3: timeline overview" || not_ok "page 3: timeline overview"
@@ -30,9 +30,9 @@ plan_page=$(qpdf --json "$D/timeline.pdf" | python3 -c '
 import json, sys
 print([o["destpageposfrom1"] for o in json.load(sys.stdin)["outlines"] if o["title"] == "Day-by-day plan"][0])')
 [ "$plan_page" -ge 4 ] && ok "the plan starts after the overview (page $plan_page)" || not_ok "the plan starts after the overview" "$plan_page"
-page "$D/timeline.pdf" "$plan_page" | grep -q "^Thu 2026-11-26 .*Day 1 " && ok "plan starts 28 days before the interview" || not_ok "plan starts 28 days before the interview" "$(page "$D/timeline.pdf" "$plan_page" | head -5)"
-pdftotext "$D/timeline.pdf" - | grep -q "Wed 2026-12-23" && ok "plan ends the day before the interview" || not_ok "plan ends the day before the interview"
-pdftotext -raw "$D/timeline.pdf" - | grep -c "^Mon 2026-11-30" | grep -qx 1 && ok "each day appears once" || not_ok "each day appears once"
+page "$D/timeline.pdf" "$plan_page" | grep -q "Thu, Nov 26" && ok "plan starts 28 days before the interview" || not_ok "plan starts 28 days before the interview" "$(page "$D/timeline.pdf" "$plan_page" | head -5)"
+pdftotext "$D/timeline.pdf" - | grep -q "Wed, Dec 23" && ok "plan ends the day before the interview" || not_ok "plan ends the day before the interview"
+pdftotext -raw "$D/timeline.pdf" - | grep -c "^Mon, Nov 30" | grep -qx 1 && ok "each day appears once" || not_ok "each day appears once"
 pdftotext -raw "$D/timeline.pdf" - | grep -q "study: Distributed-systems and API basics" && ok "tasks with their kind" || not_ok "tasks with their kind"
 pdftotext -raw "$D/timeline.pdf" - | grep -q "#1 rate-limiting" && ok "cards by number and id" || not_ok "cards by number and id"
 tips_page=$(for p in $(seq 1 "$pages"); do page "$D/timeline.pdf" $p | grep -q "Spotify-specific preparation tips" && echo $p && break; done)
@@ -56,7 +56,7 @@ import json, sys
 j = json.load(sys.stdin)
 print(len(j["pagelabels"]) > 0)' | grep -qx True && ok "page labels present" || not_ok "page labels present"
 # the imposed booklet: sheet 1 front holds the last page and the cover
-pdftotext -f 1 -l 1 -layout "$D/timeline-booklet.pdf" - | grep -q "Interview: Thu 2026-12-24" \
+pdftotext -f 1 -l 1 -layout "$D/timeline-booklet.pdf" - | grep -q "Interview: Thursday, December 24, 2026" \
   && ok "booklet sheet 1 front carries the cover" || not_ok "booklet sheet 1 front carries the cover"
 qpdf --json "$D/timeline-booklet.pdf" | python3 -c '
 import json, sys

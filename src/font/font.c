@@ -435,32 +435,12 @@ static int has_manifest(const char *dir)
     return ok;
 }
 
-/* The folder holding the running program, malloc'd, or NULL. */
-static char *exe_dir(const char *argv0)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    char *path = NULL;
-    if (n > 0) {
-        buf[n] = '\0';
-        path = strdup(buf);
-    } else if (argv0 && strchr(argv0, '/')) {
-        path = realpath(argv0, NULL);
-    }
-    if (!path)
-        return NULL;
-    char *slash = strrchr(path, '/');
-    if (slash)
-        *slash = '\0';
-    return path;
-}
-
 char *sp_fonts_default_dir(const char *argv0)
 {
     const char *env = getenv("STUDYPACK_FONTS");
     if (env && *env)
         return strdup(env);
-    char *exe = exe_dir(argv0);
+    char *exe = sp_exe_dir(argv0);
     if (exe) {
         static const char *const rel[] = {"/../fonts",
                                           "/../share/studypack/fonts"};

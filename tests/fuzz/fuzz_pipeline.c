@@ -13,7 +13,10 @@
  * batch stamp.  Inputs that start like an OpenType font (0x00010000,
  * 'OTTO', 'true', 'ttcf') go to font loading: opened from a fonts.txt as
  * the regular face, then a mixed line shaped, laid out and written to an
- * in-memory PDF (subsetting). */
+ * in-memory PDF (subsetting).  Inputs that start with the .mo magic
+ * go to the message catalogue parser (msg.h), and "plural=" inputs to
+ * the plural expression evaluator; cards are laid out in the pack's
+ * language (catalogues from build/locale). */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,8 +35,10 @@
 #include "fonts.h"
 #include "image.h"
 #include "impose.h"
+#include "hyphenate.h"
 #include "load.h"
 #include "mock.h"
+#include "msg.h"
 #include "pocket.h"
 #include "pdf.h"
 #include "roster.h"
@@ -121,6 +126,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         sp_fonts_allow_system(fonts, 0);   /* deterministic, and fast */
     }
+    if (size >= 4 && (!memcmp(data, "\xde\x12\x04\x95", 4)
+                      || !memcmp(data, "\x95\x04\x12\xde", 4))) {
+        sp_msgs *m = sp_msgs_from_mo(data, size, "xx");
+        if (m) {
+            sp_tr(m, "Notes");
+            sp_trc(m, "difficulty", "medium");
+            for (unsigned long n = 0; n < 4; n++)
+                sp_trn(m, "{1} day", "{1} days", n);
+        }
+        sp_msgs_free(m);
+        return 0;
+    }
+    if (size >= 7 && size < 4096 && !memcmp(data, "plural=", 7)) {
+        char *e = malloc(size - 6);
+        if (!e)
+            return 0;
+        memcpy(e, data + 7, size - 7);
+        e[size - 7] = '\0';
+        for (unsigned long n = 0; n < 30; n += 7)
+            sp_plural_eval(e, n);
+        free(e);
+        return 0;
+    }
     if ((size >= 4 && memcmp(data, "\x89PNG", 4) == 0) ||
         (size >= 2 && data[0] == 0xFF && data[1] == 0xD8)) {
         char why[512];
@@ -197,7 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sp_doc_release(&mk);
             sp_doc_init(&mk);
             long np = sp_pocket_build(pack, fonts, SP_MM_TO_PT(99),
-                                      SP_MM_TO_PT(141.5), &mk, d);
+                                      SP_MM_TO_PT(141.5), &mk, d, NULL);
             sp_grid_opts po = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
                                SP_MM_TO_PT(99), SP_MM_TO_PT(141.5),
                                SP_MM_TO_PT(5), SP_MM_TO_PT(4),
@@ -229,6 +257,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&co, 0, sizeof co);
         co.card_w_pt = SP_MM_TO_PT(size % 3 ? 127 : 85);
         co.card_h_pt = SP_MM_TO_PT(size % 3 ? 76.2 : 55);
+        sp_msgs *msgs = sp_msgs_open(pack->lang, "build/locale", d);
+        co.msgs = msgs;
+        co.hyphen = sp_hyphen_get(pack->lang);
         long n = sp_cards_build(pack, fonts, &co, &doc, d);
         if (n >= 0) {
             sp_grid_opts go = {SP_MM_TO_PT(210), SP_MM_TO_PT(297),
@@ -249,6 +280,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         sp_doc_release(&doc);
+        sp_msgs_free(msgs);
     }
     sp_pack_free(pack);
     /* the diagnostics as main prints them (folding, escaping) */

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "booklet.h"
+#include "datefmt.h"
 #include "dump.h"
 #include "fonts.h"
 #include "text.h"
@@ -304,9 +305,15 @@ static size_t page_of(const sp_doc *doc, size_t from, const char *s)
     return doc->n_pages;
 }
 
-/* True if S contains DDDD-DD-DD. */
+/* True if S contains DDDD-DD-DD or an English weekday as the dates
+ * print it ("Thu, "). */
 static int has_iso_date(const char *s)
 {
+    static const char *const wd[] = {"Mon, ", "Tue, ", "Wed, ", "Thu, ",
+                                     "Fri, ", "Sat, ", "Sun, "};
+    for (size_t i = 0; i < sizeof wd / sizeof wd[0]; i++)
+        if (strstr(s, wd[i]))
+            return 1;
     static const char pat[] = "9999-99-99";
     for (; *s; s++) {
         size_t k = 0;
@@ -495,17 +502,21 @@ static void check_plan(const sp_doc *doc, const sp_pack *p,
     assert_non_null(plan);
     assert_non_null(index);
     cursor c = {doc, plan->sheet, 0, index->sheet};
-    char label[64], next[64];
+    char label[SP_DATEFMT_BUF], next[SP_DATEFMT_BUF];
+    sp_datefmt *df = sp_datefmt_new("en");
+    assert_non_null(df);
     for (int k = 0; k < s->n_days; k++) {
         const sp_day *day = &s->days[k];
         if (s->has_dates)
-            sp_date_format(day->date, label, sizeof label);
+            sp_datefmt_format(df, SP_DATE_DAY, day->date, label,
+                              sizeof label);
         else
             snprintf(label, sizeof label, "Day %d", day->number);
         next[0] = '\0';
         if (k + 1 < s->n_days) {
             if (s->has_dates)
-                sp_date_format(s->days[k + 1].date, next, sizeof next);
+                sp_datefmt_format(df, SP_DATE_DAY, s->days[k + 1].date, next,
+                                  sizeof next);
             else
                 snprintf(next, sizeof next, "Day %d", day->number + 1);
         }
@@ -545,6 +556,7 @@ static void check_plan(const sp_doc *doc, const sp_pack *p,
             assert_int_equal(boxes,
                              day->n_tasks + day->n_intro + day->n_review);
     }
+    sp_datefmt_free(df);
 }
 
 /* Every question in the index, in order: "#N", its id, three boxes. */
@@ -607,7 +619,7 @@ static void real_pack_dated(void **state)
     const sp_dlist *cover = &doc.pages[0];
     assert_non_null(find(cover, "Spotify", 0));
     assert_non_null(find(cover, "Interview: ", 0));
-    const sp_dl_item *id = find(cover, "Thu 2026-12-24", 0);
+    const sp_dl_item *id = find(cover, "Thursday, December 24, 2026", 0);
     assert_non_null(id);
     assert_int_equal(id->face, SP_FACE_BOLD);
     assert_non_null(find(cover, "Name:", 0));
@@ -621,11 +633,12 @@ static void real_pack_dated(void **state)
     /* the first and last study days' dates on the plan's pages, not
      * before; the interview on the overview */
     size_t plan = outline(&doc, "Day-by-day plan")->sheet;
-    assert_int_equal(page_of(&doc, 1, "Thu 2026-11-26"), plan);
-    assert_true(page_of(&doc, plan, "Wed 2026-12-23") < ix->sheet);
+    assert_int_equal(page_of(&doc, 1, "Thu, Nov 26"), plan);
+    assert_true(page_of(&doc, plan, "Wed, Dec 23") < ix->sheet);
     size_t ov = outline(&doc, "Timeline overview")->sheet;
-    assert_non_null(find(&doc.pages[ov], "Interview Thu 2026-12-24", 0));
-    assert_non_null(find(&doc.pages[ov], "Interview on Thu 2026-12-24", 0));
+    assert_non_null(find(&doc.pages[ov], "Interview Thu, Dec 24", 0));
+    assert_non_null(find(&doc.pages[ov],
+                         "Interview on Thursday, December 24, 2026", 0));
     /* tips on the tips pages */
     size_t tips = outline(&doc, "Tips")->sheet;
     for (size_t i = 0; i < p->n_tips; i++) {
@@ -828,7 +841,7 @@ static void long_day(void **state)
                  GUTTER);
     check_plan(&doc, p, s, 1);
     size_t plan = outline(&doc, "Day-by-day plan")->sheet;
-    assert_non_null(find(&doc.pages[plan + 1], "Sun 2026-05-31, continued",
+    assert_non_null(find(&doc.pages[plan + 1], "Sun, May 31, continued",
                          0));
     sp_doc_release(&doc);
     sp_schedule_free(s);

@@ -123,7 +123,7 @@ static double reading(const printer *p, const scale_t *s)
 
 static void check_sheet(double w, double h, sp_duplex duplex)
 {
-    sp_calibrate_opts o = {w, h, duplex, "a4", NULL};
+    sp_calibrate_opts o = {w, h, duplex, "a4", NULL, NULL};
     sp_doc doc;
     sp_doc_init(&doc);
     assert_int_equal(sp_calibrate_build(&doc, fonts, &o), 0);
@@ -207,7 +207,7 @@ static void test_profile_lines(void **state)
 {
     (void)state;
     sp_calibrate_opts o = {595.276, 841.89, SP_DUPLEX_SHORT, "letter",
-                           "office"};
+                           "office", NULL};
     char *t = sp_calibrate_profile_text(&o);
     assert_string_equal(t, "[office]\npaper = letter\nduplex = short\n"
                            "back-offset = X,Y\nback-scale = SX,SY\n");
