@@ -17,6 +17,7 @@
 #include <sha2.h>
 
 #include "build.h"
+#include "export.h"
 #include "fsutil.h"
 #include "load.h"
 #include "strbuf.h"
@@ -526,10 +527,11 @@ static void stamp_key(const sp_build_opts *o, const sp_fonts *fonts,
 {
     char *key = sp_build_opts_key(o);
     sp_buf b = {0};
-    sp_buf_printf(&b, "studypack %s\n%s\nfonts %016llx\ninputs %s\n%s\n",
-                  SP_VERSION, key ? key : "?",
+    sp_buf_printf(&b, "studypack %s\n%s\nfonts %016llx\ninputs %s\n%s\n"
+                  "exports %u %lld\n", SP_VERSION, key ? key : "?",
                   (unsigned long long)sp_fonts_hash(fonts), inputs,
-                  extra ? extra : "");
+                  extra ? extra : "", o->exports,
+                  o->exports ? o->export_epoch : 0);
     free(key);
     size_t len = 0;
     char *text = sp_buf_take(&b, &len);
@@ -684,6 +686,7 @@ static void build_cards(pack_job *j, const sp_batch_opts *o,
 {
     sp_build_opts bo = *o->build;
     bo.outputs = o->build->outputs & PACK_OUTPUTS;
+    bo.exports &= ~(unsigned)SP_EXPORT_ICS;     /* calendars: per student */
     bo.has_interview_date = bo.has_start = 0;
     bo.study_days = 0;
     bo.skip = NULL;
@@ -795,6 +798,7 @@ static int build_student(pack_job *j, const sp_student *st,
 {
     sp_build_opts bo = *o->build;
     bo.outputs = o->build->outputs & STUDENT_OUTPUTS;
+    bo.exports &= (unsigned)SP_EXPORT_ICS;      /* the student's calendar */
     bo.has_interview_date = 1;
     bo.interview_y = st->interview.year;
     bo.interview_m = st->interview.month;

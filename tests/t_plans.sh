@@ -200,3 +200,8 @@ grep -q "plan.ics" "$TMP/af" && ok "index.json lists the student's calendar" || 
 $SP export "$PACK" -o "$TMP/p.ics" --interview-date 2026-12-24 --start 2026-12-10 --study-days mon-fri 2>/dev/null
 expect_eq "export --start --study-days: the calendar's first and last day" "2026-12-10 2026-12-23" \
   "$(ics "$TMP/p.ics" | head -n 1 | awk '{print $2, $3}')"
+# --export with a roster: calendars per student, the other formats per pack
+$SP batch -q --roster "$R" --export ics,apkg sources -o "$TMP/ex" >/dev/null 2>"$TMP/err"
+expect_eq "roster --export ics,apkg: every good row builds" "5 built, 0 up to date, 2 failed" "$(tail -n 1 "$TMP/err")"
+expect_eq "roster --export ics,apkg: plan.ics per student, anki.apkg per pack" "3 2" \
+  "$(find "$TMP/ex" -path '*/students/*' -name plan.ics | wc -l) $(find "$TMP/ex" -maxdepth 2 -name anki.apkg | wc -l)"
