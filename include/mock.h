@@ -39,6 +39,8 @@
 typedef struct {
     double page_w_pt, page_h_pt;   /* 0: A4 portrait */
     double margin_pt;              /* 0: 18 mm */
+    const struct sp_msgs *msgs;    /* the page's words (msg.h); NULL:
+                                      English */
 } sp_mock_opts;
 
 /* Suggested minutes for a question of this difficulty in a round of this

@@ -769,7 +769,7 @@ static int build_mock(const sp_pack *pack, const sp_fonts *fonts,
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
     }
-    sp_mock_opts mo = {o->paper_w_pt, o->paper_h_pt, 0};
+    sp_mock_opts mo = {o->paper_w_pt, o->paper_h_pt, 0, msgs};
     sp_doc doc;
     sp_doc_init(&doc);
     int rc = -1;

@@ -7,6 +7,7 @@
 #include "mock.h"
 #include "datefmt.h"
 #include "text.h"
+#include "msg.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -34,16 +35,16 @@ static const double point_sizes[] = {10, 9.5, 9, 8.5, 8};
 #define N_POINT_SIZES (sizeof point_sizes / sizeof *point_sizes)
 
 static const char *const technical_rubric[] = {
-    "Problem understanding: clarifies, states assumptions",
-    "Correctness: the design or code works, edge cases handled",
-    "Trade-offs: names alternatives and why this one",
-    "Communication: thinks aloud, structured, listens",
+    N_("Problem understanding: clarifies, states assumptions"),
+    N_("Correctness: the design or code works, edge cases handled"),
+    N_("Trade-offs: names alternatives and why this one"),
+    N_("Communication: thinks aloud, structured, listens"),
 };
 static const char *const behavioral_rubric[] = {
-    "STAR: situation and task clear and specific",
-    "STAR: actions are the candidate's own",
-    "STAR: result measured, lesson learned",
-    "Communication: concise, honest, reflective",
+    N_("STAR: situation and task clear and specific"),
+    N_("STAR: actions are the candidate's own"),
+    N_("STAR: result measured, lesson learned"),
+    N_("Communication: concise, honest, reflective"),
 };
 
 int sp_mock_minutes(sp_difficulty d, int behavioral)
@@ -68,6 +69,7 @@ typedef struct {
     const sp_pack *pack;
     const sp_schedule *s;
     const sp_fonts *fonts;
+    const sp_msgs *m;       /* the page's words (msg.h) */
     sp_doc *doc;
     double pw, ph, x0, iw, top, bottom;
     sp_dlist *pg;
@@ -350,9 +352,9 @@ static item *question_items(const sp_question *q, size_t *n_out,
 static int values_rows(mk *c, int draw)
 {
     const sp_meta *m = &c->pack->meta;
-    static const char lead[] = "Values shown:";
+    const char *lead = sp_tr(c->m, "Values shown:");
     double x0 = c->x0 + sp_text_width_pt(c->fonts, SP_FACE_REGULAR, META_PT,
-                                         lead, sizeof lead - 1) + 8;
+                                         lead, strlen(lead)) + 8;
     double x = x0, y = c->y;
     int rows = 1;
     if (draw && text_at(c, SP_FACE_REGULAR, META_PT, c->x0, y + META_PT,
@@ -392,7 +394,7 @@ static int rubric(mk *c, int behavioral)
     if (ensure(c, rubric_height(c, behavioral)))
         return -1;
     double cols_x = c->x0 + c->iw - 4 * 22.0;
-    if (lay_plain(c, "SCORE  (1 not yet, 2 partly, 3 solid, 4 strong)",
+    if (lay_plain(c, sp_tr(c->m, "SCORE  (1 not yet, 2 partly, 3 solid, 4 strong)"),
                   LABEL_PT, SP_STYLE_BOLD, SP_ALIGN_LEFT, c->iw)
         || put(c, c->x0))
         return -1;
@@ -406,7 +408,8 @@ static int rubric(mk *c, int behavioral)
     c->y += 4;
     for (int r = 0; r < 4; r++) {
         char buf[128];
-        const char *t = fit_one_line(c, rows[r], SP_FACE_REGULAR, META_PT,
+        const char *t = fit_one_line(c, sp_tr(c->m, rows[r]), SP_FACE_REGULAR,
+                                     META_PT,
                                      cols_x - c->x0 - 8, buf, sizeof buf);
         if (text_at(c, SP_FACE_REGULAR, META_PT, c->x0, c->y + META_PT, t))
             return -1;
@@ -429,7 +432,7 @@ static int rubric(mk *c, int behavioral)
 static int notes(mk *c)
 {
     double gap = SP_MM_TO_PT(NOTE_GAP_MM);
-    if (label(c, "NOTES", MIN_NOTE_LINES * gap))
+    if (label(c, sp_tr(c->m, "NOTES"), MIN_NOTE_LINES * gap))
         return -1;
     for (double y = c->y + gap; y <= c->bottom + 1e-6; y += gap)
         if (sp_dl_line(c->pg, c->x0, y, c->x0 + c->iw, y, 0.3, 0.6, 0)) {
@@ -457,18 +460,25 @@ static int question_page(mk *c, const session *ss, size_t k)
 {
     const sp_question *q = &c->pack->questions[ss->qs[k]];
     int beh = is_behavioral(c, q);
-    snprintf(c->head_right, sizeof c->head_right, "%s, question %zu of %zu",
-             ss->label, k + 1, ss->n_qs);
+    char a2[24], a3[24];
+    snprintf(a2, sizeof a2, "%zu", k + 1);
+    snprintf(a3, sizeof a3, "%zu", ss->n_qs);
+    sp_fill(c->head_right, sizeof c->head_right,
+            sp_tr(c->m, "{1}, question {2} of {3}"), ss->label, a2, a3);
     if (new_page(c))
         return -1;
     /* round, difficulty, time box; the card at the right */
-    char meta[256], card[128];
-    const char *rn = round_name(c, q), *dn = sp_difficulty_name(q->difficulty);
-    snprintf(meta, sizeof meta, "%s%s%s%stime box %d min", rn ? rn : "",
+    char meta[256], card[128], box_s[96], mins[16], num[24];
+    const char *rn = round_name(c, q);
+    const char *dn = sp_msgs_difficulty(c->m, q->difficulty);
+    snprintf(mins, sizeof mins, "%d", sp_mock_minutes(q->difficulty, beh));
+    sp_fill(box_s, sizeof box_s, sp_tr(c->m, "time box {1} min"), mins, NULL,
+            NULL);
+    snprintf(meta, sizeof meta, "%s%s%s%s%s", rn ? rn : "",
              rn ? " \xc2\xb7 " : "", dn && *dn ? dn : "",
-             dn && *dn ? " \xc2\xb7 " : "", sp_mock_minutes(q->difficulty,
-                                                             beh));
-    snprintf(card, sizeof card, "Card #%d %s", q->number, q->id);
+             dn && *dn ? " \xc2\xb7 " : "", box_s);
+    snprintf(num, sizeof num, "%d", q->number);
+    sp_fill(card, sizeof card, sp_tr(c->m, "Card #{1} {2}"), num, q->id, NULL);
     double cw = sp_text_width_pt(c->fonts, SP_FACE_REGULAR, META_PT, card,
                                  strlen(card));
     char b1[256], b2[160];
@@ -484,7 +494,7 @@ static int question_page(mk *c, const session *ss, size_t k)
         return -1;
     c->y += META_PT * 1.2 + 8;
     /* the prompt to read out, in a light box */
-    if (label(c, "READ OUT", PROMPT_PT * 2))
+    if (label(c, sp_tr(c->m, "READ OUT"), PROMPT_PT * 2))
         return -1;
     if (lay_text(c, &q->prompt, PROMPT_PT, 0, c->iw - 2 * BOX_PAD_PT))
         return -1;
@@ -531,9 +541,11 @@ static int question_page(mk *c, const session *ss, size_t k)
     double indent = SP_MM_TO_PT(POINT_INDENT_MM);
     for (size_t i = 0; i < n_items && rc == 0; i++) {
         if (i == 0 && n_points > 0)
-            rc = label(c, "A STRONG ANSWER COVERS", size * 1.3);
+            rc = label(c, sp_tr(c->m, "A STRONG ANSWER COVERS"), size * 1.3);
         if (i == n_points)
-            rc = rc ? rc : (c->y += 6, label(c, "PROBE WITH", size * 1.3));
+            rc = rc ? rc
+                    : (c->y += 6,
+                       label(c, sp_tr(c->m, "PROBE WITH"), size * 1.3));
         if (rc || lay_item(c, &items[i], size)) {
             rc = -1;
             break;
@@ -576,11 +588,13 @@ static int question_page(mk *c, const session *ss, size_t k)
 
 static int score_page(mk *c, const session *ss)
 {
-    snprintf(c->head_right, sizeof c->head_right, "%s, scores", ss->label);
+    sp_fill(c->head_right, sizeof c->head_right, sp_tr(c->m, "{1}, scores"),
+            ss->label, NULL, NULL);
     if (new_page(c))
         return -1;
     char title[300];
-    snprintf(title, sizeof title, "%s: scores", ss->label);
+    sp_fill(title, sizeof title, sp_tr(c->m, "{1}: scores"), ss->label, NULL,
+            NULL);
     if (para(c, title, 14, SP_STYLE_BOLD, 4))
         return -1;
     if (ss->when || ss->task) {
@@ -599,13 +613,13 @@ static int score_page(mk *c, const session *ss)
             if (k && new_page(c))
                 return -1;
             if (text_at(c, SP_FACE_BOLD, LABEL_PT, c->x0, c->y + LABEL_PT,
-                        "CARD")
+                        sp_tr(c->m, "CARD"))
                 || text_at(c, SP_FACE_BOLD, LABEL_PT, x_q, c->y + LABEL_PT,
-                           "QUESTION")
+                           sp_tr(c->m, "QUESTION"))
                 || text_at(c, SP_FACE_BOLD, LABEL_PT, x_s, c->y + LABEL_PT,
                            "1     2     3     4")
                 || text_at(c, SP_FACE_BOLD, LABEL_PT, x_a - 12,
-                           c->y + LABEL_PT, "AGAIN"))
+                           c->y + LABEL_PT, sp_tr(c->m, "AGAIN")))
                 return -1;
             c->y += LABEL_PT * 1.2 + 4;
         }
@@ -634,10 +648,11 @@ static int score_page(mk *c, const session *ss)
         c->y += 16;
     }
     c->y += 12;
-    if (para(c, "What to review next", 11, SP_STYLE_BOLD, 2)
-        || para(c, "Tick AGAIN for every card scored 1 or 2 on any "
-                   "criterion, and review those cards (by number and id) "
-                   "before the next mock:", META_PT, 0, 6))
+    if (para(c, sp_tr(c->m, "What to review next"), 11, SP_STYLE_BOLD, 2)
+        || para(c, sp_tr(c->m, "Tick AGAIN for every card scored 1 or 2 on "
+                               "any criterion, and review those cards (by "
+                               "number and id) before the next mock:"),
+                META_PT, 0, 6))
         return -1;
     /* the session's cards, three columns of tick boxes */
     double colw = c->iw / 3;
@@ -668,26 +683,26 @@ static int opening(mk *c, const session *ss, size_t n)
     if (new_page(c))
         return -1;
     static const char *const steps[] = {
-        "Sit the candidate down with paper and a pen; no notes, no cards.",
-        "Read the prompt aloud as written and start the clock: each page "
-        "suggests a time box.",
-        "While they answer, tick each point a strong answer covers. Do not "
-        "prompt; note what they miss.",
-        "In the last minutes, probe with the follow-ups.",
-        "Score each criterion from 1 (not yet) to 4 (strong) and write down "
-        "what you saw, then give the feedback: what went well, one thing to "
-        "change.",
-        "After the session, fill in its score page together and tick the "
-        "cards to review again.",
+        N_("Sit the candidate down with paper and a pen; no notes, no cards."),
+        N_("Read the prompt aloud as written and start the clock: each page "
+           "suggests a time box."),
+        N_("While they answer, tick each point a strong answer covers. Do not "
+           "prompt; note what they miss."),
+        N_("In the last minutes, probe with the follow-ups."),
+        N_("Score each criterion from 1 (not yet) to 4 (strong) and write down "
+           "what you saw, then give the feedback: what went well, one thing to "
+           "change."),
+        N_("After the session, fill in its score page together and tick the "
+           "cards to review again."),
     };
-    if (para(c, "Mock-interview kit", 20, SP_STYLE_BOLD, 2)
+    if (para(c, sp_tr(c->m, "Mock-interview kit"), 20, SP_STYLE_BOLD, 2)
         || para(c, c->pack->meta.title, 12, 0, 14)
-        || para(c, "How to run a mock", 11, SP_STYLE_BOLD, 3))
+        || para(c, sp_tr(c->m, "How to run a mock"), 11, SP_STYLE_BOLD, 3))
         return -1;
     sp_span spans[sizeof steps / sizeof *steps];
     sp_text texts[sizeof steps / sizeof *steps];
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-        spans[i] = (sp_span){0, steps[i]};
+        spans[i] = (sp_span){0, sp_tr(c->m, steps[i])};
         texts[i] = (sp_text){&spans[i], 1};
     }
     sp_flow_clear(c->f);
@@ -701,11 +716,12 @@ static int opening(mk *c, const session *ss, size_t n)
     if (ensure(c, c->l.height_pt) || put(c, c->x0))
         return -1;
     c->y += 10;
-    if (para(c, "Behavioural rounds are scored on the STAR parts of the "
-                "story (situation and task, actions, result) and on the "
-                "company's values.", META_PT, SP_STYLE_ITALIC, 12))
+    if (para(c, sp_tr(c->m, "Behavioural rounds are scored on the STAR "
+                            "parts of the story (situation and task, "
+                            "actions, result) and on the company's values."),
+             META_PT, SP_STYLE_ITALIC, 12))
         return -1;
-    if (para(c, "Sessions", 11, SP_STYLE_BOLD, 3))
+    if (para(c, sp_tr(c->m, "Sessions"), 11, SP_STYLE_BOLD, 3))
         return -1;
     for (size_t i = 0; i < n; i++) {
         char line[700];
@@ -732,8 +748,9 @@ static int opening(mk *c, const session *ss, size_t n)
                                   j ? ", " : "", q->number, q->id);
         }
         int rc = para(c, ss[i].n_qs ? cards
-                                    : "(the task names no questions: pick "
-                                      "from the rounds below)",
+                                    : sp_tr(c->m, "(the task names no "
+                                                  "questions: pick from the "
+                                                  "rounds below)"),
                       LABEL_PT + 0.5, 0, 6);
         free(cards);
         if (rc)
@@ -750,18 +767,6 @@ static void sessions_free(session *ss, size_t n)
         free(ss[i].qs);
     }
     free(ss);
-}
-
-static char *str_printf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static char *str_printf(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return strdup(buf);
 }
 
 /* The mock tasks of the timeline, then each round's other questions, then
@@ -784,21 +789,28 @@ static session *make_sessions(const mk *c, size_t *n_out)
             if (task->kind != SP_TASK_MOCK)
                 continue;
             session *s = &ss[n++];
-            s->label = str_printf("Mock %zu", n);
+            char nb[24], lb[96];
+            snprintf(nb, sizeof nb, "%zu", n);
+            s->label = strdup(sp_fill(lb, sizeof lb, sp_tr(c->m, "Mock {1}"),
+                                      nb, NULL, NULL));
             s->task = &task->text;
             if (c->s && ph < c->s->n_phases && c->s->phases[ph].task_first) {
                 int day = c->s->phases[ph].task_first[t];
-                char when[SP_DATEFMT_BUF + 32], d[SP_DATEFMT_BUF];
+                char when[SP_DATEFMT_BUF + 64], d[SP_DATEFMT_BUF], dn[24];
+                snprintf(dn, sizeof dn, "%d", day);
                 sp_datefmt *df = c->s->has_dates && day >= 1
-                                     ? sp_datefmt_new("en") : NULL;
+                                     ? sp_datefmt_new(sp_msgs_lang(c->m))
+                                     : NULL;
                 if (df)
-                    snprintf(when, sizeof when, "Day %d, %s", day,
-                             sp_datefmt_format(df, SP_DATE_ISO_WEEKDAY,
-                                               sp_date_add_days(
-                                                   c->s->first_day, day - 1),
-                                               d, sizeof d));
+                    sp_fill(when, sizeof when, sp_tr(c->m, "Day {1}, {2}"),
+                            dn, sp_datefmt_format(df, SP_DATE_MEDIUM,
+                                                  sp_date_add_days(
+                                                      c->s->first_day,
+                                                      day - 1),
+                                                  d, sizeof d), NULL);
                 else
-                    snprintf(when, sizeof when, "Day %d", day);
+                    sp_fill(when, sizeof when, sp_tr(c->m, "Day {1}"), dn,
+                            NULL, NULL);
                 sp_datefmt_free(df);
                 s->when = strdup(when);
                 if (!s->when)
@@ -825,7 +837,8 @@ static session *make_sessions(const mk *c, size_t *n_out)
         if (m == 0)
             continue;
         session *s = &ss[n++];
-        s->label = strdup(none ? "Other questions" : p->rounds[r].name);
+        s->label = strdup(none ? sp_tr(c->m, "Other questions")
+                               : p->rounds[r].name);
         s->qs = malloc(m * sizeof *s->qs);
         if (!s->label || !s->qs)
             goto nomem;
@@ -862,8 +875,10 @@ long sp_mock_build(const sp_pack *pack, const sp_schedule *sched,
     c.iw = c.pw - 2 * m;
     c.top = m;
     c.bottom = c.ph - m - HEAD_PT - 8;
-    snprintf(c.head_left, sizeof c.head_left, "Mock-interview kit \xc2\xb7 %s",
-             pack->meta.title);
+    c.m = o ? o->msgs : NULL;
+    sp_fill(c.head_left, sizeof c.head_left,
+            sp_tr(c.m, "Mock-interview kit \xc2\xb7 {1}"), pack->meta.title,
+            NULL, NULL);
     sp_lines_init(&c.l);
     c.f = sp_flow_new(fonts);
     /* a figure fits a page whole (taller items go line by line) */

@@ -24,7 +24,7 @@ for l in de ja; do
   $SP build tests/lang/$l.xml $DATE $(fonts_for $l) -o "$TMP/pdf" 2>"$TMP/err"
   expect_eq "$l: build PDFs: exit 0, no diagnostics" "0:" "$?:$(cat "$TMP/err")"
   : >"$TMP/$l.txt"
-  for f in flashcards timeline timeline-booklet pocket; do
+  for f in flashcards timeline timeline-booklet pocket mock-interview; do
     check "$l: $f.pdf passes qpdf --check" qpdf --check "$TMP/pdf/lang-$l/$f.pdf"
     pdftotext "$TMP/pdf/lang-$l/$f.pdf" - >>"$TMP/$l.txt"
   done

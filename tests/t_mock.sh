@@ -20,7 +20,7 @@ check "the kit has every prompt, key point, code line and follow-up" python3 tes
 page() { pdftotext -layout -f "$2" -l "$2" "$1" - 2>/dev/null; }
 # page 1: how to run it and the sessions, from the timeline's mock task
 page "$K" 1 >"$TMP/p1"
-grep -q "Mock 1 (Day 3, Tue 2027-01-12): Mock with a friend: one coding, one behavioural" "$TMP/p1" \
+grep -q "Mock 1 (Day 3, Tue, Jan 12, 2027): Mock with a friend: one coding, one behavioural" "$TMP/p1" \
   && ok "the opening page names the mock task, its day and date" || not_ok "the opening page names the mock task" "$(cat "$TMP/p1")"
 grep -q "#2 lru, #3 conflict" "$TMP/p1" && ok "the mock task's questions by number and id" \
   || not_ok "the mock task's questions by number and id"

@@ -23,7 +23,7 @@ word = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 pot, po, source, text = sys.argv[1:5]
 english = set()
 for refs, mid, plural, _ in entries(pot):
-    if not mid or not re.search(r"src/(booklet|cards|msg|build|pocket)", refs):
+    if not mid or not re.search(r"src/(booklet|cards|msg|build|pocket|mock)", refs):
         continue
     for s in (mid, plural or ""):
         english.update(w for w in word.findall(re.sub(r"\{\d\}", " ", s)) if len(w) >= 3)
