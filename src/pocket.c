@@ -115,6 +115,24 @@ static int put(pk *c, double x)
     return 0;
 }
 
+/* Places the section laid out in c->l below c->y and the gap after it:
+ * drawn (as many lines as fit) when DRAW, else only measured.  1 if it
+ * fitted, 0 if not, -1 when out of memory. */
+static int place_section(pk *c, int draw, double size)
+{
+    if (draw) {
+        int r = put_fitting(c);
+        if (r <= 0)
+            return r;
+    } else if (c->y + c->l.height_pt > c->bottom) {
+        return 0;
+    } else {
+        c->y += c->l.height_pt;
+    }
+    c->y += size * 0.5;
+    return 1;
+}
+
 /* Lays out the body of round R's sheet at SIZE from c->y; draws it when
  * DRAW.  Returns 1 if it all fits, 0 if not (with DRAW: as many questions
  * as fit, then "+ K more"), -1 when out of memory. */
@@ -131,16 +149,12 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
             || sp_flow_text(c->f, &r->desc.blocks[0].text, &o)
             || sp_flow_break(c->f, size, c->iw, &c->l))
             return -1;
-        if (draw) {
-            int r2 = put_fitting(c);
-            if (r2 <= 0)
-                return r2;
-        } else if (c->y + c->l.height_pt > c->bottom) {
-            goto no_fit;
-        } else {
-            c->y += c->l.height_pt;
+        int placed = place_section(c, draw, size);
+        if (placed <= 0) {
+            if (placed == 0 && !draw)
+                c->y = y0;
+            return placed;
         }
-        c->y += size * 0.5;
     }
     /* on the day */
     reminders(c, r);
@@ -156,16 +170,12 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
         if (sp_flow_list(c->f, items, c->n_rem, 0, &o)
             || sp_flow_break(c->f, size, c->iw, &c->l))
             return -1;
-        if (draw) {
-            int r2 = put_fitting(c);
-            if (r2 <= 0)
-                return r2;
-        } else if (c->y + c->l.height_pt > c->bottom) {
-            goto no_fit;
-        } else {
-            c->y += c->l.height_pt;
+        int placed = place_section(c, draw, size);
+        if (placed <= 0) {
+            if (placed == 0 && !draw)
+                c->y = y0;
+            return placed;
         }
-        c->y += size * 0.5;
     }
     /* the round's questions, one line each */
     size_t n_q = 0;
@@ -240,9 +250,6 @@ static int body(pk *c, const sp_round *r, long ri, double size, int draw)
         c->y += lh;
     }
     return all;
-no_fit:
-    c->y = y0;
-    return 0;
 }
 
 long sp_pocket_build(const sp_pack *pack, const sp_fonts *fonts,
