@@ -123,6 +123,11 @@ static int open_slot(font_slot *s, sp_diags *d)
                     s->index);
         return -1;
     }
+    s->subset_face = sp_font_subset_face(s);
+    if (!s->subset_face) {
+        sp_diag_add(d, SP_D_NOMEM, s->path, 0, 0, "out of memory");
+        return -1;
+    }
     for (uint32_t c = 0; c < 128; c++) {
         hb_codepoint_t g = 0;
         if (hb_font_get_nominal_glyph(s->font, c, &g) && g) {
@@ -141,6 +146,8 @@ static void close_slot(font_slot *s)
 {
     if (s->font)
         hb_font_destroy(s->font);
+    if (s->subset_face)
+        hb_face_destroy(s->subset_face);
     if (s->face)
         hb_face_destroy(s->face);
     if (s->blob)

@@ -21,6 +21,8 @@ typedef struct {
     int bold_of, italic_of;     /* a fallback's own bold/italic slot, -1 */
     hb_blob_t *blob;
     hb_face_t *face;
+    hb_face_t *subset_face;     /* face with only the tables a PDF font
+                                   program keeps (sp_font_subset_face) */
     hb_font_t *font;            /* scale = upem: positions in font units */
     hb_set_t *cover;            /* code points of the Unicode cmap */
     unsigned upem, n_glyphs;
@@ -58,6 +60,13 @@ const char *sp_font_check_file(const unsigned char *data, size_t size,
 /* check.c: glyph data of an opened slot: loca/glyf bounds and composite
  * cycles, or that hb-subset can read the CFF.  NULL if sound. */
 const char *sp_font_check_glyphs(const font_slot *s);
+
+/* subset.c: a face over S's tables without those a PDF's embedded font
+ * program does without (cmap, layout, names, hinting extras), for
+ * hb-subset: without a cmap its plan skips walking every mapping of the
+ * font (5 million instructions a subset for DejaVu Sans, 0.3 million
+ * without).  Owned by the caller; NULL when out of memory. */
+hb_face_t *sp_font_subset_face(const font_slot *s);
 
 /* shape.c: frees the calling thread's cache if it belongs to F. */
 void sp_font_cache_drop(sp_fonts *f);

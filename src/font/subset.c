@@ -158,6 +158,10 @@ static int cff_charset(const unsigned char *d, size_t len, long at,
     return 0;
 }
 
+/* Tables the embedded font programs go without: layout (the PDF holds
+ * positioned glyphs), hinting extras, vertical metrics, and cmap, name,
+ * post and OS/2 (a CIDFont reaches glyphs through CIDs; PDF readers
+ * take names and metrics from the font dictionaries). */
 static const hb_tag_t dropped[] = {
     HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
     HB_TAG('G', 'D', 'E', 'F'), HB_TAG('B', 'A', 'S', 'E'),
@@ -168,7 +172,37 @@ static const hb_tag_t dropped[] = {
     HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'),
     HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'),
     HB_TAG('V', 'D', 'M', 'X'), HB_TAG('g', 'a', 's', 'p'),
+    HB_TAG('c', 'm', 'a', 'p'), HB_TAG('n', 'a', 'm', 'e'),
+    HB_TAG('p', 'o', 's', 't'), HB_TAG('O', 'S', '/', '2'),
 };
+
+static hb_blob_t *kept_table(hb_face_t *face, hb_tag_t tag, void *user)
+{
+    (void)face;
+    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+        if (dropped[i] == tag)
+            return hb_blob_get_empty();
+    return hb_face_reference_table((hb_face_t *)user, tag);
+}
+
+static void face_unref(void *user)
+{
+    hb_face_destroy((hb_face_t *)user);
+}
+
+hb_face_t *sp_font_subset_face(const font_slot *s)
+{
+    hb_face_t *src = hb_face_reference(s->face);
+    hb_face_t *f = hb_face_create_for_tables(kept_table, src, face_unref);
+    if (f == hb_face_get_empty()) {
+        hb_face_destroy(src);
+        return NULL;
+    }
+    hb_face_set_upem(f, s->upem);
+    hb_face_set_glyph_count(f, s->n_glyphs);
+    hb_face_make_immutable(f);
+    return f;
+}
 
 int sp_fonts_subset(const sp_fonts *f, int slot, const uint32_t *gids,
                     size_t n, sp_font_subset *out, const char **why)
@@ -188,7 +222,7 @@ int sp_fonts_subset(const sp_fonts *f, int slot, const uint32_t *gids,
     for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
         hb_set_add(drop, dropped[i]);
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(s->face, in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(s->subset_face, in);
     hb_subset_input_destroy(in);
     if (!plan) {
         *why = "hb-subset cannot plan a subset of the font";

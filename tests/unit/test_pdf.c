@@ -566,11 +566,65 @@ static int count_in_output(const char *cmd, const char *needle)
     return n;
 }
 
-/* Checks every FontFile2 of PDF with FreeType: each glyph loads (so the
- * parts of composite glyphs are there), each of the characters in
- * TEXT[0..N) maps (through the subset's cmap) to a glyph with an outline
- * in at least one of the fonts, and the subsets are small.  Returns the
- * number of composite glyphs seen. */
+/* The number after KEY in TEXT ("/KEY 12 0 R" or "/KEY [ 12 0 R ]"),
+ * 0 if none. */
+static int ref_after(const char *text, const char *key)
+{
+    const char *at = strstr(text, key);
+    if (!at)
+        return 0;
+    at += strlen(key);
+    while (*at == ' ' || *at == '[')
+        at++;
+    return atoi(at);
+}
+
+/* Object OBJ of the PDF QDF: its dictionary (or with DATA, its
+ * uncompressed stream data), NUL-terminated, *LEN bytes.  Owned. */
+static char *show_object(const char *qdf, int obj, int data, size_t *len)
+{
+    char cmd[1024], file[64];
+    snprintf(file, sizeof file, "obj%d.%s", obj, data ? "bin" : "txt");
+    snprintf(cmd, sizeof cmd, "qpdf --show-object=%d %s '%s' > '%s'", obj,
+             data ? "--filtered-stream-data" : "", qdf, path_in(file));
+    assert_int_equal(system(cmd), 0);
+    char *t = read_all(path_in(file), len);
+    assert_non_null(t);
+    return t;
+}
+
+/* Reads the "<code> <value>" or "<code> value" lines of a CMap between
+ * BEGIN and END: map[code] = value (the first UTF-16 unit, or the CID),
+ * or -1 for a ToUnicode entry of more than one character. */
+static void read_cmap(const char *cmap, const char *begin, const char *end,
+                      long *map, size_t n_map)
+{
+    for (const char *at = cmap; (at = strstr(at, begin)); ) {
+        at = strchr(at, '\n');
+        const char *stop = strstr(at, end);
+        assert_non_null(stop);
+        while (at && at < stop) {
+            unsigned long code;
+            char val[64];
+            if (sscanf(at, " <%lx> %63s", &code, val) == 2 && code < n_map) {
+                if (val[0] == '<')
+                    map[code] = strlen(val) == 6 ? strtol(val + 1, NULL, 16)
+                                                 : -1;
+                else
+                    map[code] = atol(val);
+            }
+            at = strchr(at + 1, '\n');
+        }
+        at = stop;
+    }
+}
+
+/* Checks every embedded TrueType font of PDF with FreeType, through the
+ * PDF's own maps, as a reader draws it: each glyph of each subset loads
+ * (so the parts of composite glyphs are there), each of the characters
+ * in TEXT[0..N) is the ToUnicode text of a code whose CID (the font's
+ * /Encoding CMap) is a glyph with an outline in its subset, and the
+ * subsets are small.  Returns the number of composite glyphs seen. */
 static int check_subsets(const char *pdf, const char **text, int n)
 {
     char cmd[2048], qdf[512];
@@ -583,21 +637,47 @@ static int check_subsets(const char *pdf, const char **text, int n)
     assert_non_null(q);
     FT_Library lib;
     assert_int_equal(FT_Init_FreeType(&lib), 0);
-    FT_Face faces[8];
+    enum { MAX_CP = 0x20000, N_CODES = 0x10000 };
+    unsigned char *inked = calloc(MAX_CP, 1);
+    long *to_uni = malloc(N_CODES * sizeof *to_uni);
+    long *to_cid = malloc(N_CODES * sizeof *to_cid);
+    assert_true(inked && to_uni && to_cid);
     int n_faces = 0, composites = 0;
     for (const char *at = q; (at = memmem(at, len - (size_t)(at - q),
-                                          "/FontFile2 ", 11));
-         at += 11) {
-        int obj = atoi(at + 11);
-        assert_true(obj > 0 && n_faces < 8);
-        char font[64];
-        snprintf(font, sizeof font, "sub%d.ttf", obj);
-        snprintf(cmd, sizeof cmd, "qpdf --show-object=%d "
-                 "--filtered-stream-data '%s' > '%s'", obj, qdf,
-                 path_in(font));
-        assert_int_equal(system(cmd), 0);
+                                          "/Subtype /Type0", 15));
+         at += 15) {
+        /* the object holding this Type0 font dictionary */
+        const char *head = at;
+        while (head > q && strncmp(head, "\nendobj", 7) != 0
+               && strncmp(head, "%% Original", 11) != 0)
+            head--;
+        const char *objline = strstr(head, " 0 obj");
+        assert_non_null(objline);
+        const char *num = objline;
+        while (num > q && num[-1] >= '0' && num[-1] <= '9')
+            num--;
+        size_t l;
+        char *type0 = show_object(qdf, atoi(num), 0, &l);
+        int enc = ref_after(type0, "/Encoding"),
+            tu = ref_after(type0, "/ToUnicode"),
+            desc = ref_after(type0, "/DescendantFonts");
+        free(type0);
+        assert_true(enc > 0 && tu > 0 && desc > 0);
+        char *cid = show_object(qdf, desc, 0, &l);
+        int fd = ref_after(cid, "/FontDescriptor");
+        int truetype = strstr(cid, "/CIDFontType2") != NULL;
+        free(cid);
+        if (!truetype)
+            continue;
+        char *fdesc = show_object(qdf, fd, 0, &l);
+        int ff = ref_after(fdesc, "/FontFile2");
+        free(fdesc);
+        assert_true(ff > 0 && n_faces < 8);
+        size_t font_len;
+        char *font = show_object(qdf, ff, 1, &font_len);
         FT_Face f;
-        assert_int_equal(FT_New_Face(lib, path_in(font), 0, &f), 0);
+        assert_int_equal(FT_New_Memory_Face(lib, (const FT_Byte *)font,
+                                            (FT_Long)font_len, 0, &f), 0);
         assert_true(f->num_glyphs > 1 && f->num_glyphs < 1000);
         for (FT_Long g = 0; g < f->num_glyphs; g++) {
             assert_int_equal(FT_Load_Glyph(f, (FT_UInt)g, FT_LOAD_NO_SCALE
@@ -606,7 +686,23 @@ static int check_subsets(const char *pdf, const char **text, int n)
             assert_int_equal(FT_Load_Glyph(f, (FT_UInt)g, FT_LOAD_NO_SCALE),
                              0);
         }
-        faces[n_faces++] = f;
+        for (size_t k = 0; k < N_CODES; k++)
+            to_uni[k] = to_cid[k] = -1;
+        char *tmap = show_object(qdf, tu, 1, &l);
+        read_cmap(tmap, "beginbfchar", "endbfchar", to_uni, N_CODES);
+        free(tmap);
+        char *emap = show_object(qdf, enc, 1, &l);
+        read_cmap(emap, "begincidchar", "endcidchar", to_cid, N_CODES);
+        free(emap);
+        for (size_t k = 0; k < N_CODES; k++)
+            if (to_uni[k] > 0 && to_uni[k] < MAX_CP && to_cid[k] > 0
+                && to_cid[k] < f->num_glyphs
+                && FT_Load_Glyph(f, (FT_UInt)to_cid[k], FT_LOAD_NO_SCALE) == 0
+                && f->glyph->outline.n_points > 0)
+                inked[to_uni[k]] = 1;
+        FT_Done_Face(f);
+        free(font);
+        n_faces++;
     }
     assert_true(n_faces > 0);
     for (int i = 0; i < n; i++) {
@@ -628,18 +724,13 @@ static int check_subsets(const char *pdf, const char **text, int n)
                 cp = cp << 6 | (*s++ & 0x3F);
             if (cp == ' ')
                 continue;
-            int inked = 0;
-            for (int k = 0; k < n_faces && !inked; k++) {
-                FT_UInt g = FT_Get_Char_Index(faces[k], cp);
-                inked = g && FT_Load_Glyph(faces[k], g, FT_LOAD_NO_SCALE) == 0
-                        && faces[k]->glyph->outline.n_points > 0;
-            }
-            if (!inked)
+            if (cp >= MAX_CP || !inked[cp])
                 fail_msg("U+%04X has no outline in the embedded fonts", cp);
         }
     }
-    for (int k = 0; k < n_faces; k++)
-        FT_Done_Face(faces[k]);
+    free(inked);
+    free(to_uni);
+    free(to_cid);
     FT_Done_FreeType(lib);
     free(q);
     return composites;
