@@ -64,11 +64,13 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_page_label.h>
+#include <hpdf_list.h>
 #include <hpdf_mmgr.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
 #include "fsutil.h"
+#include "pdf_file.h"
 #include "pdf_image.h"
 #include "text.h"
 #include "reserve.h"
@@ -80,11 +82,12 @@ typedef struct {
     int slot;
     size_t n_glyphs;
     HPDF_Dict font;                 /* the Type0 font pages refer to */
-    const char *name;               /* its resource name on page ... */
-    unsigned long page;             /* ... number page (1 = first) */
+    char name[16];                  /* its resource name, "" until used */
     uint32_t *code_gid, *code_toff, *next_code;
     uint16_t *code_tlen;
     float *code_adv;                /* the glyph's /W width, 1/1000 em */
+    unsigned char code_byte[128];   /* the byte of each 1-byte code */
+    unsigned char byte_used[128];
     uint16_t ascii_code[128];       /* code of a glyph standing for one
                                        ASCII character, 0 if none yet */
     size_t n_codes, cap;
@@ -107,6 +110,11 @@ typedef struct {
     unsigned long page_no;          /* pages begun so far */
     int reported;                   /* a failure has been reported */
     sp_pdf_images *images;          /* figures embedded so far */
+    /* the resources every page shares, in the page tree's root (only the
+     * fonts and images of the document: a page names what it uses) */
+    HPDF_Dict res_font, res_xobject;
+    int n_xobjects;
+    HPDF_REAL box_w, box_h;         /* the root's MediaBox, 0 if none */
 } pdf_ctx;
 
 /* A short text for the libharu errors we can run into. */
@@ -258,12 +266,11 @@ static long long milli(double v)
     return (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
 }
 
-/* M thousandths as a number with at most three decimals, no exponent,
- * no "-0", followed by a space. */
-static void cb_milli(cbuf *b, long long m)
+/* Writes M thousandths at O (at most 24 bytes) as a number with at most
+ * three decimals, no exponent, no "-0"; returns the end. */
+static char *put_milli(char *o, long long m)
 {
     char tmp[32], *e = tmp + sizeof tmp, *q = e;
-    *--q = ' ';
     int neg = m < 0;
     unsigned long long u = (unsigned long long)(neg ? -m : m);
     unsigned frac = (unsigned)(u % 1000);
@@ -286,13 +293,41 @@ static void cb_milli(cbuf *b, long long m)
     } while (u);
     if (neg)
         *--q = '-';
-    cb_put(b, q, (size_t)(e - q));
+    memcpy(o, q, (size_t)(e - q));
+    return o + (e - q);
+}
+
+/* M thousandths as put_milli writes it, followed by a space. */
+static void cb_milli(cbuf *b, long long m)
+{
+    cb_grow(b, 32);
+    if (b->oom)
+        return;
+    char *o = put_milli(b->p + b->n, m);
+    *o++ = ' ';
+    b->n = (size_t)(o - b->p);
 }
 
 /* A number with at most three decimals (see cb_milli). */
 static void cb_num(cbuf *b, double v)
 {
     cb_milli(b, milli(v));
+}
+
+/* V points as a position on the page: in whole hundredths (0.0035 mm,
+ * finer than any printer places a dot; three decimals cost 3% more
+ * compressed page content), as thousandths. */
+static long long pos_milli(double v)
+{
+    if (!(v > -1e9 && v < 1e9))
+        return 0;
+    return (long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5)) * 10;
+}
+
+/* A position (see pos_milli) and a space. */
+static void cb_pos(cbuf *b, double v)
+{
+    cb_milli(b, pos_milli(v));
 }
 
 /* ---- embedded fonts ---------------------------------------------------
@@ -312,7 +347,8 @@ static void cb_num(cbuf *b, double v)
  * text, which pdftotext and copy-paste return instead of the glyphs'.
  */
 
-/* codes 1..0x7F are one byte, the rest two bytes 0x8000 + (k - 0x80) */
+/* codes 1..0x7F are one byte (written as code_byte[k]), the rest two
+ * bytes 0x8000 + (k - 0x80) */
 #define MAX_CODES (0x80 + 0x8000)
 
 /* Records a font problem once, naming the file. */
@@ -394,6 +430,34 @@ static pfont *get_pfont(pdf_ctx *c, int slot)
     return c->pf[slot] = f;
 }
 
+/* The byte of a new 1-byte code for a glyph standing for character CH
+ * (0: not one ASCII character).  A printable ASCII character gets its
+ * own byte, so page content reads as its text and needs no escapes for
+ * it; other glyphs take the control bytes first (line ends last: they
+ * are written escaped), then the printable bytes still free. */
+static unsigned char pick_byte(pfont *f, unsigned char ch)
+{
+    if (ch >= 0x20 && ch < 0x7F && !f->byte_used[ch]) {
+        f->byte_used[ch] = 1;
+        return ch;
+    }
+    static const unsigned char order[] = {
+        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0B, 0x0C,
+        0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+        0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x7F, 0x0A, 0x0D};
+    for (size_t i = 0; i < sizeof order; i++)
+        if (!f->byte_used[order[i]]) {
+            f->byte_used[order[i]] = 1;
+            return order[i];
+        }
+    for (unsigned b = 0x20; b < 0x7F; b++)
+        if (!f->byte_used[b]) {
+            f->byte_used[b] = 1;
+            return (unsigned char)b;
+        }
+    return 0;   /* not reached: 127 codes, 127 bytes */
+}
+
 /* The code drawing glyph GID for text T[0..tlen) with F (RTL: T is
  * logical order in a right-to-left run); 0 on failure (reported). */
 static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
@@ -466,6 +530,8 @@ static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
         f->cap_texts = cap;
     }
     unsigned k = (unsigned)f->n_codes++;
+    if (k < 0x80)
+        f->code_byte[k] = pick_byte(f, tlen == 1 ? (unsigned char)t[0] : 0);
     memcpy(f->texts + f->n_texts, t, tlen);
     f->code_toff[k] = (uint32_t)f->n_texts;
     f->code_tlen[k] = (uint16_t)tlen;
@@ -538,11 +604,12 @@ static void cb_utf16_hex(cbuf *b, const char *s, size_t len)
     }
 }
 
-/* Code K as hex digits in the content's byte form ("XX" or "XXXX"). */
-static int code_hex(char *out, size_t k)
+/* Code K of F as hex digits in the content's byte form ("XX" or
+ * "XXXX"). */
+static int code_hex(const pfont *f, char *out, size_t k)
 {
     if (k < 0x80)
-        return snprintf(out, 8, "%02X", (unsigned)k);
+        return snprintf(out, 8, "%02X", (unsigned)f->code_byte[k]);
     return snprintf(out, 8, "%04X", (unsigned)(0x8000 + (k - 0x80)));
 }
 
@@ -579,7 +646,7 @@ static void make_tounicode(const pfont *f, cbuf *b)
                 if (f->code_tlen[q] == 0)
                     continue;
                 char hx[8];
-                code_hex(hx, q);
+                code_hex(f, hx, q);
                 m = snprintf(line, sizeof line, "<%s> <", hx);
                 cb_put(b, line, (size_t)m);
                 cb_utf16_hex(b, f->texts + f->code_toff[q], f->code_tlen[q]);
@@ -610,7 +677,7 @@ static void make_encoding(const pfont *f, const uint32_t *cid, cbuf *b)
         cb_put(b, line, (size_t)m);
         for (size_t q = k; q < k + n; q++) {
             char hx[8];
-            code_hex(hx, q);
+            code_hex(f, hx, q);
             m = snprintf(line, sizeof line, "<%s> %u\n", hx,
                          (unsigned)cid[q - 1]);
             cb_put(b, line, (size_t)m);
@@ -931,11 +998,10 @@ static int set_font(pdf_ctx *c, page_ctx *pc, pfont *f, double size)
 {
     if (f->font == pc->gs.font && size == pc->gs.size)
         return 0;
-    if (f->page != c->page_no) {
-        f->name = HPDF_Page_GetLocalFontName(pc->page, f->font);
-        if (!f->name)
-            return fail(c, "adding a font to a page");
-        f->page = c->page_no;
+    if (!f->name[0]) {
+        snprintf(f->name, sizeof f->name, "F%d", (int)(f - c->pfonts) + 1);
+        TRY(c, HPDF_Dict_Add(c->res_font, f->name, f->font),
+            "adding a font to the pages");
     }
     CB_LIT(&pc->cb, "/");
     cb_put(&pc->cb, f->name, strlen(f->name));
@@ -964,37 +1030,6 @@ static size_t cluster_end(const sp_glyph *g, size_t n, size_t i, size_t len)
         if (g[k].cluster > g[i].cluster && g[k].cluster < end)
             end = g[k].cluster;
     return end;
-}
-
-/* Writes M thousandths at O (at most 24 bytes) as cb_milli does, without
- * the trailing space; returns the end. */
-static char *put_milli(char *o, long long m)
-{
-    char tmp[32], *e = tmp + sizeof tmp, *q = e;
-    int neg = m < 0;
-    unsigned long long u = (unsigned long long)(neg ? -m : m);
-    unsigned frac = (unsigned)(u % 1000);
-    u /= 1000;
-    if (frac) {
-        int digits = 3;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            digits--;
-        }
-        for (int i = 0; i < digits; i++) {
-            *--q = (char)('0' + frac % 10);
-            frac /= 10;
-        }
-        *--q = '.';
-    }
-    do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (neg)
-        *--q = '-';
-    memcpy(o, q, (size_t)(e - q));
-    return o + (e - q);
 }
 
 /* Glyphs G[0..n) of font F at SIZE, their text T (logical order), drawn
@@ -1107,7 +1142,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
                 o = put_byte(o, v >> 8);
                 o = put_byte(o, v & 0xFF);
             } else {
-                o = put_byte(o, code);
+                o = put_byte(o, f->code_byte[code]);
             }
             cur += f->code_adv[code];
             pen += gk->adv;
@@ -1130,7 +1165,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
 }
 
 /* Moves the text position to (x, y) (device coordinates, points), in
- * exact thousandths relative to the previous position. */
+ * exact hundredths relative to the previous position (see pos_milli). */
 static void text_move(page_ctx *pc, double x_pt, double y_pt)
 {
     if (!pc->in_text) {
@@ -1138,7 +1173,7 @@ static void text_move(page_ctx *pc, double x_pt, double y_pt)
         pc->in_text = 1;
         pc->tx = pc->ty = 0;
     }
-    long long x = milli(x_pt), y = milli(y_pt);
+    long long x = pos_milli(x_pt), y = pos_milli(y_pt);
     cb_milli(&pc->cb, x - pc->tx);
     cb_milli(&pc->cb, y - pc->ty);
     CB_LIT(&pc->cb, "Td\n");
@@ -1205,11 +1240,11 @@ static void draw_line(page_ctx *pc, const sp_dl_item *it, double h)
         return;
     end_text(pc);
     set_stroke(pc, it->line_pt, it->gray, it->dash_pt);
-    cb_num(&pc->cb, it->x_pt);
-    cb_num(&pc->cb, h - it->y_pt);
+    cb_pos(&pc->cb, it->x_pt);
+    cb_pos(&pc->cb, h - it->y_pt);
     CB_LIT(&pc->cb, "m\n");
-    cb_num(&pc->cb, it->x2_pt);
-    cb_num(&pc->cb, h - it->y2_pt);
+    cb_pos(&pc->cb, it->x2_pt);
+    cb_pos(&pc->cb, h - it->y2_pt);
     CB_LIT(&pc->cb, "l\nS\n");
 }
 
@@ -1226,10 +1261,10 @@ static void draw_rect(page_ctx *pc, double x, double y, double w, double hh,
         set_stroke(pc, line, gray, 0);
     if (filled)
         set_fill(pc, fill);
-    cb_num(&pc->cb, x);
-    cb_num(&pc->cb, h - y - hh);
-    cb_num(&pc->cb, w);
-    cb_num(&pc->cb, hh);
+    cb_pos(&pc->cb, x);
+    cb_pos(&pc->cb, h - y - hh);
+    cb_pos(&pc->cb, w);
+    cb_pos(&pc->cb, hh);
     if (stroke && filled)
         CB_LIT(&pc->cb, "re\nB\n");
     else if (stroke)
@@ -1241,6 +1276,39 @@ static void draw_rect(page_ctx *pc, double x, double y, double w, double hh,
 /* ---- images (the embedding is in pdf_image.c) ---- */
 
 /* A figure's image stretched over its box: "q w 0 0 h x y cm /Im Do Q". */
+/* The resource name of image IM in the pages' shared resources, added
+ * on its first use; NULL on failure (reported). */
+static const char *xobject_name(pdf_ctx *c, HPDF_Image im)
+{
+    if (!c->res_xobject) {
+        HPDF_Dict res = HPDF_Dict_GetItem(c->pdf->root_pages, "Resources",
+                                          HPDF_OCLASS_DICT);
+        c->res_xobject = res ? HPDF_Dict_New(c->pdf->mmgr) : NULL;
+        if (!c->res_xobject
+            || HPDF_Dict_Add(res, "XObject", c->res_xobject) != HPDF_OK) {
+            fail(c, "adding an image to the pages");
+            return NULL;
+        }
+    }
+    HPDF_List l = c->res_xobject->list;
+    for (HPDF_UINT i = 0; i < l->count; i++) {
+        HPDF_DictElement e = HPDF_List_ItemAt(l, i);
+        HPDF_Obj_Header *h = e->value;
+        if ((h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_PROXY
+            && ((HPDF_Proxy)e->value)->obj == (void *)im)
+            return e->key;
+    }
+    char name[16];
+    snprintf(name, sizeof name, "X%d", ++c->n_xobjects);
+    if (HPDF_Dict_Add(c->res_xobject, name, im) != HPDF_OK
+        || sp_reserve_failed(&hpdf_reserve)) {
+        fail(c, "adding an image to the pages");
+        return NULL;
+    }
+    HPDF_DictElement e = HPDF_List_ItemAt(l, l->count - 1);
+    return e->key;
+}
+
 static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
                       double h)
 {
@@ -1265,9 +1333,9 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     }
     if (st != SP_PDF_IMAGE_OK || sp_reserve_failed(&hpdf_reserve))
         return fail(c, "embedding an image");
-    const char *name = HPDF_Page_GetXObjectName(pc->page, im);
-    if (!name || sp_reserve_failed(&hpdf_reserve))
-        return fail(c, "adding an image to a page");
+    const char *name = xobject_name(c, im);
+    if (!name)
+        return -1;
     end_text(pc);
     if (it->alt && it->alt[0]) {
         /* the figure's text for readers who cannot see it */
@@ -1282,11 +1350,11 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         free(alt);
     }
     CB_LIT(&pc->cb, "q\n");
-    cb_num(&pc->cb, it->w_pt);
+    cb_pos(&pc->cb, it->w_pt);
     CB_LIT(&pc->cb, " 0 0 ");
-    cb_num(&pc->cb, it->h_pt);
-    cb_num(&pc->cb, it->x_pt);
-    cb_num(&pc->cb, h - it->y_pt - it->h_pt);
+    cb_pos(&pc->cb, it->h_pt);
+    cb_pos(&pc->cb, it->x_pt);
+    cb_pos(&pc->cb, h - it->y_pt - it->h_pt);
     CB_LIT(&pc->cb, "cm\n/");
     cb_put(&pc->cb, name, strlen(name));
     CB_LIT(&pc->cb, " Do\nQ\n");
@@ -1350,53 +1418,26 @@ static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
         return fail(c, "adding a page");
     TRY(c, HPDF_Page_SetWidth(pc->page, (HPDF_REAL)w), "sizing a page");
     TRY(c, HPDF_Page_SetHeight(pc->page, (HPDF_REAL)h), "sizing a page");
+    /* the resources are the root's; so is the size of the first page,
+     * which pages of that size inherit */
+    TRY(c, HPDF_Dict_RemoveElement(pc->page, "Resources"), "adding a page");
+    if (c->box_w == 0) {
+        HPDF_Box b = {0, 0, (HPDF_REAL)w, (HPDF_REAL)h};
+        HPDF_Array box = HPDF_Box_Array_New(c->pdf->mmgr, b);
+        if (!box || HPDF_Dict_Add(c->pdf->root_pages, "MediaBox", box)
+                        != HPDF_OK)
+            return fail(c, "adding a page");
+        c->box_w = (HPDF_REAL)w;
+        c->box_h = (HPDF_REAL)h;
+    }
+    if ((HPDF_REAL)w == c->box_w && (HPDF_REAL)h == c->box_h)
+        TRY(c, HPDF_Dict_RemoveElement(pc->page, "MediaBox"),
+            "adding a page");
     pc->cb.n = 0;
     pc->in_text = 0;
     gcache_reset(&pc->gs);
     c->page_no++;
     return 0;
-}
-
-/* A read-only libharu stream over a page's content buffer, so libharu's
- * deflate reads it without copying it into one of its memory streams
- * (whose copying is byte by byte).  Reaching the end returns
- * HPDF_STREAM_EOF without setting the document's error. */
-typedef struct {
-    const unsigned char *p;
-    size_t n, pos;
-} rbuf;
-
-static HPDF_STATUS rb_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
-{
-    rbuf *r = s->attr;
-    size_t left = r->n - r->pos, want = *siz;
-    size_t k = want < left ? want : left;
-    memcpy(ptr, r->p + r->pos, k);
-    r->pos += k;
-    *siz = (HPDF_UINT)k;
-    return k < want ? HPDF_STREAM_EOF : HPDF_OK;
-}
-
-static HPDF_STATUS rb_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-    rbuf *r = s->attr;
-    long base = mode == HPDF_SEEK_CUR ? (long)r->pos
-                : mode == HPDF_SEEK_END ? (long)r->n : 0;
-    long to = base + pos;
-    if (to < 0 || (size_t)to > r->n)
-        return HPDF_STREAM_EOF;
-    r->pos = (size_t)to;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 rb_tell(HPDF_Stream s)
-{
-    return (HPDF_INT32)((rbuf *)s->attr)->pos;
-}
-
-static HPDF_UINT32 rb_size(HPDF_Stream s)
-{
-    return (HPDF_UINT32)((rbuf *)s->attr)->n;
 }
 
 /* ---- the compression pipeline -----------------------------------------
@@ -1416,7 +1457,7 @@ enum { RING = 8 };
 /* libdeflate's level for page content, chosen by measurement (make bench,
  * 10,000 cards): see the README's table. */
 #ifndef SP_DEFLATE_LEVEL
-#define SP_DEFLATE_LEVEL 6
+#define SP_DEFLATE_LEVEL 9
 #endif
 enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
 
@@ -1502,29 +1543,6 @@ static void zstart(zpipe *z)
     z->threaded = 1;
 }
 
-/* Writes the /Filter entry of a content stream we compressed ourselves
- * (libharu drops a /Filter key when the dictionary's own filter is
- * NONE, so it is written by this hook instead). */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
-{
-    (void)dict;
-    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
-/* A page's deflated content as the stream of its contents dictionary:
- * libharu reads it when it saves the page and frees it with the page.
- * (Its own memory stream would take the bytes in 4 KB blocks, copied
- * byte by byte, and copy them again when saving.) */
-typedef struct {
-    HPDF_Stream_Rec s;
-    rbuf r;
-} content_stream;
-
-static void content_free(HPDF_Stream s)
-{
-    free((void *)((rbuf *)s->attr)->p);
-}
-
 /* Gives a deflated slot's bytes to its page.  Main thread only. */
 static int zconsume(pdf_ctx *c, zslot *s)
 {
@@ -1535,34 +1553,16 @@ static int zconsume(pdf_ctx *c, zslot *s)
         return -1;
     }
     HPDF_PageAttr attr = (HPDF_PageAttr)s->page->attr;
-    HPDF_Stream old = attr->contents->stream;
     unsigned char *bytes = malloc(s->out.n ? s->out.n : 1);
-    content_stream *cs = bytes ? HPDF_GetMem(c->pdf->mmgr, sizeof *cs) : NULL;
-    if (!cs) {
-        free(bytes);
+    if (!bytes
+        || sp_pdf_file_set_deflated(c->pdf, attr->contents,
+                                    (unsigned char *)memcpy(bytes, s->out.p,
+                                                            s->out.n),
+                                    s->out.n) != 0) {
         report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "writing a page");
         return -1;
     }
-    memcpy(bytes, s->out.p, s->out.n);
-    memset(cs, 0, sizeof *cs);
-    cs->r.p = bytes;
-    cs->r.n = s->out.n;
-    cs->s.sig_bytes = HPDF_STREAM_SIG_BYTES;
-    cs->s.type = HPDF_STREAM_CALLBACK;
-    cs->s.mmgr = c->pdf->mmgr;
-    cs->s.error = c->pdf->mmgr->error;
-    cs->s.size = (HPDF_UINT)s->out.n;
-    cs->s.read_fn = rb_read;
-    cs->s.seek_fn = rb_seek;
-    cs->s.tell_fn = rb_tell;
-    cs->s.size_fn = rb_size;
-    cs->s.free_fn = content_free;
-    cs->s.attr = &cs->r;
-    attr->contents->stream = &cs->s;
-    attr->stream = &cs->s;
-    HPDF_Stream_Free(old);
-    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-    attr->contents->write_fn = write_flate_filter;
+    attr->stream = attr->contents->stream;
     return 0;
 }
 
@@ -1622,8 +1622,9 @@ static int zfinish(pdf_ctx *c, zpipe *z, int ok)
         free(s->out.p);
     }
     libdeflate_free_compressor(z->ldc_worker);
-    libdeflate_free_compressor(z->ldc_main);
+    struct libdeflate_compressor *keep = z->ldc_main;
     memset(z, 0, sizeof *z);
+    z->ldc_main = keep;             /* for saving (freed by pdf_free) */
     return rc;
 }
 
@@ -1680,16 +1681,16 @@ static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
         int n = snprintf(f, sizeof f, "%.5f 0 0 %.5f ", r ? -sx : sx,
                          r ? -sy : sy);
         cb_put(&pc->cb, f, (size_t)n);
-        cb_num(&pc->cb, r ? pl->x_pt + pw * sx : pl->x_pt);
-        cb_num(&pc->cb, r ? sheet_h - pl->y_pt : sheet_h - pl->y_pt - ph * sy);
+        cb_pos(&pc->cb, r ? pl->x_pt + pw * sx : pl->x_pt);
+        cb_pos(&pc->cb, r ? sheet_h - pl->y_pt : sheet_h - pl->y_pt - ph * sy);
     } else if (pl->rotate_deg == 180) {
         CB_LIT(&pc->cb, "q\n-1 0 0 -1 ");
-        cb_num(&pc->cb, pl->x_pt + pw);
-        cb_num(&pc->cb, sheet_h - pl->y_pt);
+        cb_pos(&pc->cb, pl->x_pt + pw);
+        cb_pos(&pc->cb, sheet_h - pl->y_pt);
     } else {
         CB_LIT(&pc->cb, "q\n1 0 0 1 ");
-        cb_num(&pc->cb, pl->x_pt);
-        cb_num(&pc->cb, sheet_h - pl->y_pt - ph);
+        cb_pos(&pc->cb, pl->x_pt);
+        cb_pos(&pc->cb, sheet_h - pl->y_pt - ph);
     }
     CB_LIT(&pc->cb, "cm\n");
     gcache saved = pc->gs;
@@ -1931,6 +1932,7 @@ static int render_part(sp_pdf *p, const sp_doc *doc)
 static void pdf_free(sp_pdf *p)
 {
     zfinish(&p->c, &p->z, 0);
+    libdeflate_free_compressor(p->z.ldc_main);
     free(p->pc.cb.p);
     free(p->pages);
     free(p->heights);
@@ -1973,6 +1975,13 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
     }
     if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK) {
         fail(c, "turning on compression");
+        goto fail;
+    }
+    HPDF_Dict res = HPDF_Dict_New(c->pdf->mmgr);
+    c->res_font = res ? HPDF_Dict_New(c->pdf->mmgr) : NULL;
+    if (!c->res_font || HPDF_Dict_Add(res, "Font", c->res_font) != HPDF_OK
+        || HPDF_Dict_Add(c->pdf->root_pages, "Resources", res) != HPDF_OK) {
+        fail(c, "starting");
         goto fail;
     }
     if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK
@@ -2072,8 +2081,22 @@ static int finish_doc(sp_pdf *p, sink *k)
     c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, sink_write, k);
     if (!c->pdf->stream)
         return fail(c, "saving");
-    if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
-        return fail(c, "saving");
+    if (!p->z.ldc_main
+        && !(p->z.ldc_main = libdeflate_alloc_compressor(SP_DEFLATE_LEVEL))) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        return -1;
+    }
+    const char *why;
+    if (sp_pdf_file_save(c->pdf, c->pdf->stream, p->z.ldc_main, &why) != 0) {
+        if (!why)
+            return fail(c, "saving");
+        if (!c->reported)
+            sp_diag_add(c->d, strcmp(why, "out of memory") == 0 ? SP_D_NOMEM
+                                                                : SP_D_PDF,
+                        c->name, 0, 0, "cannot write the PDF: %s", why);
+        c->reported = 1;
+        return -1;
+    }
     if (k->file && k->buf.n > 0
         && sp_afile_write(k->file, k->buf.p, k->buf.n) != 0)
         return -1;

@@ -1,0 +1,48 @@
+/* pdf_file.h - the PDF device's file writer: a libharu document saved as
+ * a PDF 1.5 file, with object streams and a cross-reference stream.
+ *
+ * libharu 2.3.0 writes only the classic file structure: each object on
+ * its own, a 20-byte cross-reference line for each, and every stream
+ * length as an object of its own.  On a 10,000-card pack those took 64
+ * bytes a card of 444.  This writer walks libharu's objects (its
+ * cross-reference entries) and writes them itself:
+ *   - streams as objects of their own with direct lengths, deflated with
+ *     libdeflate (content streams come deflated already, see
+ *     sp_pdf_file_set_deflated); a stream with filters of libharu's own
+ *     (none of ours today) is written by libharu's HPDF_Dict_Write;
+ *   - every other object, in its order, in object streams of up to
+ *     SP_PDF_OBJSTM_MAX objects, deflated;
+ *   - a cross-reference stream, and a trailer naming the catalog and the
+ *     document information.
+ * Objects are renumbered in their order, leaving out the length objects
+ * no longer needed.  The same document gives the same bytes.
+ *
+ * Who may include: pdf.c, pdf_image.c (they include hpdf.h), tests.
+ * Ownership: sp_pdf_file_set_deflated takes its bytes; the document owns
+ * them from then on (freed with it).  sp_pdf_file_save changes the
+ * document's object numbers: nothing but HPDF_Free may follow it.
+ */
+#ifndef SP_PDF_FILE_H
+#define SP_PDF_FILE_H
+
+#include <stddef.h>
+
+#include <hpdf.h>
+
+struct libdeflate_compressor;
+
+enum { SP_PDF_OBJSTM_MAX = 200 };
+
+/* Makes stream dictionary DICT of PDF hold BYTES[0..N), data already in
+ * the zlib format /FlateDecode reads.  BYTES is taken (freed here when
+ * this fails).  0, or -1 when out of memory. */
+int sp_pdf_file_set_deflated(HPDF_Doc pdf, HPDF_Dict dict,
+                             unsigned char *bytes, size_t n);
+
+/* Saves PDF into OUT, deflating with LDC (the calling thread's).  0, or
+ * -1 with *WHY saying what failed ("out of memory", or libharu's error
+ * state holds the reason when *WHY is NULL). */
+int sp_pdf_file_save(HPDF_Doc pdf, HPDF_Stream out,
+                     struct libdeflate_compressor *ldc, const char **why);
+
+#endif
