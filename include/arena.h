@@ -15,6 +15,8 @@ sp_arena *sp_arena_new(void);
 void sp_arena_free(sp_arena *a);
 /* Zeroed, max-aligned memory, or NULL when out of memory. */
 void *sp_arena_alloc(sp_arena *a, size_t size);
+/* Zeroed bytes without alignment (for text), or NULL. */
+char *sp_arena_chars(sp_arena *a, size_t size);
 /* Zeroed array of n elements of size sz (overflow-checked). */
 void *sp_arena_array(sp_arena *a, size_t n, size_t sz);
 char *sp_arena_strndup(sp_arena *a, const char *s, size_t n);

@@ -17,9 +17,10 @@
  * (ja SP_DATE_MEDIUM: 2026年12月17日(木); zh_CN: 2026年12月17日周四.)
  *
  * Who may include: the page builders, schedule (the plan text), tests.
- * Ownership: sp_datefmt_new returns an object owned by the caller (free
- * with sp_datefmt_free).  Thread safety: ICU formatters are not safe for
- * concurrent use, so each thread (each build) makes its own.
+ * Ownership: sp_datefmt_new returns an object to release with
+ * sp_datefmt_free.  The first 16 languages' formatters are made once and
+ * shared for the life of the process (releasing one does nothing).
+ * Thread-safe: a shared formatter formats one date at a time.
  */
 #ifndef SP_DATEFMT_H
 #define SP_DATEFMT_H

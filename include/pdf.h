@@ -97,6 +97,11 @@ int sp_pdf_finish(sp_pdf *p, const char *path, size_t *bytes_written);
  * or aborts afterwards (F may be NULL: the document is only freed). */
 typedef struct sp_afile sp_afile;
 int sp_pdf_finish_to(sp_pdf *p, sp_afile *f, size_t *bytes_written);
+/* Before the first part: P's pages go into F as they end instead of
+ * staying in memory until the document is finished (10,000 cards hold
+ * 3 MB less); sp_pdf_finish_to must then be given the same F.  0, or -1
+ * (reported; P fails from then on). */
+int sp_pdf_write_to(sp_pdf *p, sp_afile *f);
 int sp_pdf_finish_mem(sp_pdf *p, unsigned char **out, size_t *len);
 void sp_pdf_abort(sp_pdf *p);
 

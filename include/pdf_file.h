@@ -14,13 +14,16 @@
  *     SP_PDF_OBJSTM_MAX objects, deflated;
  *   - a cross-reference stream, and a trailer naming the catalog and the
  *     document information.
- * Objects are renumbered in their order, leaving out the length objects
- * no longer needed.  The same document gives the same bytes.
+ * Objects keep libharu's numbers; the length objects no longer needed
+ * are free entries.  Page content can be written as each page ends
+ * (sp_pdf_file_open, sp_pdf_file_put_deflated), so a document never
+ * holds it all.  The same document gives the same bytes.
  *
  * Who may include: pdf.c, pdf_image.c (they include hpdf.h), tests.
  * Ownership: sp_pdf_file_set_deflated takes its bytes; the document owns
- * them from then on (freed with it).  sp_pdf_file_save changes the
- * document's object numbers: nothing but HPDF_Free may follow it.
+ * them from then on (freed with it).  An sp_pdf_file belongs to its
+ * caller until sp_pdf_file_close or sp_pdf_file_abort, and must end
+ * before its document; OUT stays the caller's.
  */
 #ifndef SP_PDF_FILE_H
 #define SP_PDF_FILE_H
@@ -28,8 +31,6 @@
 #include <stddef.h>
 
 #include <hpdf.h>
-
-struct libdeflate_compressor;
 
 enum { SP_PDF_OBJSTM_MAX = 200 };
 
@@ -39,10 +40,31 @@ enum { SP_PDF_OBJSTM_MAX = 200 };
 int sp_pdf_file_set_deflated(HPDF_Doc pdf, HPDF_Dict dict,
                              unsigned char *bytes, size_t n);
 
-/* Saves PDF into OUT, deflating with LDC (the calling thread's).  0, or
+typedef struct sp_pdf_file sp_pdf_file;
+
+/* Starts writing PDF into OUT (the header now), deflating at libdeflate's
+ * LEVEL.  NULL when out of memory. */
+sp_pdf_file *sp_pdf_file_open(HPDF_Doc pdf, HPDF_Stream out, int level);
+
+/* Writes stream dictionary DICT (of the document being written) now,
+ * with BYTES[0..N) (deflated already, still the caller's) as its data;
+ * the document's DICT must not change after.  0, or -1 with *WHY as for
+ * sp_pdf_file_save. */
+int sp_pdf_file_put_deflated(sp_pdf_file *f, HPDF_Dict dict,
+                             const unsigned char *bytes, size_t n,
+                             const char **why);
+
+/* Writes the rest of the document and the end of the file, and frees F.
+ * 0, or -1 with *WHY as for sp_pdf_file_save. */
+int sp_pdf_file_close(sp_pdf_file *f, const char **why);
+
+/* Frees F, the file left unfinished. */
+void sp_pdf_file_abort(sp_pdf_file *f);
+
+/* Saves PDF into OUT, deflating at libdeflate's LEVEL.  0, or
  * -1 with *WHY saying what failed ("out of memory", or libharu's error
  * state holds the reason when *WHY is NULL). */
-int sp_pdf_file_save(HPDF_Doc pdf, HPDF_Stream out,
-                     struct libdeflate_compressor *ldc, const char **why);
+int sp_pdf_file_save(HPDF_Doc pdf, HPDF_Stream out, int level,
+                     const char **why);
 
 #endif

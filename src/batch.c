@@ -23,6 +23,7 @@
 
 #include <sha2.h>
 
+#include "datefmt.h"
 #include "fsutil.h"
 #include "load.h"
 #include "strbuf.h"
@@ -1049,6 +1050,15 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
     interrupted = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+
+    /* what every worker would make again, made once here and inherited
+     * by the workers it forks: the date formatters of the batch's
+     * language (its own and English, the packs' default) */
+    if (todo > 1) {
+        sp_datefmt_free(sp_datefmt_new("en"));
+        if (o->build && o->build->lang)
+            sp_datefmt_free(sp_datefmt_new(o->build->lang));
+    }
 
     int jobs_max = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (jobs_max < 1)

@@ -582,10 +582,21 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     meta.print_duplex = cards_duplex(o);
     sp_cards *cards = sp_cards_new(pack, fonts, co, d);
     sp_pdf *pdf = NULL;
+    sp_afile *f = NULL;
     if (cards && !o->dry_run) {     /* a dry run lays out, writes nothing */
         char *path = stage_path(st, name);
         pdf = sp_pdf_begin(fonts, &meta, path ? path : name, d);
         free(path);
+        /* the sheets go into the file as they are drawn */
+        f = pdf ? stage_open(st, name, d) : NULL;
+        if (f && sp_pdf_write_to(pdf, f) != 0) {
+            sp_afile_abort(f);
+            f = NULL;
+        }
+        if (!f) {
+            sp_pdf_abort(pdf);
+            pdf = NULL;
+        }
     }
     size_t per = (size_t)grid->per_sheet;
     long total = 0;
@@ -612,16 +623,17 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     }
     if (strict_stop(o, d) != 0)
         goto out;
-    sp_afile *f = stage_open(st, name, d);
     rc = sp_pdf_finish_to(pdf, f, &len);
     pdf = NULL;
     if (rc != 0)
         sp_afile_abort(f);
     else
         rc = stage_keep(st, f, name, res);
+    f = NULL;
     res->bytes_written += len;
 out:
     sp_pdf_abort(pdf);
+    sp_afile_abort(f);
     sp_cards_free(cards);
     sp_doc_release(&part);
     sp_doc_release(&meta);

@@ -1,6 +1,7 @@
 /* datefmt.c - dates through ICU's CLDR data (see datefmt.h). */
 #include "datefmt.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,12 @@ static const char *const skeletons[SP_DATE_STYLES] = {
 struct sp_datefmt {
     char locale[ULOC_FULLNAME_CAPACITY + 24];
     UDateFormat *fmt[SP_DATE_STYLES];
+    int shared;                 /* one of the cache's: never freed */
+    pthread_mutex_t lock;       /* a shared one formats one date at a time
+                                   (ICU's formatters are not thread-safe) */
 };
 
-sp_datefmt *sp_datefmt_new(const char *lang)
+static sp_datefmt *make(const char *lang)
 {
     sp_datefmt *f = calloc(1, sizeof *f);
     if (!f)
@@ -91,9 +95,44 @@ fail:
     return NULL;
 }
 
+/* Formatters made so far, one per language, kept for the process and
+ * shared by every caller: making one costs 3.8 million instructions (the
+ * pattern generator loads CLDR data), a copy (udat_clone) still 0.6
+ * million a style.  A batch makes them in its parent, before its workers
+ * fork. */
+enum { CACHE_MAX = 16 };
+static struct {
+    char lang[32];
+    sp_datefmt *f;
+} cache[CACHE_MAX];
+static int n_cache;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+sp_datefmt *sp_datefmt_new(const char *lang)
+{
+    if (!lang || !*lang)
+        lang = "en";
+    pthread_mutex_lock(&cache_lock);
+    sp_datefmt *f = NULL;
+    for (int i = 0; i < n_cache && !f; i++)
+        if (strcmp(cache[i].lang, lang) == 0)
+            f = cache[i].f;
+    if (!f) {
+        f = make(lang);
+        if (f && n_cache < CACHE_MAX && strlen(lang) < sizeof cache[0].lang
+            && pthread_mutex_init(&f->lock, NULL) == 0) {
+            f->shared = 1;
+            snprintf(cache[n_cache].lang, sizeof cache[0].lang, "%s", lang);
+            cache[n_cache++].f = f;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return f;
+}
+
 void sp_datefmt_free(sp_datefmt *f)
 {
-    if (!f)
+    if (!f || f->shared)
         return;
     for (int s = 0; s < SP_DATE_STYLES; s++)
         if (f->fmt[s])
@@ -111,7 +150,11 @@ char *sp_datefmt_format(sp_datefmt *f, sp_date_style style, sp_date d,
     int32_t n = 0;
     if (f && style >= 0 && style < SP_DATE_STYLES && f->fmt[style]) {
         UDate t = (double)sp_date_to_days(d) * MS_PER_DAY;
+        if (f->shared)
+            pthread_mutex_lock(&f->lock);
         n = udat_format(f->fmt[style], t, out, SP_DATEFMT_BUF, NULL, &e);
+        if (f->shared)
+            pthread_mutex_unlock(&f->lock);
         if (U_SUCCESS(e) && n < SP_DATEFMT_BUF) {
             /* a whole UTF-8 string or, if it cannot fit, the ISO date */
             u_strToUTF8(buf, (int32_t)(cap > 0x7fffffff ? 0x7fffffff : cap),

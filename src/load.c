@@ -410,6 +410,8 @@ typedef struct {
     size_t n, cap;
     size_t bytes;
     int nomem;
+    char *tmp;               /* scratch for its collapsed text */
+    size_t tmp_cap;
 } builder;
 
 static int is_el(xmlNodePtr n, const char *name)
@@ -436,7 +438,7 @@ static const char *plain(builder *b, xmlNodePtr n)
     xmlChar *v = xmlNodeGetContent(n);
     if (!v)
         return "";
-    char *r = sp_arena_alloc(b->a, strlen((const char *)v) + 1);
+    char *r = sp_arena_chars(b->a, strlen((const char *)v) + 1);
     if (!r) {
         b->nomem = 1;
         xmlFree(v);
@@ -509,7 +511,10 @@ static void too_long(builder *b, xmlNodePtr n, const char *what)
 }
 
 /* Inline content of N as styled spans with white space collapsed across
- * span boundaries and trimmed at both ends. */
+ * span boundaries and trimmed at both ends, adjacent spans of one style
+ * merged.  The text is collapsed in scratch first and then takes one
+ * arena allocation of its exact size (the model of 10,000 questions took
+ * 14 MB when each piece was allocated at its size as written). */
 static sp_text build_text(builder *b, xmlNodePtr n)
 {
     sp_text t = {NULL, 0};
@@ -520,58 +525,72 @@ static sp_text build_text(builder *b, xmlNodePtr n)
         too_long(b, n, (const char *)n->name);
         return t;
     }
-    sp_span *out = sp_arena_array(b->a, b->n ? b->n : 1, sizeof *out);
-    if (!out) {
-        b->nomem = 1;
-        return t;
-    }
-    int space = 1;   /* at the start: drop leading white space */
-    size_t k = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        const char *s = b->spans[i].text;
-        char *r = sp_arena_alloc(b->a, strlen(s) + 1);
-        if (!r) {
+    /* each piece collapses to at most its length, plus a NUL each */
+    size_t need = b->bytes + b->n + 1;
+    if (need > b->tmp_cap) {
+        char *p = realloc(b->tmp, need);
+        if (!p) {
             b->nomem = 1;
             return t;
         }
-        char *q = r;
+        b->tmp = p;
+        b->tmp_cap = need;
+    }
+    /* the output spans overwrite the input ones (k <= i) and point into
+     * tmp, each NUL-terminated once the next one starts */
+    int space = 1;   /* at the start: drop leading white space */
+    size_t k = 0;
+    char *q = b->tmp;
+    for (size_t i = 0; i < b->n; i++) {
+        const char *s = b->spans[i].text;
+        unsigned style = b->spans[i].style;
+        int merge = k > 0 && b->spans[k - 1].style == style;
+        char *r = merge || k == 0 ? q : q + 1, *w = r;
+        int sp = space;
         for (; *s; s++) {
             if (is_ws(*s)) {
-                if (!space)
-                    *q++ = ' ';
-                space = 1;
+                if (!sp)
+                    *w++ = ' ';
+                sp = 1;
             } else {
-                *q++ = *s;
-                space = 0;
+                *w++ = *s;
+                sp = 0;
             }
         }
-        *q = '\0';
-        if (q > r && k > 0 && out[k - 1].style == b->spans[i].style) {
-            /* merge with the previous span of the same style */
-            size_t l1 = strlen(out[k - 1].text), l2 = (size_t)(q - r);
-            char *m = sp_arena_alloc(b->a, l1 + l2 + 1);
-            if (!m) {
-                b->nomem = 1;
-                return t;
-            }
-            memcpy(m, out[k - 1].text, l1);
-            memcpy(m + l1, r, l2 + 1);
-            out[k - 1].text = m;
-        } else if (q > r) {
-            out[k].style = b->spans[i].style;
-            out[k].text = r;
+        if (w == r)
+            continue;
+        space = sp;
+        if (!merge) {
+            if (k > 0)
+                *q = '\0';
+            b->spans[k].style = style;
+            b->spans[k].text = r;
             k++;
         }
+        q = w;
     }
+    *q = '\0';
     /* trailing white space */
     while (k > 0) {
-        char *s = (char *)out[k - 1].text;
+        char *s = (char *)b->spans[k - 1].text;
         size_t l = strlen(s);
         if (l && s[l - 1] == ' ')
             s[--l] = '\0';
         if (l)
             break;
         k--;
+    }
+    size_t total = k ? (size_t)(q - b->tmp) + 1 : 1;
+    sp_span *out = sp_arena_array(b->a, k ? k : 1, sizeof *out);
+    char *all = out ? sp_arena_chars(b->a, total) : NULL;
+    if (!all) {
+        b->nomem = 1;
+        return t;
+    }
+    memcpy(all, b->tmp, k ? total : 1);
+    for (size_t j = 0; j < k; j++) {
+        out[j].style = b->spans[j].style;
+        out[j].text = all + (b->spans[j].text - b->tmp);
     }
     t.spans = out;
     t.n_spans = k;
@@ -1458,7 +1477,7 @@ static sp_pack *load(const char *name, const char *data, size_t len,
     pack->arena = a;
     pack->file = st.cur_a = sp_arena_strdup(a, name);
     st.pack = pack;
-    builder b = {&st, a, NULL, 0, 0, 0, 0};
+    builder b = {&st, a, NULL, 0, 0, 0, 0, NULL, 0};
     if (pack->file)
         add_input(&b, pack->file);
     else
@@ -1503,6 +1522,7 @@ static sp_pack *load(const char *name, const char *data, size_t len,
         }
     }
     free(b.spans);
+    free(b.tmp);
     if (b.nomem)
         sp_diag_add(st.cls[C_PARSE], SP_D_NOMEM, name, 0, 0,
                     "out of memory");

@@ -35,16 +35,16 @@ void sp_arena_free(sp_arena *a)
     free(a);
 }
 
-void *sp_arena_alloc(sp_arena *a, size_t size)
+/* SIZE bytes aligned to ALIGN (a power of two up to max_align_t's). */
+static void *arena_get(sp_arena *a, size_t size, size_t align)
 {
-    const size_t align = sizeof(max_align_t);
-    if (size > SIZE_MAX - align)
+    if (size > SIZE_MAX - sizeof(max_align_t))
         return NULL;
-    size = (size + align - 1) / align * align;
     if (size == 0)
-        size = align;
+        size = 1;
     block *b = a->head;
-    if (!b || b->size - b->used < size) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->size || b->size - at < size) {
         size_t bsize = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
         block *nb = malloc(sizeof(block) + bsize);
         if (!nb)
@@ -61,12 +61,23 @@ void *sp_arena_alloc(sp_arena *a, size_t size)
             a->head = nb;
         }
         b = nb;
+        at = 0;
     }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
-    a->total += size;
+    void *p = (char *)b->data + at;
+    a->total += at - b->used + size;
+    b->used = at + size;
     memset(p, 0, size);
     return p;
+}
+
+void *sp_arena_alloc(sp_arena *a, size_t size)
+{
+    return arena_get(a, size, sizeof(max_align_t));
+}
+
+char *sp_arena_chars(sp_arena *a, size_t size)
+{
+    return arena_get(a, size, 1);
 }
 
 void *sp_arena_array(sp_arena *a, size_t n, size_t sz)
@@ -78,7 +89,7 @@ void *sp_arena_array(sp_arena *a, size_t n, size_t sz)
 
 char *sp_arena_strndup(sp_arena *a, const char *s, size_t n)
 {
-    char *p = sp_arena_alloc(a, n + 1);
+    char *p = sp_arena_chars(a, n + 1);
     if (p)
         memcpy(p, s, n);
     return p;

@@ -1,14 +1,16 @@
 /* pdf.c - the PDF device (see pdf.h).  With its image part, pdf_image.c,
- * the only file that includes hpdf.h.
+ * and its file writer, pdf_file.c, the only files that include hpdf.h.
  *
  * How pages are made: each output page's content stream is written here
- * as PDF operators into a buffer, deflated on a worker thread through
- * libharu's own deflate (HPDF_Stream_WriteToStream with FLATE) and put
- * into the page's content stream, marked as already compressed.  Driving
+ * as PDF operators into a buffer, deflated on a worker thread with
+ * libdeflate (deflate.h) and handed to the file writer: written into the
+ * file at once when the caller gave the file first (sp_pdf_write_to),
+ * else held by the page's content stream until the end.  Driving
  * libharu's HPDF_Page_* drawing calls instead took about 3x the time and
  * held every page's content uncompressed until the end.  Text positions
- * are Td moves between exact thousandths of a point, so no rounding adds
- * up along a page.
+ * are Td moves between exact hundredths of a point, so no rounding adds
+ * up along a page; text is in literal strings whose bytes are the ASCII
+ * characters themselves where a glyph stands for one.
  *
  * Fonts are written here too (see "embedded fonts" below): a subset of
  * each TrueType file with only the glyphs drawn, 1-byte codes, a
@@ -16,13 +18,15 @@
  * lost the components of composite glyphs (accented letters, many CJK
  * characters printed as nothing).
  *
- * libharu still makes everything else: page objects and their font
- * resources (HPDF_Page_GetLocalFontName), outline, labels, metadata,
- * objects, cross-reference table, and the compression of the other
- * streams.  A document is rendered part by part (sp_pdf_add), so a caller
- * never needs all its display lists at once; the saved file goes through
- * a callback stream straight to the atomic file (libharu's memory stream
- * copies byte by byte and would hold the whole file).
+ * libharu still makes the document's objects: page objects, outline,
+ * labels, metadata and the catalog.  All pages share one resource
+ * dictionary and, when of one size, one MediaBox, both in the page
+ * tree's root (2 KB of libharu objects a page less).  Text strings
+ * (titles, bookmarks, label prefixes) are made here as ASCII or UTF-16BE
+ * (libharu's UTF-8 encoder costs 1.4 million instructions a document to
+ * set up).  pdf_file.c writes the file as PDF 1.5 with object streams.
+ * A document is rendered part by part (sp_pdf_add), so a caller never
+ * needs all its display lists at once.
  *
  * libharu 2.3.0 notes (measured on Debian 12):
  *   - After any error a document stays in an error state and every later
@@ -34,13 +38,11 @@
  *     [page /XYZ left top null] ("keep the reader's zoom").
  *   - A page label without a numbering style (prefix only) needs the
  *     label dictionary without /S, which HPDF_AddPageLabel cannot make.
- *   - A stream dictionary whose filter is NONE loses any /Filter key when
- *     written; the pre-compressed content streams write theirs through
- *     the dictionary's write_fn hook (which also writes a CIDFont's /W).
+ *   - A dictionary's write_fn hook writes a CIDFont's /W array.
  *   - HPDF_PRINT_SCALING_NONE exists in 2.3.0 and writes
  *     /ViewerPreferences << /PrintScaling /None >> (and %PDF-1.6).
- *   - HPDF_SaveToStream saves into the document's stream if it has one:
- *     a callback writer set there receives the file.
+ *   - It writes only classic cross-reference tables, one object at a
+ *     time, each stream's length an object of its own (pdf_file.h).
  *   The work-arounds use libharu's exported object API and the structures
  *   in its installed headers (hpdf_doc.h, hpdf_objects.h, hpdf_pages.h,
  *   hpdf_streams.h, hpdf_page_label.h): tied to 2.3.0, checked by
@@ -60,7 +62,6 @@
 #include <string.h>
 
 #include <hpdf.h>
-#include <libdeflate.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_page_label.h>
@@ -69,6 +70,7 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
+#include "deflate.h"
 #include "fsutil.h"
 #include "pdf_file.h"
 #include "pdf_image.h"
@@ -115,6 +117,8 @@ typedef struct {
     HPDF_Dict res_font, res_xobject;
     int n_xobjects;
     HPDF_REAL box_w, box_h;         /* the root's MediaBox, 0 if none */
+    sp_pdf_file *file;              /* the file, when written as pages
+                                       end (sp_pdf_write_to) */
 } pdf_ctx;
 
 /* A short text for the libharu errors we can run into. */
@@ -214,14 +218,10 @@ static int fail(pdf_ctx *c, const char *what)
 
 /* ---- drawing --------------------------------------------------------
  *
- * Page content is written directly as PDF operators into a buffer and
- * handed to libharu in one piece per page.  Going through libharu's
- * HPDF_Page_* calls instead costs about 3x as much time (each call
- * validates, measures text, formats numbers and writes to its stream in
- * small pieces).  libharu still owns everything else: the page objects,
- * their font resources (HPDF_Page_GetLocalFontName), the fonts' glyph
- * subsets (HPDF_Font_TextWidth marks the glyphs a text uses), compression
- * and the file structure.
+ * Page content is written directly as PDF operators into a buffer, one
+ * piece per page.  Going through libharu's HPDF_Page_* calls instead
+ * costs about 3x as much time (each call validates, measures text,
+ * formats numbers and writes to its stream in small pieces).
  */
 
 /* The bytes of one page's content stream. */
@@ -1445,20 +1445,27 @@ static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
  * Deflating the content streams is the largest single cost of a big
  * document.  A worker thread deflates page k while the main thread draws
  * page k + 1.  Only the main thread touches the libharu document: the
- * worker runs libdeflate from one buffer into another with a compressor
- * of its own, kept for the whole document (allocating one per page would
- * cost more than the deflating of a small page).  Each page's bytes depend
+ * worker deflates from one buffer into another (deflate.h: libdeflate,
+ * its compressors kept for the process).  Each page's bytes depend
  * only on its own content, so the output is the same whatever the timing.
  * If pthread_create fails the same work is done synchronously.
  */
 
 enum { RING = 8 };
 
+/* The first pages of a document are deflated on the calling thread: a
+ * booklet or a small pack's cards are done before a worker thread (its
+ * stack, its malloc arena, fresh pages for both) would pay for itself. */
+enum { SYNC_PAGES = 16 };
+
 /* libdeflate's level for page content, chosen by measurement (make bench,
  * 10,000 cards): see the README's table. */
 #ifndef SP_DEFLATE_LEVEL
 #define SP_DEFLATE_LEVEL 9
 #endif
+/* ... and for the rest of the file (fonts, their maps, object streams):
+ * level 6 is smaller than 9 on these small streams, and faster */
+#define SP_DEFLATE_FILE_LEVEL 6
 enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
 
 typedef struct {
@@ -1477,30 +1484,16 @@ typedef struct {
     int threaded;
     int started;            /* zstart was called */
     pthread_t thread;
-    /* each thread's compressor (libdeflate's are not shared) */
-    struct libdeflate_compressor *ldc_worker, *ldc_main;
 } zpipe;
 
 /* Deflates IN into OUT (replacing its contents) in the zlib format
  * FlateDecode reads, with libdeflate: about 2.5x faster than zlib at the
- * same level and slightly smaller.  *LDC is the calling thread's
- * compressor, allocated on first use.  Thread-safe: touches nothing but
- * its arguments.  0, or -1 when out of memory. */
-static int deflate_buf(struct libdeflate_compressor **ldc, const cbuf *in,
-                       cbuf *out)
+ * same level and slightly smaller.  Thread-safe.  0, or -1 when out of
+ * memory. */
+static int deflate_buf(const cbuf *in, cbuf *out)
 {
-    out->n = 0;
-    if (!*ldc && !(*ldc = libdeflate_alloc_compressor(SP_DEFLATE_LEVEL)))
-        return -1;
-    size_t bound = libdeflate_zlib_compress_bound(*ldc, in->n);
-    cb_grow(out, bound);
-    if (out->oom)
-        return -1;
-    size_t n = libdeflate_zlib_compress(*ldc, in->p, in->n, out->p, bound);
-    if (n == 0)
-        return -1;
-    out->n = n;
-    return 0;
+    return sp_deflate(SP_DEFLATE_LEVEL, in->p, in->n, &out->p, &out->cap,
+                      &out->n);
 }
 
 static void *zworker(void *arg)
@@ -1514,7 +1507,7 @@ static void *zworker(void *arg)
             break;              /* stopped, and nothing left to do */
         zslot *s = &z->ring[z->done % RING];
         pthread_mutex_unlock(&z->mu);
-        s->failed = deflate_buf(&z->ldc_worker, &s->raw, &s->out);
+        s->failed = deflate_buf(&s->raw, &s->out);
         pthread_mutex_lock(&z->mu);
         s->state = SLOT_DONE;
         z->done++;
@@ -1524,8 +1517,8 @@ static void *zworker(void *arg)
     return NULL;
 }
 
-/* Starts the worker (on the first page, so a document without pages
- * starts no thread); without it the work is done synchronously. */
+/* Starts the worker (after SYNC_PAGES pages, so a small document starts
+ * no thread); without it the work is done synchronously. */
 static void zstart(zpipe *z)
 {
     z->started = 1;
@@ -1543,6 +1536,22 @@ static void zstart(zpipe *z)
     z->threaded = 1;
 }
 
+/* Reports a failure of the file writer (WHY as pdf_file.h says). */
+static int file_failed(pdf_ctx *c, const char *why)
+{
+    if (!why)
+        return fail(c, "saving");
+    if (strcmp(why, "out of memory") == 0) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        return -1;
+    }
+    if (!c->reported)
+        sp_diag_add(c->d, SP_D_PDF, c->name, 0, 0,
+                    "cannot write the PDF: %s", why);
+    c->reported = 1;
+    return -1;
+}
+
 /* Gives a deflated slot's bytes to its page.  Main thread only. */
 static int zconsume(pdf_ctx *c, zslot *s)
 {
@@ -1553,6 +1562,15 @@ static int zconsume(pdf_ctx *c, zslot *s)
         return -1;
     }
     HPDF_PageAttr attr = (HPDF_PageAttr)s->page->attr;
+    if (c->file) {
+        /* straight into the file: the document need not hold it */
+        const char *why;
+        if (sp_pdf_file_put_deflated(c->file, attr->contents,
+                                     (const unsigned char *)s->out.p,
+                                     s->out.n, &why) != 0)
+            return file_failed(c, why);
+        return 0;
+    }
     unsigned char *bytes = malloc(s->out.n ? s->out.n : 1);
     if (!bytes
         || sp_pdf_file_set_deflated(c->pdf, attr->contents,
@@ -1569,7 +1587,7 @@ static int zconsume(pdf_ctx *c, zslot *s)
 /* Queues PAGE's content CB for deflating; CB gets a spare buffer back. */
 static int zsubmit(pdf_ctx *c, zpipe *z, HPDF_Page page, cbuf *cb)
 {
-    if (!z->started)
+    if (!z->started && z->queued >= SYNC_PAGES)
         zstart(z);
     zslot *s = &z->ring[z->queued % RING];
     if (z->threaded) {
@@ -1586,7 +1604,7 @@ static int zsubmit(pdf_ctx *c, zpipe *z, HPDF_Page page, cbuf *cb)
     cb->n = 0;
     s->page = page;
     if (!z->threaded) {
-        s->failed = deflate_buf(&z->ldc_main, &s->raw, &s->out);
+        s->failed = deflate_buf(&s->raw, &s->out);
         z->queued++;
         z->done++;
         return zconsume(c, s);
@@ -1621,10 +1639,7 @@ static int zfinish(pdf_ctx *c, zpipe *z, int ok)
         free(s->raw.p);
         free(s->out.p);
     }
-    libdeflate_free_compressor(z->ldc_worker);
-    struct libdeflate_compressor *keep = z->ldc_main;
     memset(z, 0, sizeof *z);
-    z->ldc_main = keep;             /* for saving (freed by pdf_free) */
     return rc;
 }
 
@@ -1701,6 +1716,65 @@ static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
     return 0;
 }
 
+/* UTF-8 text S as a PDF text string object: ASCII as it is, anything
+ * else as UTF-16BE with a byte order mark (written in hex).  libharu's
+ * own UTF-8 encoder would do the same, but setting it up builds tables
+ * costing 1.4 million instructions a document.  NULL when out of memory
+ * (reported). */
+static void *text_object(pdf_ctx *c, const char *s)
+{
+    size_t len = strlen(s);
+    int ascii = 1;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            ascii = 0;
+    if (ascii) {
+        HPDF_String str = HPDF_String_New(c->pdf->mmgr, s, NULL);
+        if (!str)
+            fail(c, "writing a text string");
+        return str;
+    }
+    /* at most two UTF-16 units (4 bytes) per code point of 1+ bytes */
+    unsigned char *u = malloc(2 + 4 * len);
+    if (!u) {
+        out_of_memory(c, "writing a text string");
+        return NULL;
+    }
+    size_t n = 0;
+    u[n++] = 0xFE;
+    u[n++] = 0xFF;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += sp_utf8_next(s + i, len - i, &cp);
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10),
+                     lo = 0xDC00 + (v & 0x3FF);
+            u[n++] = (unsigned char)(hi >> 8);
+            u[n++] = (unsigned char)hi;
+            u[n++] = (unsigned char)(lo >> 8);
+            u[n++] = (unsigned char)lo;
+        } else {
+            u[n++] = (unsigned char)(cp >> 8);
+            u[n++] = (unsigned char)cp;
+        }
+    }
+    HPDF_Binary b = HPDF_Binary_New(c->pdf->mmgr, u, (HPDF_UINT)n);
+    free(u);
+    if (!b)
+        fail(c, "writing a text string");
+    return b;
+}
+
+/* Sets text entry KEY of dictionary D to S (see text_object). */
+static int set_text(pdf_ctx *c, HPDF_Dict d, const char *key, const char *s)
+{
+    void *o = text_object(c, s);
+    if (!o)
+        return -1;
+    TRY(c, HPDF_Dict_Add(d, key, o), "writing a text string");
+    return 0;
+}
+
 /* ---- document level ------------------------------------------------- */
 
 /* /ViewerPreferences /Duplex, so the print dialog starts with the
@@ -1724,12 +1798,13 @@ static int set_duplex(pdf_ctx *c, sp_print_duplex duplex)
     return 0;
 }
 
-static int set_info(pdf_ctx *c, HPDF_InfoType type, const char *value)
+static int set_info(pdf_ctx *c, const char *key, const char *value)
 {
     if (!value)
         return 0;
-    TRY(c, HPDF_SetInfoAttr(c->pdf, type, value), "setting metadata");
-    return 0;
+    if (!c->pdf->info)
+        return fail(c, "setting metadata");
+    return set_text(c, c->pdf->info, key, value);
 }
 
 /* [page /XYZ 0 top null]: jump to TOP, keep the reader's zoom. */
@@ -1754,6 +1829,37 @@ static int outline_dest(pdf_ctx *c, HPDF_Outline o, HPDF_Page page,
 
 enum { MAX_OUTLINE_DEPTH = 16 };
 
+/* Where the saved document goes: a file (written in chunks of SINK_CHUNK
+ * bytes) or, without one, a memory buffer.  libharu writes many small
+ * pieces; its own memory stream would copy each byte twice more. */
+enum { SINK_CHUNK = 1 << 16 };
+
+typedef struct {
+    pdf_ctx *c;
+    sp_afile *file;
+    cbuf buf;
+    size_t size;                    /* bytes written so far */
+} sink;
+
+static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
+{
+    sink *k = s->attr;
+    if (k->file && k->buf.n + n > SINK_CHUNK && k->buf.n > 0) {
+        if (sp_afile_write(k->file, k->buf.p, k->buf.n) != 0) {
+            k->c->reported = 1;     /* the I/O error explains it */
+            return HPDF_FILE_IO_ERROR;
+        }
+        k->buf.n = 0;
+    }
+    cb_put(&k->buf, (const char *)p, n);
+    if (k->buf.oom) {
+        report(k->c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    k->size += n;
+    return HPDF_OK;
+}
+
 /* A document being written (see sp_pdf_begin). */
 struct sp_pdf {
     pdf_ctx c;
@@ -1766,6 +1872,7 @@ struct sp_pdf {
                                        of the parts so far, by output
                                        page: made when the pages are */
     int failed;
+    sink *out;                      /* set by sp_pdf_write_to */
 };
 
 /* Adds the outline entries of DOC (sheets are output pages). */
@@ -1774,9 +1881,6 @@ static int add_outline(sp_pdf *p, const sp_doc *doc)
     pdf_ctx *c = &p->c;
     if (doc->n_outline == 0)
         return 0;
-    HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
-    if (!utf8)
-        return fail(c, "adding bookmarks");
     HPDF_Outline stack[MAX_OUTLINE_DEPTH];
     int depth = 0;
     for (size_t i = 0; i < doc->n_outline; i++) {
@@ -1787,10 +1891,11 @@ static int add_outline(sp_pdf *p, const sp_doc *doc)
         if (level >= MAX_OUTLINE_DEPTH)
             level = MAX_OUTLINE_DEPTH - 1;
         HPDF_Outline parent = level > 0 ? stack[level - 1] : NULL;
-        HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent,
-                                            e->title ? e->title : "", utf8);
+        HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent, "", NULL);
         if (!o)
             return fail(c, "adding a bookmark");
+        if (set_text(c, o, "Title", e->title ? e->title : "") != 0)
+            return -1;
         TRY(c, HPDF_Outline_SetOpened(o, level == 0 ? HPDF_TRUE : HPDF_FALSE),
             "adding a bookmark");
         double top = p->heights[e->sheet] - e->y_pt;
@@ -1821,17 +1926,15 @@ static int add_labels(sp_pdf *p, const sp_doc *doc)
         default: style = HPDF_PAGE_NUM_STYLE_DECIMAL; break;
         }
         HPDF_UINT first = l->first_number > 0 ? (HPDF_UINT)l->first_number : 1;
-        if (l->style != 0) {
-            TRY(c, HPDF_AddPageLabel(c->pdf, at, style, first, l->prefix),
-                "adding a page label");
-            continue;
-        }
-        /* prefix only: the same dictionary without /S */
         HPDF_Dict label = HPDF_PageLabel_New(c->pdf, style, (HPDF_INT)first,
-                                             l->prefix);
+                                             NULL);
         if (!label)
             return fail(c, "adding a page label");
-        TRY(c, HPDF_Dict_RemoveElement(label, "S"), "adding a page label");
+        if (l->style == 0)      /* prefix only: the dictionary without /S */
+            TRY(c, HPDF_Dict_RemoveElement(label, "S"), "adding a page label");
+        if (l->prefix && l->prefix[0]
+            && set_text(c, label, "P", l->prefix) != 0)
+            return -1;
         TRY(c, HPDF_Catalog_AddPageLabel(c->pdf->catalog, at, label),
             "adding a page label");
     }
@@ -1932,7 +2035,11 @@ static int render_part(sp_pdf *p, const sp_doc *doc)
 static void pdf_free(sp_pdf *p)
 {
     zfinish(&p->c, &p->z, 0);
-    libdeflate_free_compressor(p->z.ldc_main);
+    sp_pdf_file_abort(p->c.file);
+    if (p->out) {
+        free(p->out->buf.p);
+        free(p->out);
+    }
     free(p->pc.cb.p);
     free(p->pages);
     free(p->heights);
@@ -1984,11 +2091,6 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
         fail(c, "starting");
         goto fail;
     }
-    if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK
-        || HPDF_SetCurrentEncoder(c->pdf, "UTF-8") != HPDF_OK) {
-        fail(c, "turning on UTF-8");
-        goto fail;
-    }
     if (meta && meta->print_actual_size
         && HPDF_SetViewerPreference(c->pdf, HPDF_PRINT_SCALING_NONE)
                != HPDF_OK) {
@@ -1999,11 +2101,11 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
         && set_duplex(c, meta->print_duplex) != 0)
         goto fail;
     if (meta
-        && (set_info(c, HPDF_INFO_TITLE, meta->title)
-            || set_info(c, HPDF_INFO_SUBJECT, meta->subject)
-            || set_info(c, HPDF_INFO_KEYWORDS, meta->keywords)
-            || set_info(c, HPDF_INFO_AUTHOR, meta->author)
-            || set_info(c, HPDF_INFO_CREATOR, meta->creator)))
+        && (set_info(c, "Title", meta->title)
+            || set_info(c, "Subject", meta->subject)
+            || set_info(c, "Keywords", meta->keywords)
+            || set_info(c, "Author", meta->author)
+            || set_info(c, "Creator", meta->creator)))
         goto fail;
     return p;
 fail:
@@ -2028,35 +2130,6 @@ void sp_pdf_abort(sp_pdf *p)
         pdf_free(p);
 }
 
-/* Where the saved document goes: a file (written in chunks of SINK_CHUNK
- * bytes) or, without one, a memory buffer.  libharu writes many small
- * pieces; its own memory stream would copy each byte twice more. */
-enum { SINK_CHUNK = 1 << 16 };
-
-typedef struct {
-    pdf_ctx *c;
-    sp_afile *file;
-    cbuf buf;
-    size_t size;                    /* bytes written so far */
-} sink;
-
-static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
-{
-    sink *k = s->attr;
-    if (k->file && k->buf.n + n > SINK_CHUNK && k->buf.n > 0) {
-        if (sp_afile_write(k->file, k->buf.p, k->buf.n) != 0) {
-            k->c->reported = 1;     /* the I/O error explains it */
-            return HPDF_FILE_IO_ERROR;
-        }
-        k->buf.n = 0;
-    }
-    cb_put(&k->buf, (const char *)p, n);
-    if (k->buf.oom)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    k->size += n;
-    return HPDF_OK;
-}
-
 /* Ends the document and saves it into K.  0, or -1 (reported). */
 static int finish_doc(sp_pdf *p, sink *k)
 {
@@ -2072,34 +2145,56 @@ static int finish_doc(sp_pdf *p, sink *k)
     if (zfinish(c, &p->z, 1) != 0 || add_outline(p, &p->marks) != 0
         || add_labels(p, &p->marks) != 0 || embed_fonts(c) != 0)
         return -1;
-    /* HPDF_SaveToStream writes to the document's stream, making a memory
-     * stream only if there is none yet */
-    if (c->pdf->stream) {
-        report(c, 0, 0, "saving");
-        return -1;
-    }
-    c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, sink_write, k);
-    if (!c->pdf->stream)
-        return fail(c, "saving");
-    if (!p->z.ldc_main
-        && !(p->z.ldc_main = libdeflate_alloc_compressor(SP_DEFLATE_LEVEL))) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
-        return -1;
-    }
     const char *why;
-    if (sp_pdf_file_save(c->pdf, c->pdf->stream, p->z.ldc_main, &why) != 0) {
-        if (!why)
+    if (c->file) {
+        /* the pages are in the file already */
+        sp_pdf_file *f = c->file;
+        c->file = NULL;
+        if (sp_pdf_file_close(f, &why) != 0)
+            return file_failed(c, why);
+    } else {
+        if (c->pdf->stream) {
+            report(c, 0, 0, "saving");
+            return -1;
+        }
+        /* the document's own stream: freed with it */
+        c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, sink_write,
+                                                 k);
+        if (!c->pdf->stream)
             return fail(c, "saving");
-        if (!c->reported)
-            sp_diag_add(c->d, strcmp(why, "out of memory") == 0 ? SP_D_NOMEM
-                                                                : SP_D_PDF,
-                        c->name, 0, 0, "cannot write the PDF: %s", why);
-        c->reported = 1;
-        return -1;
+        if (sp_pdf_file_save(c->pdf, c->pdf->stream, SP_DEFLATE_FILE_LEVEL,
+                             &why) != 0)
+            return file_failed(c, why);
     }
     if (k->file && k->buf.n > 0
         && sp_afile_write(k->file, k->buf.p, k->buf.n) != 0)
         return -1;
+    return 0;
+}
+
+int sp_pdf_write_to(sp_pdf *p, sp_afile *f)
+{
+    pdf_ctx *c = &p->c;
+    if (p->failed || p->out || p->n_out > 0 || c->pdf->stream || !f)
+        return -1;
+    p->out = calloc(1, sizeof *p->out);
+    if (!p->out) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        p->failed = 1;
+        return -1;
+    }
+    p->out->c = c;
+    p->out->file = f;
+    c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, sink_write,
+                                             p->out);
+    c->file = c->pdf->stream ? sp_pdf_file_open(c->pdf, c->pdf->stream,
+                                                SP_DEFLATE_FILE_LEVEL)
+                             : NULL;
+    if (!c->file) {
+        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        p->failed = 1;
+        return -1;
+    }
     return 0;
 }
 
@@ -2111,11 +2206,12 @@ int sp_pdf_finish_to(sp_pdf *p, sp_afile *f, size_t *bytes_written)
     memset(&k, 0, sizeof k);
     k.c = &p->c;
     k.file = f;
+    sink *out = p->out ? p->out : &k;
     int rc = -1;
-    if (f && finish_doc(p, &k) == 0) {
+    if (f && out->file == f && finish_doc(p, out) == 0) {
         rc = 0;
         if (bytes_written)
-            *bytes_written = k.size;
+            *bytes_written = out->size;
     }
     free(k.buf.p);
     pdf_free(p);

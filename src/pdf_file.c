@@ -18,8 +18,8 @@
 #include <hpdf_list.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
-#include <libdeflate.h>
 
+#include "deflate.h"
 #include "strbuf.h"
 
 /* ---- streams holding deflated bytes ---------------------------------- */
@@ -119,26 +119,62 @@ enum {
     K_DEFLATED,     /* a stream of ours, deflated already */
     K_RAW,          /* a stream of libharu's, no filter or /FlateDecode */
     K_HPDF,         /* a stream with libharu's own filters: it writes it */
-    K_LEFT_OUT      /* a stream's length object no longer needed */
+    K_LEFT_OUT,     /* a stream's length object no longer needed */
+    K_WRITTEN       /* a stream written already */
 };
 
-typedef struct {
+struct sp_pdf_file {
     HPDF_Doc pdf;
     HPDF_Stream out;                /* the caller's */
     HPDF_Stream file;               /* counts, then writes to out */
     HPDF_Stream mem;                /* writes to *target */
     sp_buf *target;
-    struct libdeflate_compressor *ldc;
+    int level;                      /* libdeflate's */
     uint64_t pos;                   /* bytes of the file so far */
-    /* by new object number: */
+    /* by object number (libharu's, then the object streams' and the
+     * cross-reference stream's): */
     unsigned char *type;            /* 1: at offset where, 2: in object
-                                       stream where, at index */
+                                       stream where, at index; 0: free */
+    unsigned char *kind;            /* K_*: what the object is */
     uint64_t *where;
     uint32_t *index;
-    size_t n_ids;                   /* numbers given, 0 included */
+    size_t cap;                     /* of the arrays */
     sp_buf raw, z, head, body;
     const char *why;
-} writer;
+};
+
+typedef sp_pdf_file writer;
+
+/* Makes the arrays hold object number N.  0 or -1. */
+static int reserve(writer *w, size_t n)
+{
+    if (n < w->cap)
+        return 0;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap <= n)
+        cap *= 2;
+    unsigned char *t = realloc(w->type, cap);
+    if (t)
+        w->type = t;
+    unsigned char *k = t ? realloc(w->kind, cap) : NULL;
+    if (k)
+        w->kind = k;
+    uint64_t *wh = k ? realloc(w->where, cap * sizeof *wh) : NULL;
+    if (wh)
+        w->where = wh;
+    uint32_t *ix = wh ? realloc(w->index, cap * sizeof *ix) : NULL;
+    if (!ix) {
+        w->why = "out of memory";
+        return -1;
+    }
+    w->index = ix;
+    memset(w->type + w->cap, 0, cap - w->cap);
+    memset(w->kind + w->cap, 0, cap - w->cap);
+    memset(w->where + w->cap, 0, (cap - w->cap) * sizeof *wh);
+    memset(w->index + w->cap, 0, (cap - w->cap) * sizeof *ix);
+    w->cap = cap;
+    return 0;
+}
 
 static HPDF_STATUS file_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
 {
@@ -220,23 +256,10 @@ static int stream_kind(HPDF_Dict d)
 /* Deflates IN into w->z.  0 or -1. */
 static int deflate_into(writer *w, const char *in, size_t n)
 {
-    size_t bound = libdeflate_zlib_compress_bound(w->ldc, n);
-    w->z.n = 0;
-    if (w->z.cap < bound + 1) {
-        char *p = realloc(w->z.p, bound + 1);
-        if (!p) {
-            w->why = "out of memory";
-            return -1;
-        }
-        w->z.p = p;
-        w->z.cap = bound + 1;
-    }
-    size_t k = libdeflate_zlib_compress(w->ldc, in, n, w->z.p, bound);
-    if (k == 0) {
-        w->why = "compression failed";
+    if (sp_deflate(w->level, in, n, &w->z.p, &w->z.cap, &w->z.n) != 0) {
+        w->why = "out of memory";
         return -1;
     }
-    w->z.n = k;
     return 0;
 }
 
@@ -261,6 +284,11 @@ static int put_elements(writer *w, HPDF_Dict d, int filter)
 }
 
 /* Stream object ID (dictionary D of kind KIND) at the current offset. */
+static uint32_t obj_number(const void *obj)
+{
+    return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
+}
+
 static int put_stream(writer *w, uint32_t id, HPDF_Dict d, int kind)
 {
     w->type[id] = 1;
@@ -388,18 +416,84 @@ static int put_xref(writer *w, uint32_t id, uint32_t root, uint32_t info)
     return 0;
 }
 
-static uint32_t obj_number(const void *obj)
+
+/* The dictionary element KEY's object number if it is an indirect
+ * length object (a number), else 0. */
+static uint32_t length_object(HPDF_Dict d)
 {
-    return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
+    HPDF_DictElement len = find_key(d, "Length");
+    HPDF_Obj_Header *lh = len ? element_obj(len) : NULL;
+    if (lh && (lh->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_NUMBER
+        && (lh->obj_id & HPDF_OTYPE_INDIRECT))
+        return obj_number(lh);
+    return 0;
 }
 
-static int save(writer *w, HPDF_List entries, unsigned char *kind)
+sp_pdf_file *sp_pdf_file_open(HPDF_Doc pdf, HPDF_Stream out, int level)
 {
+    if (pdf->encrypt_on || pdf->xref->prev || pdf->xref->start_offset)
+        return NULL;                /* not a document of ours */
+    writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->pdf = pdf;
+    w->out = out;
+    w->level = level;
+    w->file = HPDF_CallbackWriter_New(pdf->mmgr, file_write, w);
+    w->mem = w->file ? HPDF_CallbackWriter_New(pdf->mmgr, mem_write, w)
+                     : NULL;
+    /* the header: 1.5 at least (object streams) */
+    int minor = (int)pdf->pdf_version + 2;
+    if (minor < 5)
+        minor = 5;
+    if (!w->mem || reserve(w, 1) != 0
+        || putf(w, "%%PDF-1.%d\n%%\267\276\255\252\n", minor) != 0) {
+        sp_pdf_file_abort(w);
+        return NULL;
+    }
+    return w;
+}
+
+static int put_deflated(writer *w, HPDF_Dict dict, const unsigned char *bytes,
+                        size_t n)
+{
+    uint32_t id = obj_number(dict), len = length_object(dict);
+    if (id == 0 || reserve(w, id > len ? id : len) != 0)
+        return -1;
+    w->type[id] = 1;
+    w->where[id] = w->pos;
+    w->kind[id] = K_WRITTEN;
+    if (len > id)
+        w->kind[len] = K_LEFT_OUT;
+    dict->write_fn = deflated_filter;   /* a stream of ours, written */
+    if (putf(w, "%lu 0 obj\n<<", (unsigned long)id) != 0
+        || put_elements(w, dict, 1) != 0
+        || putf(w, "/Length %zu /Filter /FlateDecode>>\nstream\n", n) != 0
+        || put(w, bytes, n) != 0 || put(w, "\nendstream\nendobj\n", 18) != 0)
+        return -1;
+    return 0;
+}
+
+int sp_pdf_file_put_deflated(sp_pdf_file *w, HPDF_Dict dict,
+                             const unsigned char *bytes, size_t n,
+                             const char **why)
+{
+    int rc = put_deflated(w, dict, bytes, n);
+    *why = w->why;
+    return rc;
+}
+
+/* The rest of the document, and the end of the file. */
+static int finish(writer *w)
+{
+    HPDF_List entries = w->pdf->xref->entries;
     size_t n = entries->count;
+    if (reserve(w, n + 2) != 0)
+        return -1;
     /* what each object is; the length objects of the streams written
-     * here (with direct lengths) are left out */
+     * here (with direct lengths) are left out (free entries) */
     for (size_t i = 1; i < n; i++) {
-        if (kind[i] == K_LEFT_OUT)
+        if (w->kind[i] == K_LEFT_OUT || w->kind[i] == K_WRITTEN)
             continue;
         HPDF_XrefEntry e = HPDF_List_ItemAt(entries, (HPDF_UINT)i);
         HPDF_Obj_Header *h = e->obj;
@@ -407,78 +501,46 @@ static int save(writer *w, HPDF_List entries, unsigned char *kind)
             w->why = "a cross-reference entry not as libharu 2.3.0 makes it";
             return -1;
         }
-        kind[i] = K_OBJECT;
+        w->kind[i] = K_OBJECT;
         if ((h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT
             || !((HPDF_Dict)h)->stream)
             continue;
         HPDF_Dict d = (HPDF_Dict)h;
-        kind[i] = (unsigned char)stream_kind(d);
-        HPDF_DictElement len = find_key(d, "Length");
-        HPDF_Obj_Header *lh = len ? element_obj(len) : NULL;
-        if (kind[i] != K_HPDF && lh
-            && (lh->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_NUMBER
-            && (lh->obj_id & HPDF_OTYPE_INDIRECT)) {
-            uint32_t l = obj_number(lh);
-            if (l > i && l < n)
-                kind[l] = K_LEFT_OUT;
-        }
+        w->kind[i] = (unsigned char)stream_kind(d);
+        uint32_t l = length_object(d);
+        if (w->kind[i] != K_HPDF && l > i && l < n)
+            w->kind[l] = K_LEFT_OUT;
     }
-    /* new numbers, in order */
-    size_t n_objects = 0, k = 0;
-    for (size_t i = 1; i < n; i++) {
-        if (kind[i] == K_LEFT_OUT)
-            continue;
-        k++;
-        if (kind[i] == K_OBJECT)
-            n_objects++;
-    }
-    size_t n_stm = (n_objects + SP_PDF_OBJSTM_MAX - 1) / SP_PDF_OBJSTM_MAX;
-    w->n_ids = k + n_stm + 2;           /* 0, objects, streams, xref */
-    w->type = calloc(w->n_ids, 1);
-    w->where = calloc(w->n_ids, sizeof *w->where);
-    w->index = calloc(w->n_ids, sizeof *w->index);
-    if (!w->type || !w->where || !w->index) {
-        w->why = "out of memory";
-        return -1;
-    }
-    uint32_t next = 0;
-    for (size_t i = 1; i < n; i++) {
-        if (kind[i] == K_LEFT_OUT)
-            continue;
-        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, (HPDF_UINT)i);
-        HPDF_Obj_Header *h = e->obj;
-        h->obj_id = (h->obj_id & 0xFF000000u) | ++next;
-    }
-    /* the header: 1.5 at least (object streams) */
-    int minor = (int)w->pdf->pdf_version + 2;
-    if (minor < 5)
-        minor = 5;
-    if (putf(w, "%%PDF-1.%d\n%%\267\276\255\252\n", minor) != 0)
-        return -1;
     /* streams, each its own object */
     for (size_t i = 1; i < n; i++) {
-        if (kind[i] != K_DEFLATED && kind[i] != K_RAW && kind[i] != K_HPDF)
+        int k = w->kind[i];
+        if (k != K_DEFLATED && k != K_RAW && k != K_HPDF)
             continue;
         HPDF_XrefEntry e = HPDF_List_ItemAt(entries, (HPDF_UINT)i);
-        if (put_stream(w, obj_number(e->obj), e->obj, kind[i]) != 0)
+        if (put_stream(w, (uint32_t)i, e->obj, k) != 0)
             return -1;
     }
     /* everything else in object streams (after the streams: libharu sets
      * the values of the length objects it writes as it writes them) */
-    uint32_t stm = (uint32_t)k;
+    size_t n_objects = 0;
+    for (size_t i = 1; i < n; i++)
+        n_objects += w->kind[i] == K_OBJECT;
+    size_t n_stm = (n_objects + SP_PDF_OBJSTM_MAX - 1) / SP_PDF_OBJSTM_MAX;
+    if (reserve(w, n + n_stm + 1) != 0)
+        return -1;
+    uint32_t stm = (uint32_t)n - 1;
     size_t in_stm = 0;
     w->target = &w->body;
     for (size_t i = 1; i < n; i++) {
-        if (kind[i] != K_OBJECT)
+        if (w->kind[i] != K_OBJECT)
             continue;
         HPDF_XrefEntry e = HPDF_List_ItemAt(entries, (HPDF_UINT)i);
-        uint32_t id = obj_number(e->obj);
         if (in_stm == 0)
             stm++;
-        w->type[id] = 2;
-        w->where[id] = stm;
-        w->index[id] = (uint32_t)in_stm;
-        sp_buf_printf(&w->head, "%lu %zu ", (unsigned long)id, w->body.n);
+        w->type[i] = 2;
+        w->where[i] = stm;
+        w->index[i] = (uint32_t)in_stm;
+        sp_buf_printf(&w->head, "%lu %zu ", (unsigned long)i, w->body.n);
         if (HPDF_Obj_WriteValue(e->obj, w->mem, NULL) != HPDF_OK)
             return -1;
         sp_buf_put(&w->body, "\n", 1);
@@ -502,41 +564,41 @@ static int save(writer *w, HPDF_List entries, unsigned char *kind)
                     obj_number(w->pdf->info));
 }
 
-int sp_pdf_file_save(HPDF_Doc pdf, HPDF_Stream out,
-                     struct libdeflate_compressor *ldc, const char **why)
+void sp_pdf_file_abort(sp_pdf_file *w)
+{
+    if (!w)
+        return;
+    if (w->file)
+        HPDF_Stream_Free(w->file);
+    if (w->mem)
+        HPDF_Stream_Free(w->mem);
+    free(w->type);
+    free(w->kind);
+    free(w->where);
+    free(w->index);
+    sp_buf_release(&w->raw);
+    sp_buf_release(&w->z);
+    sp_buf_release(&w->head);
+    sp_buf_release(&w->body);
+    free(w);
+}
+
+int sp_pdf_file_close(sp_pdf_file *w, const char **why)
+{
+    int rc = finish(w);
+    *why = w->why;
+    sp_pdf_file_abort(w);
+    return rc;
+}
+
+int sp_pdf_file_save(HPDF_Doc pdf, HPDF_Stream out, int level,
+                     const char **why)
 {
     *why = NULL;
-    if (pdf->encrypt_on || pdf->xref->prev || pdf->xref->start_offset) {
-        *why = "an encrypted or incremental document";
+    sp_pdf_file *w = sp_pdf_file_open(pdf, out, level);
+    if (!w) {
+        *why = "out of memory";
         return -1;
     }
-    writer w;
-    memset(&w, 0, sizeof w);
-    w.pdf = pdf;
-    w.out = out;
-    w.ldc = ldc;
-    HPDF_List entries = pdf->xref->entries;
-    unsigned char *kind = calloc(entries->count ? entries->count : 1, 1);
-    w.file = HPDF_CallbackWriter_New(pdf->mmgr, file_write, &w);
-    w.mem = HPDF_CallbackWriter_New(pdf->mmgr, mem_write, &w);
-    int rc = -1;
-    if (!kind) {
-        w.why = "out of memory";
-    } else if (w.file && w.mem) {
-        rc = save(&w, entries, kind);
-    }
-    if (w.file)
-        HPDF_Stream_Free(w.file);
-    if (w.mem)
-        HPDF_Stream_Free(w.mem);
-    free(kind);
-    free(w.type);
-    free(w.where);
-    free(w.index);
-    sp_buf_release(&w.raw);
-    sp_buf_release(&w.z);
-    sp_buf_release(&w.head);
-    sp_buf_release(&w.body);
-    *why = w.why;
-    return rc;
+    return sp_pdf_file_close(w, why);
 }
