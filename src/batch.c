@@ -1052,9 +1052,11 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
     sigaction(SIGTERM, &sa, &old_term);
 
     /* what every worker would make again, made once here and inherited
-     * by the workers it forks: the date formatters of the batch's
-     * language (its own and English, the packs' default) */
+     * by the workers it forks: the compiled schema, and the date
+     * formatters of the batch's language (its own and English, the
+     * packs' default) */
     if (todo > 1) {
+        sp_load_prepare();
         sp_datefmt_free(sp_datefmt_new("en"));
         if (o->build && o->build->lang)
             sp_datefmt_free(sp_datefmt_new(o->build->lang));

@@ -464,6 +464,14 @@ static int afile_rename(sp_afile *f)
     return 0;
 }
 
+/* 1 if folders A and B (descriptors) are the same one. */
+static int same_dir(int a, int b)
+{
+    struct stat sa, sb;
+    return a == b || (fstat(a, &sa) == 0 && fstat(b, &sb) == 0
+                      && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
 int sp_afile_commit_all(sp_afile **files, size_t n)
 {
     int rc = 0;
@@ -493,7 +501,8 @@ int sp_afile_commit_all(sp_afile **files, size_t n)
     for (size_t i = 0; i < n && rc == 0; i++) {
         int seen = 0;
         for (size_t k = 0; k < i && !seen; k++)
-            seen = files[k] && files[k]->dirfd == files[i]->dirfd;
+            seen = files[k] && files[k]->dirfd >= 0 && files[i]->dirfd >= 0
+                   && same_dir(files[k]->dirfd, files[i]->dirfd);
         if (files[i] && files[i]->dirfd >= 0 && !seen)
             fsync(files[i]->dirfd);
     }

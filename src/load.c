@@ -1610,6 +1610,19 @@ char *sp_load_peek_root(const char *path, int *is_bank)
     return id;
 }
 
+void sp_load_prepare(void)
+{
+    if (schema || xml_memory_setup() != 0)
+        return;
+    /* the schema is built in and known to be sound: no messages */
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(
+        (const char *)studypack_xsd, (int)studypack_xsd_len);
+    if (!pc)
+        return;
+    schema = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+}
+
 void sp_load_cleanup(void)
 {
     if (schema) {

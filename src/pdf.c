@@ -1465,7 +1465,9 @@ enum { SYNC_PAGES = 16 };
 #endif
 /* ... and for the rest of the file (fonts, their maps, object streams):
  * level 6 is smaller than 9 on these small streams, and faster */
+#ifndef SP_DEFLATE_FILE_LEVEL
 #define SP_DEFLATE_FILE_LEVEL 6
+#endif
 enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
 
 typedef struct {
