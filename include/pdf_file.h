@@ -19,7 +19,7 @@
  * (sp_pdf_file_open, sp_pdf_file_put_deflated), so a document never
  * holds it all.  The same document gives the same bytes.
  *
- * Who may include: pdf.c, pdf_image.c (they include hpdf.h), tests.
+ * Who may include: pdf.c, pdf_int.h (they include hpdf.h), tests.
  * Ownership: sp_pdf_file_set_deflated takes its bytes; the document owns
  * them from then on (freed with it).  An sp_pdf_file belongs to its
  * caller until sp_pdf_file_close or sp_pdf_file_abort, and must end

@@ -15,7 +15,7 @@
  * pdf.c draws each figure inside marked content /Span << /Alt (its alt
  * text) >> for readers who cannot see it.
  *
- * Who may include: pdf.c (it includes hpdf.h), tests.
+ * Who may include: pdf.c, pdf_int.h (they include hpdf.h), tests.
  * Ownership: an sp_pdf_images cache belongs to the document's device and
  * is freed with sp_pdf_images_free before or after HPDF_Free (the images
  * themselves belong to the libharu document).

@@ -1,5 +1,6 @@
-/* pdf.c - the PDF device (see pdf.h).  With its image part, pdf_image.c,
- * and its file writer, pdf_file.c, the only files that include hpdf.h.
+/* pdf.c - the PDF device (see pdf.h).  With its fonts (pdf_font.c), its
+ * images (pdf_image.c) and its file writer (pdf_file.c), the only files
+ * that include hpdf.h.
  *
  * How pages are made: each output page's content stream is written here
  * as PDF operators into a buffer, deflated on a worker thread with
@@ -12,7 +13,7 @@
  * up along a page; text is in literal strings whose bytes are the ASCII
  * characters themselves where a glyph stands for one.
  *
- * Fonts are written here too (see "embedded fonts" below): a subset of
+ * Fonts are embedded by pdf_font.c: a subset of
  * each TrueType file with only the glyphs drawn, 1-byte codes, a
  * ToUnicode map.  libharu's own Type0 fonts cost ~70 ms per document and
  * lost the components of composite glyphs (accented letters, many CJK
@@ -77,49 +78,8 @@
 #include "text.h"
 #include "reserve.h"
 
-/* A font slot embedded in the document, and the glyphs drawn with it so
- * far: code k (1 .. n_codes - 1) draws glyph code_gid[k] standing for
- * the text texts[code_toff[k] ..][0 .. code_tlen[k]). */
-typedef struct {
-    int slot;
-    size_t n_glyphs;
-    HPDF_Dict font;                 /* the Type0 font pages refer to */
-    char name[16];                  /* its resource name, "" until used */
-    uint32_t *code_gid, *code_toff, *next_code;
-    uint16_t *code_tlen;
-    float *code_adv;                /* the glyph's /W width, 1/1000 em */
-    unsigned char code_byte[128];   /* the byte of each 1-byte code */
-    unsigned char byte_used[128];
-    uint16_t ascii_code[128];       /* code of a glyph standing for one
-                                       ASCII character, 0 if none yet */
-    size_t n_codes, cap;
-    uint16_t *gid_code;             /* [n_glyphs] first code of a glyph */
-    char *texts;
-    size_t n_texts, cap_texts;
-    char *widths;                   /* "/W [...]" of the CIDFont */
-} pfont;
+#include "pdf_int.h"
 
-typedef struct {
-    HPDF_Doc pdf;
-    sp_diags *d;
-    const char *name;               /* the output, for messages */
-    char *name_copy;                /* owned copy behind name, or NULL */
-    const sp_fonts *fonts;
-    pfont pfonts[SP_FONTS_MAX];     /* in order of first use */
-    int n_pfonts;
-    pfont *pf[SP_FONTS_MAX];        /* each slot's, once used */
-    sp_shaped shaped;               /* scratch for unshaped text */
-    unsigned long page_no;          /* pages begun so far */
-    int reported;                   /* a failure has been reported */
-    sp_pdf_images *images;          /* figures embedded so far */
-    /* the resources every page shares, in the page tree's root (only the
-     * fonts and images of the document: a page names what it uses) */
-    HPDF_Dict res_font, res_xobject;
-    int n_xobjects;
-    HPDF_REAL box_w, box_h;         /* the root's MediaBox, 0 if none */
-    sp_pdf_file *file;              /* the file, when written as pages
-                                       end (sp_pdf_write_to) */
-} pdf_ctx;
 
 /* A short text for the libharu errors we can run into. */
 static const char *hpdf_error_text(HPDF_STATUS e)
@@ -148,6 +108,11 @@ static const char *hpdf_error_text(HPDF_STATUS e)
  * The reserve is filled when a document starts and dropped at its end. */
 static sp_reserve hpdf_reserve;
 
+int pdf_hpdf_failed(void)
+{
+    return sp_reserve_failed(&hpdf_reserve);
+}
+
 static void *malloc_again(void *old, size_t n)
 {
     (void)old;
@@ -168,13 +133,13 @@ static void HPDF_STDCALL hpdf_free(void *p)
 }
 
 /* Records a failure once: the first error explains the rest. */
-static void report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
+void pdf_report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
                    const char *what)
 {
     if (c->reported)
         return;
     c->reported = 1;
-    if (sp_reserve_failed(&hpdf_reserve)) {
+    if (pdf_hpdf_failed()) {
         sp_diag_add(c->d, SP_D_NOMEM, c->name, 0, 0,
                     "out of memory (while %s)", what);
     } else if (err == HPDF_FAILD_TO_ALLOC_MEM) {
@@ -199,22 +164,22 @@ static void report(pdf_ctx *c, HPDF_STATUS err, HPDF_STATUS detail,
 static void HPDF_STDCALL on_error(HPDF_STATUS err, HPDF_STATUS detail,
                                   void *user)
 {
-    report(user, err, detail, "rendering");
+    pdf_report(user, err, detail, "rendering");
 }
 
 /* A failure libharu may or may not have reported through the handler. */
-static int fail(pdf_ctx *c, const char *what)
+int pdf_fail(pdf_ctx *c, const char *what)
 {
     HPDF_STATUS err = c->pdf ? HPDF_GetError(c->pdf) : 0;
-    report(c, err, c->pdf ? HPDF_GetErrorDetail(c->pdf) : 0, what);
+    pdf_report(c, err, c->pdf ? HPDF_GetErrorDetail(c->pdf) : 0, what);
     return -1;
 }
 
-#define TRY(c, call, what)                                                    \
-    do {                                                                      \
-        if ((call) != HPDF_OK || sp_reserve_failed(&hpdf_reserve))             \
-            return fail((c), (what));                                         \
-    } while (0)
+void pdf_oom(pdf_ctx *c, const char *what)
+{
+    pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, what);
+}
+
 
 /* ---- drawing --------------------------------------------------------
  *
@@ -224,14 +189,8 @@ static int fail(pdf_ctx *c, const char *what)
  * formats numbers and writes to its stream in small pieces).
  */
 
-/* The bytes of one page's content stream. */
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} cbuf;
 
-static void cb_grow(cbuf *b, size_t more)
+void pdf_cb_grow(cbuf *b, size_t more)
 {
     if (b->oom || b->n + more <= b->cap)
         return;
@@ -247,16 +206,15 @@ static void cb_grow(cbuf *b, size_t more)
     b->cap = cap;
 }
 
-static void cb_put(cbuf *b, const char *s, size_t len)
+void pdf_cb_put(cbuf *b, const char *s, size_t len)
 {
-    cb_grow(b, len);
+    pdf_cb_grow(b, len);
     if (b->oom)
         return;
     memcpy(b->p + b->n, s, len);
     b->n += len;
 }
 
-#define CB_LIT(b, s) cb_put((b), (s), sizeof(s) - 1)
 
 /* V in thousandths, rounded (0 if V is out of range). */
 static long long milli(double v)
@@ -300,7 +258,7 @@ static char *put_milli(char *o, long long m)
 /* M thousandths as put_milli writes it, followed by a space. */
 static void cb_milli(cbuf *b, long long m)
 {
-    cb_grow(b, 32);
+    pdf_cb_grow(b, 32);
     if (b->oom)
         return;
     char *o = put_milli(b->p + b->n, m);
@@ -309,7 +267,7 @@ static void cb_milli(cbuf *b, long long m)
 }
 
 /* A number with at most three decimals (see cb_milli). */
-static void cb_num(cbuf *b, double v)
+void pdf_cb_num(cbuf *b, double v)
 {
     cb_milli(b, milli(v));
 }
@@ -328,562 +286,6 @@ static long long pos_milli(double v)
 static void cb_pos(cbuf *b, double v)
 {
     cb_milli(b, pos_milli(v));
-}
-
-/* ---- embedded fonts ---------------------------------------------------
- *
- * Each font slot used is embedded once as a Type0 font over one CIDFont:
- * CIDFontType2 with /FontFile2 for TrueType outlines, CIDFontType0 with
- * /FontFile3 /Subtype /CIDFontType0C (the bare CFF table) for CFF ones,
- * the font program a subset made by hb-subset (src/font/subset.c) once
- * every page is drawn.  Content streams use codes given out in the order
- * glyphs are first drawn (the first 127 one byte long, the others two), one per (glyph, text it stands for), so
- * the ToUnicode map gives back every character exactly (even when a font
- * draws two characters with one glyph); the font's /Encoding is an
- * embedded CMap from those codes to the subset's CIDs (known only after
- * subsetting).  Shaped runs whose glyphs do not map one to one onto their
- * characters in order (right-to-left text, ligatures, reordered or split
- * clusters) are marked content with /ActualText holding their logical
- * text, which pdftotext and copy-paste return instead of the glyphs'.
- */
-
-/* codes 1..0x7F are one byte (written as code_byte[k]), the rest two
- * bytes 0x8000 + (k - 0x80) */
-#define MAX_CODES (0x80 + 0x8000)
-
-/* Records a font problem once, naming the file. */
-static void font_error(pdf_ctx *c, const char *path, const char *why)
-{
-    if (c->reported)
-        return;
-    c->reported = 1;
-    sp_diag_add(c->d, SP_D_FONT, path, 0, 0,
-                "cannot embed this font in the PDF: %s", why);
-}
-
-static void out_of_memory(pdf_ctx *c, const char *what)
-{
-    report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, what);
-}
-
-static void pfont_free(pfont *f)
-{
-    free(f->code_gid);
-    free(f->code_toff);
-    free(f->code_tlen);
-    free(f->code_adv);
-    free(f->next_code);
-    free(f->gid_code);
-    free(f->texts);
-    free(f->widths);
-    memset(f, 0, sizeof *f);
-}
-
-/* The embedded font of SLOT, created on first use; NULL on failure. */
-static pfont *get_pfont(pdf_ctx *c, int slot)
-{
-    if (!c->fonts) {
-        if (!c->reported)
-            sp_diag_add(c->d, SP_D_FONT, c->name, 0, 0,
-                        "cannot write the PDF: it has text but no fonts "
-                        "were given");
-        c->reported = 1;
-        return NULL;
-    }
-    if (slot < 0 || slot >= sp_fonts_count(c->fonts))
-        slot = sp_fonts_slot(c->fonts, SP_FACE_REGULAR);
-    if (c->pf[slot])
-        return c->pf[slot];
-    pfont *f = &c->pfonts[c->n_pfonts];
-    memset(f, 0, sizeof *f);
-    f->slot = slot;
-    /* glyph ids are below 65536 in any sfnt */
-    f->n_glyphs = sp_fonts_slot_glyph_count(c->fonts, slot);
-    if (f->n_glyphs == 0)
-        f->n_glyphs = 1;
-    f->gid_code = calloc(f->n_glyphs, sizeof *f->gid_code);
-    f->cap = 256;
-    f->code_gid = malloc(f->cap * sizeof *f->code_gid);
-    f->code_toff = malloc(f->cap * sizeof *f->code_toff);
-    f->code_tlen = malloc(f->cap * sizeof *f->code_tlen);
-    f->code_adv = malloc(f->cap * sizeof *f->code_adv);
-    f->next_code = malloc(f->cap * sizeof *f->next_code);
-    HPDF_Dict d = HPDF_Dict_New(c->pdf->mmgr);
-    if (!f->gid_code || !f->code_gid || !f->code_toff || !f->code_tlen
-        || !f->code_adv || !f->next_code || !d) {
-        pfont_free(f);
-        out_of_memory(c, "embedding a font");
-        return NULL;
-    }
-    if (HPDF_Xref_Add(c->pdf->xref, d) != HPDF_OK) {
-        pfont_free(f);
-        fail(c, "embedding a font");
-        return NULL;
-    }
-    f->font = d;
-    f->n_codes = 1;                 /* code 0 is .notdef */
-    f->code_gid[0] = 0;
-    f->code_tlen[0] = 0;
-    f->code_toff[0] = 0;
-    f->code_adv[0] = 0;
-    c->n_pfonts++;
-    return c->pf[slot] = f;
-}
-
-/* The byte of a new 1-byte code for a glyph standing for character CH
- * (0: not one ASCII character).  A printable ASCII character gets its
- * own byte, so page content reads as its text and needs no escapes for
- * it; other glyphs take the control bytes first (line ends last: they
- * are written escaped), then the printable bytes still free. */
-static unsigned char pick_byte(pfont *f, unsigned char ch)
-{
-    if (ch >= 0x20 && ch < 0x7F && !f->byte_used[ch]) {
-        f->byte_used[ch] = 1;
-        return ch;
-    }
-    static const unsigned char order[] = {
-        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0B, 0x0C,
-        0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
-        0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x7F, 0x0A, 0x0D};
-    for (size_t i = 0; i < sizeof order; i++)
-        if (!f->byte_used[order[i]]) {
-            f->byte_used[order[i]] = 1;
-            return order[i];
-        }
-    for (unsigned b = 0x20; b < 0x7F; b++)
-        if (!f->byte_used[b]) {
-            f->byte_used[b] = 1;
-            return (unsigned char)b;
-        }
-    return 0;   /* not reached: 127 codes, 127 bytes */
-}
-
-/* The code drawing glyph GID for text T[0..tlen) with F (RTL: T is
- * logical order in a right-to-left run); 0 on failure (reported). */
-static unsigned get_code(pdf_ctx *c, pfont *f, uint32_t gid, const char *t,
-                         size_t tlen, int rtl)
-{
-    char rev[64];
-    if (rtl && tlen > 1 && tlen <= sizeof rev) {
-        /* several characters in visual order: reversed by code point */
-        size_t i = 0, o = tlen;
-        while (i < tlen) {
-            uint32_t cp;
-            size_t k = sp_utf8_next(t + i, tlen - i, &cp);
-            o -= k;
-            memcpy(rev + o, t + i, k);
-            i += k;
-        }
-        t = rev;
-    }
-    if (gid >= f->n_glyphs)
-        gid = 0;                    /* not in the font: .notdef */
-    if (tlen == 1 && (unsigned char)t[0] < 0x80) {
-        unsigned k = f->ascii_code[(unsigned char)t[0]];
-        if (k && f->code_gid[k] == gid)
-            return k;
-    }
-    if (tlen > 64)
-        tlen = 64;   /* a ToUnicode entry holds a few characters at most */
-    for (uint32_t k = f->gid_code[gid]; k; k = f->next_code[k])
-        if (f->code_tlen[k] == tlen
-            && memcmp(f->texts + f->code_toff[k], t, tlen) == 0)
-            return k;
-    if (f->n_codes >= MAX_CODES) {
-        font_error(c, sp_fonts_slot_path(c->fonts, f->slot),
-                   "more than 32,894 different glyphs drawn with one font");
-        return 0;
-    }
-    if (f->n_codes == f->cap) {
-        size_t cap = 2 * f->cap;
-        uint32_t *a = realloc(f->code_gid, cap * sizeof *a);
-        if (a)
-            f->code_gid = a;
-        uint32_t *b = a ? realloc(f->code_toff, cap * sizeof *b) : NULL;
-        if (b)
-            f->code_toff = b;
-        uint16_t *l = b ? realloc(f->code_tlen, cap * sizeof *l) : NULL;
-        if (l)
-            f->code_tlen = l;
-        float *ad = l ? realloc(f->code_adv, cap * sizeof *ad) : NULL;
-        if (ad)
-            f->code_adv = ad;
-        uint32_t *n = ad ? realloc(f->next_code, cap * sizeof *n) : NULL;
-        if (n)
-            f->next_code = n;
-        if (!n) {
-            out_of_memory(c, "embedding a font");
-            return 0;
-        }
-        f->cap = cap;
-    }
-    if (f->n_texts + tlen > f->cap_texts) {
-        size_t cap = f->cap_texts ? f->cap_texts : 1024;
-        while (cap < f->n_texts + tlen)
-            cap *= 2;
-        char *p = realloc(f->texts, cap);
-        if (!p) {
-            out_of_memory(c, "embedding a font");
-            return 0;
-        }
-        f->texts = p;
-        f->cap_texts = cap;
-    }
-    unsigned k = (unsigned)f->n_codes++;
-    if (k < 0x80)
-        f->code_byte[k] = pick_byte(f, tlen == 1 ? (unsigned char)t[0] : 0);
-    memcpy(f->texts + f->n_texts, t, tlen);
-    f->code_toff[k] = (uint32_t)f->n_texts;
-    f->code_tlen[k] = (uint16_t)tlen;
-    f->n_texts += tlen;
-    f->code_gid[k] = gid;
-    f->code_adv[k] = (float)sp_fonts_glyph_advance(c->fonts, f->slot, gid);
-    f->next_code[k] = f->gid_code[gid];
-    f->gid_code[gid] = (uint16_t)k;
-    if (tlen == 1 && (unsigned char)t[0] < 0x80
-        && !f->ascii_code[(unsigned char)t[0]])
-        f->ascii_code[(unsigned char)t[0]] = (uint16_t)k;
-    return k;
-}
-
-/* Writes the /W array kept in the CIDFont dictionary's attr. */
-static HPDF_STATUS write_widths(HPDF_Dict dict, HPDF_Stream stream)
-{
-    return HPDF_Stream_WriteStr(stream, (const char *)dict->attr);
-}
-
-static int add_name(pdf_ctx *c, HPDF_Dict d, const char *key,
-                    const char *value)
-{
-    TRY(c, HPDF_Dict_AddName(d, key, value), "embedding a font");
-    return 0;
-}
-
-static int add_int(pdf_ctx *c, HPDF_Dict d, const char *key, double v)
-{
-    TRY(c, HPDF_Dict_AddNumber(d, key, (HPDF_INT32)lround(v)),
-        "embedding a font");
-    return 0;
-}
-
-/* Six capital letters naming the subset, from what it holds. */
-static void subset_tag(const pfont *f, char tag[7])
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t k = 1; k < f->n_codes; k++) {
-        h = (h ^ f->code_gid[k]) * 0x100000001b3ULL;
-        for (size_t i = 0; i < f->code_tlen[k]; i++)
-            h = (h ^ (unsigned char)f->texts[f->code_toff[k] + i])
-                * 0x100000001b3ULL;
-    }
-    for (int i = 0; i < 6; i++) {
-        tag[i] = (char)('A' + h % 26);
-        h /= 26;
-    }
-    tag[6] = '\0';
-}
-
-/* UTF-8 text as UTF-16BE hex digits into B. */
-static void cb_utf16_hex(cbuf *b, const char *s, size_t len)
-{
-    char hex[16];
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        i += sp_utf8_next(s + i, len - i, &cp);
-        int m;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            m = snprintf(hex, sizeof hex, "%04X%04X",
-                         (unsigned)(0xD800 + (cp >> 10)),
-                         (unsigned)(0xDC00 + (cp & 0x3FF)));
-        } else {
-            m = snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
-        }
-        cb_put(b, hex, (size_t)m);
-    }
-}
-
-/* Code K of F as hex digits in the content's byte form ("XX" or
- * "XXXX"). */
-static int code_hex(const pfont *f, char *out, size_t k)
-{
-    if (k < 0x80)
-        return snprintf(out, 8, "%02X", (unsigned)f->code_byte[k]);
-    return snprintf(out, 8, "%04X", (unsigned)(0x8000 + (k - 0x80)));
-}
-
-static const char codespace[] =
-    "2 begincodespacerange\n<00> <7F>\n<8000> <FFFF>\nendcodespacerange\n";
-
-static const char cmap_tail[] =
-    "endcmap\n"
-    "CMapName currentdict /CMap defineresource pop\n"
-    "end\nend\n";
-
-/* The ToUnicode CMap: each code to the text its glyph stands for. */
-static void make_tounicode(const pfont *f, cbuf *b)
-{
-    CB_LIT(b, "/CIDInit /ProcSet findresource begin\n"
-              "12 dict begin\n"
-              "begincmap\n"
-              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-              "/Supplement 0 >> def\n"
-              "/CMapName /Adobe-Identity-UCS def\n"
-              "/CMapType 2 def\n");
-    cb_put(b, codespace, sizeof codespace - 1);
-    size_t k = 1;
-    char line[32];
-    while (k < f->n_codes) {
-        size_t n = 0, j = k;
-        for (; j < f->n_codes && n < 100; j++)
-            if (f->code_tlen[j] > 0)
-                n++;
-        if (n > 0) {
-            int m = snprintf(line, sizeof line, "%zu beginbfchar\n", n);
-            cb_put(b, line, (size_t)m);
-            for (size_t q = k; q < j; q++) {
-                if (f->code_tlen[q] == 0)
-                    continue;
-                char hx[8];
-                code_hex(f, hx, q);
-                m = snprintf(line, sizeof line, "<%s> <", hx);
-                cb_put(b, line, (size_t)m);
-                cb_utf16_hex(b, f->texts + f->code_toff[q], f->code_tlen[q]);
-                CB_LIT(b, ">\n");
-            }
-            CB_LIT(b, "endbfchar\n");
-        }
-        k = j;
-    }
-    cb_put(b, cmap_tail, sizeof cmap_tail - 1);
-}
-
-/* The encoding CMap: 2-byte codes to the subset's CIDs. */
-static void make_encoding(const pfont *f, const uint32_t *cid, cbuf *b)
-{
-    CB_LIT(b, "/CIDInit /ProcSet findresource begin\n"
-              "12 dict begin\n"
-              "begincmap\n"
-              "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
-              "/Supplement 0 >> def\n"
-              "/CMapName /Studypack-Codes def\n"
-              "/CMapType 1 def\n");
-    cb_put(b, codespace, sizeof codespace - 1);
-    char line[48];
-    for (size_t k = 1; k < f->n_codes; k += 100) {
-        size_t n = f->n_codes - k < 100 ? f->n_codes - k : 100;
-        int m = snprintf(line, sizeof line, "%zu begincidchar\n", n);
-        cb_put(b, line, (size_t)m);
-        for (size_t q = k; q < k + n; q++) {
-            char hx[8];
-            code_hex(f, hx, q);
-            m = snprintf(line, sizeof line, "<%s> %u\n", hx,
-                         (unsigned)cid[q - 1]);
-            cb_put(b, line, (size_t)m);
-        }
-        CB_LIT(b, "endcidchar\n");
-    }
-    cb_put(b, cmap_tail, sizeof cmap_tail - 1);
-}
-
-/* A stream object (deflated when saved) holding B, added to DICT as KEY. */
-static HPDF_Dict add_stream(pdf_ctx *c, HPDF_Dict dict, const char *key,
-                            const cbuf *b)
-{
-    HPDF_Dict st = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
-    if (!st || HPDF_Dict_Add(dict, key, st) != HPDF_OK
-        || HPDF_Stream_Write(st->stream, (const HPDF_BYTE *)b->p,
-                             (HPDF_UINT)b->n) != HPDF_OK) {
-        fail(c, "embedding a font");
-        return NULL;
-    }
-    st->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    return st;
-}
-
-/* The CIDSystemInfo Adobe-Identity-0, added to DICT. */
-static int add_system_info(pdf_ctx *c, HPDF_Dict dict)
-{
-    HPDF_MMgr mm = c->pdf->mmgr;
-    HPDF_Dict info = HPDF_Dict_New(mm);
-    if (!info || HPDF_Dict_Add(dict, "CIDSystemInfo", info) != HPDF_OK
-        || HPDF_Dict_Add(info, "Registry", HPDF_String_New(mm, "Adobe", NULL))
-               != HPDF_OK
-        || HPDF_Dict_Add(info, "Ordering",
-                         HPDF_String_New(mm, "Identity", NULL)) != HPDF_OK
-        || HPDF_Dict_AddNumber(info, "Supplement", 0) != HPDF_OK)
-        return fail(c, "embedding a font");
-    return 0;
-}
-
-typedef struct {
-    uint32_t cid;
-    double w;
-} cid_w;
-
-static int cmp_cid(const void *a, const void *b)
-{
-    uint32_t x = ((const cid_w *)a)->cid, y = ((const cid_w *)b)->cid;
-    return x < y ? -1 : x > y;
-}
-
-/* Completes F: subsets its glyphs and writes the Type0 font with its
- * encoding and ToUnicode CMaps, over one CIDFont with its widths, font
- * descriptor and font program. */
-static int embed_font(pdf_ctx *c, pfont *f)
-{
-    HPDF_MMgr mm = c->pdf->mmgr;
-    HPDF_Xref xref = c->pdf->xref;
-    const char *path = sp_fonts_slot_path(c->fonts, f->slot);
-    size_t n = f->n_codes - 1;
-    cbuf w, text;
-    memset(&w, 0, sizeof w);
-    memset(&text, 0, sizeof text);
-    sp_font_subset sub;
-    memset(&sub, 0, sizeof sub);
-    cid_w *ws = NULL;
-    int rc = -1;
-    const char *why = NULL;
-    if (sp_fonts_subset(c->fonts, f->slot, f->code_gid + 1, n, &sub, &why)) {
-        if (why)
-            font_error(c, path, why);
-        else
-            out_of_memory(c, "embedding a font");
-        return -1;
-    }
-    /* widths by CID, as the device drew them */
-    ws = malloc((n ? n : 1) * sizeof *ws);
-    if (!ws) {
-        out_of_memory(c, "embedding a font");
-        goto out;
-    }
-    for (size_t k = 0; k < n; k++) {
-        ws[k].cid = sub.cid[k];
-        ws[k].w = sp_fonts_glyph_advance(c->fonts, f->slot, f->code_gid[k + 1]);
-    }
-    qsort(ws, n, sizeof *ws, cmp_cid);
-    CB_LIT(&w, "/W [");
-    for (size_t k = 0; k < n; k++) {
-        if (k > 0 && ws[k].cid == ws[k - 1].cid)
-            continue;
-        char num[16];
-        int m = snprintf(num, sizeof num, "%u [", (unsigned)ws[k].cid);
-        cb_put(&w, num, (size_t)m);
-        cb_num(&w, ws[k].w);
-        CB_LIT(&w, "] ");
-    }
-    CB_LIT(&w, "]\012");
-    cb_put(&w, "", 1);
-    if (w.oom) {
-        out_of_memory(c, "embedding a font");
-        goto out;
-    }
-    free(f->widths);
-    f->widths = w.p;
-    w.p = NULL;
-
-    sp_font_info info;
-    sp_fonts_info(c->fonts, f->slot, &info);
-    char tag[7], base[80];
-    subset_tag(f, tag);
-    snprintf(base, sizeof base, "%s+%s", tag,
-             info.ps_name[0] ? info.ps_name : "Font");
-
-    /* the CIDFont and its descriptor */
-    HPDF_Dict cid = HPDF_Dict_New(mm), fd;
-    if (!cid || HPDF_Xref_Add(xref, cid) != HPDF_OK)
-        goto hpdf;
-    if (add_name(c, cid, "Type", "Font")
-        || add_name(c, cid, "Subtype", sub.cff ? "CIDFontType0"
-                                               : "CIDFontType2")
-        || add_name(c, cid, "BaseFont", base) || add_system_info(c, cid))
-        goto out;
-    if (!(fd = HPDF_Dict_New(mm)) || HPDF_Xref_Add(xref, fd) != HPDF_OK
-        || HPDF_Dict_Add(cid, "FontDescriptor", fd) != HPDF_OK)
-        goto hpdf;
-    if (!sub.cff && add_name(c, cid, "CIDToGIDMap", "Identity"))
-        goto out;
-    cid->attr = f->widths;
-    cid->write_fn = write_widths;
-    if (add_name(c, fd, "Type", "FontDescriptor")
-        || add_name(c, fd, "FontName", base)
-        || add_int(c, fd, "Flags", 4 | (info.fixed_pitch ? 1 : 0)
-                                       | (info.italic_angle ? 64 : 0)))
-        goto out;
-    HPDF_Array bbox = HPDF_Array_New(mm);
-    if (!bbox || HPDF_Dict_Add(fd, "FontBBox", bbox) != HPDF_OK)
-        goto hpdf;
-    for (int k = 0; k < 4; k++)
-        if (HPDF_Array_AddNumber(bbox, (HPDF_INT32)lround(info.bbox[k]))
-            != HPDF_OK)
-            goto hpdf;
-    if (HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)info.italic_angle)
-        != HPDF_OK)
-        goto hpdf;
-    if (add_int(c, fd, "Ascent", info.ascent)
-        || add_int(c, fd, "Descent", info.descent)
-        || add_int(c, fd, "CapHeight", info.cap_height)
-        || add_int(c, fd, "StemV", info.weight >= 600 ? 120 : 80))
-        goto out;
-    cbuf fb = {(char *)sub.data, sub.len, sub.len, 0};
-    HPDF_Dict file = add_stream(c, fd, sub.cff ? "FontFile3" : "FontFile2",
-                                &fb);
-    if (!file)
-        goto out;
-    if (sub.cff ? add_name(c, file, "Subtype", "CIDFontType0C")
-                : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len)
-                      != HPDF_OK)
-        goto hpdf;
-
-    /* the Type0 font */
-    HPDF_Dict t0 = f->font;
-    if (add_name(c, t0, "Type", "Font") || add_name(c, t0, "Subtype", "Type0")
-        || add_name(c, t0, "BaseFont", base))
-        goto out;
-    make_encoding(f, sub.cid, &text);
-    if (text.oom) {
-        out_of_memory(c, "embedding a font");
-        goto out;
-    }
-    HPDF_Dict cmap = add_stream(c, t0, "Encoding", &text);
-    if (!cmap)
-        goto out;
-    if (add_name(c, cmap, "Type", "CMap")
-        || add_name(c, cmap, "CMapName", "Studypack-Codes")
-        || add_system_info(c, cmap))
-        goto out;
-    HPDF_Array desc = HPDF_Array_New(mm);
-    if (!desc || HPDF_Dict_Add(t0, "DescendantFonts", desc) != HPDF_OK
-        || HPDF_Array_Add(desc, cid) != HPDF_OK)
-        goto hpdf;
-    text.n = 0;
-    make_tounicode(f, &text);
-    if (text.oom) {
-        out_of_memory(c, "embedding a font");
-        goto out;
-    }
-    if (!add_stream(c, t0, "ToUnicode", &text))
-        goto out;
-    rc = 0;
-    goto out;
-hpdf:
-    fail(c, "embedding a font");
-out:
-    sp_font_subset_release(&sub);
-    free(ws);
-    free(w.p);
-    free(text.p);
-    return rc;
-}
-
-/* Completes every font used: once all pages are drawn. */
-static int embed_fonts(pdf_ctx *c)
-{
-    for (int i = 0; i < c->n_pfonts; i++)
-        if (embed_font(c, &c->pfonts[i]) != 0)
-            return -1;
-    return 0;
 }
 
 /* The graphics state as last set on the page, so we skip redundant
@@ -941,7 +343,7 @@ static void set_fill(page_ctx *pc, double gray)
 {
     gray = gray_level(gray);
     if (gray != pc->gs.fill) {
-        cb_num(&pc->cb, gray);
+        pdf_cb_num(&pc->cb, gray);
         CB_LIT(&pc->cb, "g\n");
         pc->gs.fill = gray;
     }
@@ -951,12 +353,12 @@ static void set_stroke(page_ctx *pc, double width, double gray, double dash)
 {
     gray = gray_level(gray);
     if (width != pc->gs.line_w) {
-        cb_num(&pc->cb, width);
+        pdf_cb_num(&pc->cb, width);
         CB_LIT(&pc->cb, "w\n");
         pc->gs.line_w = width;
     }
     if (gray != pc->gs.stroke) {
-        cb_num(&pc->cb, gray);
+        pdf_cb_num(&pc->cb, gray);
         CB_LIT(&pc->cb, "G\n");
         pc->gs.stroke = gray;
     }
@@ -964,7 +366,7 @@ static void set_stroke(page_ctx *pc, double width, double gray, double dash)
     if (dash != pc->gs.dash) {
         if (dash > 0) {
             CB_LIT(&pc->cb, "[");
-            cb_num(&pc->cb, dash);
+            pdf_cb_num(&pc->cb, dash);
             CB_LIT(&pc->cb, "] 0 d\n");
         } else {
             CB_LIT(&pc->cb, "[] 0 d\n");
@@ -1004,9 +406,9 @@ static int set_font(pdf_ctx *c, page_ctx *pc, pfont *f, double size)
             "adding a font to the pages");
     }
     CB_LIT(&pc->cb, "/");
-    cb_put(&pc->cb, f->name, strlen(f->name));
+    pdf_cb_put(&pc->cb, f->name, strlen(f->name));
     CB_LIT(&pc->cb, " ");
-    cb_num(&pc->cb, size);
+    pdf_cb_num(&pc->cb, size);
     CB_LIT(&pc->cb, "Tf\n");
     pc->gs.font = f->font;
     pc->gs.size = size;
@@ -1064,9 +466,9 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
          * rest of its word, and that rest as nothing) */
         CB_LIT(b, "/Span <</ActualText <FEFF");
         if (actual_text)
-            cb_utf16_hex(b, actual_text, actual_len);
+            pdf_utf16_hex(b, actual_text, actual_len);
         else
-            cb_utf16_hex(b, t, len);
+            pdf_utf16_hex(b, t, len);
         CB_LIT(b, ">>> BDC\n");
     }
     float pen = 0, cur = 0;
@@ -1076,7 +478,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
         /* one show operator: up to the next change of vertical offset */
         double dy = g[i].dy * size / 1000.0;
         if (fabs(dy - rise) > 0.0005) {
-            cb_num(b, dy);
+            pdf_cb_num(b, dy);
             CB_LIT(b, "Ts\n");
             rise = dy;
         }
@@ -1086,7 +488,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
         while (j < n && fabs(g[j].dy * size / 1000.0 - rise) <= 0.0005)
             j++;
         /* each glyph: at most 4 bytes of code, 2 brackets and a number */
-        cb_grow(b, 32 * (j - i) + 16);
+        pdf_cb_grow(b, 32 * (j - i) + 16);
         if (b->oom)
             return 0;               /* reported when the page ends */
         char *o = b->p + b->n, *start = o;
@@ -1113,7 +515,7 @@ static int put_glyphs(pdf_ctx *c, page_ctx *pc, pfont *f, double size,
                 code = f->ascii_code[c0];
             } else {
                 b->n = (size_t)(o - b->p);   /* get_code may report */
-                code = get_code(c, f, gk->gid, t + ts, te - ts, rtl);
+                code = pdf_font_code(c, f, gk->gid, t + ts, te - ts, rtl);
                 if (!code && c->reported)
                     return -1;
             }
@@ -1195,10 +597,10 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         return -1;
     }
     if (!c->fonts)
-        return get_pfont(c, 0) ? 0 : -1;
+        return pdf_font_get(c, 0) ? 0 : -1;
     set_fill(pc, it->gray);
     if (it->glyphs) {
-        pfont *f = get_pfont(c, it->slot);
+        pfont *f = pdf_font_get(c, it->slot);
         if (!f)
             return -1;
         text_move(pc, it->x_pt, h - it->y_pt);
@@ -1213,13 +615,13 @@ static int draw_text(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
                                                       : SP_FACE_REGULAR;
     if (sp_text_shape_plain(c->fonts, face, it->text, it->text_len,
                             &c->shaped)) {
-        out_of_memory(c, "shaping text");
+        pdf_oom(c, "shaping text");
         return -1;
     }
     double k = it->size_pt / 1000.0;
     for (size_t i = 0; i < c->shaped.n_pieces; i++) {
         const sp_piece *p = &c->shaped.pieces[i];
-        pfont *f = get_pfont(c, p->slot);
+        pfont *f = pdf_font_get(c, p->slot);
         if (!f)
             return -1;
         text_move(pc, it->x_pt + p->x * k, h - it->y_pt);
@@ -1286,7 +688,7 @@ static const char *xobject_name(pdf_ctx *c, HPDF_Image im)
         c->res_xobject = res ? HPDF_Dict_New(c->pdf->mmgr) : NULL;
         if (!c->res_xobject
             || HPDF_Dict_Add(res, "XObject", c->res_xobject) != HPDF_OK) {
-            fail(c, "adding an image to the pages");
+            pdf_fail(c, "adding an image to the pages");
             return NULL;
         }
     }
@@ -1301,8 +703,8 @@ static const char *xobject_name(pdf_ctx *c, HPDF_Image im)
     char name[16];
     snprintf(name, sizeof name, "X%d", ++c->n_xobjects);
     if (HPDF_Dict_Add(c->res_xobject, name, im) != HPDF_OK
-        || sp_reserve_failed(&hpdf_reserve)) {
-        fail(c, "adding an image to the pages");
+        || pdf_hpdf_failed()) {
+        pdf_fail(c, "adding an image to the pages");
         return NULL;
     }
     HPDF_DictElement e = HPDF_List_ItemAt(l, l->count - 1);
@@ -1328,11 +730,11 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         return -1;
     }
     if (st == SP_PDF_IMAGE_NOMEM) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
         return -1;
     }
-    if (st != SP_PDF_IMAGE_OK || sp_reserve_failed(&hpdf_reserve))
-        return fail(c, "embedding an image");
+    if (st != SP_PDF_IMAGE_OK || pdf_hpdf_failed())
+        return pdf_fail(c, "embedding an image");
     const char *name = xobject_name(c, im);
     if (!name)
         return -1;
@@ -1341,11 +743,11 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
         /* the figure's text for readers who cannot see it */
         char *alt = sp_pdf_text_string(it->alt);
         if (!alt) {
-            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
+            pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "embedding an image");
             return -1;
         }
         CB_LIT(&pc->cb, "/Span <</Alt ");
-        cb_put(&pc->cb, alt, strlen(alt));
+        pdf_cb_put(&pc->cb, alt, strlen(alt));
         CB_LIT(&pc->cb, " >> BDC\n");
         free(alt);
     }
@@ -1356,7 +758,7 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     cb_pos(&pc->cb, it->x_pt);
     cb_pos(&pc->cb, h - it->y_pt - it->h_pt);
     CB_LIT(&pc->cb, "cm\n/");
-    cb_put(&pc->cb, name, strlen(name));
+    pdf_cb_put(&pc->cb, name, strlen(name));
     CB_LIT(&pc->cb, " Do\nQ\n");
     if (it->alt && it->alt[0])
         CB_LIT(&pc->cb, "EMC\n");
@@ -1414,8 +816,8 @@ static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
         return -1;
     }
     pc->page = HPDF_AddPage(c->pdf);
-    if (!pc->page || sp_reserve_failed(&hpdf_reserve))
-        return fail(c, "adding a page");
+    if (!pc->page || pdf_hpdf_failed())
+        return pdf_fail(c, "adding a page");
     TRY(c, HPDF_Page_SetWidth(pc->page, (HPDF_REAL)w), "sizing a page");
     TRY(c, HPDF_Page_SetHeight(pc->page, (HPDF_REAL)h), "sizing a page");
     /* the resources are the root's; so is the size of the first page,
@@ -1426,7 +828,7 @@ static int begin_page(pdf_ctx *c, page_ctx *pc, double w, double h)
         HPDF_Array box = HPDF_Box_Array_New(c->pdf->mmgr, b);
         if (!box || HPDF_Dict_Add(c->pdf->root_pages, "MediaBox", box)
                         != HPDF_OK)
-            return fail(c, "adding a page");
+            return pdf_fail(c, "adding a page");
         c->box_w = (HPDF_REAL)w;
         c->box_h = (HPDF_REAL)h;
     }
@@ -1542,9 +944,9 @@ static void zstart(zpipe *z)
 static int file_failed(pdf_ctx *c, const char *why)
 {
     if (!why)
-        return fail(c, "saving");
+        return pdf_fail(c, "saving");
     if (strcmp(why, "out of memory") == 0) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
         return -1;
     }
     if (!c->reported)
@@ -1559,7 +961,7 @@ static int zconsume(pdf_ctx *c, zslot *s)
 {
     s->state = SLOT_FREE;
     if (s->failed) {
-        report(c, s->out.oom ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_ZLIB_ERROR, 0,
+        pdf_report(c, s->out.oom ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_ZLIB_ERROR, 0,
                "compressing a page");
         return -1;
     }
@@ -1579,7 +981,7 @@ static int zconsume(pdf_ctx *c, zslot *s)
                                     (unsigned char *)memcpy(bytes, s->out.p,
                                                             s->out.n),
                                     s->out.n) != 0) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "writing a page");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "writing a page");
         return -1;
     }
     attr->stream = attr->contents->stream;
@@ -1650,7 +1052,7 @@ static int end_page(pdf_ctx *c, page_ctx *pc, zpipe *z)
 {
     end_text(pc);
     if (pc->cb.oom) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "drawing");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "drawing");
         return -1;
     }
     if (pc->cb.n == 0)
@@ -1682,14 +1084,14 @@ static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
     if (pg->n_items == 0)
         return 0;
     if (!isfinite(pl->x_pt) || !isfinite(pl->y_pt))
-        return fail(c, "placing a page");
+        return pdf_fail(c, "placing a page");
     double pw = pg->width_pt, ph = pg->height_pt;
     /* the logical page's PDF space (origin bottom-left, y up, within its
      * own height) -> the sheet's PDF space */
     end_text(pc);
     double sx = pl->scale_x, sy = pl->scale_y;
     if (!isfinite(sx) || !isfinite(sy) || !(sx > 0) || !(sy > 0))
-        return fail(c, "placing a page");
+        return pdf_fail(c, "placing a page");
     if (sx != 1 || sy != 1) {
         /* the back correction: [±sx 0 0 ±sy tx ty] */
         int r = pl->rotate_deg == 180;
@@ -1697,7 +1099,7 @@ static int draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
         char f[64];
         int n = snprintf(f, sizeof f, "%.5f 0 0 %.5f ", r ? -sx : sx,
                          r ? -sy : sy);
-        cb_put(&pc->cb, f, (size_t)n);
+        pdf_cb_put(&pc->cb, f, (size_t)n);
         cb_pos(&pc->cb, r ? pl->x_pt + pw * sx : pl->x_pt);
         cb_pos(&pc->cb, r ? sheet_h - pl->y_pt : sheet_h - pl->y_pt - ph * sy);
     } else if (pl->rotate_deg == 180) {
@@ -1733,13 +1135,13 @@ static void *text_object(pdf_ctx *c, const char *s)
     if (ascii) {
         HPDF_String str = HPDF_String_New(c->pdf->mmgr, s, NULL);
         if (!str)
-            fail(c, "writing a text string");
+            pdf_fail(c, "writing a text string");
         return str;
     }
     /* at most two UTF-16 units (4 bytes) per code point of 1+ bytes */
     unsigned char *u = malloc(2 + 4 * len);
     if (!u) {
-        out_of_memory(c, "writing a text string");
+        pdf_oom(c, "writing a text string");
         return NULL;
     }
     size_t n = 0;
@@ -1763,7 +1165,7 @@ static void *text_object(pdf_ctx *c, const char *s)
     HPDF_Binary b = HPDF_Binary_New(c->pdf->mmgr, u, (HPDF_UINT)n);
     free(u);
     if (!b)
-        fail(c, "writing a text string");
+        pdf_fail(c, "writing a text string");
     return b;
 }
 
@@ -1793,7 +1195,7 @@ static int set_duplex(pdf_ctx *c, sp_print_duplex duplex)
     if (!vp) {
         vp = HPDF_Dict_New(c->pdf->mmgr);
         if (!vp || HPDF_Dict_Add(cat, "ViewerPreferences", vp) != HPDF_OK)
-            return fail(c, "setting the duplex preset");
+            return pdf_fail(c, "setting the duplex preset");
     }
     TRY(c, HPDF_Dict_AddName(vp, "Duplex", names[duplex]),
         "setting the duplex preset");
@@ -1805,7 +1207,7 @@ static int set_info(pdf_ctx *c, const char *key, const char *value)
     if (!value)
         return 0;
     if (!c->pdf->info)
-        return fail(c, "setting metadata");
+        return pdf_fail(c, "setting metadata");
     return set_text(c, c->pdf->info, key, value);
 }
 
@@ -1815,10 +1217,10 @@ static int outline_dest(pdf_ctx *c, HPDF_Outline o, HPDF_Page page,
 {
     HPDF_Destination dst = HPDF_Page_CreateDestination(page);
     if (!dst)
-        return fail(c, "adding a bookmark");
+        return pdf_fail(c, "adding a bookmark");
     HPDF_Null null = HPDF_Null_New(c->pdf->mmgr);
     if (!null)
-        return fail(c, "adding a bookmark");
+        return pdf_fail(c, "adding a bookmark");
     HPDF_Array_Clear(dst);
     TRY(c, HPDF_Array_Add(dst, page), "adding a bookmark");
     TRY(c, HPDF_Array_AddName(dst, "XYZ"), "adding a bookmark");
@@ -1853,9 +1255,9 @@ static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *p, HPDF_UINT n)
         }
         k->buf.n = 0;
     }
-    cb_put(&k->buf, (const char *)p, n);
+    pdf_cb_put(&k->buf, (const char *)p, n);
     if (k->buf.oom) {
-        report(k->c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        pdf_report(k->c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
         return HPDF_FAILD_TO_ALLOC_MEM;
     }
     k->size += n;
@@ -1895,7 +1297,7 @@ static int add_outline(sp_pdf *p, const sp_doc *doc)
         HPDF_Outline parent = level > 0 ? stack[level - 1] : NULL;
         HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent, "", NULL);
         if (!o)
-            return fail(c, "adding a bookmark");
+            return pdf_fail(c, "adding a bookmark");
         if (set_text(c, o, "Title", e->title ? e->title : "") != 0)
             return -1;
         TRY(c, HPDF_Outline_SetOpened(o, level == 0 ? HPDF_TRUE : HPDF_FALSE),
@@ -1931,7 +1333,7 @@ static int add_labels(sp_pdf *p, const sp_doc *doc)
         HPDF_Dict label = HPDF_PageLabel_New(c->pdf, style, (HPDF_INT)first,
                                              NULL);
         if (!label)
-            return fail(c, "adding a page label");
+            return pdf_fail(c, "adding a page label");
         if (l->style == 0)      /* prefix only: the dictionary without /S */
             TRY(c, HPDF_Dict_RemoveElement(label, "S"), "adding a page label");
         if (l->prefix && l->prefix[0]
@@ -1962,7 +1364,7 @@ static int keep_marks(sp_pdf *p, const sp_doc *part, size_t base)
         }
         if (sp_doc_outline(&p->marks, e->title ? e->title : "",
                            base + e->sheet, e->level, e->y_pt) != 0) {
-            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a bookmark");
+            pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a bookmark");
             return -1;
         }
     }
@@ -1972,7 +1374,7 @@ static int keep_marks(sp_pdf *p, const sp_doc *part, size_t base)
             continue;
         if (sp_doc_label(&p->marks, base + l->first_sheet, l->style,
                          l->prefix, l->first_number) != 0) {
-            report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a page label");
+            pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a page label");
             return -1;
         }
     }
@@ -1991,7 +1393,7 @@ static int push_page(sp_pdf *p, double height)
         if (h)
             p->heights = h;
         if (!pg || !h) {
-            report(&p->c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a page");
+            pdf_report(&p->c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding a page");
             return -1;
         }
         p->cap_out = cap;
@@ -2050,7 +1452,7 @@ static void pdf_free(sp_pdf *p)
     if (p->c.pdf)
         HPDF_Free(p->c.pdf);
     for (int i = 0; i < p->c.n_pfonts; i++)
-        pfont_free(&p->c.pfonts[i]);
+        pdf_font_free(&p->c.pfonts[i]);
     sp_shaped_release(&p->c.shaped);
     free(p->c.name_copy);
     free(p);
@@ -2074,29 +1476,29 @@ sp_pdf *sp_pdf_begin(const sp_fonts *fonts, const sp_doc *meta,
         return NULL;
     }
     if (sp_reserve_fill(&hpdf_reserve) != 0) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
         goto fail;
     }
     c->pdf = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, c);
     if (!c->pdf) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "starting");
         goto fail;
     }
     if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK) {
-        fail(c, "turning on compression");
+        pdf_fail(c, "turning on compression");
         goto fail;
     }
     HPDF_Dict res = HPDF_Dict_New(c->pdf->mmgr);
     c->res_font = res ? HPDF_Dict_New(c->pdf->mmgr) : NULL;
     if (!c->res_font || HPDF_Dict_Add(res, "Font", c->res_font) != HPDF_OK
         || HPDF_Dict_Add(c->pdf->root_pages, "Resources", res) != HPDF_OK) {
-        fail(c, "starting");
+        pdf_fail(c, "starting");
         goto fail;
     }
     if (meta && meta->print_actual_size
         && HPDF_SetViewerPreference(c->pdf, HPDF_PRINT_SCALING_NONE)
                != HPDF_OK) {
-        fail(c, "setting the print scaling");
+        pdf_fail(c, "setting the print scaling");
         goto fail;
     }
     if (meta && meta->print_duplex != SP_PRINT_ANY
@@ -2145,7 +1547,7 @@ static int finish_doc(sp_pdf *p, sink *k)
             return -1;
     }
     if (zfinish(c, &p->z, 1) != 0 || add_outline(p, &p->marks) != 0
-        || add_labels(p, &p->marks) != 0 || embed_fonts(c) != 0)
+        || add_labels(p, &p->marks) != 0 || pdf_fonts_embed(c) != 0)
         return -1;
     const char *why;
     if (c->file) {
@@ -2156,14 +1558,14 @@ static int finish_doc(sp_pdf *p, sink *k)
             return file_failed(c, why);
     } else {
         if (c->pdf->stream) {
-            report(c, 0, 0, "saving");
+            pdf_report(c, 0, 0, "saving");
             return -1;
         }
         /* the document's own stream: freed with it */
         c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, sink_write,
                                                  k);
         if (!c->pdf->stream)
-            return fail(c, "saving");
+            return pdf_fail(c, "saving");
         if (sp_pdf_file_save(c->pdf, c->pdf->stream, SP_DEFLATE_FILE_LEVEL,
                              &why) != 0)
             return file_failed(c, why);
@@ -2181,7 +1583,7 @@ int sp_pdf_write_to(sp_pdf *p, sp_afile *f)
         return -1;
     p->out = calloc(1, sizeof *p->out);
     if (!p->out) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
         p->failed = 1;
         return -1;
     }
@@ -2193,7 +1595,7 @@ int sp_pdf_write_to(sp_pdf *p, sp_afile *f)
                                                 SP_DEFLATE_FILE_LEVEL)
                              : NULL;
     if (!c->file) {
-        report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "saving");
         p->failed = 1;
         return -1;
     }
