@@ -480,6 +480,105 @@ static void add_card(sp_doc *doc, const sp_grid *g, int i)
     }
 }
 
+/* A document written into its file as its sheets are drawn
+ * (sp_pdf_write_to), long enough for the worker thread to take over the
+ * deflating: the same bytes every time, a sound file (qpdf --check), and
+ * the text of the same document made in memory. */
+static void written_as_drawn(void **state)
+{
+    (void)state;
+    sp_fonts *fonts = open_fonts();
+    sp_diags *d = sp_diags_new();
+    sp_grid_opts go;
+    memset(&go, 0, sizeof go);
+    go.paper_w_pt = SP_MM_TO_PT(210);
+    go.paper_h_pt = SP_MM_TO_PT(297);
+    go.card_w_pt = SP_MM_TO_PT(90);
+    go.card_h_pt = SP_MM_TO_PT(60);
+    go.margin_pt = SP_MM_TO_PT(5);
+    go.gap_pt = SP_MM_TO_PT(4);
+    go.duplex = SP_DUPLEX_LONG;
+    sp_grid g;
+    assert_int_equal(sp_grid_compute(&go, &g), 0);
+    const int n = 20 * g.per_sheet + 1;     /* 42 pages */
+    char *files[2];
+    for (int k2 = 0; k2 < 2; k2++) {
+        const char *path = path_in(k2 ? "drawn2.pdf" : "drawn1.pdf");
+        sp_doc meta;
+        sp_doc_init(&meta);
+        assert_int_equal(sp_doc_set(&meta.title, "Drawn: Flashcards"), 0);
+        sp_pdf *p = sp_pdf_begin(fonts, &meta, path, d);
+        assert_non_null(p);
+        sp_afile *f = sp_afile_open(path, d);
+        assert_non_null(f);
+        assert_int_equal(sp_pdf_write_to(p, f), 0);
+        for (int first = 0; first < n; first += g.per_sheet) {
+            int k = n - first < g.per_sheet ? n - first : g.per_sheet;
+            sp_doc part;
+            sp_doc_init(&part);
+            for (int i = first; i < first + k; i++)
+                add_card(&part, &g, i);
+            assert_int_equal(sp_impose_cards(&part, &g, (size_t)k), 0);
+            assert_int_equal(sp_pdf_add(p, &part), 0);
+            sp_doc_release(&part);
+        }
+        size_t len = 0;
+        assert_int_equal(sp_pdf_finish_to(p, f, &len), 0);
+        assert_int_equal(sp_afile_commit(f), 0);
+        assert_true(len > 1000);
+        size_t got;
+        files[k2] = read_all(path, &got);
+        assert_non_null(files[k2]);
+        assert_int_equal(got, len);
+        sp_doc_release(&meta);
+        if (k2 == 1) {
+            assert_memory_equal(files[0], files[1], len);
+            char cmd[1200];
+            snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null", path);
+            assert_int_equal(system(cmd), 0);
+            snprintf(cmd, sizeof cmd, "pdfinfo '%s' | grep -c '^Pages: *42$'",
+                     path);
+            char *pages = run(cmd);
+            assert_string_equal(pages, "1\n");
+            free(pages);
+        }
+    }
+    /* the same cards made in memory read the same */
+    sp_doc whole;
+    sp_doc_init(&whole);
+    for (int i = 0; i < n; i++)
+        add_card(&whole, &g, i);
+    assert_int_equal(sp_impose_cards(&whole, &g, (size_t)n), 0);
+    unsigned char *a;
+    size_t na;
+    assert_int_equal(sp_pdf_render(&whole, fonts, "m.pdf", &a, &na, d), 0);
+    FILE *mf = fopen(path_in("drawn-mem.pdf"), "wb");
+    assert_non_null(mf);
+    assert_int_equal(fwrite(a, 1, na, mf), na);
+    fclose(mf);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - | md5sum", path_in("drawn2.pdf"));
+    char *t1 = run(cmd);
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - | md5sum",
+             path_in("drawn-mem.pdf"));
+    char *t2 = run(cmd);
+    assert_string_equal(t1, t2);
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - | grep -c .",
+             path_in("drawn2.pdf"));
+    char *lines = run(cmd);
+    assert_true(atoi(lines) > 40);          /* there is text to compare */
+    free(lines);
+    free(t1);
+    free(t2);
+    free(a);
+    free(files[0]);
+    free(files[1]);
+    sp_doc_release(&whole);
+    assert_int_equal(sp_diags_count(d), 0);
+    sp_diags_free(d);
+    sp_fonts_free(fonts);
+}
+
 /* A document rendered sheet by sheet, each part released before the
  * next, gives the same bytes as the whole document at once; and so do
  * pages with outline entries and labels split over two parts. */
@@ -1136,6 +1235,7 @@ int main(void)
         cmocka_unit_test(render_imposed),
         cmocka_unit_test(failures),
         cmocka_unit_test(streaming_matches_whole),
+        cmocka_unit_test(written_as_drawn),
         cmocka_unit_test(font_subsets),
         cmocka_unit_test(font_damage),
         cmocka_unit_test(atomic_write),
