@@ -153,25 +153,26 @@ static int reserve(writer *w, size_t n)
     size_t cap = w->cap ? w->cap : 256;
     while (cap <= n)
         cap *= 2;
-    unsigned char *t = realloc(w->type, cap);
-    if (t)
-        w->type = t;
-    unsigned char *k = t ? realloc(w->kind, cap) : NULL;
-    if (k)
-        w->kind = k;
-    uint64_t *wh = k ? realloc(w->where, cap * sizeof *wh) : NULL;
-    if (wh)
-        w->where = wh;
-    uint32_t *ix = wh ? realloc(w->index, cap * sizeof *ix) : NULL;
-    if (!ix) {
-        w->why = "out of memory";
-        return -1;
+    void *p[4] = {w->type, w->kind, w->where, w->index};
+    const size_t size[4] = {1, 1, sizeof *w->where, sizeof *w->index};
+    for (int i = 0; i < 4; i++) {
+        void *q = realloc(p[i], cap * size[i]);
+        if (!q) {
+            w->why = "out of memory";
+            return -1;
+        }
+        p[i] = q;
+        memset((char *)q + w->cap * size[i], 0, (cap - w->cap) * size[i]);
+        /* kept as each succeeds: freed with the writer either way */
+        if (i == 0)
+            w->type = q;
+        else if (i == 1)
+            w->kind = q;
+        else if (i == 2)
+            w->where = q;
+        else
+            w->index = q;
     }
-    w->index = ix;
-    memset(w->type + w->cap, 0, cap - w->cap);
-    memset(w->kind + w->cap, 0, cap - w->cap);
-    memset(w->where + w->cap, 0, (cap - w->cap) * sizeof *wh);
-    memset(w->index + w->cap, 0, (cap - w->cap) * sizeof *ix);
     w->cap = cap;
     return 0;
 }
