@@ -29,9 +29,12 @@ typedef struct {
  * *.xml; files whose root is <questions> are banks, not packs).  Each
  * pack's diagnostics are added to D as its worker reports them.  Returns
  * 0 if every pack built or was up to date, 1 if any failed, 3 on a system
- * error of the batch itself (cannot create the output folder, fork). */
+ * error of the batch itself (cannot create the output folder, fork).
+ * Before forking it lays out one pack without writing it, to fill the
+ * caches in FONTS that every worker inherits (system fonts are not asked
+ * for meanwhile: each worker asks for the ones its pack needs). */
 int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
-                 const sp_fonts *fonts, sp_batch_result *res, sp_diags *d);
+                 sp_fonts *fonts, sp_batch_result *res, sp_diags *d);
 
 /* A pack found by discovery: its source file and its root's id. */
 typedef struct {

@@ -631,6 +631,38 @@ static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
 
 /* ---- the parent ------------------------------------------------------------ */
 
+/* Lays out the first pack to build, writing nothing (a dry run), so that
+ * what every worker would otherwise load and compute again is there when
+ * they fork: the shaped words of the packs' common text (headings, the
+ * kit's and booklet's words), the message catalogue, hyphenation
+ * dictionaries.  Its diagnostics are dropped: the worker building that
+ * pack reports them.  System fonts are not asked for: a stamp lists the
+ * system fonts its worker has, which must be those its pack needs. */
+static void warm_up(job *jobs, size_t n, const sp_batch_opts *o,
+                    sp_fonts *fonts)
+{
+    int system = sp_fonts_system_allowed(fonts);
+    sp_fonts_allow_system(fonts, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].status != JOB_PENDING)
+            continue;
+        sp_diags *d = sp_diags_new();
+        sp_pack *pack = d ? sp_load_file(jobs[i].path, d) : NULL;
+        if (pack && !sp_diags_errors(d)) {
+            sp_build_opts bo = *o->build;
+            bo.dry_run = 1;
+            bo.stamp = NULL;
+            bo.exports = 0;
+            sp_build_result r;
+            sp_build_pack(pack, fonts, &bo, &r, d);
+        }
+        sp_pack_free(pack);
+        sp_diags_free(d);
+        break;
+    }
+    sp_fonts_allow_system(fonts, system);
+}
+
 static void parse_reply(job *j)
 {
     char *p = j->buf;
@@ -956,7 +988,7 @@ int sp_report_duplicate_ids(char *const *paths, char *const *ids, size_t n,
 }
 
 int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
-                 const sp_fonts *fonts, sp_batch_result *res, sp_diags *d)
+                 sp_fonts *fonts, sp_batch_result *res, sp_diags *d)
 {
     memset(res, 0, sizeof *res);
     pathlist files = {0};
@@ -1060,6 +1092,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         sp_datefmt_free(sp_datefmt_new("en"));
         if (o->build && o->build->lang)
             sp_datefmt_free(sp_datefmt_new(o->build->lang));
+        warm_up(jobs, n, o, fonts);
     }
 
     int jobs_max = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
