@@ -284,12 +284,12 @@ static int put_elements(writer *w, HPDF_Dict d, int filter)
     return 0;
 }
 
-/* Stream object ID (dictionary D of kind KIND) at the current offset. */
 static uint32_t obj_number(const void *obj)
 {
     return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF : 0;
 }
 
+/* Stream object ID (dictionary D of kind KIND) at the current offset. */
 static int put_stream(writer *w, uint32_t id, HPDF_Dict d, int kind)
 {
     w->type[id] = 1;
@@ -417,9 +417,8 @@ static int put_xref(writer *w, uint32_t id, uint32_t root, uint32_t info)
     return 0;
 }
 
-
-/* The dictionary element KEY's object number if it is an indirect
- * length object (a number), else 0. */
+/* The object number of D's /Length if that is an indirect number (a
+ * length object of libharu's), else 0. */
 static uint32_t length_object(HPDF_Dict d)
 {
     HPDF_DictElement len = find_key(d, "Length");
