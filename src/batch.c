@@ -631,6 +631,12 @@ static void worker(job *j, const sp_batch_opts *o, const sp_fonts *fonts,
 
 /* ---- the parent ------------------------------------------------------------ */
 
+/* The batch's jobs, reachable from here as well: a worker never returns
+ * (it ends in _exit), so the compiler need not keep the parent's pointers
+ * to them anywhere, and a worker's leak check (valgrind follows forks)
+ * would report them lost.  Written, never read: volatile keeps the store. */
+static job *volatile all_jobs;
+
 /* Lays out the first pack to build, writing nothing (a dry run), so that
  * what every worker would otherwise load and compute again is there when
  * they fork: the shaped words of the packs' common text (headings, the
@@ -1009,6 +1015,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
     }
     size_t n_files = files.n;
     job *jobs = calloc(n_files ? n_files : 1, sizeof *jobs);
+    all_jobs = jobs;
     char **ids = calloc(n_files ? n_files : 1, sizeof *ids);
     char **jpaths = calloc(n_files ? n_files : 1, sizeof *jpaths);
     unsigned char *dup = calloc(n_files ? n_files : 1, 1);
@@ -1181,6 +1188,7 @@ out:
         sp_diags_free(jobs[i].diags);
     }
     free(jobs);
+    all_jobs = NULL;
     free(ids);
     free(jpaths);
     free(dup);
