@@ -872,6 +872,8 @@ static void build_question(builder *b, xmlNodePtr n, sp_question *q,
 /* <values><value>...</value>...</values> into M. */
 static void build_values(builder *b, xmlNodePtr n, sp_meta *m)
 {
+    if (m->values)
+        return;     /* a second <values>: the schema reports it */
     size_t k = count_el(n->children, "value");
     m->values = sp_arena_array(b->a, k ? k : 1, sizeof *m->values);
     if (!m->values) {
@@ -920,6 +922,9 @@ static void build_meta(builder *b, xmlNodePtr n)
 static void build_process(builder *b, xmlNodePtr n)
 {
     sp_pack *p = b->st->pack;
+    if (p->rounds)
+        return;     /* a second <process>: the schema reports it (its
+                       rounds would run past the first one's array) */
     size_t k = count_el(n->children, "round");
     p->rounds = sp_arena_array(b->a, k ? k : 1, sizeof *p->rounds);
     if (!p->rounds) {
@@ -943,6 +948,8 @@ static void build_process(builder *b, xmlNodePtr n)
 static void build_tips(builder *b, xmlNodePtr n)
 {
     sp_pack *p = b->st->pack;
+    if (p->tips)
+        return;     /* a second <tips>: the schema reports it */
     size_t k = count_el(n->children, "section");
     p->tips = sp_arena_array(b->a, k ? k : 1, sizeof *p->tips);
     if (!p->tips) {
@@ -980,6 +987,8 @@ static void build_tips(builder *b, xmlNodePtr n)
 static void build_timeline(builder *b, xmlNodePtr n)
 {
     sp_pack *p = b->st->pack;
+    if (p->phases)
+        return;     /* a second <timeline>: the schema reports it */
     size_t k = count_el(n->children, "phase");
     p->phases = sp_arena_array(b->a, k ? k : 1, sizeof *p->phases);
     if (!p->phases) {
