@@ -351,22 +351,31 @@ static void fonts_on_demand(void **state)
     sp_fonts_free(fonts);
 }
 
+/* The card grid on A4 with 5 mm margins: cards W x H mm, GAP mm apart. */
+static sp_grid a4_grid(double w_mm, double h_mm, double gap_mm,
+                       sp_duplex duplex, int crop_marks)
+{
+    sp_grid_opts go;
+    memset(&go, 0, sizeof go);
+    go.paper_w_pt = SP_MM_TO_PT(210);
+    go.paper_h_pt = SP_MM_TO_PT(297);
+    go.card_w_pt = SP_MM_TO_PT(w_mm);
+    go.card_h_pt = SP_MM_TO_PT(h_mm);
+    go.margin_pt = SP_MM_TO_PT(5);
+    go.gap_pt = SP_MM_TO_PT(gap_mm);
+    go.duplex = duplex;
+    go.crop_marks = crop_marks;
+    sp_grid g;
+    assert_int_equal(sp_grid_compute(&go, &g), 0);
+    return g;
+}
+
 /* An imposed card doc: sheets, marks, mirrored backs, rotation. */
 static void render_imposed(void **state)
 {
     (void)state;
     sp_fonts *fonts = open_fonts();
-    sp_grid_opts go;
-    memset(&go, 0, sizeof go);
-    go.paper_w_pt = SP_MM_TO_PT(210);
-    go.paper_h_pt = SP_MM_TO_PT(297);
-    go.card_w_pt = SP_MM_TO_PT(85);
-    go.card_h_pt = SP_MM_TO_PT(55);
-    go.margin_pt = SP_MM_TO_PT(5);
-    go.duplex = SP_DUPLEX_LONG;
-    go.crop_marks = 1;
-    sp_grid g;
-    assert_int_equal(sp_grid_compute(&go, &g), 0);
+    sp_grid g = a4_grid(85, 55, 0, SP_DUPLEX_LONG, 1);
     sp_doc doc;
     sp_doc_init(&doc);
     for (int i = 0; i < 13; i++) {
@@ -489,17 +498,7 @@ static void written_as_drawn(void **state)
     (void)state;
     sp_fonts *fonts = open_fonts();
     sp_diags *d = sp_diags_new();
-    sp_grid_opts go;
-    memset(&go, 0, sizeof go);
-    go.paper_w_pt = SP_MM_TO_PT(210);
-    go.paper_h_pt = SP_MM_TO_PT(297);
-    go.card_w_pt = SP_MM_TO_PT(90);
-    go.card_h_pt = SP_MM_TO_PT(60);
-    go.margin_pt = SP_MM_TO_PT(5);
-    go.gap_pt = SP_MM_TO_PT(4);
-    go.duplex = SP_DUPLEX_LONG;
-    sp_grid g;
-    assert_int_equal(sp_grid_compute(&go, &g), 0);
+    sp_grid g = a4_grid(90, 60, 4, SP_DUPLEX_LONG, 0);
     const int n = 20 * g.per_sheet + 1;     /* 42 pages */
     char *files[2];
     for (int k2 = 0; k2 < 2; k2++) {
@@ -588,18 +587,7 @@ static void streaming_matches_whole(void **state)
     sp_fonts *fonts = open_fonts();
     sp_diags *d = sp_diags_new();
     for (int mode = 0; mode < 3; mode++) {
-        sp_grid_opts go;
-        memset(&go, 0, sizeof go);
-        go.paper_w_pt = SP_MM_TO_PT(210);
-        go.paper_h_pt = SP_MM_TO_PT(297);
-        go.card_w_pt = SP_MM_TO_PT(90);
-        go.card_h_pt = SP_MM_TO_PT(60);
-        go.margin_pt = SP_MM_TO_PT(5);
-        go.gap_pt = SP_MM_TO_PT(4);
-        go.duplex = (sp_duplex)mode;
-        go.crop_marks = 1;
-        sp_grid g;
-        assert_int_equal(sp_grid_compute(&go, &g), 0);
+        sp_grid g = a4_grid(90, 60, 4, (sp_duplex)mode, 1);
         const int n = 2 * g.per_sheet + 3;      /* a part-filled last sheet */
         sp_doc whole;
         sp_doc_init(&whole);
