@@ -489,6 +489,21 @@ static void add_card(sp_doc *doc, const sp_grid *g, int i)
     }
 }
 
+/* Cards 0 .. N-1 added to P one imposed sheet at a time. */
+static void add_by_sheet(sp_pdf *p, const sp_grid *g, int n)
+{
+    for (int first = 0; first < n; first += g->per_sheet) {
+        int k = n - first < g->per_sheet ? n - first : g->per_sheet;
+        sp_doc part;
+        sp_doc_init(&part);
+        for (int i = first; i < first + k; i++)
+            add_card(&part, g, i);
+        assert_int_equal(sp_impose_cards(&part, g, (size_t)k), 0);
+        assert_int_equal(sp_pdf_add(p, &part), 0);
+        sp_doc_release(&part);
+    }
+}
+
 /* A document written into its file as its sheets are drawn
  * (sp_pdf_write_to), long enough for the worker thread to take over the
  * deflating: the same bytes every time, a sound file (qpdf --check), and
@@ -511,16 +526,7 @@ static void written_as_drawn(void **state)
         sp_afile *f = sp_afile_open(path, d);
         assert_non_null(f);
         assert_int_equal(sp_pdf_write_to(p, f), 0);
-        for (int first = 0; first < n; first += g.per_sheet) {
-            int k = n - first < g.per_sheet ? n - first : g.per_sheet;
-            sp_doc part;
-            sp_doc_init(&part);
-            for (int i = first; i < first + k; i++)
-                add_card(&part, &g, i);
-            assert_int_equal(sp_impose_cards(&part, &g, (size_t)k), 0);
-            assert_int_equal(sp_pdf_add(p, &part), 0);
-            sp_doc_release(&part);
-        }
+        add_by_sheet(p, &g, n);
         size_t len = 0;
         assert_int_equal(sp_pdf_finish_to(p, f, &len), 0);
         assert_int_equal(sp_afile_commit(f), 0);
@@ -604,16 +610,7 @@ static void streaming_matches_whole(void **state)
 
         sp_pdf *p = sp_pdf_begin(fonts, &whole, "s.pdf", d);
         assert_non_null(p);
-        for (int first = 0; first < n; first += g.per_sheet) {
-            int k = n - first < g.per_sheet ? n - first : g.per_sheet;
-            sp_doc part;
-            sp_doc_init(&part);
-            for (int i = first; i < first + k; i++)
-                add_card(&part, &g, i);
-            assert_int_equal(sp_impose_cards(&part, &g, (size_t)k), 0);
-            assert_int_equal(sp_pdf_add(p, &part), 0);
-            sp_doc_release(&part);
-        }
+        add_by_sheet(p, &g, n);
         assert_int_equal(sp_pdf_finish_mem(p, &b, &nb), 0);
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
