@@ -926,6 +926,29 @@ static int write_index(job *jobs, size_t n, int out_fd, const char *out,
     return rc;
 }
 
+/* The sources named by PATHS (folders searched) into FILES: 0, or 3
+ * after reporting a path that cannot be read (STOP: at the first). */
+static int gather(char *const *paths, int n_paths, pathlist *files, int stop,
+                  sp_diags *d)
+{
+    int rc = 0;
+    for (int i = 0; i < n_paths && !(stop && rc); i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            sp_diag_add(d, SP_D_IO, paths[i], 0, 0, "cannot open: %s",
+                        strerror(errno));
+            rc = 3;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (scan_dir(paths[i], files, d, 0) != 0)
+                rc = 3;
+        } else if (add_path(files, paths[i], 0) != 0) {
+            /* named on the command line: may be a pipe, as asked */
+            rc = 3;
+        }
+    }
+    return rc;
+}
+
 /* ---- duplicate ids ------------------------------------------------------- */
 
 typedef struct {
@@ -999,20 +1022,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
     memset(res, 0, sizeof *res);
     pathlist files = {0};
     int rc = 0;
-    for (int i = 0; i < n_paths; i++) {
-        struct stat st;
-        if (stat(paths[i], &st) != 0) {
-            sp_diag_add(d, SP_D_IO, paths[i], 0, 0, "cannot open: %s",
-                        strerror(errno));
-            rc = 3;
-        } else if (S_ISDIR(st.st_mode)) {
-            if (scan_dir(paths[i], &files, d, 0) != 0)
-                rc = 3;
-        } else if (add_path(&files, paths[i], 0) != 0) {
-            /* named on the command line: may be a pipe, as asked */
-            rc = 3;
-        }
-    }
+    rc = gather(paths, n_paths, &files, 0, d);
     size_t n_files = files.n;
     job *jobs = calloc(n_files ? n_files : 1, sizeof *jobs);
     all_jobs = jobs;
@@ -1209,19 +1219,7 @@ int sp_batch_find_packs(char *const *paths, int n_paths, sp_pack_ref **out,
     int rc = 0;
     *out = NULL;
     *n_out = 0;
-    for (int i = 0; i < n_paths && rc == 0; i++) {
-        struct stat st;
-        if (stat(paths[i], &st) != 0) {
-            sp_diag_add(d, SP_D_IO, paths[i], 0, 0, "cannot open: %s",
-                        strerror(errno));
-            rc = 3;
-        } else if (S_ISDIR(st.st_mode)) {
-            if (scan_dir(paths[i], &files, d, 0) != 0)
-                rc = 3;
-        } else if (add_path(&files, paths[i], 0) != 0) {
-            rc = 3;
-        }
-    }
+    rc = gather(paths, n_paths, &files, 1, d);
     sp_pack_ref *refs = rc ? NULL : calloc(files.n ? files.n : 1,
                                            sizeof *refs);
     if (!refs && rc == 0) {
