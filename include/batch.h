@@ -1,5 +1,5 @@
 /* batch.h - building many packs: discovery, up-to-date checks, parallel
- * workers (one process per pack), isolation of failures, index.json.
+ * worker processes, isolation of failures, index.json.
  * Who may include: main, tests.
  */
 #ifndef SP_BATCH_H

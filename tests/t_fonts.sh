@@ -111,3 +111,18 @@ grep -q "^input [0-9a-f]* /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
   && ok "batch: the stamp hashes the system fonts chosen" || not_ok "batch: the stamp hashes the system fonts chosen" "$(cat "$TMP/bout/scripts/.studypack-stamp")"
 $SP batch "$TMP/bsrc" -o "$TMP/bout" 2>&1 | grep -q "0 built, 1 up to date" \
   && ok "batch: up to date on the second run" || not_ok "batch: up to date on the second run"
+# one worker builds one pack after another (-j 1), the scripts pack first
+# (sorted by name): the English packs after it get a fresh worker, so
+# their stamps list no system font, and their PDFs are those built alone
+cp -r tests/batch/banks "$TMP/bsrc/"; cp tests/batch/a.xml "$TMP/bsrc/t-a.xml"; cp tests/batch/b.xml "$TMP/bsrc/t-b.xml"
+$SP batch -q -j 1 "$TMP/bsrc" -o "$TMP/bseq" 2>/dev/null
+for id in batch-a batch-b; do
+  expect_eq "batch: after a pack with system fonts, $id's stamp lists none" "0" \
+    "$(grep -c '^input .* /usr/share/fonts/' "$TMP/bseq/$id/.studypack-stamp")"
+done
+grep -q "^input [0-9a-f]* /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc$" "$TMP/bseq/scripts/.studypack-stamp" \
+  && ok "batch -j 1: the scripts pack's stamp still lists its system font" || not_ok "batch -j 1: the scripts pack's stamp still lists its system font"
+mkdir -p "$TMP/balone"; cp -r tests/batch/banks "$TMP/balone/"; cp tests/batch/a.xml "$TMP/balone/t-a.xml"
+$SP batch -q -j 1 "$TMP/balone" -o "$TMP/bone" 2>/dev/null
+check "batch: a pack built after others is byte-identical to it built alone" \
+  diff -r -x .studypack-stamp "$TMP/bone/batch-a" "$TMP/bseq/batch-a"
