@@ -33,6 +33,7 @@ enum { SP_MAX_OUTPUTS = 9 };
 #define SP_STAMP_NAME ".studypack-stamp"
 
 struct sp_build_result_s;
+struct sp_afile;                 /* fsutil.h */
 
 typedef struct {
     const char *out_dir;            /* default "out" */
@@ -83,6 +84,14 @@ typedef struct {
                    const struct sp_build_result_s *res, void *ctx,
                    sp_diags *d, size_t *len, int *failed);
     void *stamp_ctx;
+    /* Optional (batch): called instead of committing when every file,
+     * the stamp last, is written to its temporary file.  It takes the N
+     * FILES (the array is the build's; the files become its own) and
+     * commits them with sp_afile_commit_all, now or later and perhaps on
+     * another thread, reporting into the diagnostics the build was given;
+     * returns 0, or -1 after aborting them (the build then fails). */
+    int (*commit)(struct sp_afile **files, size_t n, void *ctx);
+    void *commit_ctx;
     /* also written, staged with the PDFs (batch --export): SP_EXPORT_*
      * bits (export.h) as anki.apkg, anki.txt, plan.ics, pack.json; the
      * others of these names are removed.  EXPORT_EPOCH: their time

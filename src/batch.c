@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -567,9 +568,9 @@ static void send_all(int fd, const char *s, size_t len)
 
 /* One diagnostic per line: SEV CODE LINE COL \t FILE \t MESSAGE, with
  * tabs and newlines inside FILE and MESSAGE turned into spaces. */
-static void send_diags(int fd, const sp_diags *d)
+static void send_diags(int fd, const sp_diags *d, size_t from)
 {
-    for (size_t i = 0; i < sp_diags_count(d); i++) {
+    for (size_t i = from; i < sp_diags_count(d); i++) {
         const sp_diag *it = sp_diags_at(d, i);
         char *file = strdup(it->file ? it->file : "");
         char *msg = strdup(it->message);
@@ -591,89 +592,225 @@ static void send_diags(int fd, const sp_diags *d)
     }
 }
 
-/* Builds the pack of job J and sends its diagnostics and its stamp's
- * lines to FD.  0 built, 1 failed, 3 a system error. */
-static int build_one(job *j, const sp_batch_opts *o, sp_fonts *fonts,
-                     const char *key, int fd)
+/* The end of a pack, done by a worker's second thread while its first
+ * builds the next pack: the commit of its files (their fsyncs wait for the
+ * disk), then the rest of its reply.  The first thread blocks SIGINT,
+ * SIGTERM and SIGHUP, so that they reach this thread, which blocks them
+ * itself while it renames (sp_afile_commit_all): an interrupt removes the
+ * temporary files of both packs and can never leave a pack's files part
+ * new, part old.  Without the thread, the first does it all itself. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int threaded;
+    int has;               /* a pack's end handed over, not yet done */
+    int fd;                /* to the parent */
+    /* the pack's end, owned from the hand-over on */
+    sp_afile *files[SP_MAX_OUTPUTS + 1];
+    size_t n;
+    sp_diags *d;
+    size_t first;          /* D's diagnostics from here on not yet sent */
+    char *stamp;           /* the stamp's text, sent when committed */
+    int rc;                /* the build's; then the pack's */
+    int last;
+} committer;
+
+/* A build's files, written and not yet committed. */
+typedef struct {
+    sp_afile *files[SP_MAX_OUTPUTS + 1];
+    size_t n;
+} staged;
+
+/* The build's commit callback (build.h): the files wait for the end. */
+static int stage(sp_afile **files, size_t n, void *ctx)
+{
+    staged *c = ctx;
+    for (size_t i = 0; i < n; i++)
+        c->files[i] = files[i];
+    c->n = n;
+    return 0;
+}
+
+/* Commits what C was handed and sends the rest of the reply. */
+static void finish_pack(committer *c)
+{
+    if (c->rc == 0 && sp_afile_commit_all(c->files, c->n) != 0)
+        c->rc = 1;
+    else if (c->rc != 0)
+        for (size_t i = 0; i < c->n; i++)
+            sp_afile_abort(c->files[i]);
+    c->n = 0;
+    if (c->rc && sp_diags_system_error(c->d))
+        c->rc = 3;
+    send_diags(c->fd, c->d, c->first);
+    /* the stamp's lines, for index.json (none contains a newline) */
+    for (const char *p = c->rc == 0 ? c->stamp : NULL; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        send_all(c->fd, "S ", 2);
+        send_all(c->fd, p, l);
+        send_all(c->fd, "\n", 1);
+        p += l + (e ? 1 : 0);
+    }
+    const char *r = c->rc == 0 ? (c->last ? "R ok last\n" : "R ok\n")
+                               : (c->last ? "R failed last\n" : "R failed\n");
+    send_all(c->fd, r, strlen(r));
+    free(c->stamp);
+    c->stamp = NULL;
+    sp_diags_free(c->d);
+    c->d = NULL;
+}
+
+static void interrupt_signals(sigset_t *s)
+{
+    sigemptyset(s);
+    sigaddset(s, SIGINT);
+    sigaddset(s, SIGTERM);
+    sigaddset(s, SIGHUP);
+}
+
+static void *commit_loop(void *p)
+{
+    committer *c = p;
+    sigset_t s;
+    interrupt_signals(&s);
+    pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->has)
+            pthread_cond_wait(&c->cv, &c->mu);
+        pthread_mutex_unlock(&c->mu);
+        finish_pack(c);
+        pthread_mutex_lock(&c->mu);
+        c->has = 0;
+        pthread_cond_broadcast(&c->cv);
+    }
+    return NULL;
+}
+
+/* Waits until the pack handed to C is done; that pack's result. */
+static int wait_done(committer *c)
+{
+    if (!c->threaded)
+        return c->rc;
+    pthread_mutex_lock(&c->mu);
+    while (c->has)
+        pthread_cond_wait(&c->cv, &c->mu);
+    int rc = c->rc;
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+/* Builds the pack of job J, sends its diagnostics, and hands the rest to
+ * C.  Its LAST: whether the worker ends after this pack. */
+static void build_one(job *j, const sp_batch_opts *o, sp_fonts *fonts,
+                      const char *key, committer *c, int slots)
 {
     sp_diags *d = sp_diags_new();
-    if (!d)
-        return 3;
-    sp_pack *pack = sp_load_file(j->path, d);
-    int rc = pack ? 0 : 1;
+    sp_pack *pack = d ? sp_load_file(j->path, d) : NULL;
+    int rc = pack ? 0 : d ? 1 : 3;
     if (pack && (!j->id || strcmp(pack->id, j->id) != 0)) {
         sp_diag_add(d, SP_D_XML, j->path, 0, 0, "the file changed while the "
                     "batch was running");
         rc = 1;
     }
     stamp_ctx sc = {j->path, key, NULL, fonts};
+    staged next = {.n = 0};
     if (rc == 0) {
         sp_build_opts bo = *o->build;
         bo.stamp = make_stamp;
         bo.stamp_ctx = &sc;
+        bo.commit = stage;
+        bo.commit_ctx = &next;
         sp_build_result r;
         rc = sp_build_pack(pack, fonts, &bo, &r, d) == 0 ? 0 : 1;
     }
-    if (rc && sp_diags_system_error(d))
+    if (rc && d && sp_diags_system_error(d))
         rc = 3;
-    send_diags(fd, d);
-    /* the stamp's lines, for index.json (none contains a newline) */
-    for (const char *p = rc == 0 ? sc.text : NULL; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        send_all(fd, "S ", 2);
-        send_all(fd, p, l);
-        send_all(fd, "\n", 1);
-        p += l + (e ? 1 : 0);
-    }
-    free(sc.text);
     sp_pack_free(pack);
-    sp_diags_free(d);
-    return rc;
+    /* the previous pack's reply is whole before this one's starts */
+    wait_done(c);
+    int last = rc != 0 || sp_fonts_count(fonts) != slots;
+    if (d)
+        send_diags(c->fd, d, 0);
+    if (!last)
+        send_all(c->fd, "B\n", 2);      /* ready for the next pack */
+    for (size_t i = 0; i < next.n; i++)
+        c->files[i] = next.files[i];
+    c->n = next.n;
+    c->d = d ? d : sp_diags_new();
+    c->first = d ? sp_diags_count(d) : 0;
+    c->stamp = sc.text;
+    c->rc = c->d ? rc : 3;
+    c->last = last;
+    if (!c->d) {                        /* out of memory: nothing to say */
+        for (size_t i = 0; i < c->n; i++)
+            sp_afile_abort(c->files[i]);
+        free(c->stamp);
+        send_all(c->fd, "R failed last\n", 14);
+        _exit(3);
+    }
+    if (!c->threaded) {
+        finish_pack(c);
+        return;
+    }
+    pthread_mutex_lock(&c->mu);
+    c->has = 1;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
 }
 
 /* Reads exactly LEN bytes; 0, or -1 at end of file or on an error. */
 static int read_all(int fd, void *p, size_t len)
 {
-    char *c = p;
+    char *b = p;
     while (len) {
-        ssize_t n = read(fd, c, len);
+        ssize_t n = read(fd, b, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return -1;
-        c += n;
+        b += n;
         len -= (size_t)n;
     }
     return 0;
 }
 
 /* A worker: builds the jobs whose numbers arrive on CMD, one at a time,
- * each answered on FD by its diagnostics, its stamp and a last line
+ * each answered on FD by its diagnostics, "B" once the next may come
+ * (while this one's files are committed), its stamp, and a last line
  * "R ok" or "R failed".  It ends when CMD closes, or after a pack that
- * failed or that loaded a font (then "last" ends the line): so every pack
- * starts from the fonts the parent had, and each stamp lists exactly the
- * system fonts its own pack needs, whichever worker built it.  What a
- * worker keeps between packs is what no output depends on: the shaped
- * words, the compiled schema, date formatters, dictionaries. */
+ * failed or that loaded a font (then "last" ends the R line, and no "B"
+ * came): so every pack starts from the fonts the parent had, and each
+ * stamp lists exactly the system fonts its own pack needs, whichever
+ * worker built it.  What a worker keeps between packs is what no output
+ * depends on: the shaped words, the compiled schema, date formatters,
+ * dictionaries. */
 static void worker(job *jobs, size_t n, const sp_batch_opts *o,
                    sp_fonts *fonts, const char *key, int cmd, int fd)
 {
+    static committer c;     /* static: reachable from the thread at _exit */
+    c.fd = fd;
     int slots = sp_fonts_count(fonts);
+    sigset_t s, old;
+    interrupt_signals(&s);
+    pthread_t th;
+    if (pthread_mutex_init(&c.mu, NULL) == 0
+        && pthread_cond_init(&c.cv, NULL) == 0
+        && pthread_sigmask(SIG_BLOCK, &s, &old) == 0) {
+        c.threaded = pthread_create(&th, NULL, commit_loop, &c) == 0;
+        if (!c.threaded)
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     for (;;) {
         uint32_t i;
         if (read_all(cmd, &i, sizeof i) != 0 || i >= n)
             break;                      /* the batch is done */
-        int rc = build_one(&jobs[i], o, fonts, key, fd);
-        int last = rc != 0 || sp_fonts_count(fonts) != slots;
-        const char *r = rc == 0 ? (last ? "R ok last\n" : "R ok\n")
-                                : "R failed last\n";
-        send_all(fd, r, strlen(r));
-        if (last) {
-            close(fd);
-            _exit(rc);
-        }
+        build_one(&jobs[i], o, fonts, key, &c, slots);
+        if (c.last)
+            _exit(wait_done(&c));
     }
+    wait_done(&c);
     close(fd);
     _exit(0);
 }
@@ -685,6 +822,7 @@ static void worker(job *jobs, size_t n, const sp_batch_opts *o,
  * to them anywhere, and a worker's leak check (valgrind follows forks)
  * would report them lost.  Written, never read: volatile keeps the store. */
 static job *volatile all_jobs;
+static void *volatile all_workers;      /* the same, for the workers */
 
 /* Lays out the first pack to build, writing nothing (a dry run), so that
  * what every worker would otherwise load and compute again is there when
@@ -779,7 +917,10 @@ typedef struct {
     pid_t pid;             /* 0: none */
     int cmd;               /* job numbers go to it here */
     int fd;                /* what it sends comes here */
-    job *j;                /* the job it builds; NULL when idle */
+    job *j;                /* the job it builds; NULL: it may take one */
+    job *c;                /* the job whose files it commits, or NULL */
+    char *in;              /* what it sent, up to a whole line */
+    size_t n_in, cap_in;
 } worker_proc;
 
 /* Starts worker W (of the N_W in WS).  0, or -1 said in D. */
@@ -834,7 +975,8 @@ static int spawn(worker_proc *ws, int n_w, worker_proc *w, job *jobs,
     w->pid = pid;
     w->cmd = c[1];
     w->fd = p[0];
-    w->j = NULL;
+    w->j = w->c = NULL;
+    w->n_in = 0;
     return 0;
 }
 
@@ -850,12 +992,14 @@ static int reap(worker_proc *w)
         ;
     w->pid = 0;
     w->cmd = w->fd = -1;
-    w->j = NULL;
+    w->j = w->c = NULL;
+    w->n_in = 0;
     return status;
 }
 
 /* Gives job J (of JOBS) to worker W, starting one if W has none (or the
- * one it had has ended).  0, or -1 said in D. */
+ * one it had has ended).  0; 1 when W ended while it committed a job (J
+ * waits); -1 said in D. */
 static int assign(worker_proc *ws, int n_w, worker_proc *w, job *j,
                   job *jobs, size_t n, const sp_batch_opts *o,
                   sp_fonts *fonts, const char *key, sp_diags *d)
@@ -880,6 +1024,8 @@ static int assign(worker_proc *ws, int n_w, worker_proc *w, job *j,
             j->status = JOB_RUNNING;
             return 0;
         }
+        if (w->c)
+            return 1;   /* it ended while committing: drain says so */
         reap(w);                        /* it had ended while idle */
     }
     sp_diag_add(d, SP_D_IO, NULL, 0, 0, "cannot start a worker: %s",
@@ -887,52 +1033,27 @@ static int assign(worker_proc *ws, int n_w, worker_proc *w, job *j,
     return -1;
 }
 
-/* The reply's last line when J's worker has sent all of it, else NULL. */
-static const char *reply_end(const job *j)
+/* Appends LINE (LEN bytes, its newline included) to J's reply. */
+static int add_line(job *j, const char *line, size_t len)
 {
-    if (j->len == 0 || j->buf[j->len - 1] != '\n')
-        return NULL;
-    size_t s = j->len - 1;
-    while (s > 0 && j->buf[s - 1] != '\n')
-        s--;
-    return j->len - s >= 3 && j->buf[s] == 'R' && j->buf[s + 1] == ' '
-               ? j->buf + s : NULL;
-}
-
-/* Reads what worker W sent about its job; when the reply is whole, or W
- * ended, settles the job (W becomes idle, or is reaped if it ended).
- * 0 while the job runs, 1 when it is settled, -1 out of memory. */
-static int drain(worker_proc *w, int out_fd)
-{
-    job *j = w->j;
-    if (j->len + 4096 > j->cap) {
-        size_t nc = j->cap ? j->cap * 2 : 8192;
+    if (j->len + len + 1 > j->cap) {
+        size_t nc = j->cap ? j->cap : 8192;
+        while (nc < j->len + len + 1)
+            nc *= 2;
         char *nb = realloc(j->buf, nc);
         if (!nb)
             return -1;
         j->buf = nb;
         j->cap = nc;
     }
-    ssize_t n = read(w->fd, j->buf + j->len, j->cap - j->len - 1);
-    if (n < 0 && errno == EINTR)
-        return 0;
-    if (n > 0) {
-        j->len += (size_t)n;
-        const char *r = reply_end(j);
-        if (!r)
-            return 0;
-        int ok = strncmp(r, "R ok", 4) == 0;
-        int last = strstr(r, " last") != NULL;
-        parse_reply(j);
-        j->status = ok ? JOB_BUILT : JOB_FAILED;
-        if (last)
-            reap(w);
-        else
-            w->j = NULL;
-        return 1;
-    }
-    /* it ended before its reply was whole: killed, or crashed */
-    int status = reap(w);
+    memcpy(j->buf + j->len, line, len);
+    j->len += len;
+    return 0;
+}
+
+/* The job J failed because its worker ended with STATUS mid-job. */
+static void worker_died(job *j, int status, int out_fd)
+{
     parse_reply(j);
     j->status = JOB_FAILED;
     if (WIFSIGNALED(status))
@@ -942,7 +1063,76 @@ static int drain(worker_proc *w, int out_fd)
                     WTERMSIG(status));
     if (j->id && id_ok(j->id))
         clean_temp(out_fd, j->id);
-    return 1;
+}
+
+/* Reads what worker W sent.  Its lines go to the job it commits, else to
+ * the one it builds; "B" moves the built job to the committed one, so the
+ * worker may take another; an R line settles the job (a worker that said
+ * "last" is reaped).  When W ended mid-job, its jobs fail.  The jobs
+ * settled are put in DONE (at most two); their number, or -1 out of
+ * memory. */
+static int drain(worker_proc *w, int out_fd, job *done[2])
+{
+    if (w->n_in + 4096 > w->cap_in) {
+        size_t nc = w->cap_in ? w->cap_in * 2 : 8192;
+        char *nb = realloc(w->in, nc);
+        if (!nb)
+            return -1;
+        w->in = nb;
+        w->cap_in = nc;
+    }
+    ssize_t n = read(w->fd, w->in + w->n_in, w->cap_in - w->n_in);
+    if (n < 0 && errno == EINTR)
+        return 0;
+    int k = 0;
+    if (n <= 0) {
+        /* it ended before its replies were whole: killed, or crashed */
+        job *c = w->c, *j = w->j;
+        int status = reap(w);
+        if (c)
+            worker_died(done[k++] = c, status, out_fd);
+        if (j)
+            worker_died(done[k++] = j, status, out_fd);
+        return k;
+    }
+    w->n_in += (size_t)n;
+    size_t at = 0;
+    char *e;
+    while (w->pid && (e = memchr(w->in + at, '\n', w->n_in - at)) != NULL) {
+        char *line = w->in + at;
+        size_t len = (size_t)(e - line) + 1;
+        at += len;
+        job *j = w->c ? w->c : w->j;
+        if (!j)
+            continue;                   /* nothing is due: ignored */
+        if (len == 2 && line[0] == 'B') {
+            if (!w->c) {
+                w->c = w->j;
+                w->j = NULL;
+            }
+            continue;
+        }
+        if (add_line(j, line, len) != 0)
+            return -1;
+        if (len < 3 || line[0] != 'R' || line[1] != ' ')
+            continue;
+        int ok = strncmp(line, "R ok", 4) == 0;
+        int last = len >= 6 && memcmp(e - 5, " last", 5) == 0;
+        parse_reply(j);
+        j->status = ok ? JOB_BUILT : JOB_FAILED;
+        done[k++] = j;
+        if (j == w->c)
+            w->c = NULL;
+        else
+            w->j = NULL;
+        if (last) {
+            reap(w);                    /* it ends now */
+            return k;
+        }
+    }
+    memmove(w->in, w->in + at, w->n_in - at);
+    w->n_in -= at;
+    return k;
 }
 
 /* ---- index.json ------------------------------------------------------------ */
@@ -1270,6 +1460,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         rc = 3;
     }
+    all_workers = ws;
     for (int w = 0; ws && w < jobs_max; w++)
         ws[w].cmd = ws[w].fd = -1;
     /* a worker that ended while idle is found by writing to it */
@@ -1287,17 +1478,20 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
                 next++;
             if (next == n)
                 break;
-            if (assign(ws, jobs_max, &ws[w], &jobs[next], jobs, n, o, fonts,
-                       key, d) != 0) {
+            int a = assign(ws, jobs_max, &ws[w], &jobs[next], jobs, n, o,
+                           fonts, key, d);
+            if (a < 0) {
                 rc = 3;
                 break;
             }
+            if (a > 0)
+                continue;
             next++;
             running++;
         }
         int k = 0;
         for (int w = 0; w < jobs_max; w++)
-            if (ws[w].j) {
+            if (ws[w].j || ws[w].c) {
                 pfd[k].fd = ws[w].fd;
                 pfd[k].events = POLLIN;
                 slot[k++] = &ws[w];
@@ -1313,15 +1507,16 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         for (int i = 0; i < k; i++) {
             if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
-            job *j = slot[i]->j;
-            int r = drain(slot[i], out_fd);
-            if (r < 0) {
+            job *settled[2];
+            int r = drain(slot[i], out_fd, settled);
+            if (r < 0)
                 rc = 3;
-            } else if (r == 1) {
+            for (int s = 0; s < r; s++) {
                 running--;
                 done++;
-                progress(o, done, todo, j,
-                         j->status == JOB_BUILT ? "built" : "failed");
+                progress(o, done, todo, settled[s],
+                         settled[s]->status == JOB_BUILT ? "built"
+                                                         : "failed");
             }
         }
     }
@@ -1330,18 +1525,22 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
     for (int w = 0; ws && w < jobs_max; w++) {
         if (ws[w].pid == 0)
             continue;
-        job *j = ws[w].j;
-        if (j)
+        job *busy[2] = {ws[w].c, ws[w].j};
+        if (busy[0] || busy[1])
             kill(ws[w].pid, SIGTERM);
         reap(&ws[w]);
-        if (j) {
-            j->status = JOB_FAILED;
-            if (j->id && id_ok(j->id))
-                clean_temp(out_fd, j->id);
-        }
+        for (int b = 0; b < 2; b++)
+            if (busy[b]) {
+                busy[b]->status = JOB_FAILED;
+                if (busy[b]->id && id_ok(busy[b]->id))
+                    clean_temp(out_fd, busy[b]->id);
+            }
     }
     sigaction(SIGPIPE, &old_pipe, NULL);
+    for (int w = 0; ws && w < jobs_max; w++)
+        free(ws[w].in);
     free(ws);
+    all_workers = NULL;
     free(pfd);
     free(slot);
     sigaction(SIGINT, &old_int, NULL);
@@ -1437,7 +1636,7 @@ void sp_pack_refs_free(sp_pack_ref *refs, size_t n)
 
 void sp_batch_send_diags(int fd, const sp_diags *d)
 {
-    send_diags(fd, d);
+    send_diags(fd, d, 0);
 }
 
 void sp_batch_read_diags(char *buf, size_t len, sp_diags *d)

@@ -403,15 +403,12 @@ static char *stage_path(const stage *st, const char *name)
     return p;
 }
 
-/* Keeps F (written) for the renames at the end and notes NAME in RES.
- * 0, or -1 (F aborted). */
+/* Keeps F (written, still open: its fsync waits for the commit, which a
+ * batch worker does while it builds the next pack) for the renames at the
+ * end and notes NAME in RES.  0. */
 static int stage_keep(stage *st, sp_afile *f, const char *name,
                       sp_build_result *res)
 {
-    if (sp_afile_close(f) != 0) {
-        sp_afile_abort(f);
-        return -1;
-    }
     st->files[st->n++] = f;
     if (name && res->n_files < SP_MAX_OUTPUTS)
         res->files[res->n_files++] = name;
@@ -1143,7 +1140,8 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
         if (f && stage_keep(&st, f, NULL, res) != 0)
             goto out;
     }
-    rc = sp_afile_commit_all(st.files, st.n);
+    rc = o->commit ? o->commit(st.files, st.n, o->commit_ctx)
+                   : sp_afile_commit_all(st.files, st.n);
     st.n = 0;
 out:
     for (size_t i = 0; i < st.n; i++)

@@ -220,6 +220,29 @@ if [ -z "${SP_WRAP:-}" ] && ! ldd "$BUILD/studypack" | grep -q asan; then
   rc=$?
   expect_eq "SIGINT between two renames: still interrupted (130), but every file is new" "130:new" \
     "$rc:$(state "$TMP/aon/nested-include" "$TMP/aon-before" "$TMP/aon-ref/nested-include")"
+  # a batch worker commits a pack's files while it builds the next pack: a
+  # SIGINT to the worker between two renames waits until all are done (it
+  # reaches the thread that renames, never the one that builds), and the
+  # pack being built keeps its old files
+  mkdir -p "$TMP/bsig-src"; cp -r tests/batch/banks "$TMP/bsig-src/"
+  for i in 1 2 3 4; do sed "s/batch-a/sig-$i/" tests/batch/a.xml >"$TMP/bsig-src/sig-$i.xml"; done
+  $SP batch -q -j 1 "$TMP/bsig-src" -o "$TMP/bsig" 2>/dev/null
+  cp -r "$TMP/bsig" "$TMP/bsig-before"
+  sed -i 's/Role a/Role new/' "$TMP"/bsig-src/sig-*.xml
+  $SP batch -q -j 1 "$TMP/bsig-src" -o "$TMP/bsig-ref" 2>/dev/null
+  SP_FAULT_SIGINT_RENAME=1 SP_FAULT_SIGINT_MATCH=flashcards.pdf LD_PRELOAD="$TMP/faults.so" \
+    $SP batch -q -j 1 "$TMP/bsig-src" -o "$TMP/bsig" >/dev/null 2>"$TMP/err"
+  rc=$?
+  expect_eq "batch, SIGINT to a worker between two renames: a killed worker (exit 3)" 3 "$rc"
+  grep -q "sig-1.xml: error: the worker building this pack was killed by signal 2" "$TMP/err" \
+    && ok "batch, SIGINT between two renames: the pack is reported" || not_ok "batch, SIGINT between two renames: the pack is reported" "$(cat "$TMP/err")"
+  states=""
+  for i in 1 2 3 4; do
+    states="$states $(state "$TMP/bsig/sig-$i" "$TMP/bsig-before/sig-$i" "$TMP/bsig-ref/sig-$i")"
+  done
+  expect_eq "batch, SIGINT between two renames: each pack all new or all old, the one being renamed new" \
+    "new:no mixed" "$(echo $states | cut -d' ' -f1):$(echo "$states" | grep -q mixed && echo mixed || echo no mixed)"
+  expect_eq "batch, SIGINT between two renames: no temporary files" "" "$(find "$TMP/bsig" -name '.*.??????')"
 else
   ok "disk full (all-or-nothing): skipped under sanitizers/valgrind"
 fi

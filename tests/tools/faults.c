@@ -32,9 +32,11 @@ ssize_t write(int fd, const void *buf, size_t count)
     return real_write(fd, buf, count);
 }
 
-/* With $SP_FAULT_SIGINT_RENAME set, the first renameat() that succeeds is
- * followed by a SIGINT to the process itself: an interrupt landing
- * between the renames of a pack's files. */
+/* With $SP_FAULT_SIGINT_RENAME set, the first renameat() that succeeds
+ * (onto a name containing $SP_FAULT_SIGINT_MATCH, when that is set) is
+ * followed by a SIGINT to the process (to whichever of its threads does
+ * not block it): an interrupt landing between the renames of a pack's
+ * files. */
 #include <signal.h>
 int renameat(int olddirfd, const char *oldpath, int newdirfd,
              const char *newpath)
@@ -45,9 +47,11 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd,
         real_renameat = (int (*)(int, const char *, int, const char *))
             dlsym(RTLD_NEXT, "renameat");
     int rc = real_renameat(olddirfd, oldpath, newdirfd, newpath);
-    if (rc == 0 && !fired && getenv("SP_FAULT_SIGINT_RENAME")) {
+    const char *match = getenv("SP_FAULT_SIGINT_MATCH");
+    if (rc == 0 && !fired && getenv("SP_FAULT_SIGINT_RENAME")
+        && (!match || strstr(newpath, match))) {
         fired = 1;
-        raise(SIGINT);
+        kill(getpid(), SIGINT);
     }
     return rc;
 }
