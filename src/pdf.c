@@ -678,9 +678,9 @@ static void draw_rect(page_ctx *pc, double x, double y, double w, double hh,
 /* ---- images (the embedding is in pdf_image.c) ---- */
 
 /* A figure's image stretched over its box: "q w 0 0 h x y cm /Im Do Q". */
-/* The resource name of image IM in the pages' shared resources, added
- * on its first use; NULL on failure (reported). */
-static const char *xobject_name(pdf_ctx *c, HPDF_Image im)
+/* The resource name of XObject IM (an image or a form) in the pages'
+ * shared resources, added on its first use; NULL on failure (reported). */
+static const char *xobject_name(pdf_ctx *c, HPDF_Dict im)
 {
     if (!c->res_xobject) {
         HPDF_Dict res = HPDF_Dict_GetItem(c->pdf->root_pages, "Resources",
@@ -762,6 +762,96 @@ static int draw_image(pdf_ctx *c, page_ctx *pc, const sp_dl_item *it,
     CB_LIT(&pc->cb, " Do\nQ\n");
     if (it->alt && it->alt[0])
         CB_LIT(&pc->cb, "EMC\n");
+    return 0;
+}
+
+static int draw_items(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl);
+
+/* ---- sheet marks as form XObjects ----
+ *
+ * The crop marks of a sheet of cards are some fifty lines, the same on
+ * every full sheet.  Deflate cannot share them between pages (each page
+ * is deflated on its own), so on every page they cost about 185 bytes,
+ * 40 bytes a card.  A sheet's marks of lines only are drawn instead into
+ * a form XObject, one for each different set of marks in the document (a
+ * full sheet's, the last sheet's), and each page paints it with "Do". */
+enum { FORM_MIN_LINES = 8, FORM_MAX = 64 };
+
+static int marks_as_form(const sp_dlist *dl)
+{
+    if (dl->n_items < FORM_MIN_LINES)
+        return 0;
+    for (size_t i = 0; i < dl->n_items; i++)
+        if (dl->items[i].kind != SP_DL_LINE)
+            return 0;
+    return 1;
+}
+
+/* The form XObject with content BYTES[0..N) for a page of W x H points,
+ * made on its first use; its resource name, or NULL (reported). */
+static const char *form_name(pdf_ctx *c, const char *bytes, size_t n,
+                             double w, double h)
+{
+    for (size_t i = 0; i < c->n_forms; i++)
+        if (c->forms[i].n == n && memcmp(c->forms[i].bytes, bytes, n) == 0)
+            return c->forms[i].name;
+    struct pdf_form *f = realloc(c->forms, (c->n_forms + 1) * sizeof *f);
+    char *copy = malloc(n ? n : 1);
+    if (f)
+        c->forms = f;
+    if (!f || !copy) {
+        free(copy);
+        pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding crop marks");
+        return NULL;
+    }
+    memcpy(copy, bytes, n);
+    HPDF_Dict xo = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+    HPDF_Box b = {0, 0, (HPDF_REAL)w, (HPDF_REAL)h};
+    HPDF_Array box = xo ? HPDF_Box_Array_New(c->pdf->mmgr, b) : NULL;
+    if (!box || HPDF_Dict_AddName(xo, "Type", "XObject") != HPDF_OK
+        || HPDF_Dict_AddName(xo, "Subtype", "Form") != HPDF_OK
+        || HPDF_Dict_Add(xo, "BBox", box) != HPDF_OK
+        || HPDF_Stream_Write(xo->stream, (const HPDF_BYTE *)copy,
+                             (HPDF_UINT)n) != HPDF_OK
+        || pdf_hpdf_failed()) {
+        free(copy);
+        pdf_fail(c, "adding crop marks");
+        return NULL;
+    }
+    const char *name = xobject_name(c, xo);
+    if (!name) {
+        free(copy);
+        return NULL;
+    }
+    c->forms[c->n_forms++] = (struct pdf_form){copy, n, name};
+    return name;
+}
+
+/* Draws a sheet's marks DL, as a form XObject when marks_as_form. */
+static int draw_marks(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl)
+{
+    if (!marks_as_form(dl) || c->n_forms >= FORM_MAX)
+        return draw_items(c, pc, dl);
+    /* its own content: from the state a page starts in, set first (a
+     * form starts in the state of the page that paints it) */
+    page_ctx f;
+    memset(&f, 0, sizeof f);
+    gcache_reset(&f.gs);
+    CB_LIT(&f.cb, "1 w\n0 G\n[] 0 d\n");
+    const char *name = NULL;
+    if (draw_items(c, &f, dl) == 0) {
+        if (f.cb.oom)
+            pdf_report(c, HPDF_FAILD_TO_ALLOC_MEM, 0, "adding crop marks");
+        else
+            name = form_name(c, f.cb.p, f.cb.n, dl->width_pt, dl->height_pt);
+    }
+    free(f.cb.p);
+    if (!name)
+        return -1;
+    end_text(pc);
+    CB_LIT(&pc->cb, "/");
+    pdf_cb_put(&pc->cb, name, strlen(name));
+    CB_LIT(&pc->cb, " Do\n");
     return 0;
 }
 
@@ -1418,7 +1508,7 @@ static int render_part(sp_pdf *p, const sp_doc *doc)
             const sp_sheet *s = &doc->sheets[i];
             h = s->marks.height_pt;
             if (begin_page(c, pc, s->marks.width_pt, h)
-                || draw_items(c, pc, &s->marks))
+                || draw_marks(c, pc, &s->marks))
                 return -1;
             for (size_t k = 0; k < s->n_placements; k++)
                 if (draw_placement(c, pc, doc, &s->placements[k], h))
@@ -1454,6 +1544,9 @@ static void pdf_free(sp_pdf *p)
     for (int i = 0; i < p->c.n_pfonts; i++)
         pdf_font_free(&p->c.pfonts[i]);
     sp_shaped_release(&p->c.shaped);
+    for (size_t i = 0; i < p->c.n_forms; i++)
+        free(p->c.forms[i].bytes);
+    free(p->c.forms);
     free(p->c.name_copy);
     free(p);
     sp_reserve_drop(&hpdf_reserve);   /* until the next document */

@@ -66,6 +66,10 @@ typedef struct {
      * fonts and images of the document: a page names what it uses) */
     HPDF_Dict res_font, res_xobject;
     int n_xobjects;
+    /* sheets' marks drawn once as form XObjects (pdf.c): each one's
+     * content, owned, and its resource name */
+    struct pdf_form { char *bytes; size_t n; const char *name; } *forms;
+    size_t n_forms;
     HPDF_REAL box_w, box_h;         /* the root's MediaBox, 0 if none */
     sp_pdf_file *file;              /* the file, when written as pages
                                        end (sp_pdf_write_to) */
