@@ -9,9 +9,10 @@
  * page faults) except after a pack that failed or loaded a font.  A worker
  * that dies (killed, crashed) fails only its own pack; its temporary files
  * are removed, its previous output stays as it was, and a new worker
- * takes the next pack.
+ * takes the next pack.  The worker's side is batch_worker.c; the stamps
+ * are stamp.c.
  */
-#include "batch.h"
+#include "batch_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,36 +34,6 @@
 #include "fsutil.h"
 #include "load.h"
 #include "strbuf.h"
-
-enum {
-    JOB_PENDING, JOB_RUNNING, JOB_BUILT, JOB_UP_TO_DATE, JOB_FAILED,
-    JOB_SKIPPED
-};
-
-/* A stamp larger than this is not one of ours: rebuild. */
-enum { MAX_STAMP_BYTES = 1 << 20 };
-
-typedef struct {
-    char *path;
-    char *id;              /* from the root element; NULL if unknown */
-    int status;
-    int warnings, errors;  /* counted before the diagnostics move on */
-    int extra_errors;      /* reported on another source (duplicate ids) */
-    char *stamp;           /* the stamp text: read (up to date) or sent by
-                              the worker (built); NULL otherwise */
-    sp_diags *diags;       /* this pack's diagnostics, in order */
-    char *buf;             /* what its worker sent so far */
-    size_t len, cap;
-} job;
-
-static const char *const outputs[] = {
-    "flashcards.pdf", "timeline.pdf", "timeline-booklet.pdf",
-    "mock-interview.pdf", "pocket.pdf",
-    "flashcards.dump", "timeline.dump", "timeline-booklet.dump",
-    "mock-interview.dump", "pocket.dump",
-    "anki.apkg", "anki.txt", "plan.ics", "pack.json",   /* --export */
-    SP_STAMP_NAME,
-};
 
 static volatile sig_atomic_t interrupted;
 
@@ -177,7 +148,7 @@ static int scan_dir(const char *dir, pathlist *list, sp_diags *d, int depth)
 }
 
 /* Ids become folder names only when they match the checked pattern. */
-static int id_ok(const char *id)
+int sp_batch_id_ok(const char *id)
 {
     size_t n = strlen(id);
     if (n == 0 || n > 64)
@@ -189,338 +160,6 @@ static int id_ok(const char *id)
             return 0;
     }
     return 1;
-}
-
-/* ---- stamps --------------------------------------------------------------
- *
- * A stamp is a small text file beside a pack's output:
- *
- *   studypack-stamp 2
- *   key OPTIONS-HASH
- *   source PATH
- *   input SHA256 PATH          (the source first, then every bank read)
- *   id, title, role, company, questions, cards, ... (for index.json)
- *   output NAME                (each file this build wrote)
- *
- * PATHs escape '%', control characters and DEL as %XX, so a newline in a
- * file name cannot break a line.  A stamp is trusted for nothing: it is
- * opened without following links and without blocking, and anything but
- * a small regular file in our format means "rebuild". */
-
-/* The hash of everything but the inputs that changes output. */
-static void options_hash(const sp_batch_opts *o, const sp_fonts *fonts,
-                         char hex[SHA256_DIGEST_STRING_LENGTH])
-{
-    char *key = sp_build_opts_key(o->build);
-    char buf[1024];
-    snprintf(buf, sizeof buf, "studypack %s\n%s\nfonts %016llx\n",
-             SP_VERSION, key ? key : "?",
-             (unsigned long long)sp_fonts_hash(fonts));
-    free(key);
-    SHA256Data((const uint8_t *)buf, strlen(buf), hex);
-}
-
-/* Reads NAME in the folder DIRFD when it is a regular file of at most MAX
- * bytes, without following a link and without blocking (a FIFO);
- * NUL-terminated, or NULL. */
-static char *read_small(int dirfd, const char *name, size_t max)
-{
-    int fd = openat(dirfd, name,
-                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    char *buf = NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0
-        && (unsigned long long)st.st_size <= max)
-        buf = malloc((size_t)st.st_size + 1);
-    size_t len = 0;
-    while (buf) {
-        ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            free(buf);
-            buf = NULL;
-        } else if (n == 0 || (len += (size_t)n) == (size_t)st.st_size) {
-            break;
-        }
-    }
-    close(fd);
-    if (buf)
-        buf[len] = '\0';
-    if (buf && strlen(buf) != len) {      /* a NUL inside: not ours */
-        free(buf);
-        buf = NULL;
-    }
-    return buf;
-}
-
-/* The SHA-256 of the regular file PATH (a link is followed; a FIFO or a
- * device is refused, never read); 0, or -1 with errno set. */
-static int hash_file(const char *path, char hex[SHA256_DIGEST_STRING_LENGTH])
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EINVAL;
-        return -1;
-    }
-    SHA2_CTX c;
-    SHA256Init(&c);
-    unsigned char buf[65536];
-    unsigned long long total = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || (total += (unsigned long long)(n > 0 ? n : 0))
-                         > SP_MAX_FILE_BYTES) {
-            int e = n < 0 ? errno : EFBIG;
-            close(fd);
-            errno = e;
-            return -1;
-        }
-        if (n == 0)
-            break;
-        SHA256Update(&c, buf, (size_t)n);
-    }
-    close(fd);
-    SHA256End(&c, hex);
-    return 0;
-}
-
-/* Appends PATH with '%', control characters and DEL escaped as %XX. */
-static void put_escaped(sp_buf *b, const char *path)
-{
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '%')
-            sp_buf_printf(b, "%%%02X", *p);
-        else
-            sp_buf_put(b, (const char *)p, 1);
-    }
-}
-
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                  : -1;
-}
-
-/* The path escaped in S[0..LEN), decoded (malloc'd), or NULL if malformed
- * (a bad escape, or an escaped NUL). */
-static char *unescape(const char *s, size_t len)
-{
-    char *out = malloc(len + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != '%') {
-            *o++ = s[i];
-            continue;
-        }
-        int h = i + 2 < len ? hexval(s[i + 1]) : -1;
-        int l = i + 2 < len ? hexval(s[i + 2]) : -1;
-        if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-            free(out);
-            return NULL;
-        }
-        *o++ = (char)(h * 16 + l);
-        i += 2;
-    }
-    *o = '\0';
-    return out;
-}
-
-/* The value of "NAME value" in a stamp; a pointer into the text (up to the
- * end of the line), or NULL. */
-static const char *stamp_field(const char *text, const char *name,
-                               size_t *len)
-{
-    size_t nl = strlen(name);
-    for (const char *p = text; p && *p;) {
-        if (strncmp(p, name, nl) == 0 && p[nl] == ' ') {
-            const char *v = p + nl + 1;
-            const char *e = strchr(v, '\n');
-            *len = e ? (size_t)(e - v) : strlen(v);
-            return v;
-        }
-        p = strchr(p, '\n');
-        if (p)
-            p++;
-    }
-    return NULL;
-}
-
-/* Is the escaped path at V (LEN bytes) exactly PATH? */
-static int path_is(const char *v, size_t len, const char *path)
-{
-    char *u = unescape(v, len);
-    int same = u && strcmp(u, path) == 0;
-    free(u);
-    return same;
-}
-
-static int is_output_name(const char *name, size_t len)
-{
-    for (size_t i = 0; i < sizeof outputs / sizeof *outputs - 1; i++)
-        if (strlen(outputs[i]) == len && strncmp(outputs[i], name, len) == 0)
-            return 1;
-    return 0;
-}
-
-int sp_batch_stamp_ok(const char *text, int dfd, const char *source,
-                      const char *key)
-{
-    size_t len;
-    const char *v;
-    int ok = text && strncmp(text, "studypack-stamp 2\n", 18) == 0
-             && (v = stamp_field(text, "key", &len)) != NULL
-             && len == strlen(key) && strncmp(v, key, len) == 0
-             && (v = stamp_field(text, "source", &len)) != NULL
-             && path_is(v, len, source);
-    int n_inputs = 0, n_outputs = 0;
-    for (const char *p = text; ok && p && *p;) {
-        const char *e = strchr(p, '\n');
-        if (!e) {
-            ok = 0;                         /* every line ends */
-            break;
-        }
-        if (strncmp(p, "input ", 6) == 0) {
-            const char *h = p + 6;
-            const char *sp2 = memchr(h, ' ', (size_t)(e - h));
-            char got[SHA256_DIGEST_STRING_LENGTH];
-            char *path = NULL;
-            ok = sp2 && sp2 - h == SHA256_DIGEST_STRING_LENGTH - 1
-                 && (path = unescape(sp2 + 1, (size_t)(e - sp2 - 1)))
-                 && *path && (n_inputs > 0 || strcmp(path, source) == 0)
-                 && hash_file(path, got) == 0
-                 && memcmp(got, h, SHA256_DIGEST_STRING_LENGTH - 1) == 0;
-            free(path);
-            n_inputs++;
-        } else if (strncmp(p, "output ", 7) == 0) {
-            const char *name = p + 7;
-            size_t nl = (size_t)(e - name);
-            char buf[64];
-            struct stat st;
-            ok = is_output_name(name, nl) && nl < sizeof buf;
-            if (ok) {
-                memcpy(buf, name, nl);
-                buf[nl] = '\0';
-                ok = fstatat(dfd, buf, &st, AT_SYMLINK_NOFOLLOW) == 0
-                     && S_ISREG(st.st_mode);
-            }
-            n_outputs++;
-        }
-        p = e + 1;
-    }
-    return ok && n_inputs > 0 && n_outputs > 0;
-}
-
-/* Up to date: the pack's folder (never a link) holds a stamp that
- * sp_batch_stamp_ok accepts.  On success *TEXT gets the stamp (the caller
- * frees it). */
-static int up_to_date(int out_fd, const char *id, const char *source,
-                      const char *key, char **text_out)
-{
-    *text_out = NULL;
-    int dfd = openat(out_fd, id,
-                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dfd < 0)
-        return 0;
-    char *text = read_small(dfd, SP_STAMP_NAME, MAX_STAMP_BYTES);
-    int ok = sp_batch_stamp_ok(text, dfd, source, key);
-    close(dfd);
-    if (ok)
-        *text_out = text;
-    else
-        free(text);
-    return ok;
-}
-
-/* Text with newlines and tabs turned into spaces, for one-line fields. */
-static void one_line(char *s)
-{
-    for (; *s; s++)
-        if (*s == '\n' || *s == '\t' || *s == '\r')
-            *s = ' ';
-}
-
-typedef struct {
-    const char *source, *key;
-    char *text;                 /* a copy of the stamp, for the parent */
-    const sp_fonts *fonts;      /* its system fonts are inputs too */
-} stamp_ctx;
-
-/* The build's stamp callback (build.h): the stamp of PACK as just built.
- * An input that cannot be hashed (a source given as a pipe) gets "-" for
- * its hash: such a stamp is never up to date. */
-static char *make_stamp(const sp_pack *pack, const sp_build_result *r,
-                        void *ctx, sp_diags *d, size_t *len, int *failed)
-{
-    stamp_ctx *sc = ctx;
-    sp_buf b = {0};
-    sp_buf_printf(&b, "studypack-stamp 2\nkey %s\nsource ", sc->key);
-    put_escaped(&b, sc->source);
-    sp_buf_str(&b, "\n");
-    for (size_t i = 0; i < pack->n_inputs; i++) {
-        char hex[SHA256_DIGEST_STRING_LENGTH];
-        if (hash_file(pack->inputs[i], hex) != 0)
-            strcpy(hex, "-");
-        sp_buf_printf(&b, "input %s ", hex);
-        put_escaped(&b, pack->inputs[i]);
-        sp_buf_str(&b, "\n");
-    }
-    /* the system fonts fontconfig chose for this pack are inputs too */
-    for (int s = 0; sc->fonts && s < sp_fonts_count(sc->fonts); s++) {
-        const char *fp = sp_fonts_slot_path(sc->fonts, s);
-        char hex[SHA256_DIGEST_STRING_LENGTH];
-        if (!sp_fonts_slot_is_system(sc->fonts, s) || hash_file(fp, hex) != 0)
-            continue;
-        sp_buf_printf(&b, "input %s ", hex);
-        put_escaped(&b, fp);
-        sp_buf_str(&b, "\n");
-    }
-    char *title = strdup(pack->meta.title ? pack->meta.title : "");
-    char *role = strdup(pack->meta.role ? pack->meta.role : "");
-    char *company = strdup(pack->meta.company ? pack->meta.company : "");
-    if (title && role && company) {
-        one_line(title);
-        one_line(role);
-        one_line(company);
-        sp_buf_printf(&b, "id %s\ntitle %s\nrole %s\ncompany %s\n", pack->id,
-                      title, role, company);
-    } else {
-        b.oom = 1;
-    }
-    free(title);
-    free(role);
-    free(company);
-    sp_buf_printf(&b, "questions %d\ncards %d\nflashcard_pages %d\n"
-                  "timeline_pages %d\nbooklet_pages %d\nmock_pages %d\n"
-                  "pocket_pages %d\ndays %d\nwarnings %zu\n",
-                  r->n_questions, r->n_cards, r->n_flashcard_pages,
-                  r->n_timeline_pages, r->n_booklet_pages, r->n_mock_pages,
-                  r->n_pocket_pages, r->n_days, sp_diags_warnings(d));
-    for (int i = 0; i < r->n_files; i++)
-        sp_buf_printf(&b, "output %s\n", r->files[i]);
-    char *text = sp_buf_take(&b, len);
-    if (text)
-        sc->text = strdup(text);
-    if (!text || !sc->text) {
-        sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
-        free(text);
-        free(sc->text);
-        sc->text = NULL;
-        *failed = 1;
-        return NULL;
-    }
-    return text;
 }
 
 /* Removes what a worker that died may have left: temporary files named
@@ -540,279 +179,15 @@ static void clean_temp(int out_fd, const char *id)
         const char *n = e->d_name;
         if (n[0] != '.')
             continue;
-        for (size_t i = 0; i < sizeof outputs / sizeof *outputs; i++) {
-            size_t l = strlen(outputs[i]);
-            if (strncmp(n + 1, outputs[i], l) == 0 && n[1 + l] == '.') {
+        for (size_t i = 0; i < SP_BATCH_N_OUTPUTS; i++) {
+            size_t l = strlen(sp_batch_outputs[i]);
+            if (strncmp(n + 1, sp_batch_outputs[i], l) == 0 && n[1 + l] == '.') {
                 unlinkat(dfd, n, 0);
                 break;
             }
         }
     }
     closedir(dp);
-}
-
-/* ---- the worker ------------------------------------------------------------ */
-
-static void send_all(int fd, const char *s, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, s, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        s += n;
-        len -= (size_t)n;
-    }
-}
-
-/* One diagnostic per line: SEV CODE LINE COL \t FILE \t MESSAGE, with
- * tabs and newlines inside FILE and MESSAGE turned into spaces. */
-static void send_diags(int fd, const sp_diags *d, size_t from)
-{
-    for (size_t i = from; i < sp_diags_count(d); i++) {
-        const sp_diag *it = sp_diags_at(d, i);
-        char *file = strdup(it->file ? it->file : "");
-        char *msg = strdup(it->message);
-        size_t len = strlen(it->message) + (it->file ? strlen(it->file) : 0)
-                     + 64;
-        char *line = malloc(len);
-        if (file && msg && line) {
-            one_line(file);
-            one_line(msg);
-            int n = snprintf(line, len, "D %d %d %d %d\t%s\t%s\n",
-                             (int)it->severity, (int)it->code, it->line,
-                             it->col, file, msg);
-            if (n > 0)
-                send_all(fd, line, (size_t)n);
-        }
-        free(file);
-        free(msg);
-        free(line);
-    }
-}
-
-/* The end of a pack, done by a worker's second thread while its first
- * builds the next pack: the commit of its files (their fsyncs wait for the
- * disk), then the rest of its reply.  The first thread blocks SIGINT,
- * SIGTERM and SIGHUP, so that they reach this thread, which blocks them
- * itself while it renames (sp_afile_commit_all): an interrupt removes the
- * temporary files of both packs and can never leave a pack's files part
- * new, part old.  Without the thread, the first does it all itself. */
-typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int threaded;
-    int has;               /* a pack's end handed over, not yet done */
-    int fd;                /* to the parent */
-    /* the pack's end, owned from the hand-over on */
-    sp_afile *files[SP_MAX_OUTPUTS + 1];
-    size_t n;
-    sp_diags *d;
-    size_t first;          /* D's diagnostics from here on not yet sent */
-    char *stamp;           /* the stamp's text, sent when committed */
-    int rc;                /* the build's; then the pack's */
-    int last;
-} committer;
-
-/* A build's files, written and not yet committed. */
-typedef struct {
-    sp_afile *files[SP_MAX_OUTPUTS + 1];
-    size_t n;
-} staged;
-
-/* The build's commit callback (build.h): the files wait for the end. */
-static int stage(sp_afile **files, size_t n, void *ctx)
-{
-    staged *c = ctx;
-    for (size_t i = 0; i < n; i++)
-        c->files[i] = files[i];
-    c->n = n;
-    return 0;
-}
-
-/* Commits what C was handed and sends the rest of the reply. */
-static void finish_pack(committer *c)
-{
-    if (c->rc == 0 && sp_afile_commit_all(c->files, c->n) != 0)
-        c->rc = 1;
-    else if (c->rc != 0)
-        for (size_t i = 0; i < c->n; i++)
-            sp_afile_abort(c->files[i]);
-    c->n = 0;
-    if (c->rc && sp_diags_system_error(c->d))
-        c->rc = 3;
-    send_diags(c->fd, c->d, c->first);
-    /* the stamp's lines, for index.json (none contains a newline) */
-    for (const char *p = c->rc == 0 ? c->stamp : NULL; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        send_all(c->fd, "S ", 2);
-        send_all(c->fd, p, l);
-        send_all(c->fd, "\n", 1);
-        p += l + (e ? 1 : 0);
-    }
-    const char *r = c->rc == 0 ? (c->last ? "R ok last\n" : "R ok\n")
-                               : (c->last ? "R failed last\n" : "R failed\n");
-    send_all(c->fd, r, strlen(r));
-    free(c->stamp);
-    c->stamp = NULL;
-    sp_diags_free(c->d);
-    c->d = NULL;
-}
-
-static void interrupt_signals(sigset_t *s)
-{
-    sigemptyset(s);
-    sigaddset(s, SIGINT);
-    sigaddset(s, SIGTERM);
-    sigaddset(s, SIGHUP);
-}
-
-static void *commit_loop(void *p)
-{
-    committer *c = p;
-    sigset_t s;
-    interrupt_signals(&s);
-    pthread_sigmask(SIG_UNBLOCK, &s, NULL);
-    pthread_mutex_lock(&c->mu);
-    for (;;) {
-        while (!c->has)
-            pthread_cond_wait(&c->cv, &c->mu);
-        pthread_mutex_unlock(&c->mu);
-        finish_pack(c);
-        pthread_mutex_lock(&c->mu);
-        c->has = 0;
-        pthread_cond_broadcast(&c->cv);
-    }
-    return NULL;
-}
-
-/* Waits until the pack handed to C is done; that pack's result. */
-static int wait_done(committer *c)
-{
-    if (!c->threaded)
-        return c->rc;
-    pthread_mutex_lock(&c->mu);
-    while (c->has)
-        pthread_cond_wait(&c->cv, &c->mu);
-    int rc = c->rc;
-    pthread_mutex_unlock(&c->mu);
-    return rc;
-}
-
-/* Builds the pack of job J, sends its diagnostics, and hands the rest to
- * C.  Its LAST: whether the worker ends after this pack. */
-static void build_one(job *j, const sp_batch_opts *o, sp_fonts *fonts,
-                      const char *key, committer *c, int slots)
-{
-    sp_diags *d = sp_diags_new();
-    sp_pack *pack = d ? sp_load_file(j->path, d) : NULL;
-    int rc = pack ? 0 : d ? 1 : 3;
-    if (pack && (!j->id || strcmp(pack->id, j->id) != 0)) {
-        sp_diag_add(d, SP_D_XML, j->path, 0, 0, "the file changed while the "
-                    "batch was running");
-        rc = 1;
-    }
-    stamp_ctx sc = {j->path, key, NULL, fonts};
-    staged next = {.n = 0};
-    if (rc == 0) {
-        sp_build_opts bo = *o->build;
-        bo.stamp = make_stamp;
-        bo.stamp_ctx = &sc;
-        bo.commit = stage;
-        bo.commit_ctx = &next;
-        sp_build_result r;
-        rc = sp_build_pack(pack, fonts, &bo, &r, d) == 0 ? 0 : 1;
-    }
-    if (rc && d && sp_diags_system_error(d))
-        rc = 3;
-    sp_pack_free(pack);
-    /* the previous pack's reply is whole before this one's starts */
-    wait_done(c);
-    int last = rc != 0 || sp_fonts_count(fonts) != slots;
-    if (d)
-        send_diags(c->fd, d, 0);
-    if (!last)
-        send_all(c->fd, "B\n", 2);      /* ready for the next pack */
-    for (size_t i = 0; i < next.n; i++)
-        c->files[i] = next.files[i];
-    c->n = next.n;
-    c->d = d ? d : sp_diags_new();
-    c->first = d ? sp_diags_count(d) : 0;
-    c->stamp = sc.text;
-    c->rc = c->d ? rc : 3;
-    c->last = last;
-    if (!c->d) {                        /* out of memory: nothing to say */
-        for (size_t i = 0; i < c->n; i++)
-            sp_afile_abort(c->files[i]);
-        free(c->stamp);
-        send_all(c->fd, "R failed last\n", 14);
-        _exit(3);
-    }
-    if (!c->threaded) {
-        finish_pack(c);
-        return;
-    }
-    pthread_mutex_lock(&c->mu);
-    c->has = 1;
-    pthread_cond_broadcast(&c->cv);
-    pthread_mutex_unlock(&c->mu);
-}
-
-/* Reads exactly LEN bytes; 0, or -1 at end of file or on an error. */
-static int read_all(int fd, void *p, size_t len)
-{
-    char *b = p;
-    while (len) {
-        ssize_t n = read(fd, b, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        b += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* A worker: builds the jobs whose numbers arrive on CMD, one at a time,
- * each answered on FD by its diagnostics, "B" once the next may come
- * (while this one's files are committed), its stamp, and a last line
- * "R ok" or "R failed".  It ends when CMD closes, or after a pack that
- * failed or that loaded a font (then "last" ends the R line, and no "B"
- * came): so every pack starts from the fonts the parent had, and each
- * stamp lists exactly the system fonts its own pack needs, whichever
- * worker built it.  What a worker keeps between packs is what no output
- * depends on: the shaped words, the compiled schema, date formatters,
- * dictionaries. */
-static void worker(job *jobs, size_t n, const sp_batch_opts *o,
-                   sp_fonts *fonts, const char *key, int cmd, int fd)
-{
-    static committer c;     /* static: reachable from the thread at _exit */
-    c.fd = fd;
-    int slots = sp_fonts_count(fonts);
-    sigset_t s, old;
-    interrupt_signals(&s);
-    pthread_t th;
-    if (pthread_mutex_init(&c.mu, NULL) == 0
-        && pthread_cond_init(&c.cv, NULL) == 0
-        && pthread_sigmask(SIG_BLOCK, &s, &old) == 0) {
-        c.threaded = pthread_create(&th, NULL, commit_loop, &c) == 0;
-        if (!c.threaded)
-            pthread_sigmask(SIG_SETMASK, &old, NULL);
-    }
-    for (;;) {
-        uint32_t i;
-        if (read_all(cmd, &i, sizeof i) != 0 || i >= n)
-            break;                      /* the batch is done */
-        build_one(&jobs[i], o, fonts, key, &c, slots);
-        if (c.last)
-            _exit(wait_done(&c));
-    }
-    wait_done(&c);
-    close(fd);
-    _exit(0);
 }
 
 /* ---- the parent ------------------------------------------------------------ */
@@ -968,7 +343,7 @@ static int spawn(worker_proc *ws, int n_w, worker_proc *w, job *jobs,
         signal(SIGTERM, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
         sp_fsutil_install_signal_cleanup();
-        worker(jobs, n, o, fonts, key, c[0], p[1]);
+        sp_batch_worker(jobs, n, o, fonts, key, c[0], p[1]);
     }
     close(c[0]);
     close(p[1]);
@@ -1061,7 +436,7 @@ static void worker_died(job *j, int status, int out_fd)
                     "the worker building this pack was killed by signal "
                     "%d; the previous output is left as it was",
                     WTERMSIG(status));
-    if (j->id && id_ok(j->id))
+    if (j->id && sp_batch_id_ok(j->id))
         clean_temp(out_fd, j->id);
 }
 
@@ -1156,7 +531,7 @@ static void json_field(FILE *f, const char *stamp, const char *name,
                        const char *key, int number, int first)
 {
     size_t len = 0;
-    const char *v = stamp ? stamp_field(stamp, name, &len) : NULL;
+    const char *v = stamp ? sp_stamp_field(stamp, name, &len) : NULL;
     fprintf(f, "%s\n      \"%s\": ", first ? "" : ",", key);
     if (number)
         fprintf(f, "%d", v ? atoi(v) : 0);
@@ -1184,7 +559,7 @@ static int write_index(job *jobs, size_t n, int out_fd, const char *out,
         const char *stamp = j->status == JOB_BUILT || j->status
                             == JOB_UP_TO_DATE ? j->stamp : NULL;
         fprintf(f, "%s\n    {\n      \"id\": ", i ? "," : "");
-        if (j->id && id_ok(j->id))
+        if (j->id && sp_batch_id_ok(j->id))
             json_str(f, j->id, strlen(j->id));
         else
             fputs("null", f);
@@ -1416,14 +791,14 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         goto out;
     }
     char key[SHA256_DIGEST_STRING_LENGTH];
-    options_hash(o, fonts, key);
+    sp_stamp_key(o, fonts, key);
     size_t todo = 0;
     for (size_t i = 0; i < n; i++) {
         job *j = &jobs[i];
         if (j->status != JOB_PENDING)
             continue;
-        if (!o->force && j->id && id_ok(j->id)
-            && up_to_date(out_fd, j->id, j->path, key, &j->stamp))
+        if (!o->force && j->id && sp_batch_id_ok(j->id)
+            && sp_stamp_up_to_date(out_fd, j->id, j->path, key, &j->stamp))
             j->status = JOB_UP_TO_DATE;
         todo += j->status == JOB_PENDING;
     }
@@ -1532,7 +907,7 @@ int sp_batch_run(char *const *paths, int n_paths, const sp_batch_opts *o,
         for (int b = 0; b < 2; b++)
             if (busy[b]) {
                 busy[b]->status = JOB_FAILED;
-                if (busy[b]->id && id_ok(busy[b]->id))
+                if (busy[b]->id && sp_batch_id_ok(busy[b]->id))
                     clean_temp(out_fd, busy[b]->id);
             }
     }
@@ -1607,7 +982,7 @@ int sp_batch_find_packs(char *const *paths, int n_paths, sp_pack_ref **out,
         int bank = 0;
         char *id = refs && !files.skip[i]
                        ? sp_load_peek_root(files.v[i], &bank) : NULL;
-        if (!refs || bank || !id || !id_ok(id)) {
+        if (!refs || bank || !id || !sp_batch_id_ok(id)) {
             free(id);
             free(files.v[i]);
             continue;
@@ -1633,11 +1008,6 @@ void sp_pack_refs_free(sp_pack_ref *refs, size_t n)
 }
 
 /* ---- the worker protocol for other drivers (rosters) -------------------- */
-
-void sp_batch_send_diags(int fd, const sp_diags *d)
-{
-    send_diags(fd, d, 0);
-}
 
 void sp_batch_read_diags(char *buf, size_t len, sp_diags *d)
 {
