@@ -383,18 +383,7 @@ static int assign(worker_proc *ws, int n_w, worker_proc *w, job *j,
     for (int attempt = 0; attempt < 2; attempt++) {
         if (w->pid == 0 && spawn(ws, n_w, w, jobs, n, o, fonts, key, d) != 0)
             return -1;
-        const char *p = (const char *)&i;
-        size_t left = sizeof i;
-        while (left) {
-            ssize_t k = write(w->cmd, p, left);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            p += k;
-            left -= (size_t)k;
-        }
-        if (left == 0) {
+        if (sp_batch_write_all(w->cmd, &i, sizeof i) == 0) {
             w->j = j;
             j->status = JOB_RUNNING;
             return 0;

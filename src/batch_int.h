@@ -72,6 +72,9 @@ char *sp_stamp_make(const sp_pack *pack, const sp_build_result *r,
 
 /* ---- batch_worker.c ---- */
 
+/* Writes LEN bytes of P to FD (a pipe) whole: 0, or -1 when it cannot. */
+int sp_batch_write_all(int fd, const void *p, size_t len);
+
 /* A worker process's life (never returns): builds the jobs of JOBS[0..N)
  * whose numbers arrive on CMD and answers each on FD (see there). */
 _Noreturn void sp_batch_worker(job *jobs, size_t n, const sp_batch_opts *o,

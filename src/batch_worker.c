@@ -17,17 +17,24 @@
 
 /* ---- the worker ------------------------------------------------------------ */
 
-static void send_all(int fd, const char *s, size_t len)
+int sp_batch_write_all(int fd, const void *p, size_t len)
 {
+    const char *s = p;
     while (len) {
         ssize_t n = write(fd, s, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return;
+            return -1;
         s += n;
         len -= (size_t)n;
     }
+    return 0;
+}
+
+static void send_all(int fd, const char *s, size_t len)
+{
+    sp_batch_write_all(fd, s, len);     /* a parent gone: nothing to do */
 }
 
 /* One diagnostic per line: SEV CODE LINE COL \t FILE \t MESSAGE, with
