@@ -58,6 +58,12 @@ void sp_fonts_free(sp_fonts *f);
 /* Whether sp_fonts_resolve may ask fontconfig (default: yes). */
 void sp_fonts_allow_system(sp_fonts *f, int allow);
 int sp_fonts_system_allowed(const sp_fonts *f);
+/* The language (a BCP 47 tag: the pack's) of the text sp_fonts_resolve
+ * is asked about next, or NULL.  Han characters then get a system font
+ * with that language's forms: Japanese (ja), Korean (ko), Traditional
+ * Chinese (zh-TW, zh-Hant, zh-HK) or else Simplified Chinese.  Like
+ * sp_fonts_resolve, it changes the lazily grown chain (before layout). */
+void sp_fonts_prefer_lang(const sp_fonts *f, const char *lang);
 
 /* Finds the default font folder: $STUDYPACK_FONTS, then <exe>/../fonts,
  * then <exe>/../share/studypack/fonts, then the compiled-in SP_FONTDIR.

@@ -1014,6 +1014,8 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
         sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "%s", why);
         return -1;
     }
+    /* Han characters drawn in the forms of the pack's language */
+    sp_fonts_prefer_lang(fonts, o->lang ? o->lang : pack->lang);
     if (sp_glyphs_check(pack, fonts, d) != 0
         || student_glyphs(o->student, fonts, d) != 0)
         return -1;

@@ -20,6 +20,26 @@ expect_eq "mixed scripts: every font embedded as a subset with ToUnicode" \
   "$(wc -l <"$TMP/fonts")" "$(grep -c ' yes yes yes ' "$TMP/fonts")"
 grep -q "CID Type 0C" "$TMP/fonts" && ok "mixed scripts: the CJK font is CFF (CIDFontType0C)" \
   || not_ok "mixed scripts: the CJK font is CFF (CIDFontType0C)" "$(cat "$TMP/fonts")"
+# Han characters are drawn in the forms of the pack's language: a
+# Japanese pack whose first CJK character is a kanji (not kana) gets the
+# Japanese face, zh-TW the Traditional, zh-HK Hong Kong's, and zh (or no
+# CJK language) the Simplified
+for pair in ja:jp zh-TW:tc zh-Hant:tc zh-HK:hk zh:sc en:sc; do
+  lang=${pair%%:*} want=${pair##*:}
+  cat >"$TMP/han.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<studypack version="1" id="han" xml:lang="$lang">
+  <meta><company>直骨</company><role>Engineer</role></meta>
+  <questions>
+    <question id="q" difficulty="easy"><prompt>直角?</prompt><answer><p>骨</p></answer></question>
+  </questions>
+</studypack>
+EOF
+  rm -rf "$TMP/han"
+  $SP build "$TMP/han.xml" -o "$TMP/han" --only flashcards 2>/dev/null
+  expect_eq "Han in a pack in $lang: Noto Sans CJK $want" "1" \
+    "$(pdffonts "$TMP/han/han/flashcards.pdf" | grep -c "NotoSansCJK$want-Regular")"
+done
 # every phrase comes back in logical order (right-to-left ones word by
 # word: poppler puts a neutral character ending a right-to-left line first)
 # (compared without white space: lines may wrap anywhere in a phrase)

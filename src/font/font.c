@@ -646,7 +646,9 @@ static char *fc_find(uint32_t cp, int bold, const char *lang, int *index)
     const char *family = !lang ? "Noto Sans"
                          : strcmp(lang, "ja") == 0 ? "Noto Sans CJK JP"
                          : strcmp(lang, "ko") == 0 ? "Noto Sans CJK KR"
-                                                   : "Noto Sans CJK SC";
+                         : strcmp(lang, "zh-tw") == 0 ? "Noto Sans CJK TC"
+                         : strcmp(lang, "zh-hk") == 0 ? "Noto Sans CJK HK"
+                                                      : "Noto Sans CJK SC";
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
     if (lang)
@@ -718,7 +720,37 @@ static int open_system(sp_fonts *f, char *path, int index)
 
 /* Script groups that share system fonts: a font chosen for one character
  * of a group is tried first for the others. */
-static int script_group(uint32_t cp, const char **lang)
+void sp_fonts_prefer_lang(const sp_fonts *cf, const char *lang)
+{
+    sp_fonts *f = (sp_fonts *)cf;   /* the lazily grown chain; see fonts.h */
+    char prim[4] = "", rest[8] = "";
+    size_t i = 0, k = 0;
+    while (lang && lang[i] && lang[i] != '-' && lang[i] != '_' && i < 3) {
+        prim[i] = (char)(lang[i] | 0x20);
+        i++;
+    }
+    prim[i] = '\0';
+    if (lang && (lang[i] == '-' || lang[i] == '_'))
+        for (i++; lang[i] && k < 7; i++)
+            rest[k++] = (char)(lang[i] | 0x20);
+    rest[k] = '\0';
+    const char *han = NULL;
+    if (strcmp(prim, "ja") == 0)
+        han = "ja";
+    else if (strcmp(prim, "ko") == 0)
+        han = "ko";
+    else if (strcmp(prim, "zh") == 0)
+        han = strncmp(rest, "hk", 2) == 0 ? "zh-hk"
+              : strncmp(rest, "tw", 2) == 0 || strncmp(rest, "hant", 4) == 0
+                        || strncmp(rest, "mo", 2) == 0
+                  ? "zh-tw"
+                  : NULL;
+    pthread_mutex_lock(&f->lock);
+    f->han_lang = han;
+    pthread_mutex_unlock(&f->lock);
+}
+
+static int script_group(const sp_fonts *f, uint32_t cp, const char **lang)
 {
     hb_script_t sc = hb_unicode_script(hb_unicode_funcs_get_default(), cp);
     *lang = NULL;
@@ -731,8 +763,13 @@ static int script_group(uint32_t cp, const char **lang)
         *lang = "ko";
         return 1;
     case HB_SCRIPT_HAN:
+        /* the same code point has Japanese, Korean, Simplified and
+         * Traditional Chinese forms: the pack's language chooses */
+        *lang = f->han_lang ? f->han_lang : "zh-cn";
+        return 1;
     case HB_SCRIPT_BOPOMOFO:
-        *lang = "zh-cn";
+        *lang = f->han_lang && strncmp(f->han_lang, "zh-", 3) == 0
+                    ? f->han_lang : "zh-tw";
         return 1;
     case HB_SCRIPT_ARABIC:
         return 2;
@@ -765,7 +802,7 @@ int sp_fonts_resolve(const sp_fonts *cf, sp_face face, uint32_t cp,
             f->group_slot[i] = -1;
     }
     const char *lang;
-    int group = script_group(cp, &lang);
+    int group = script_group(f, cp, &lang);
     int slot = -1;
     /* a system font already chosen for this script group */
     if (group > 0 && f->group_slot[group] >= 0

@@ -45,6 +45,8 @@ struct sp_fonts {
     hb_set_t *tried;            /* code points already asked of fontconfig */
     hb_map_t *sys_map;          /* code point -> system slot drawing it */
     int group_slot[8];          /* script group -> system slot, -1 */
+    const char *han_lang;       /* fontconfig's language for Han: a
+                                   literal, NULL for zh-cn */
     pthread_mutex_t lock;
     int lock_ok;
     int hash_done;
