@@ -134,4 +134,16 @@ void sp_unmap_file(const unsigned char *data, size_t size, int mapped);
  * fonts and message catalogues. */
 char *sp_exe_dir(const char *argv0);
 
+/* DIR/NAME, or NAME when it is absolute or DIR is NULL or empty;
+ * malloc'd, or NULL when out of memory. */
+char *sp_join_path(const char *dir, const char *name);
+
+/* A data folder, malloc'd: $ENV_NAME when set and not empty, else the
+ * first of the program's folder + REL[i] (i < N_REL) that OK accepts,
+ * else a copy of FALLBACK (NULL if it is NULL).  The installed fonts and
+ * message catalogues are found so. */
+char *sp_find_data_dir(const char *env_name, const char *argv0,
+                       const char *const *rel, size_t n_rel,
+                       int (*ok)(const char *dir), const char *fallback);
+
 #endif

@@ -125,10 +125,9 @@ static const char *kind_name(mode_t mode)
     return "not a regular file";
 }
 
-/* DIR/NAME (or NAME when DIR is NULL or empty), malloc'd. */
-static char *join_path(const char *dir, const char *name)
+char *sp_join_path(const char *dir, const char *name)
 {
-    if (!dir || !*dir)
+    if (name[0] == '/' || !dir || !*dir)
         return strdup(name);
     size_t dl = strlen(dir), nl = strlen(name);
     char *p = malloc(dl + nl + 2);
@@ -265,7 +264,7 @@ static int afile_create(sp_afile *f)
 sp_afile *sp_afile_openat(int dirfd, const char *dir_path, const char *name,
                           sp_diags *d)
 {
-    char *path = join_path(dir_path, name);
+    char *path = sp_join_path(dir_path, name);
     if (!path) {
         nomem(d, name);
         return NULL;
@@ -610,7 +609,7 @@ int sp_dir_open(const char *path, sp_diags *d)
 int sp_dir_open_sub(int dirfd, const char *dir_path, const char *name,
                     sp_diags *d)
 {
-    char *path = join_path(dir_path, name);
+    char *path = sp_join_path(dir_path, name);
     if (!path) {
         nomem(d, name);
         return -1;
@@ -738,3 +737,26 @@ char *sp_exe_dir(const char *argv0)
     return path;
 }
 
+char *sp_find_data_dir(const char *env_name, const char *argv0,
+                       const char *const *rel, size_t n_rel,
+                       int (*ok)(const char *dir), const char *fallback)
+{
+    const char *env = getenv(env_name);
+    if (env && *env)
+        return strdup(env);
+    char *exe = sp_exe_dir(argv0);
+    for (size_t i = 0; exe && i < n_rel; i++) {
+        size_t n = strlen(exe) + strlen(rel[i]) + 1;
+        char *p = malloc(n);
+        if (!p)
+            break;
+        snprintf(p, n, "%s%s", exe, rel[i]);
+        if (ok(p)) {
+            free(exe);
+            return p;
+        }
+        free(p);
+    }
+    free(exe);
+    return fallback ? strdup(fallback) : NULL;
+}

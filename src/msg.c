@@ -230,32 +230,16 @@ static int has_catalogues(const char *dir)
 
 char *sp_msgs_default_dir(const char *argv0)
 {
-    const char *env = getenv("STUDYPACK_LOCALEDIR");
-    if (env && *env)
-        return strdup(env);
-    char *exe = sp_exe_dir(argv0);
-    if (exe) {
-        static const char *const rel[] = {"/locale", "/../locale",
-                                          "/../share/locale"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            size_t n = strlen(exe) + strlen(rel[i]) + 1;
-            char *p = malloc(n);
-            if (!p)
-                break;
-            snprintf(p, n, "%s%s", exe, rel[i]);
-            if (has_catalogues(p)) {
-                free(exe);
-                return p;
-            }
-            free(p);
-        }
-        free(exe);
-    }
+    static const char *const rel[] = {"/locale", "/../locale",
+                                      "/../share/locale"};
 #ifdef SP_LOCALEDIR
-    return strdup(SP_LOCALEDIR);
+    const char *installed = SP_LOCALEDIR;
 #else
-    return NULL;
+    const char *installed = NULL;
 #endif
+    return sp_find_data_dir("STUDYPACK_LOCALEDIR", argv0, rel,
+                            sizeof rel / sizeof rel[0], has_catalogues,
+                            installed);
 }
 
 sp_msgs *sp_msgs_open(const char *tag, const char *dir, sp_diags *d)

@@ -160,23 +160,6 @@ static void close_slot(font_slot *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Joins DIR and FILE unless FILE is absolute; malloc'd or NULL. */
-static char *join_path(const char *dir, const char *file)
-{
-    if (file[0] == '/' || !dir || !*dir)
-        return strdup(file);
-    size_t a = strlen(dir), b = strlen(file);
-    char *p = malloc(a + b + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, a);
-    size_t k = a;
-    if (dir[a - 1] != '/')
-        p[k++] = '/';
-    memcpy(p + k, file, b + 1);
-    return p;
-}
-
 static char *trim(char *s)
 {
     while (*s && isspace((unsigned char)*s))
@@ -288,7 +271,7 @@ static int parse_line(sp_fonts *f, const char *dir, char *line,
         *last = '\0';
         file = trim(file);
     }
-    char *path = join_path(dir, file);
+    char *path = sp_join_path(dir, file);
     if (!path) {
         sp_diag_add(d, SP_D_NOMEM, manifest, lineno, 0, "out of memory");
         return -1;
@@ -316,7 +299,7 @@ static int parse_line(sp_fonts *f, const char *dir, char *line,
 /* Reads DIR/fonts.txt into the slots; 0, or -1. */
 static int read_manifest(sp_fonts *f, const char *dir, sp_diags *d)
 {
-    char *manifest = join_path(dir, "fonts.txt");
+    char *manifest = sp_join_path(dir, "fonts.txt");
     if (!manifest) {
         sp_diag_add(d, SP_D_NOMEM, NULL, 0, 0, "out of memory");
         return -1;
@@ -435,7 +418,7 @@ void sp_fonts_allow_system(sp_fonts *f, int allow)
 /* 1 if DIR/fonts.txt exists. */
 static int has_manifest(const char *dir)
 {
-    char *m = join_path(dir, "fonts.txt");
+    char *m = sp_join_path(dir, "fonts.txt");
     struct stat st;
     int ok = m && stat(m, &st) == 0 && S_ISREG(st.st_mode);
     free(m);
@@ -444,32 +427,16 @@ static int has_manifest(const char *dir)
 
 char *sp_fonts_default_dir(const char *argv0)
 {
-    const char *env = getenv("STUDYPACK_FONTS");
-    if (env && *env)
-        return strdup(env);
-    char *exe = sp_exe_dir(argv0);
-    if (exe) {
-        static const char *const rel[] = {"/../fonts",
-                                          "/../share/studypack/fonts"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            size_t n = strlen(exe) + strlen(rel[i]) + 1;
-            char *p = malloc(n);
-            if (!p)
-                break;
-            snprintf(p, n, "%s%s", exe, rel[i]);
-            if (has_manifest(p)) {
-                free(exe);
-                return p;
-            }
-            free(p);
-        }
-        free(exe);
-    }
+    static const char *const rel[] = {"/../fonts",
+                                      "/../share/studypack/fonts"};
 #ifdef SP_FONTDIR
-    return strdup(SP_FONTDIR);
+    const char *installed = SP_FONTDIR;
 #else
-    return NULL;
+    const char *installed = NULL;
 #endif
+    return sp_find_data_dir("STUDYPACK_FONTS", argv0, rel,
+                            sizeof rel / sizeof rel[0], has_manifest,
+                            installed);
 }
 
 int sp_fonts_system_allowed(const sp_fonts *f)
