@@ -56,6 +56,8 @@ LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/font/*.
 # importers and exporters (import/export commands)
 LIB_SRCS  += $(wildcard src/io/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/schema.o
+# the command line (main.c and its commands): only in the program
+CLI_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard src/cli/*.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -99,7 +101,7 @@ fonts: $(FONTS)
 fonts/%.ttf: | $(FONT_SRC)
 	cp $(FONT_SRC)/$*.ttf $@
 
-$(BUILD)/studypack: $(BUILD)/main.o $(BUILD)/libstudypack.a
+$(BUILD)/studypack: $(BUILD)/main.o $(CLI_OBJS) $(BUILD)/libstudypack.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libstudypack.a: $(LIB_OBJS)
