@@ -133,8 +133,13 @@ int cli_parse_common(int argc, char **argv, common_opts *co,
                      const struct option *opts,
                      int (*extra)(int c, const char *arg, void *ctx),
                      void *ctx);
+/* CO with the build options' defaults. */
+void cli_opts_init(common_opts *co);
 /* Warnings into D for the options given that have no effect. */
 void cli_no_effect(const common_opts *co, sp_diags *d);
+/* The same; then with --strict and a warning, prints D (saying nothing
+ * was written), frees it and returns the exit status; else -1. */
+int cli_no_effect_strict(const common_opts *co, sp_diags *d);
 /* The fonts of --fonts or the default folder, or NULL (said in D). */
 sp_fonts *cli_open_fonts(const common_opts *co, const char *argv0,
                          sp_diags *d);

@@ -151,8 +151,7 @@ int cmd_batch(int argc, char **argv, const char *argv0)
         {"export", required_argument, NULL, OPT_EXPORT},
         {NULL, 0, NULL, 0}};
     common_opts co;
-    memset(&co, 0, sizeof co);
-    sp_build_opts_default(&co.build);
+    cli_opts_init(&co);
     batch_extra be = {0, 0, 0, NULL, 0};
     int first = cli_parse_common(argc, argv, &co, usage_batch, "ho:j:q", opts,
                                  batch_option, &be);
@@ -171,14 +170,9 @@ int cmd_batch(int argc, char **argv, const char *argv0)
     sp_diags *d = cli_new_diags();
     if (!d)
         return EXIT_SYSTEM;
-    cli_no_effect(&co, d);
-    if (co.strict && sp_diags_warnings(d)) {
-        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are "
-                    "errors; nothing was written");
-        int rc = cli_finish(d, 1);
-        sp_diags_free(d);
-        return rc;
-    }
+    int stop = cli_no_effect_strict(&co, d);
+    if (stop >= 0)
+        return stop;
     sp_fonts *fonts = cli_open_fonts(&co, argv0, d);
     int status;
     if (!fonts) {

@@ -54,8 +54,7 @@ int cmd_validate(int argc, char **argv, const char *argv0)
     static const struct option opts[] = {BUILD_LONG_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     common_opts co;
-    memset(&co, 0, sizeof co);
-    sp_build_opts_default(&co.build);
+    cli_opts_init(&co);
     int first = cli_parse_common(argc, argv, &co, usage_validate, "ho:", opts,
                                  NULL, NULL);
     if (first == -2)
@@ -125,8 +124,7 @@ int cmd_plan(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
-    memset(&co, 0, sizeof co);
-    sp_build_opts_default(&co.build);
+    cli_opts_init(&co);
     int first = cli_parse_common(argc, argv, &co, usage_plan, "h", opts, NULL,
                                  NULL);
     if (first == -2)
@@ -224,8 +222,7 @@ int cmd_calibrate(int argc, char **argv, const char *argv0)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
-    memset(&co, 0, sizeof co);
-    sp_build_opts_default(&co.build);
+    cli_opts_init(&co);
     co.build.out_dir = NULL;
     int first = cli_parse_common(argc, argv, &co, usage_calibrate, "ho:", opts,
                                  NULL, NULL);
@@ -297,8 +294,7 @@ int cmd_build(int argc, char **argv, const char *argv0)
     static const struct option opts[] = {BUILD_LONG_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     common_opts co;
-    memset(&co, 0, sizeof co);
-    sp_build_opts_default(&co.build);
+    cli_opts_init(&co);
     int first = cli_parse_common(argc, argv, &co, usage_build, "ho:", opts,
                                  NULL, NULL);
     if (first == -2)
@@ -310,14 +306,9 @@ int cmd_build(int argc, char **argv, const char *argv0)
     sp_diags *d = cli_new_diags();
     if (!d)
         return EXIT_SYSTEM;
-    cli_no_effect(&co, d);
-    if (co.strict && sp_diags_warnings(d)) {
-        sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are "
-                    "errors; nothing was written");
-        int rc = cli_finish(d, 1);
-        sp_diags_free(d);
-        return rc;
-    }
+    int stop = cli_no_effect_strict(&co, d);
+    if (stop >= 0)
+        return stop;
     /* Ctrl-C while a PDF is being written removes its temporary file */
     sp_fsutil_install_signal_cleanup();
     sp_fonts *fonts = cli_open_fonts(&co, argv0, d);

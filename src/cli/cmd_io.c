@@ -153,8 +153,7 @@ int cmd_export(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     common_opts co;
-    memset(&co, 0, sizeof co);
-    sp_build_opts_default(&co.build);
+    cli_opts_init(&co);
     co.build.out_dir = NULL;
     const char *format = NULL;
     int first = cli_parse_common(argc, argv, &co, usage_export, "ho:", opts,

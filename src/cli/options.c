@@ -138,6 +138,23 @@ static int creep_option(const char *usage, const char *arg, double *pt)
                      SP_BOOKLET_GUTTER_MM);
 }
 
+/* A date option's value ARG into *HAS, *Y, *M, *D: 1, or -1 after the
+ * message. */
+static int date_option(const char *usage, const char *arg, int *has, int *y,
+                       int *m, int *d)
+{
+    sp_date date;
+    const char *why = NULL;
+    if (sp_date_parse(arg, &date, &why) != 0)
+        return bad_value(usage, arg, "is not a date: %s; give YYYY-MM-DD",
+                         why ? why : "not in the form YYYY-MM-DD");
+    *has = 1;
+    *y = date.year;
+    *m = date.month;
+    *d = date.day;
+    return 1;
+}
+
 /* The ranges of every --skip (o->skip points here); freed when main
  * returns. */
 static sp_day_range *skip_ranges;
@@ -216,39 +233,17 @@ static int build_option(common_opts *co, int c, const char *arg,
         return 1;
     case OPT_NOCROP: o->crop_marks = 0; return 1;
     case OPT_CUT: o->cut_lines = 1; return 1;
-    case OPT_DATE: {
-        sp_date date;
-        const char *why = NULL;
-        if (sp_date_parse(arg, &date, &why) != 0) {
-            return bad_value(usage, arg, "is not a date: %s; give "
-                             "YYYY-MM-DD", why ? why : "not in the form "
-                             "YYYY-MM-DD");
-        }
-        o->has_interview_date = 1;
-        o->interview_y = date.year;
-        o->interview_m = date.month;
-        o->interview_d = date.day;
-        return 1;
-    }
+    case OPT_DATE:
+        return date_option(usage, arg, &o->has_interview_date,
+                           &o->interview_y, &o->interview_m, &o->interview_d);
     case OPT_FLIP:
         if ((k = choice(usage, arg, flips)) < 0)
             return -1;
         o->booklet_flip_long = k;
         return 1;
-    case OPT_START: {
-        sp_date date;
-        const char *why = NULL;
-        if (sp_date_parse(arg, &date, &why) != 0) {
-            return bad_value(usage, arg, "is not a date: %s; give "
-                             "YYYY-MM-DD", why ? why : "not in the form "
-                             "YYYY-MM-DD");
-        }
-        o->has_start = 1;
-        o->start_y = date.year;
-        o->start_m = date.month;
-        o->start_d = date.day;
-        return 1;
-    }
+    case OPT_START:
+        return date_option(usage, arg, &o->has_start, &o->start_y,
+                           &o->start_m, &o->start_d);
     case OPT_STUDY_DAYS: {
         const char *why = NULL;
         if (sp_weekdays_parse(arg, &o->study_days, &why) != 0) {
@@ -320,6 +315,24 @@ void cli_no_effect(const common_opts *co, sp_diags *d)
         if (co->given[booklet[i].opt - 256])
             sp_diag_add(d, SP_D_WARNING, NULL, 0, 0, "%s has no effect with "
                         "--only flashcards", booklet[i].name);
+}
+
+void cli_opts_init(common_opts *co)
+{
+    memset(co, 0, sizeof *co);
+    sp_build_opts_default(&co->build);
+}
+
+int cli_no_effect_strict(const common_opts *co, sp_diags *d)
+{
+    cli_no_effect(co, d);
+    if (!co->strict || !sp_diags_warnings(d))
+        return -1;
+    sp_diag_add(d, SP_D_USAGE, NULL, 0, 0, "--strict: warnings are errors; "
+                "nothing was written");
+    int rc = cli_finish(d, 1);
+    sp_diags_free(d);
+    return rc;
 }
 
 /* Opens the fonts (printing diagnostics on failure). */
