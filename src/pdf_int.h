@@ -1,6 +1,6 @@
-/* pdf_int.h - what the PDF device's files share (pdf.c draws pages and
- * makes the document, pdf_font.c embeds its fonts); nobody else includes
- * it.
+/* pdf_int.h - what the PDF device's files share (pdf.c makes the pages
+ * and the document, pdf_draw.c writes the pages' content, pdf_font.c
+ * embeds the fonts); nobody else includes it.
  * Ownership: a pdf_ctx belongs to its sp_pdf (pdf.c); its pfonts and
  * their arrays to it, freed with pdf_font_free.
  */
@@ -15,6 +15,7 @@
 #include <hpdf_objects.h>
 
 #include "diag.h"
+#include "dlist.h"
 #include "fonts.h"
 #include "pdf_file.h"
 #include "pdf_image.h"
@@ -114,5 +115,40 @@ void pdf_font_free(pfont *f);
 int pdf_fonts_embed(pdf_ctx *c);
 /* UTF-8 S[0..len) as UTF-16BE hex digits (a text string's body). */
 void pdf_utf16_hex(cbuf *b, const char *s, size_t len);
+
+
+/* ---- drawing (pdf_draw.c): page content as PDF operators ---- */
+
+/* The graphics state as last set on the page, so we skip redundant
+ * operators. */
+typedef struct {
+    double line_w, stroke, fill, dash;
+    const HPDF_Dict_Rec *font;      /* slice font set, or NULL */
+    double size;
+} gcache;
+
+/* The page being drawn: its content so far and graphics state. */
+typedef struct {
+    HPDF_Page page;
+    cbuf cb;
+    int in_text;
+    long long tx, ty;               /* text line origin, in thousandths */
+    gcache gs;
+} page_ctx;
+
+/* Starts a page of W x H points (its content empty). 0, or -1 reported. */
+int pdf_begin_page(pdf_ctx *c, page_ctx *pc, double w, double h);
+/* Draws display list DL in its own coordinates (y flipped within its
+ * height). 0, or -1 reported. */
+int pdf_draw_items(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl);
+/* Draws a sheet's marks DL, as a form XObject shared by every sheet with
+ * the same marks when they are lines only. 0, or -1 reported. */
+int pdf_draw_marks(pdf_ctx *c, page_ctx *pc, const sp_dlist *dl);
+/* Draws logical page PL of DOC on the current sheet of height SHEET_H.
+ * 0, or -1 reported. */
+int pdf_draw_placement(pdf_ctx *c, page_ctx *pc, const sp_doc *doc,
+                       const sp_placement *pl, double sheet_h);
+/* Ends the text object the page is in, if any. */
+void pdf_end_text(page_ctx *pc);
 
 #endif
