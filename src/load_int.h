@@ -1,8 +1,9 @@
-/* load_int.h - what the loader's two files share: its state while a
- * source is read, and the functions of loaddiag.c (positions of nodes in
- * the bytes, diagnostics in our words and in source order).
- * Who may include: load.c, loaddiag.c (the only files that include
- * libxml2).
+/* load_int.h - what the loader's three files share: its state while a
+ * source is read, the functions of loaddiag.c (positions of nodes in the
+ * bytes, diagnostics in our words and in source order) and of
+ * loadmodel.c (parts of the source into the model).
+ * Who may include: load.c, loaddiag.c, loadmodel.c (the only files that
+ * include libxml2).
  */
 #ifndef SP_LOAD_INT_H
 #define SP_LOAD_INT_H
@@ -102,5 +103,44 @@ void sp_ld_node_pos(load_state *st, xmlNodePtr n, int *line, int *col);
 /* Moves the collected diagnostics into the caller's list in source order
  * (see load.c). */
 void sp_ld_report(load_state *st);
+
+
+/* ---- loadmodel.c: parts of the source into the model ---- */
+
+/* What the model's builders share while a source is read. */
+typedef struct {
+    load_state *st;
+    sp_arena *a;
+    sp_span *spans;          /* scratch for inline content */
+    size_t n, cap;
+    size_t bytes;
+    int nomem;
+    char *tmp;               /* scratch for its collapsed text */
+    size_t tmp_cap;
+} builder;
+
+/* N is element NAME (not an xi:include). */
+int sp_ld_is_el(xmlNodePtr n, const char *name);
+/* Attribute NAME of N in the pack's arena, or NULL (out of memory: noted
+ * in B). */
+const char *sp_ld_attr(builder *b, xmlNodePtr n, const char *name);
+/* Question element N into Q (of FILE). */
+void sp_ld_build_question(builder *b, xmlNodePtr n, sp_question *q,
+                          const char *file);
+/* <meta>, <process>, <tips> and <timeline> into the pack (a second of
+ * any is left for the schema to report). */
+void sp_ld_build_meta(builder *b, xmlNodePtr n);
+void sp_ld_build_process(builder *b, xmlNodePtr n);
+void sp_ld_build_tips(builder *b, xmlNodePtr n);
+void sp_ld_build_timeline(builder *b, xmlNodePtr n);
+
+/* ---- load.c ---- */
+
+/* N is an xi:include (either namespace). */
+int sp_ld_is_xi(xmlNodePtr n);
+/* S has a URI scheme ("http:", "file:") before any slash. */
+int sp_ld_has_scheme(const char *s);
+/* Relative path S climbs above its starting folder. */
+int sp_ld_escapes(const char *s);
 
 #endif
