@@ -405,14 +405,13 @@ static char *stage_path(const stage *st, const char *name)
 
 /* Keeps F (written, still open: its fsync waits for the commit, which a
  * batch worker does while it builds the next pack) for the renames at the
- * end and notes NAME in RES.  0. */
-static int stage_keep(stage *st, sp_afile *f, const char *name,
-                      sp_build_result *res)
+ * end and notes NAME in RES. */
+static void stage_keep(stage *st, sp_afile *f, const char *name,
+                       sp_build_result *res)
 {
     st->files[st->n++] = f;
     if (name && res->n_files < SP_MAX_OUTPUTS)
         res->files[res->n_files++] = name;
-    return 0;
 }
 
 /* With --strict, a warning so far stops the build before it writes. */
@@ -451,7 +450,8 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
             return -1;
         }
         res->bytes_written += len;
-        return stage_keep(st, f, name, res);
+        stage_keep(st, f, name, res);
+        return 0;
     }
     char *path = stage_path(st, name);
     sp_pdf *pdf = sp_pdf_begin(fonts, doc, path ? path : name, d);
@@ -468,7 +468,8 @@ static int write_doc(const sp_doc *doc, const sp_fonts *fonts,
         return -1;
     }
     res->bytes_written += len;
-    return stage_keep(st, f, name, res);
+    stage_keep(st, f, name, res);
+    return 0;
 }
 /* After a truncating snprintf into BUF (SIZE bytes): drops a UTF-8
  * sequence cut in half at the end. */
@@ -625,7 +626,7 @@ static int stream_flashcards(const sp_pack *pack, const sp_fonts *fonts,
     if (rc != 0)
         sp_afile_abort(f);
     else
-        rc = stage_keep(st, f, name, res);
+        stage_keep(st, f, name, res);
     f = NULL;
     res->bytes_written += len;
 out:
@@ -834,7 +835,7 @@ static int build_exports(const sp_pack *pack, const sp_build_opts *o,
         if (rc != 0)
             sp_afile_abort(f);
         else
-            rc = stage_keep(st, f, name, res);
+            stage_keep(st, f, name, res);
     }
     sp_schedule_free(sched);
     return rc;
@@ -1139,8 +1140,8 @@ static int build_pack(const sp_pack *pack, const sp_fonts *fonts,
             sp_afile_abort(f);
             goto out;
         }
-        if (f && stage_keep(&st, f, NULL, res) != 0)
-            goto out;
+        if (f)
+            stage_keep(&st, f, NULL, res);
     }
     rc = o->commit ? o->commit(st.files, st.n, o->commit_ctx)
                    : sp_afile_commit_all(st.files, st.n);
